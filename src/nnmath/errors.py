@@ -1,0 +1,51 @@
+"""One hierarchy of errors for everything a user can get wrong.
+
+Every message follows one template: ``<what> must be <constraint>. Got
+<value!r>. <how to fix>``. The CLI prints the message as one line on stderr
+and exits with code 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NnmathError",
+    "ConfigError",
+    "ShapeError",
+    "ModelFileError",
+    "DataError",
+    "TrainingError",
+]
+
+
+class NnmathError(Exception):
+    """Base class of every error nnmath raises on bad input."""
+
+
+class ConfigError(NnmathError, ValueError):
+    """An unknown name or an out-of-range setting (activation, loss, learning rate, ...)."""
+
+
+class ShapeError(NnmathError, ValueError):
+    """Arrays whose shapes do not fit together (X vs W, T vs y_hat, W vs b)."""
+
+
+class ModelFileError(NnmathError, ValueError):
+    """A model file that cannot be read or does not follow ``nnmath.network/1``."""
+
+
+class DataError(NnmathError, ValueError):
+    """A dataset that cannot be used (non-numeric, NaN, empty, ...)."""
+
+
+class TrainingError(NnmathError, RuntimeError):
+    """Training that cannot go on (for example a loss that became non-finite)."""
+
+
+def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
+    """Build a message in the project's template.
+
+    >>> must_be("learning_rate", "a positive number", -1.0, "Try 0.1.")
+    'learning_rate must be a positive number. Got -1.0. Try 0.1.'
+    """
+    msg = f"{what} must be {constraint}. Got {got!r}."
+    return f"{msg} {fix}" if fix else msg

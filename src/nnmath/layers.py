@@ -1,0 +1,147 @@
+r"""A fully connected layer: weighted sum, bias, activation.
+
+Forward (rows are samples)::
+
+    z = a_prev @ W + b          W: (n_in, n_out), b: (n_out,)
+    a = g(z)
+
+Backward (the chain rule, one factor at a time)::
+
+    delta      = dL_dz = dL_da * g'(z)     (softmax: a * (dL_da - sum(dL_da * a)))
+    dL_dW      = a_prev.T @ delta           because dz/dW = a_prev
+    dL_db      = delta.sum(axis=0)          because dz/db = 1
+    dL_da_prev = delta @ W.T                because dz/da_prev = W
+
+>>> import numpy as np
+>>> hidden = Dense(W=[[0.5]], b=[0.0], activation="sigmoid")
+>>> step = hidden.forward(np.array([[2.0]]))
+>>> step.z, step.a.round(6)
+(array([[1.]]), array([[0.731059]]))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .errors import ConfigError, ShapeError, must_be
+
+__all__ = ["Dense", "Forward", "Backward"]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """What a layer's forward pass computed, kept for the backward pass.
+
+    a_prev : (n_samples, n_in); z, a : (n_samples, n_out).
+    """
+
+    a_prev: np.ndarray
+    z: np.ndarray
+    a: np.ndarray
+
+
+@dataclass(frozen=True)
+class Backward:
+    """What a layer's backward pass computed.
+
+    dL_da : (n_samples, n_out) or None when delta came from a shortcut;
+    delta, : (n_samples, n_out); dL_dW : (n_in, n_out); dL_db : (n_out,);
+    dL_da_prev : (n_samples, n_in).
+    """
+
+    dL_da: np.ndarray | None
+    delta: np.ndarray
+    dL_dW: np.ndarray
+    dL_db: np.ndarray
+    dL_da_prev: np.ndarray
+
+
+class Dense:
+    """A dense layer ``a = g(a_prev @ W + b)``.
+
+    Parameters
+    ----------
+    n_in, n_out : int, optional
+        Number of inputs and neurons. Needed when ``W`` is not given; the
+        weights are then drawn from ``rng`` (Glorot uniform; He uniform for
+        relu) and the biases start at 0.
+    activation : str, default "sigmoid"
+        One of ``sigmoid``, ``tanh``, ``relu``, ``identity``, ``softmax``.
+    W : array-like of shape (n_in, n_out), optional
+        ``W[i, j]`` is the weight from input ``i`` to neuron ``j``.
+    b : array-like of shape (n_out,), optional
+        Biases; zeros when omitted.
+    rng : numpy.random.Generator or int, optional
+        Seed or generator for the random weights.
+    dtype : numpy dtype, default float64
+    """
+
+    def __init__(self, n_in=None, n_out=None, activation="sigmoid", *, W=None, b=None,
+                 rng=None, dtype=np.float64):
+        self.activation = get_activation(activation).name
+        if W is None:
+            if not _is_count(n_in) or not _is_count(n_out):
+                raise ConfigError(must_be(
+                    "Dense(n_in, n_out)", "two positive whole numbers (or give W)",
+                    (n_in, n_out), "For example Dense(1, 2, 'softmax')."))
+            rng = np.random.default_rng(rng)
+            gain = 6.0 / n_in if self.activation == "relu" else 6.0 / (n_in + n_out)
+            W = rng.uniform(-np.sqrt(gain), np.sqrt(gain), size=(n_in, n_out))
+        W = np.array(W, dtype=dtype)
+        if W.ndim != 2 or 0 in W.shape:
+            raise ShapeError(must_be("W", "a non-empty 2-D array (n_in, n_out)", W.tolist(),
+                                     "Write W as a list of rows, e.g. [[0.5]]."))
+        if n_in is not None and n_out is not None and W.shape != (n_in, n_out):
+            raise ShapeError(must_be("W", f"of shape ({n_in}, {n_out})", W.shape))
+        b = np.zeros(W.shape[1], dtype=dtype) if b is None else np.array(b, dtype=dtype)
+        if b.shape != (W.shape[1],):
+            raise ShapeError(must_be(
+                "b", f"a list of {W.shape[1]} numbers (one per neuron, as W has {W.shape[1]} columns)",
+                b.tolist(), "Give one bias per column of W."))
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            raise ConfigError(must_be("W and b", "finite numbers", "NaN or inf",
+                                      "Replace the non-finite values."))
+        self.W, self.b = W, b
+
+    @property
+    def n_in(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def n_out(self) -> int:
+        return self.W.shape[1]
+
+    @property
+    def g(self):
+        """The activation object (value and derivative)."""
+        return get_activation(self.activation)
+
+    def forward(self, a_prev: np.ndarray) -> Forward:
+        """``z = a_prev @ W + b``, ``a = g(z)``; returns all three for backward."""
+        z = a_prev @ self.W + self.b
+        return Forward(a_prev=a_prev, z=z, a=self.g.forward(z))
+
+    def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,
+                 delta: np.ndarray | None = None) -> Backward:
+        """Chain rule through this layer, from ``dL_da`` (or a given ``delta``)."""
+        if delta is None:
+            delta = self.g.backward(fwd.z, fwd.a, dL_da)   # dL/dz = dL/da * da/dz
+        dL_dW = fwd.a_prev.T @ delta                       # dz/dW = a_prev
+        dL_db = delta.sum(axis=0)                          # dz/db = 1
+        dL_da_prev = delta @ self.W.T                      # dz/da_prev = W
+        return Backward(dL_da=dL_da, delta=delta, dL_dW=dL_dW, dL_db=dL_db,
+                        dL_da_prev=dL_da_prev)
+
+    def copy(self) -> "Dense":
+        return Dense(W=self.W.copy(), b=self.b.copy(), activation=self.activation,
+                     dtype=self.W.dtype)
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation!r})"
+
+
+def _is_count(n) -> bool:
+    return isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0

@@ -1,0 +1,228 @@
+r"""Loss functions: value and gradient with respect to ``y_hat``.
+
+**Convention (stated once, used everywhere):** a loss is defined per sample,
+and the loss of a batch of ``n`` samples is the *mean* of the per-sample
+losses,
+
+.. math:: L = \frac{1}{n} \sum_{s=1}^{n} \ell(\hat y_s, t_s),
+
+so ``gradient`` returns ``dL_dy_hat = (1/n) * dl/dy_hat`` for each sample.
+With one sample (the article) the mean is that sample's loss.
+
+Per-sample losses, with ``k`` outputs ``j``::
+
+    ssr            l = 1/2 * sum_j (y_hat_j - t_j)^2      dl/dy_hat_j = y_hat_j - t_j
+    mse            l = 1/k * sum_j (y_hat_j - t_j)^2      dl/dy_hat_j = 2 (y_hat_j - t_j) / k
+    bce            l = -sum_j [t_j log y_hat_j + (1 - t_j) log(1 - y_hat_j)]
+                                                          dl/dy_hat_j = (y_hat_j - t_j) / (y_hat_j (1 - y_hat_j))
+    cross_entropy  l = -sum_j t_j log y_hat_j             dl/dy_hat_j = -t_j / y_hat_j
+
+PyTorch equivalents (checked in the tests): ``ssr`` is
+``0.5 * MSELoss(reduction="sum") / n``; ``mse`` is ``MSELoss()``; ``bce`` is
+``BCELoss(reduction="sum") / n`` (equal to ``BCELoss()`` for one output);
+``cross_entropy`` is ``CrossEntropyLoss()`` on the logits ``z``.
+
+**Shortcuts.** ``bce`` needs a sigmoid output and ``cross_entropy`` a softmax
+output. For exactly these two pairs the chain rule through the output
+activation collapses to
+
+.. math:: \delta_L = \frac{\partial L}{\partial z_L} = \frac{1}{n}(\hat y - t),
+
+and the loss value is computed from the logits ``z`` (log-sum-exp, softplus),
+so it stays finite when ``y_hat`` rounds to exactly 0 or 1. These are the only
+places the engine skips the full product; ``explain`` shows both.
+
+>>> import numpy as np
+>>> y_hat, t = np.array([[0.3249618]]), np.array([[0.0]])
+>>> round(get_loss("ssr").value(y_hat, t), 6)
+0.0528
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ConfigError, must_be
+
+__all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "uses_shortcut"]
+
+_TINY = np.finfo(np.float64).tiny
+
+
+def _clip(p):
+    # log(tiny) = -708: finite, so 0 * log(.) is 0 and never NaN.
+    return np.maximum(p, _TINY)
+
+
+class Loss:
+    """Base class. Subclasses give ``per_sample`` and ``sample_gradient``."""
+
+    name = ""
+
+    def per_sample(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """``l_s`` for each sample: shape (n_samples,)."""
+        raise NotImplementedError
+
+    def sample_gradient(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """``dl_s/dy_hat`` of each sample's own loss: shape (n_samples, n_out)."""
+        raise NotImplementedError
+
+    def value(self, y_hat: np.ndarray, T: np.ndarray) -> float:
+        """The batch loss ``L``: the mean of the per-sample losses."""
+        return float(np.mean(self.per_sample(y_hat, T)))
+
+    def gradient(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """``dL_dy_hat`` of the batch loss (the mean): shape (n_samples, n_out)."""
+        return self.sample_gradient(y_hat, T) / y_hat.shape[0]
+
+    def __repr__(self) -> str:
+        return f"<loss {self.name}>"
+
+
+class SSR(Loss):
+    r"""Sum of squared residuals with the article's ½.
+
+    .. math:: \ell = \tfrac12 \sum_j (\hat y_j - t_j)^2, \qquad
+              \frac{\partial \ell}{\partial \hat y_j} = \hat y_j - t_j
+
+    >>> import numpy as np
+    >>> SSR().per_sample(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))
+    array([2.5])
+    """
+
+    name = "ssr"
+
+    def per_sample(self, y_hat, T):
+        return 0.5 * np.sum((y_hat - T) ** 2, axis=1)
+
+    def sample_gradient(self, y_hat, T):
+        return y_hat - T
+
+
+class MSE(Loss):
+    r"""Mean squared error over the outputs of a sample (no ½).
+
+    .. math:: \ell = \frac1k \sum_j (\hat y_j - t_j)^2, \qquad
+              \frac{\partial \ell}{\partial \hat y_j} = \frac2k(\hat y_j - t_j)
+
+    >>> import numpy as np
+    >>> MSE().per_sample(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))
+    array([2.5])
+    """
+
+    name = "mse"
+
+    def per_sample(self, y_hat, T):
+        return np.mean((y_hat - T) ** 2, axis=1)
+
+    def sample_gradient(self, y_hat, T):
+        return 2.0 * (y_hat - T) / y_hat.shape[1]
+
+
+class BCE(Loss):
+    r"""Binary cross-entropy, summed over the outputs of a sample.
+
+    .. math:: \ell = -\sum_j \big[t_j \log \hat y_j + (1-t_j)\log(1-\hat y_j)\big]
+
+    .. math:: \frac{\partial \ell}{\partial \hat y_j}
+              = \frac{\hat y_j - t_j}{\hat y_j (1-\hat y_j)}
+
+    Probabilities of exactly 0 or 1 give a large finite loss, never inf/NaN.
+
+    >>> import numpy as np
+    >>> BCE().per_sample(np.array([[0.5]]), np.array([[1.0]])).round(6)
+    array([0.693147])
+    >>> bool(np.isfinite(BCE().per_sample(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))).all())
+    True
+    """
+
+    name = "bce"
+
+    def per_sample(self, y_hat, T):
+        return -np.sum(T * np.log(_clip(y_hat)) + (1 - T) * np.log(_clip(1 - y_hat)), axis=1)
+
+    def sample_gradient(self, y_hat, T):
+        return -T / _clip(y_hat) + (1 - T) / _clip(1 - y_hat)
+
+    @staticmethod
+    def per_sample_from_logits(z, T):
+        """``l`` from ``z`` with ``y_hat = sigmoid(z)``: ``max(z,0) - z t + log(1 + e^-|z|)``."""
+        return np.sum(np.maximum(z, 0) - z * T + np.log1p(np.exp(-np.abs(z))), axis=1)
+
+
+class CrossEntropy(Loss):
+    r"""Categorical cross-entropy of a softmax output.
+
+    .. math:: \ell = -\sum_j t_j \log \hat y_j, \qquad
+              \frac{\partial \ell}{\partial \hat y_j} = -\frac{t_j}{\hat y_j}
+
+    >>> import numpy as np
+    >>> CrossEntropy().per_sample(np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]])).round(6)
+    array([0.287682])
+    """
+
+    name = "cross_entropy"
+
+    def per_sample(self, y_hat, T):
+        return -np.sum(T * np.log(_clip(y_hat)), axis=1)
+
+    def sample_gradient(self, y_hat, T):
+        return -T / _clip(y_hat)
+
+    @staticmethod
+    def per_sample_from_logits(z, T):
+        """``l`` from ``z`` with ``y_hat = softmax(z)``: ``-sum_j t_j log_softmax(z)_j``."""
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_softmax = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return -np.sum(T * log_softmax, axis=1)
+
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (SSR(), MSE(), BCE(), CrossEntropy())}
+
+# (output activation, loss) pairs whose delta_L is y_hat - t (divided by n).
+_SHORTCUTS = {("sigmoid", "bce"), ("softmax", "cross_entropy")}
+_NEEDS = {"bce": "sigmoid", "cross_entropy": "softmax"}
+
+
+def get_loss(name: str) -> Loss:
+    """The loss called ``name`` (one of ``LOSSES``).
+
+    >>> get_loss("ssr")
+    <loss ssr>
+    """
+    if isinstance(name, Loss):
+        return name
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        choices = ", ".join(repr(k) for k in LOSSES)
+        raise ConfigError(
+            must_be("loss", f"one of {choices}", name, "Check the spelling.")
+        ) from None
+
+
+def check_pair(output_activation: str, loss: str) -> None:
+    """Refuse a loss that does not fit the output activation.
+
+    >>> check_pair("sigmoid", "cross_entropy")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: loss 'cross_entropy' must be used with a softmax output layer. Got output activation 'sigmoid'. Use --loss bce for a sigmoid output, or make the last layer softmax.
+    """
+    needed = _NEEDS.get(loss)
+    if needed is not None and output_activation != needed:
+        other = {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output_activation, "ssr")
+        raise ConfigError(
+            f"loss {loss!r} must be used with a {needed} output layer. "
+            f"Got output activation {output_activation!r}. "
+            f"Use --loss {other} for a {output_activation} output, or make the last layer {needed}."
+        )
+
+
+def uses_shortcut(output_activation: str, loss: str) -> bool:
+    """True where ``delta_L = (y_hat - t) / n`` replaces the full chain-rule product.
+
+    >>> uses_shortcut("softmax", "cross_entropy"), uses_shortcut("sigmoid", "ssr")
+    (True, False)
+    """
+    return (output_activation, loss) in _SHORTCUTS

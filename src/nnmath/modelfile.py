@@ -1,0 +1,173 @@
+"""The JSON model file ``nnmath.network/1``: save, load, validate, write atomically.
+
+::
+
+    {"format": "nnmath.network/1",
+     "layers": [{"activation": "sigmoid", "W": [[0.5]], "b": [0.0]},
+                {"activation": "sigmoid", "W": [[-1.0]], "b": [0.0]}]}
+
+``W[i][j]`` is the weight from input ``i`` to neuron ``j``. Floats are written
+with Python's shortest round-trip ``repr``, so ``load(save(net))`` gives back
+bit-identical parameters. Optional keys (``loss``, ``class_names``,
+``feature_names``, ``scaling``, ``training``, ...) are kept as they are in
+``Network.info`` on load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from .activations import ACTIVATIONS
+from .errors import ModelFileError, NnmathError, must_be
+
+__all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
+
+FORMAT = "nnmath.network/1"
+_MAX_BYTES = 64 * 1024 * 1024
+
+
+def to_dict(net, **extra) -> dict:
+    """The model file's content as a dict (``extra`` keys are added at the top level)."""
+    layers = [{"activation": layer.activation, "W": layer.W.tolist(), "b": layer.b.tolist()}
+              for layer in net.layers]
+    for layer in layers:
+        if not all(math.isfinite(v) for row in layer["W"] for v in row) or \
+                not all(math.isfinite(v) for v in layer["b"]):
+            raise ModelFileError(must_be("parameters", "finite to be saved", "NaN or inf",
+                                         "Retrain with a smaller learning rate."))
+    data = {"format": FORMAT, "layers": layers}
+    data.update({k: v for k, v in {**getattr(net, "info", {}), **extra}.items()
+                 if k not in data})
+    return data
+
+
+def save(net, path, **extra) -> None:
+    """Write ``net`` to ``path`` atomically (a complete old file or a complete new one)."""
+    text = json.dumps(to_dict(net, **extra), indent=1, allow_nan=False) + "\n"
+    write_atomic(path, text)
+
+
+def write_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ModelFileError(must_be("the output path", "a file, not a folder", str(path),
+                                     "Add a file name, e.g. model.json."))
+    if not folder.is_dir():
+        raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
+                                     "Create it first, or choose another path."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ModelFileError(f"cannot write to {str(folder)!r}: {exc.strerror}. "
+                             "Choose a folder you can write to.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load(path):
+    """Read and validate a model file; return a :class:`~nnmath.network.Network`."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
+                                         f"{path.stat().st_size} bytes"))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelFileError(f"model file {str(path)!r} does not exist. "
+                             "Check the path (nnmath writes one with --save).") from None
+    except IsADirectoryError:
+        raise ModelFileError(must_be("the model path", "a file, not a folder", str(path))) from None
+    except UnicodeDecodeError:
+        raise ModelFileError(f"model file {str(path)!r} is not UTF-8 text. "
+                             "Give a JSON file written by nnmath.") from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}.") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        detail = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+        raise ModelFileError(f"model file {str(path)!r} is not valid JSON{detail}. "
+                             "Check that it is complete (a model file starts with "
+                             '{"format": "nnmath.network/1"').') from None
+    return from_dict(data, source=str(path))
+
+
+def _reject_constant(name):
+    raise ModelFileError(must_be("every number in a model file", "finite", name,
+                                 "Replace NaN/Infinity by a number."))
+
+
+def from_dict(data, source="model") -> "Network":
+    """Validate a model dict and build the network.
+
+    >>> net = from_dict({"format": "nnmath.network/1", "layers": [
+    ...     {"activation": "softmax", "W": [[1.0, -1.0]], "b": [0.0, 0.0]}]})
+    >>> net
+    Network([Dense(1, 2, activation='softmax')])
+    >>> from_dict({"format": "nnmath.network/2", "layers": []})
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ModelFileError: model: "format" must be 'nnmath.network/1'. Got 'nnmath.network/2'. Write the model with this version of nnmath.
+    """
+    from .layers import Dense
+    from .network import Network
+
+    where = f"{source}: "
+    if not isinstance(data, dict):
+        raise ModelFileError(where + must_be("the model file", "a JSON object",
+                                             type(data).__name__))
+    if data.get("format") != FORMAT:
+        raise ModelFileError(where + must_be('"format"', repr(FORMAT), data.get("format"),
+                                             "Write the model with this version of nnmath."))
+    layers = data.get("layers")
+    if not isinstance(layers, list) or not layers:
+        raise ModelFileError(where + must_be('"layers"', "a non-empty list", layers))
+    built = []
+    for l, spec in enumerate(layers, start=1):
+        at = f"{where}layer {l}: "
+        if not isinstance(spec, dict):
+            raise ModelFileError(at + must_be("a layer", "a JSON object", spec))
+        act = spec.get("activation")
+        if act not in ACTIVATIONS:
+            raise ModelFileError(at + must_be('"activation"', "one of " + ", ".join(
+                repr(a) for a in sorted(ACTIVATIONS)), act))
+        W, b = spec.get("W"), spec.get("b")
+        if not (isinstance(W, list) and W and all(isinstance(r, list) and r for r in W)
+                and len({len(r) for r in W}) == 1 and all(_is_num(v) for r in W for v in r)):
+            raise ModelFileError(at + must_be('"W"', "a rectangular list of rows of numbers",
+                                              _short(W), "For example [[0.5, -1.0]]."))
+        if not (isinstance(b, list) and all(_is_num(v) for v in b)):
+            raise ModelFileError(at + must_be('"b"', "a list of numbers", _short(b)))
+        try:
+            built.append(Dense(W=W, b=b, activation=act))
+        except NnmathError as exc:
+            raise ModelFileError(at + str(exc)) from None
+    try:
+        net = Network(built)
+    except NnmathError as exc:
+        raise ModelFileError(where + str(exc)) from None
+    net.info = {k: v for k, v in data.items() if k not in ("format", "layers")}
+    return net
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _short(value, limit=60) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[:limit] + "..."

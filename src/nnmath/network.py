@@ -1,0 +1,325 @@
+r"""A network: dense layers in order, with forward pass, loss and backpropagation.
+
+Names (as in ``DESIGN.md``): ``a0 = X``; for layer ``l = 1..L``
+``z_l = a_{l-1} @ W_l + b_l``, ``a_l = g_l(z_l)``; ``y_hat = a_L``. Parameters
+are named ``W1, b1, W2, b2, ...`` in layer order.
+
+>>> net = Network([Dense(W=[[0.5]], b=[0.0], activation="sigmoid"),
+...                Dense(W=[[-1.0]], b=[0.0], activation="sigmoid")])
+>>> net.forward([[2.0]]).round(6)
+array([[0.324962]])
+>>> loss, grads = net.gradients([[2.0]], [[0.0]], loss="ssr")
+>>> round(loss, 6), {name: g.round(7).tolist() for name, g in grads.items()}
+(0.0528, {'W1': [[-0.0280307]], 'b1': [-0.0140154], 'W2': [[0.0521131]], 'b2': [0.0712844]})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ConfigError, ShapeError, must_be
+from .layers import Backward, Dense, Forward
+from .losses import BCE, CrossEntropy, check_pair, get_loss, uses_shortcut
+
+__all__ = ["Network", "Pass", "backprop"]
+
+
+class Network:
+    """Dense layers applied in order.
+
+    Parameters
+    ----------
+    layers : list of Dense
+        Consecutive layers must fit: ``layers[l].n_in == layers[l-1].n_out``.
+
+    Examples
+    --------
+    >>> net = Network.random([1, 3, 2], activation="tanh", output_activation="softmax", seed=0)
+    >>> [(name, p.shape) for name, p in net.params().items()]
+    [('W1', (1, 3)), ('b1', (3,)), ('W2', (3, 2)), ('b2', (2,))]
+    """
+
+    def __init__(self, layers):
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+            raise ConfigError(must_be("layers", "a non-empty list of Dense layers", layers,
+                                      "For example Network([Dense(1, 2, 'softmax')])."))
+        for l in range(1, len(layers)):
+            if layers[l].n_in != layers[l - 1].n_out:
+                raise ShapeError(
+                    f"layer {l + 1} must take {layers[l - 1].n_out} inputs, as layer {l} has "
+                    f"{layers[l - 1].n_out} neurons. Got W{l + 1} of shape {layers[l].W.shape}. "
+                    f"Give W{l + 1} {layers[l - 1].n_out} rows.")
+        for layer in layers[:-1]:
+            if layer.activation == "softmax":
+                raise ConfigError(must_be("softmax", "used on the output layer only",
+                                          "softmax on a hidden layer",
+                                          "Use sigmoid, tanh or relu for hidden layers."))
+        self.layers = layers
+        self.info: dict = {}   # optional model-file keys (class_names, loss, ...)
+
+    @classmethod
+    def random(cls, sizes, activation="sigmoid", output_activation=None, seed=None,
+               dtype=np.float64) -> "Network":
+        """A network with layer sizes ``sizes = [n_inputs, hidden..., n_outputs]``.
+
+        Weights are drawn from ``np.random.default_rng(seed)``; biases start at 0.
+        ``output_activation`` defaults to ``activation``.
+        """
+        sizes = list(sizes)
+        if len(sizes) < 2:
+            raise ConfigError(must_be("sizes", "at least [n_inputs, n_outputs]", sizes))
+        rng = np.random.default_rng(seed)
+        acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
+        return cls([Dense(n_in, n_out, act, rng=rng, dtype=dtype)
+                    for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)])
+
+    # -- shapes and parameters -------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        return self.layers[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].n_out
+
+    @property
+    def sizes(self) -> list[int]:
+        """``[n_inputs, n_1, ..., n_L]``."""
+        return [self.n_inputs] + [layer.n_out for layer in self.layers]
+
+    @property
+    def dtype(self):
+        return self.layers[0].W.dtype
+
+    def params(self) -> dict[str, np.ndarray]:
+        """``{"W1": W1, "b1": b1, ...}`` in layer order (the arrays themselves, not copies)."""
+        out = {}
+        for l, layer in enumerate(self.layers, start=1):
+            out[f"W{l}"], out[f"b{l}"] = layer.W, layer.b
+        return out
+
+    def set_params(self, params: dict) -> "Network":
+        """Replace parameters by name (shapes must match); returns self."""
+        current = self.params()
+        for name, value in params.items():
+            if name not in current:
+                raise ConfigError(must_be("parameter name", f"one of {list(current)}", name))
+            value = np.asarray(value, dtype=self.dtype)
+            if value.shape != current[name].shape:
+                raise ShapeError(must_be(name, f"of shape {current[name].shape}", value.shape))
+            current[name][...] = value
+        return self
+
+    def n_params(self) -> int:
+        return sum(p.size for p in self.params().values())
+
+    def copy(self) -> "Network":
+        net = Network([layer.copy() for layer in self.layers])
+        net.info = dict(self.info)
+        return net
+
+    def astype(self, dtype) -> "Network":
+        """A copy in another float type (float32 trains faster, float64 is exact)."""
+        return Network([Dense(W=layer.W, b=layer.b, activation=layer.activation, dtype=dtype)
+                        for layer in self.layers])
+
+    # -- math -------------------------------------------------------------------
+    def forward(self, X) -> np.ndarray:
+        """``y_hat`` for each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs), or (n_inputs,) for one sample
+
+        Returns
+        -------
+        y_hat : ndarray of shape (n_samples, n_outputs)
+        """
+        a = self.check_X(X)
+        for layer in self.layers:
+            a = layer.forward(a).a
+        return a
+
+    predict_proba = forward
+
+    def loss(self, X, T, loss="ssr") -> float:
+        """The batch loss: the mean over samples of the per-sample loss."""
+        X = self.check_X(X)
+        return backprop(self, X, self.check_T(T, X.shape[0]), loss, backward=False).loss
+
+    def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
+        """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        T : array-like of shape (n_samples, n_outputs)
+            Targets, one row per sample (a 1-D array is taken as one column when
+            the network has one output).
+        loss : {"ssr", "mse", "bce", "cross_entropy"}
+
+        Returns
+        -------
+        loss : float
+            Mean over samples of the per-sample loss (before any update).
+        gradients : dict of name -> ndarray
+            ``{"W1": dL_dW1, "b1": dL_db1, ...}``, same shapes as ``params()``.
+        """
+        X = self.check_X(X)
+        result = backprop(self, X, self.check_T(T, X.shape[0]), loss)
+        return result.loss, result.gradients()
+
+    def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,
+            shuffle=False, seed=None, optimizer="sgd", **options):
+        """Train in place by gradient descent; returns a :class:`~nnmath.training.History`.
+
+        ``batch_size=1`` without shuffling is the article's per-sample gradient
+        descent in row order; ``batch_size=None`` is full-batch. See
+        :func:`nnmath.training.train` for the other options.
+        """
+        from .training import train
+
+        return train(self, X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
+                     batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
+                     **options)
+
+    # -- checks -------------------------------------------------------------
+    def check_X(self, X) -> np.ndarray:
+        """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
+        try:
+            X = np.array(X, dtype=self.dtype)
+        except (TypeError, ValueError):
+            raise ShapeError(must_be("X", "a 2-D array of numbers", _short(X),
+                                     "Give one row per sample.")) from None
+        if X.ndim == 1 and X.shape[0] == self.n_inputs:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.n_inputs or X.shape[0] == 0:
+            raise ShapeError(must_be(
+                "X", f"of shape (n_samples, {self.n_inputs}) for a network with "
+                f"{self.n_inputs} input(s)", f"shape {X.shape}",
+                f"Give {self.n_inputs} value(s) per sample."))
+        if not np.all(np.isfinite(X)):
+            raise ShapeError(must_be("X", "finite numbers", "NaN or inf",
+                                     "Remove or replace the missing values."))
+        return X
+
+    def check_T(self, T, n_samples: int) -> np.ndarray:
+        """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
+        try:
+            T = np.array(T, dtype=self.dtype)
+        except (TypeError, ValueError):
+            raise ShapeError(must_be("T", "an array of numbers", _short(T))) from None
+        if T.ndim == 0:
+            T = T.reshape(1, 1)
+        if T.ndim == 1:
+            T = T[:, None] if self.n_outputs == 1 else T[None, :]
+        if T.shape != (n_samples, self.n_outputs):
+            raise ShapeError(must_be(
+                "target", f"of shape ({n_samples}, {self.n_outputs}): one row per sample, "
+                f"one column per output", f"shape {T.shape}",
+                f"Give {self.n_outputs} target value(s) per sample."))
+        if not np.all(np.isfinite(T)):
+            raise ShapeError(must_be("target", "finite numbers", "NaN or inf"))
+        return T
+
+    # -- files ------------------------------------------------------------------
+    def save(self, path, **extra) -> None:
+        """Write the ``nnmath.network/1`` JSON model file atomically."""
+        from .modelfile import save
+
+        save(self, path, **extra)
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        """Read a ``nnmath.network/1`` JSON model file."""
+        from .modelfile import load
+
+        return load(path)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Network([{inner}])"
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One forward and backward pass: everything the engine computed.
+
+    forwards[l] and backwards[l] belong to layer l+1. ``dL_dy_hat`` is the
+    gradient of the batch loss with respect to the output (always computed,
+    so explanations can show the full chain-rule product); ``shortcut`` says
+    whether the output layer's delta came from the documented shortcut
+    ``delta_L = (y_hat - T) / n`` instead of ``dL_dy_hat * dy_hat/dz``.
+    """
+
+    X: np.ndarray
+    T: np.ndarray
+    loss_name: str
+    per_sample_loss: np.ndarray
+    loss: float
+    forwards: list[Forward]
+    backwards: list[Backward] | None
+    dL_dy_hat: np.ndarray | None
+    shortcut: bool
+
+    @property
+    def y_hat(self) -> np.ndarray:
+        return self.forwards[-1].a
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        out = {}
+        for l, back in enumerate(self.backwards, start=1):
+            out[f"W{l}"], out[f"b{l}"] = back.dL_dW, back.dL_db
+        return out
+
+
+def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True) -> Pass:
+    """Forward pass, loss, and (unless ``backward=False``) backpropagation.
+
+    ``X`` and ``T`` must already be checked arrays (``Network.check_X`` and
+    ``check_T``). Layer by layer, from the output back::
+
+        delta_L    = dL_dy_hat * g_L'(z_L)      (or (y_hat - T) / n: shortcut)
+        dL_dW_l    = a_{l-1}.T @ delta_l
+        dL_db_l    = delta_l.sum(axis=0)
+        dL_da_{l-1} = delta_l @ W_l.T
+        delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
+    """
+    loss_fn = get_loss(loss)
+    out_act = net.layers[-1].activation
+    check_pair(out_act, loss_fn.name)
+    forwards, a = [], X
+    for layer in net.layers:
+        fwd = layer.forward(a)
+        forwards.append(fwd)
+        a = fwd.a
+    y_hat, z_L = a, forwards[-1].z
+    shortcut = uses_shortcut(out_act, loss_fn.name)
+    if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
+        from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
+        per_sample = from_logits.per_sample_from_logits(z_L, T)
+    else:
+        per_sample = loss_fn.per_sample(y_hat, T)
+    value = float(np.mean(per_sample))
+    if not backward:
+        return Pass(X, T, loss_fn.name, per_sample, value, forwards, None, None, shortcut)
+
+    n = X.shape[0]
+    dL_dy_hat = loss_fn.gradient(y_hat, T)
+    backwards: list[Backward] = [None] * len(net.layers)
+    dL_da, delta = dL_dy_hat, None
+    if shortcut:
+        delta = (y_hat - T) / n   # documented: sigmoid+bce, softmax+cross_entropy
+    for l in range(len(net.layers) - 1, -1, -1):
+        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta)
+        backwards[l] = back
+        dL_da, delta = back.dL_da_prev, None
+    return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)
+
+
+def _short(value, limit=60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."

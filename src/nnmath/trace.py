@@ -1,0 +1,244 @@
+r"""One training step, recorded number by number: :func:`explain` and its Trace.
+
+The trace is plain frozen data produced by the engine's own code paths
+(``network.backprop`` for the forward and backward pass, the ``sgd``
+optimizer for the update). Renderers read it; none computes a derivative.
+
+>>> import nnmath
+>>> from nnmath.article import network_b
+>>> trace = nnmath.explain(network_b(), [2.0], [0.0], loss="ssr", learning_rate=0.1)
+>>> round(trace.loss, 6), round(trace.loss_after, 6)
+(0.0528, 0.051928)
+>>> [(f.name, round(f.value, 6)) for f in trace.chains["W1"].factors]  # doctest: +NORMALIZE_WHITESPACE
+[('dL/dy_hat', 0.324962), ('dy_hat/dz2', 0.219362), ('dz2/da1', -1.0),
+ ('da1/dz1', 0.196612), ('dz1/dw1', 2.0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network, backprop
+from .optimizers import SGD
+
+__all__ = ["explain", "Trace", "LayerTrace", "Chain", "Factor"]
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """Layer ``index`` (1-based) during the step. Arrays have a sample axis first.
+
+    W : (n_in, n_out), b : (n_out,) -- before the update;
+    a_prev : (n, n_in); z, a, dL_da, delta : (n, n_out);
+    g_prime : (n, n_out) elementwise slope g'(z), or None for softmax, whose
+    slope is ``jacobian`` : (n, n_out, n_out), ``[s, i, j] = da_j/dz_i``;
+    dL_dW : (n_in, n_out); dL_db : (n_out,); dL_da_prev : (n, n_in);
+    W_after, b_after : the parameters after the update.
+    """
+
+    index: int
+    activation: str
+    W: np.ndarray
+    b: np.ndarray
+    a_prev: np.ndarray
+    z: np.ndarray
+    a: np.ndarray
+    dL_da: np.ndarray
+    g_prime: np.ndarray | None
+    jacobian: np.ndarray | None
+    delta: np.ndarray
+    dL_dW: np.ndarray
+    dL_db: np.ndarray
+    dL_da_prev: np.ndarray
+    W_after: np.ndarray
+    b_after: np.ndarray
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a chain-rule product: its name, value and meaning."""
+
+    name: str
+    value: float
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Chain:
+    """``dL/d<parameter>`` as a product of named factors (one-neuron layers, one sample)."""
+
+    parameter: str          # "W1", "b1", ... (DESIGN names)
+    symbol: str             # "w1", "b1", ... (the article's scalar names)
+    factors: tuple
+    product: float          # the product of the factor values
+    gradient: float         # the engine's gradient (equal to the product)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One gradient-descent step of a network on a batch, every number kept.
+
+    The loss is the mean over the batch's samples of the per-sample loss
+    (``reduction = "mean"``); with one sample it is that sample's loss.
+    ``loss`` is before the update, ``loss_after`` after it, on the same batch.
+    """
+
+    X: np.ndarray
+    T: np.ndarray
+    loss_name: str
+    learning_rate: float
+    layers: tuple
+    y_hat: np.ndarray
+    per_sample_loss: np.ndarray
+    loss: float
+    dL_dy_hat: np.ndarray
+    shortcut: bool
+    params: dict
+    gradients: dict
+    updated: dict
+    y_hat_after: np.ndarray
+    loss_after: float
+    chains: dict = field(default_factory=dict)
+    reduction: str = "mean"
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data; keys as in ``DESIGN.md`` plus the full trace."""
+        one = self.n_samples == 1
+
+        def rows(arr):
+            return arr[0].tolist() if one else arr.tolist()
+
+        return {
+            "x": rows(self.X),
+            "target": rows(self.T),
+            "loss_name": self.loss_name,
+            "reduction": self.reduction,
+            "learning_rate": self.learning_rate,
+            "output": rows(self.y_hat),
+            "loss": self.loss,
+            "gradients": {k: v.tolist() for k, v in self.gradients.items()},
+            "updated": {k: v.tolist() for k, v in self.updated.items()},
+            "output_after": rows(self.y_hat_after),
+            "loss_after": self.loss_after,
+            "params": {k: v.tolist() for k, v in self.params.items()},
+            "dL_dy_hat": rows(self.dL_dy_hat),
+            "shortcut": self.shortcut,
+            "layers": [{
+                "index": lt.index, "activation": lt.activation,
+                "z": rows(lt.z), "a": rows(lt.a), "dL_da": rows(lt.dL_da),
+                "g_prime": None if lt.g_prime is None else rows(lt.g_prime),
+                "delta": rows(lt.delta),
+                "dL_dW": lt.dL_dW.tolist(), "dL_db": lt.dL_db.tolist(),
+            } for lt in self.layers],
+            "chains": {name: {
+                "symbol": c.symbol, "product": c.product, "gradient": c.gradient,
+                "factors": [{"name": f.name, "value": f.value, "meaning": f.meaning}
+                            for f in c.factors],
+            } for name, c in self.chains.items()},
+        }
+
+
+def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace:
+    """Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
+
+    Parameters
+    ----------
+    network : Network
+    x : array-like of shape (n_inputs,) for one sample, or (n_samples, n_inputs)
+    target : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+    loss : {"ssr", "mse", "bce", "cross_entropy"}, default "ssr"
+    learning_rate : float, default 0.1
+
+    Returns
+    -------
+    Trace
+    """
+    X = network.check_X(x)
+    T = network.check_T(target, X.shape[0])
+    before = backprop(network, X, T, loss)
+
+    after_net = network.copy()
+    SGD(learning_rate).step(after_net.params(), before.gradients())
+    after = backprop(after_net, X, T, before.loss_name, backward=False)
+
+    layers = []
+    for l, (layer, new, fwd, back) in enumerate(
+            zip(network.layers, after_net.layers, before.forwards, before.backwards), start=1):
+        act = layer.g
+        layers.append(LayerTrace(
+            index=l, activation=layer.activation, W=layer.W.copy(), b=layer.b.copy(),
+            a_prev=fwd.a_prev, z=fwd.z, a=fwd.a, dL_da=back.dL_da,
+            g_prime=act.derivative(fwd.z, fwd.a) if act.elementwise else None,
+            jacobian=None if act.elementwise else act.jacobian(fwd.a),
+            delta=back.delta, dL_dW=back.dL_dW, dL_db=back.dL_db,
+            dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b))
+
+    trace = Trace(
+        X=X, T=T, loss_name=before.loss_name, learning_rate=float(learning_rate),
+        layers=tuple(layers), y_hat=before.y_hat, per_sample_loss=before.per_sample_loss,
+        loss=before.loss, dL_dy_hat=before.dL_dy_hat, shortcut=before.shortcut,
+        params={k: v.copy() for k, v in network.params().items()},
+        gradients=before.gradients(), updated=after_net.params(),
+        y_hat_after=after.y_hat, loss_after=after.loss)
+    if X.shape[0] == 1 and all(layer.n_out == 1 for layer in network.layers):
+        object.__setattr__(trace, "chains", _chains(trace))
+    return trace
+
+
+_MEANINGS = {
+    "dL/dy_hat": "sensitivity of the loss to the output",
+    "dy_hat/dz": "slope of the output activation ({act}) at z{l}",
+    "da/dz": "slope of the hidden activation ({act}) at z{l}",
+    "dz/da": "connection to the previous layer: the weight w{l}",
+    "dz/dw": "impact of the weight on z{l}: the value it multiplies ({src})",
+    "dz/db": "a bias adds to z{l} one for one",
+}
+
+
+def _chains(trace: Trace) -> dict:
+    """The article's table: each scalar gradient as a product of named factors.
+
+    For ``L`` one-neuron layers and a parameter of layer ``l``::
+
+        dL/dw_l = dL/dy_hat * dy_hat/dz_L * prod_{k=L..l+1} (dz_k/da_{k-1} * da_{k-1}/dz_{k-1})
+                  * dz_l/dw_l
+
+    Every value comes from the trace: ``dL/dy_hat`` from the loss's gradient,
+    ``da/dz`` from the activation's slope, ``dz_k/da_{k-1} = w_k`` and
+    ``dz_l/dw_l = a_{l-1}`` from the forward pass.
+    """
+    L = len(trace.layers)
+    last = trace.layers[-1]
+    head = [Factor("dL/dy_hat", float(trace.dL_dy_hat[0, 0]), _MEANINGS["dL/dy_hat"])]
+    slope = last.g_prime if last.g_prime is not None else last.jacobian[:, :, 0]
+    head.append(Factor(f"dy_hat/dz{L}", float(slope[0, 0]),
+                       _MEANINGS["dy_hat/dz"].format(act=last.activation, l=L)))
+    chains = {}
+    path = list(head)
+    for l in range(L, 0, -1):
+        lt = trace.layers[l - 1]
+        src = "the input x" if l == 1 else f"a{l - 1}"
+        for kind, symbol, tail in (
+                ("W", f"w{l}", Factor(f"dz{l}/dw{l}", float(lt.a_prev[0, 0]),
+                                      _MEANINGS["dz/dw"].format(l=l, src=src))),
+                ("b", f"b{l}", Factor(f"dz{l}/db{l}", 1.0, _MEANINGS["dz/db"].format(l=l)))):
+            factors = tuple(path + [tail])
+            name = f"{kind}{l}"
+            grad = trace.gradients[name]
+            chains[name] = Chain(parameter=name, symbol=symbol, factors=factors,
+                                 product=float(np.prod([f.value for f in factors])),
+                                 gradient=float(grad.ravel()[0]))
+        if l > 1:
+            below = trace.layers[l - 2]
+            path += [Factor(f"dz{l}/da{l - 1}", float(lt.W[0, 0]),
+                            _MEANINGS["dz/da"].format(l=l)),
+                     Factor(f"da{l - 1}/dz{l - 1}", float(below.g_prime[0, 0]),
+                            _MEANINGS["da/dz"].format(act=below.activation, l=l - 1))]
+    return {name: chains[name] for name in trace.gradients}
+
