@@ -69,10 +69,11 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def forward(self, z):
-        # For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) is exactly 0,
-        # the correctly rounded value: the overflow is expected, not an error.
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-z))
+        # exp of -|z| only, so it never overflows: for z >= 0, a = 1 / (1 + e^-z);
+        # for z < 0, a = e^z / (1 + e^z) = e * (1 / (1 + e)) with e = e^-|z|.
+        e = np.exp(-np.abs(z))
+        a = 1.0 / (1.0 + e)
+        return np.where(z >= 0, a, e * a)
 
     def derivative(self, z, a):
         return a * (1.0 - a)

@@ -102,7 +102,7 @@ def load(path):
         detail = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
         raise ModelFileError(f"model file {str(path)!r} is not valid JSON{detail}. "
                              "Check that it is complete (a model file starts with "
-                             '{"format": "nnmath.network/1"').') from None
+                             '{"format": "nnmath.network/1").') from None
     return from_dict(data, source=str(path))
 
 

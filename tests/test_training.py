@@ -1,0 +1,113 @@
+"""The training loop: per-sample, mini-batch and full batch; seeds; History; callbacks."""
+
+import numpy as np
+import pytest
+
+from nnmath import Network
+from nnmath.article import network_b
+from nnmath.errors import ConfigError
+from nnmath.network import backprop
+
+
+def data(seed=0, n=10):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    T = (X[:, :1] + X[:, 1:] > 0).astype(float)
+    return X, T
+
+
+def manual_epoch(net, X, T, batch_size, learning_rate, order=None):
+    """Gradient descent written out by hand from the engine's gradients (an oracle for the loop)."""
+    order = np.arange(len(X)) if order is None else order
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        _, grads = net.gradients(X[rows], T[rows], loss="ssr")
+        for name, p in net.params().items():
+            p -= learning_rate * grads[name]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, None])
+def test_batching_matches_a_hand_written_loop(batch_size):
+    X, T = data()
+    net = Network.random([2, 3, 1], seed=1)
+    reference = net.copy()
+    history = net.fit(X, T, loss="ssr", learning_rate=0.3, epochs=4, batch_size=batch_size)
+    for _ in range(4):
+        manual_epoch(reference, X, T, batch_size or len(X), 0.3)
+    for name, p in net.params().items():
+        np.testing.assert_array_equal(p, reference.params()[name])
+    assert history.loss[-1] == reference.loss(X, T, "ssr")
+
+
+def test_shuffling_is_seeded_and_reproducible():
+    X, T = data()
+    runs = []
+    for _ in range(2):
+        net = Network.random([2, 3, 1], seed=1)
+        h = net.fit(X, T, learning_rate=0.3, epochs=5, shuffle=True, seed=42)
+        runs.append((h.loss, {k: v.copy() for k, v in net.params().items()}))
+    assert runs[0][0] == runs[1][0]
+    for name in runs[0][1]:
+        assert runs[0][1][name].tobytes() == runs[1][1][name].tobytes()
+    other = Network.random([2, 3, 1], seed=1)
+    assert other.fit(X, T, learning_rate=0.3, epochs=5, shuffle=True, seed=7).loss != runs[0][0]
+
+
+def test_shuffled_epoch_uses_the_seeded_permutation():
+    X, T = data()
+    net = Network.random([2, 2, 1], seed=3)
+    reference = net.copy()
+    net.fit(X, T, learning_rate=0.2, epochs=2, batch_size=4, shuffle=True, seed=5)
+    rng = np.random.default_rng(5)
+    for _ in range(2):
+        manual_epoch(reference, X, T, 4, 0.2, order=rng.permutation(len(X)))
+    for name, p in net.params().items():
+        np.testing.assert_array_equal(p, reference.params()[name])
+
+
+def test_random_initialisation_is_seeded():
+    a = Network.random([3, 4, 2], activation="relu", seed=11).params()
+    b = Network.random([3, 4, 2], activation="relu", seed=11).params()
+    c = Network.random([3, 4, 2], activation="relu", seed=12).params()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not np.array_equal(a["W1"], c["W1"])
+
+
+def test_history_and_callbacks():
+    X, T = data()
+    seen = []
+    net = Network.random([2, 1], seed=0)
+    h = net.fit(X, T, epochs=6, callbacks=[lambda e, hist: seen.append((e, hist.loss[-1]))])
+    assert [e for e, _ in seen] == list(range(1, 7)) and h.epochs == 6
+    assert [v for _, v in seen] == h.loss
+    assert h.initial_loss == backprop(Network.random([2, 1], seed=0), X, T, "ssr",
+                                      backward=False).loss
+    stop = net.fit(X, T, epochs=50, callbacks=[lambda e, hist: e == 3])
+    assert stop.epochs == 3 and stop.stop_reason == "callback"
+
+
+def test_tol_stops_when_the_loss_stops_improving():
+    net = network_b()
+    h = net.fit([[2.0]], [[0.0]], learning_rate=0.1, epochs=100_000, tol=1e-6, patience=3)
+    assert h.stop_reason == "converged" and h.epochs < 100_000
+    assert all(a - b < 1e-6 for a, b in zip(h.loss[-4:-1], h.loss[-3:]))
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(epochs=0), "epochs must be"),
+    (dict(batch_size=0), "batch_size must be"),
+    (dict(learning_rate=0), "learning_rate must be a positive number"),
+    (dict(optimizer="rmsprop"), "optimizer must be one of"),
+])
+def test_bad_settings(kwargs, fragment):
+    X, T = data()
+    with pytest.raises(ConfigError, match=fragment):
+        Network.random([2, 1], seed=0).fit(X, T, **kwargs)
+
+
+def test_float32_when_asked():
+    X, T = data()
+    net = Network.random([2, 3, 1], seed=0).astype(np.float32)
+    net.fit(X, T, epochs=2, batch_size=5)
+    assert all(p.dtype == np.float32 for p in net.params().values())
+    assert net.forward(X).dtype == np.float32
