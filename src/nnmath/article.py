@@ -32,7 +32,7 @@ from .network import Network
 from .trace import Trace, explain
 from .training import History
 
-__all__ = ["network_a", "network_b", "run_article", "ArticleRun", "PSA_TEST"]
+__all__ = ["network_a", "network_a_trained", "network_b", "run_article", "ArticleRun", "PSA_TEST"]
 
 PSA_TEST = 2.0
 A_LEARNING_RATE, A_TOL, A_PATIENCE, A_MAX_EPOCHS = 0.5, 1e-12, 10, 100_000
@@ -42,6 +42,19 @@ B_LEARNING_RATE, B_EPOCHS = 0.1, 2000
 def network_a(seed: int = 0) -> Network:
     """Network A before training: 1 input -> 2 softmax outputs, weights from ``seed``."""
     return Network.random([1, 2], activation="softmax", seed=seed)
+
+
+def network_a_trained(seed: int = 0) -> Network:
+    """Network A trained as in the article (see the module's stopping rule)."""
+    return _train_a(network_a(seed))[0]
+
+
+def _train_a(net: Network):
+    data = datasets.psa()
+    history = net.fit(data.X, data.targets(2), loss="cross_entropy",
+                      learning_rate=A_LEARNING_RATE, epochs=A_MAX_EPOCHS, batch_size=None,
+                      tol=A_TOL, patience=A_PATIENCE)
+    return net, history
 
 
 def network_b() -> Network:
@@ -107,10 +120,7 @@ def run_article(epochs_b: int = B_EPOCHS, seed: int = 0, callbacks_b=()) -> Arti
     data = datasets.psa()
 
     a_before = network_a(seed)
-    a = a_before.copy()
-    a_history = a.fit(data.X, data.targets(2), loss="cross_entropy",
-                      learning_rate=A_LEARNING_RATE, epochs=A_MAX_EPOCHS, batch_size=None,
-                      tol=A_TOL, patience=A_PATIENCE)
+    a, a_history = _train_a(a_before.copy())
     probabilities = a.forward([[PSA_TEST]])[0]
 
     step = explain(network_b(), [PSA_TEST], [0.0], loss="ssr", learning_rate=B_LEARNING_RATE)
