@@ -295,7 +295,8 @@ def _gradient_lines(trace, ex, lt) -> list:
     for j in range(lt.W.shape[1]):
         terms = _join([[ex.node("delta", l, s, j)] for s in range(n)], PLUS)
         vals = _join([[Num(lt.delta[s, j], paren=True)] for s in range(n)], PLUS)
-        lines.append((Deriv(Sym("L"), ex.param(f"b{l}", (j,))), EQ, *terms, EQ, *vals, EQ,
+        middle = [EQ, *vals] if n > 1 else []
+        lines.append((Deriv(Sym("L"), ex.param(f"b{l}", (j,))), EQ, *terms, *middle, EQ,
                       Num(lt.dL_db[j])))
     return lines
 

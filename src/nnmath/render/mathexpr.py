@@ -96,7 +96,7 @@ def _num_text(tok: Num) -> str:
 def to_text(eq) -> str:
     """Plain text (unicode), as the terminal shows it."""
     out = []
-    for tok in eq:
+    for pos, tok in enumerate(eq):
         if isinstance(tok, Sym):
             out.append(_sym_text(tok))
         elif isinstance(tok, Deriv):
@@ -106,7 +106,8 @@ def to_text(eq) -> str:
         elif isinstance(tok, Op):
             out.append(f" {tok.text} " if tok.text in _SPACED else tok.text)
         elif isinstance(tok, Fn):
-            out.append(tok.name)
+            follows = eq[pos + 1] if pos + 1 < len(eq) else None
+            out.append(tok.name if follows == Op("(") else tok.name + " ")
         elif isinstance(tok, Sum):
             out.append(f"Σ_{tok.var} ")
     return "".join(out).strip().replace("  ", " ")

@@ -35,8 +35,8 @@ def _table(title: str, *columns: str) -> Table:
     return table
 
 
-def _cell(cell) -> str:
-    return to_text(cell) if is_math(cell) else str(cell)
+def _cell(cell) -> Text:
+    return Text(to_text(cell) if is_math(cell) else str(cell))   # Text: "[j]" is not markup
 
 
 def _eq_lines(lines) -> list:
