@@ -5,8 +5,8 @@ output_after, loss_after) plus the full trace, as one object.
 >>> from nnmath import explain
 >>> from nnmath.article import network_b
 >>> data = json.loads(render_json(explain(network_b(), [2.0], [0.0])))
->>> round(data["loss_after"], 6), data["updated"]["b1"]
-(0.051928, [0.0014015393293463208])
+>>> round(data["loss_after"], 6), round(data["updated"]["b1"][0], 8)
+(0.051928, 0.00140154)
 """
 
 from __future__ import annotations
