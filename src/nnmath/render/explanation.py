@@ -100,8 +100,11 @@ def _overview(trace, ex) -> Section:
                     for s in range(min(n, 50)))),
     ]
     if trace.full_detail:
+        label = (lambda name: f"{name} ({ex.param(name).base}{name[1:]})") if ex.scalar \
+            else (lambda name: name)
         blocks.append(Table(("parameter", "value before the step"),
-                            tuple((name, array_text(p)) for name, p in trace.params.items())))
+                            tuple((label(name), array_text(p))
+                                  for name, p in trace.params.items())))
     else:
         blocks.append(Note(
             f"This network has {trace.n_params} parameters and the batch {n} samples: more "

@@ -12,6 +12,7 @@ import io
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -57,10 +58,12 @@ def document_view(sections) -> Group:
     """Rich renderables for a list of :class:`~nnmath.render.document.Section`."""
     parts = []
     for section in sections:
-        parts.append(Text(f"\n{section.title}", style="bold underline"))
+        parts.append(Text(""))
+        parts.append(Rule(Text(section.title, style="bold"), align="left"))
         for block in section.blocks:
             if isinstance(block, Para):
-                parts.append(Text(block.text))
+                parts.append(Text(block.text, style="bold" if block.text.startswith(
+                    ("Layer ", "Output layer")) else ""))
             elif isinstance(block, Eqs):
                 parts.append(Text("\n".join("  " + line for line in _eq_lines(block.lines))))
             elif isinstance(block, Note):
