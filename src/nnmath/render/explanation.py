@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .document import Eqs, Note, Para, Section, Table, array_text
+from ..trace_terms import FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, SATURATION
 from .mathexpr import Deriv, Fn, Num, Op, Sum, Sym, num, sym_from_name
 
 __all__ = ["explanation", "LOSS_FORMULAS", "SLOPES"]
@@ -107,8 +108,9 @@ def _overview(trace, ex) -> Section:
                                   for name, p in trace.params.items())))
     else:
         blocks.append(Note(
-            f"This network has {trace.n_params} parameters and the batch {n} samples: more "
-            "than an entry-by-entry explanation can show readably, so it is summarised per "
+            f"{trace.n_params} parameters and {n} sample{'s' if n > 1 else ''}: more than "
+            f"an entry-by-entry explanation shows readably (up to {FULL_DETAIL_PARAMS} "
+            f"parameters and {FULL_DETAIL_SAMPLES} samples), so this step is summarised per "
             "layer. Use --format json for every number.", level="info"))
     return Section("The step", tuple(blocks))
 
@@ -365,8 +367,8 @@ def _summary(trace) -> Section:
                   num(r["norm_dL_dW"], 4), num(r["max_abs_update_W"], 3),
                   str(r["n_saturated"])) for r in trace.layer_summaries())
     return Section("Summary per layer", (Table(
-        ("layer", "g", "W shape", "z range", "mean |delta|", "‖dL/dW‖", "max |ΔW|",
-         "saturated"), rows),))
+        ("layer", "g", "W", "z range", "mean |δ|", "‖dL/dW‖", "max |ΔW|", "sat."), rows),
+        Para(f"sat. = saturated sigmoid/tanh values, g'(z) < {SATURATION:g}.")))
 
 
 def _check(trace) -> Section:
