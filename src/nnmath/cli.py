@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from .commands import COMMANDS
@@ -17,7 +18,16 @@ from .errors import NnmathError
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with one-line errors (exit 2) instead of usage + message."""
+    """argparse, with one-line errors (exit 2) instead of usage + message.
+
+    Negative numbers in any float spelling (``-1e-3``, ``-inf``) are values,
+    not options: ``--x -1e-3`` works (plain argparse reads only ``-1`` and ``-.5``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)
 
     def error(self, message):
         sys.stderr.write(f"{self.prog}: error: {message}. "

@@ -52,12 +52,29 @@ def save(net, path, **extra) -> None:
 
 
 def write_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename."""
-    path = Path(path)
+    """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename.
+
+    An existing file at ``path`` is either left as it was or replaced by the
+    complete new text, whatever happens (an error, a full disk, a kill). It
+    keeps its permissions; a symbolic link keeps pointing at the new file.
+    """
+    try:
+        _write_atomic(Path(path), text)
+    except OSError as exc:   # e.g. a name longer than the system allows
+        raise ModelFileError(f"cannot write {str(path)[:200]!r}: {exc.strerror or exc}. "
+                             "Choose another path.") from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    if path.is_symlink():   # replace the file the link points to, keep the link
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
+    if path.is_dir() or not path.name:
         raise ModelFileError(must_be("the output path", "a file, not a folder", str(path),
                                      "Add a file name, e.g. model.json."))
+    if path.exists() and not path.is_file():   # a device (/dev/null), FIFO or socket
+        raise ModelFileError(must_be("the output path", "a regular file", str(path),
+                                     "Choose a file name in a folder, e.g. model.json."))
     if not folder.is_dir():
         raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
                                      "Create it first, or choose another path."))
@@ -70,12 +87,42 @@ def write_atomic(path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
+            os.fchmod(f.fileno(), _mode_for(path))
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+        _fsync_folder(folder)
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):   # disk full, quota, I/O error: the old file is intact
+            raise ModelFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}. "
+                                 "Nothing was changed; free some space or choose another "
+                                 "folder.") from None
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file will have: the old file's, else 0o666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def load(path):
@@ -85,7 +132,7 @@ def load(path):
         if path.stat().st_size > _MAX_BYTES:
             raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
                                          f"{path.stat().st_size} bytes"))
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")   # a BOM from a Windows editor is fine
     except FileNotFoundError:
         raise ModelFileError(f"model file {str(path)!r} does not exist. "
                              "Check the path (nnmath writes one with --save).") from None
@@ -97,13 +144,18 @@ def load(path):
     except OSError as exc:
         raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}.") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except (json.JSONDecodeError, RecursionError) as exc:
         detail = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
         raise ModelFileError(f"model file {str(path)!r} is not valid JSON{detail}. "
                              "Check that it is complete (a model file starts with "
                              '{"format": "nnmath.network/1").') from None
     return from_dict(data, source=str(path))
+
+
+def _parse_int(digits: str):
+    # Python refuses int("9" * 5000); a number that long is out of range anyway.
+    return int(digits) if len(digits) <= 400 else float(digits)
 
 
 def _reject_constant(name):
@@ -129,29 +181,29 @@ def from_dict(data, source="model") -> "Network":
     where = f"{source}: "
     if not isinstance(data, dict):
         raise ModelFileError(where + must_be("the model file", "a JSON object",
-                                             type(data).__name__))
+                                             _json_type(data)))
     if data.get("format") != FORMAT:
-        raise ModelFileError(where + must_be('"format"', repr(FORMAT), data.get("format"),
+        raise ModelFileError(where + must_be('"format"', repr(FORMAT), _got(data.get("format")),
                                              "Write the model with this version of nnmath."))
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
-        raise ModelFileError(where + must_be('"layers"', "a non-empty list", layers))
+        raise ModelFileError(where + must_be('"layers"', "a non-empty list", _got(layers)))
     built = []
     for l, spec in enumerate(layers, start=1):
         at = f"{where}layer {l}: "
         if not isinstance(spec, dict):
-            raise ModelFileError(at + must_be("a layer", "a JSON object", spec))
+            raise ModelFileError(at + must_be("a layer", "a JSON object", _got(spec)))
         act = spec.get("activation")
-        if act not in ACTIVATIONS:
+        if not isinstance(act, str) or act not in ACTIVATIONS:
             raise ModelFileError(at + must_be('"activation"', "one of " + ", ".join(
-                repr(a) for a in sorted(ACTIVATIONS)), act))
+                repr(a) for a in sorted(ACTIVATIONS)), _got(act)))
         W, b = spec.get("W"), spec.get("b")
         if not (isinstance(W, list) and W and all(isinstance(r, list) and r for r in W)
                 and len({len(r) for r in W}) == 1 and all(_is_num(v) for r in W for v in r)):
-            raise ModelFileError(at + must_be('"W"', "a rectangular list of rows of numbers",
+            raise ModelFileError(at + must_be('"W"', "a rectangular list of rows of finite numbers",
                                               _short(W), "For example [[0.5, -1.0]]."))
         if not (isinstance(b, list) and all(_is_num(v) for v in b)):
-            raise ModelFileError(at + must_be('"b"', "a list of numbers", _short(b)))
+            raise ModelFileError(at + must_be('"b"', "a list of finite numbers", _short(b)))
         try:
             built.append(Dense(W=W, b=b, activation=act))
         except NnmathError as exc:
@@ -165,9 +217,34 @@ def from_dict(data, source="model") -> "Network":
 
 
 def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(v))   # an int beyond 1.8e308 does not fit a float
+    except OverflowError:
+        return False
+
+
+def _got(value, limit=60):
+    """``value`` itself if it prints short, else a shortened text of it (for messages)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        try:
+            if len(repr(value)) <= limit:
+                return value
+        except ValueError:   # an int with more digits than Python prints
+            return f"an integer with {value.bit_length()} bits"
+    return _short(value, limit)
+
+
+def _json_type(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _short(value, limit=60) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else value
+    try:
+        text = value if isinstance(value, str) else json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        text = f"a {type(value).__name__}"
     return text if len(text) <= limit else text[:limit] + "..."

@@ -52,7 +52,7 @@ def run(args) -> int:
     net, x, target, loss = _inputs(args)
     trace = explain(net, x, target, loss=loss, learning_rate=args.learning_rate,
                     check=args.check)
-    if args.output:
+    if args.output is not None:
         from ..modelfile import write_atomic
 
         write_atomic(args.output, _render(trace, fmt))
