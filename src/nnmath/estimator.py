@@ -241,7 +241,8 @@ class NNClassifier(ClassifierMixin, _NNBase):
 
     def predict(self, X):
         """The most probable class of each row: array of shape (n_samples,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class NNRegressor(RegressorMixin, _NNBase):
