@@ -30,13 +30,13 @@ import numpy as np
 from ..errors import DataError, must_be
 from .base import TASKS, Dataset
 
-__all__ = ["load_csv", "MAX_AUTO_CLASSES"]
+__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES"]
 
 MAX_AUTO_CLASSES = 20
 
 
 def load_csv(path, target, features=None, task="auto", classes=None,
-             delimiter=",") -> Dataset:
+             delimiter=",", min_classes=2) -> Dataset:
     """Load a CSV file as a :class:`~nnmath.datasets.Dataset`.
 
     Parameters
@@ -50,6 +50,8 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     classes : sequence of str, optional
         Class names in label order (default: sorted).
     delimiter : str, default ","
+    min_classes : int, default 2
+        Fewest classes the target must hold (1 to evaluate on one class only).
 
     Raises
     ------
@@ -60,7 +62,7 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     if task not in ("auto",) + TASKS:
         raise DataError(must_be("task", "'auto', 'classification' or 'regression'", task))
     header, rows = _read(Path(path), delimiter)
-    if target not in header:
+    if not isinstance(target, str) or target not in header:
         raise DataError(must_be("the target column", "one of the columns " + ", ".join(
             repr(h) for h in header), target, "Give --target the name of a column."))
     if features is None:
@@ -72,15 +74,37 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     if not features:
         raise DataError(must_be(f"{path}", "a file with at least one feature column besides "
                                 f"the target {target!r}", header))
+    X = _features(header, rows, features)
+    raw = [(line, row[header.index(target)].strip()) for line, row in rows]
+    y, class_names, task = _target(raw, target, task, classes, min_classes)
+    return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
+                   target_name=target, task=task)
+
+
+def read_features(path, features=None, delimiter=","):
+    """Only the feature columns of a CSV file (for prediction): ``(X, feature_names)``.
+
+    ``features`` names the columns to read, in order (other columns, such as
+    the target, are ignored); default: every column.
+    """
+    header, rows = _read(Path(path), delimiter)
+    features = list(header if features is None else features)
+    missing = [name for name in features if name not in header]
+    if missing:
+        raise DataError(must_be(f"the CSV file {str(path)!r}", "a file with the model's "
+                                "feature columns " + ", ".join(map(repr, features)),
+                                f"no column {missing[0]!r}", "Give the columns the model "
+                                "was trained on."))
+    return _features(header, rows, features), tuple(features)
+
+
+def _features(header, rows, features) -> np.ndarray:
     cols = [header.index(name) for name in features]
     X = np.empty((len(rows), len(cols)))
     for r, (line, row) in enumerate(rows):
         for c, col in enumerate(cols):
             X[r, c] = _number(row[col], line, header[col], col)
-    raw = [(line, row[header.index(target)].strip()) for line, row in rows]
-    y, class_names, task = _target(raw, target, task, classes)
-    return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
-                   target_name=target, task=task)
+    return X
 
 
 def _read(path: Path, delimiter):
@@ -132,7 +156,7 @@ def _number(text: str, line: int, column: str, index: int) -> float:
     return value
 
 
-def _target(raw, target, task, classes):
+def _target(raw, target, task, classes, min_classes=2):
     numbers = []
     for line, text in raw:
         if not text:
@@ -167,8 +191,9 @@ def _target(raw, target, task, classes):
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
                                     f"classes {classes}", unknown, "Add them to the classes."))
         names = classes
-    if len(set(labels)) < 2:
-        raise DataError(must_be(f"the target column {target!r}", "made of at least 2 classes",
+    if len(set(labels)) < min_classes:
+        raise DataError(must_be(f"the target column {target!r}",
+                                f"made of at least {min_classes} classes",
                                 f"only {labels[0]!r}", "Check the target column, or use "
                                 "data with samples of every class."))
     index = {name: i for i, name in enumerate(names)}
