@@ -157,11 +157,12 @@ def _number(text: str, line: int, column: str, index: int) -> float:
 
 
 def _target(raw, target, task, classes, min_classes=2):
-    numbers = []
     for line, text in raw:
         if not text:
             raise DataError(must_be(f"the target in line {line} (column {target!r})",
                                     "a value", "an empty cell"))
+    numbers = []
+    for line, text in raw:
         try:
             numbers.append(float(text))
         except ValueError:
