@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+import re
 from importlib import resources
 
 import numpy as np
@@ -174,6 +175,19 @@ def test_early_stopping_and_softmax_default_for_two_classes(cli, tmp_path):
         assert out["best_epoch"] == int(np.argmin(out["history"]["val_loss"])) + 1
 
 
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    from nnmath.workflow import fit_dataset
+
+    folder = tmp_path_factory.mktemp("cli")
+    data = iris_csv(folder)
+    fit_dataset(datasets.load_csv(data, target="species"), epochs=2).net.save(folder / "m.json")
+    bad = folder / "bad.csv"
+    bad.write_text("sepal_length,sepal_width,petal_length,petal_width,species\n"
+                   "1,2,3,4,setosa\nx,2,3,4,setosa\n")
+    return dict(data=data, model=folder / "m.json", bad=bad, missing=folder / "missing.csv")
+
+
 @pytest.mark.parametrize("args, message", [
     (["train", "{data}", "--target", "nope"], "target column must be one of the columns"),
     (["train", "{data}", "--target", "species", "--epochs", "0"], "epochs must be"),
@@ -184,22 +198,17 @@ def test_early_stopping_and_softmax_default_for_two_classes(cli, tmp_path):
     (["predict", "{missing}", "--x", "1"], "does not exist"),
     (["evaluate", "{model}", "{bad}", "--target", "species"], r"line 3, column 1"),
 ])
-def test_errors_are_one_line_exit_2(cli, tmp_path, args, message):
-    data = iris_csv(tmp_path)
-    model = tmp_path / "m.json"
-    assert cli("train", str(data), "--target", "species", "--epochs", "2", "--save",
-               str(model), "--json").returncode == 0
-    bad = tmp_path / "bad.csv"
-    bad.write_text("sepal_length,sepal_width,petal_length,petal_width,species\n"
-                   "1,2,3,4,setosa\nx,2,3,4,setosa\n")
-    names = dict(data=data, model=model, bad=bad, missing=tmp_path / "missing.csv")
-    result = cli(*[a.format(**{k: str(v) for k, v in names.items()}) for a in args])
+def test_errors_are_one_line_exit_2(cli, files, args, message):
+    result = cli(*[a.format(**{k: str(v) for k, v in files.items()}) for a in args])
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert __import__("re").search(message, result.stderr), result.stderr
+    assert re.search(message, result.stderr), result.stderr
 
 
-def test_help_has_examples(cli):
-    for command in ("train", "predict", "evaluate", "summary"):
-        result = cli(command, "--help")
-        assert result.returncode == 0 and f"nnmath {command} " in result.stdout
+@pytest.mark.parametrize("command", ["train", "predict", "evaluate", "summary"])
+def test_help_has_examples(command, capsys):
+    from nnmath.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0 and f"nnmath {command} " in capsys.readouterr().out
