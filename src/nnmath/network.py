@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import ConfigError, ShapeError, must_be
 from .layers import Backward, Dense, Forward
-from .losses import BCE, CrossEntropy, check_pair, get_loss, uses_shortcut
+from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["Network", "Pass", "backprop"]
 
@@ -148,7 +148,9 @@ class Network:
     def loss(self, X, T, loss="ssr") -> float:
         """The batch loss: the mean over samples of the per-sample loss."""
         X = self.check_X(X)
-        return backprop(self, X, self.check_T(T, X.shape[0]), loss, backward=False).loss
+        T = self.check_T(T, X.shape[0])
+        check_loss(self.layers[-1].activation, loss, T)
+        return backprop(self, X, T, loss, backward=False).loss
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
@@ -169,7 +171,9 @@ class Network:
             ``{"W1": dL_dW1, "b1": dL_db1, ...}``, same shapes as ``params()``.
         """
         X = self.check_X(X)
-        result = backprop(self, X, self.check_T(T, X.shape[0]), loss)
+        T = self.check_T(T, X.shape[0])
+        check_loss(self.layers[-1].activation, loss, T)
+        result = backprop(self, X, T, loss)
         return result.loss, result.gradients()
 
     def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,
@@ -243,6 +247,16 @@ class Network:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}])"
 
+    def _repr_html_(self) -> str:   # Jupyter
+        from .render.html import network_html_fragment
+
+        return network_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render.markdown import network_markdown
+
+        return network_markdown(self)
+
 
 @dataclass(frozen=True)
 class Pass:
@@ -276,7 +290,8 @@ class Pass:
         return out
 
 
-def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True) -> Pass:
+def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True,
+             record=True) -> Pass:
     """Forward pass, loss, and (unless ``backward=False``) backpropagation.
 
     ``X`` and ``T`` must already be checked arrays (``Network.check_X`` and
@@ -287,6 +302,10 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         dL_db_l    = delta_l.sum(axis=0)
         dL_da_{l-1} = delta_l @ W_l.T
         delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
+
+    ``record=False`` (the training loop) computes only what the update needs:
+    the gradients are the same numbers, but the loss value (``nan``), the
+    unused ``dL_dy_hat`` of a shortcut and ``dL_da_prev`` of layer 1 are skipped.
     """
     loss_fn = get_loss(loss)
     out_act = net.layers[-1].activation
@@ -298,23 +317,31 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         a = fwd.a
     y_hat, z_L = a, forwards[-1].z
     shortcut = uses_shortcut(out_act, loss_fn.name)
-    if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
-        from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        per_sample = from_logits.per_sample_from_logits(z_L, T)
-    else:
-        per_sample = loss_fn.per_sample(y_hat, T)
-    value = float(np.mean(per_sample))
+    per_sample, value = None, float("nan")
+    if record or not backward:
+        if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
+            from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
+            per_sample = from_logits.per_sample_from_logits(z_L, T)
+        else:
+            per_sample = loss_fn.per_sample(y_hat, T)
+        value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
     if not backward:
         return Pass(X, T, loss_fn.name, per_sample, value, forwards, None, None, shortcut)
 
     n = X.shape[0]
-    dL_dy_hat = loss_fn.gradient(y_hat, T)
+    dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
     backwards: list[Backward] = [None] * len(net.layers)
     dL_da, delta = dL_dy_hat, None
-    if shortcut:
-        delta = (y_hat - T) / n   # documented: sigmoid+bce, softmax+cross_entropy
+    if shortcut:   # documented: sigmoid+bce, softmax+cross_entropy
+        if loss_fn.name == "cross_entropy":
+            # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
+            # and still the true gradient for rows that miss 1 by rounding.
+            delta = (y_hat * T.sum(axis=1, keepdims=True) - T) / n
+        else:
+            delta = (y_hat - T) / n
     for l in range(len(net.layers) - 1, -1, -1):
-        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta)
+        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
+                                      need_prev=record or l > 0)
         backwards[l] = back
         dL_da, delta = back.dL_da_prev, None
     return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)

@@ -33,7 +33,7 @@ import numpy as np
 
 from .errors import ConfigError, TrainingError, must_be
 from .history import History
-from .losses import check_pair, get_loss
+from .losses import check_loss
 from .network import backprop
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
@@ -101,8 +101,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     """
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
-    loss = get_loss(loss).name
-    check_pair(net.layers[-1].activation, loss)
+    loss = check_loss(net.layers[-1].activation, loss, T)
     _check_count("epochs", epochs)
     _check_count("patience", patience)
     alpha = check_alpha(alpha)
@@ -142,9 +141,11 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
             for batch, start in enumerate(range(0, n, batch_size), start=1):
                 rows = slice(start, start + batch_size) if order is None \
                     else order[start:start + batch_size]
-                step = backprop(net, X[rows], T[rows], loss)
+                # the batch loss is computed only when a batch callback asks for it
+                step = backprop(net, X[rows], T[rows], loss, record=bool(batch_callbacks))
                 n_rows = step.X.shape[0]
-                batch_loss = step.loss + l2_penalty(params, alpha, n_rows)  # before the update
+                if batch_callbacks:
+                    batch_loss = step.loss + l2_penalty(params, alpha, n_rows)  # before update
                 opt.step(params, l2_gradients(step.gradients(), params, alpha, n_rows))
                 for cb in batch_callbacks:
                     cb(epoch, batch, n_batches, batch_loss)
@@ -214,7 +215,9 @@ def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
             raise ConfigError(must_be("validation_data", "a pair (X_val, T_val)",
                                       type(validation_data).__name__)) from None
         X_val = net.check_X(X_val)
-        return X, T, X_val, net.check_T(T_val, X_val.shape[0])
+        T_val = net.check_T(T_val, X_val.shape[0])
+        check_loss(net.layers[-1].activation, loss, T_val)
+        return X, T, X_val, T_val
     if validation_fraction is None:
         return X, T, None, None
     if isinstance(validation_fraction, bool) or not isinstance(
