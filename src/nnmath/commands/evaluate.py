@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 
 NAME = "evaluate"
@@ -16,14 +17,12 @@ the ROC curve of P(class 1). Regression: MSE and R²."""
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("model", metavar="MODEL.json", help="a model file (nnmath.network/1)")
+    add_model(parser)
     parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line")
     parser.add_argument("--target", required=True, metavar="COL", help="the target column")
     parser.add_argument("--classes", nargs="+", metavar="NAME",
                         help="class names in label order, when the model file has none")
-    parser.add_argument("--threshold", type=float, default=0.5,
-                        help="binary: class 1 when P(class 1) >= threshold (default 0.5)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_threshold_and_json(parser)
 
 
 def run(args) -> int:

@@ -7,6 +7,7 @@ import io
 import sys
 
 from ..errors import ConfigError
+from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 
 NAME = "predict"
@@ -23,16 +24,14 @@ columns, then P(<class>) for every class, then predicted."""
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("model", metavar="MODEL.json", help="a model file (nnmath.network/1)")
+    add_model(parser)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--x", nargs="+", type=float, action="append", metavar="V",
                         help="one sample's feature values (repeat --x for more samples)")
     source.add_argument("--csv", metavar="FILE", help="a CSV file of samples")
     parser.add_argument("--output", metavar="FILE",
                         help="write the predictions CSV here (atomically) instead of stdout")
-    parser.add_argument("--threshold", type=float, default=0.5,
-                        help="binary: class 1 when P(class 1) >= threshold (default 0.5)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_threshold_and_json(parser)
 
 
 def run(args) -> int:

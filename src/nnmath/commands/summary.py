@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._args import add_model
 from ._io import console, print_json
 
 NAME = "summary"
@@ -12,7 +13,7 @@ EXAMPLE = """examples:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("model", metavar="MODEL.json", help="a model file (nnmath.network/1)")
+    add_model(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
