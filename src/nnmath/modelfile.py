@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .activations import ACTIVATIONS
 from .errors import ModelFileError, NnmathError, must_be
+from .modelinfo import check_info
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
 
@@ -212,7 +213,9 @@ def from_dict(data, source="model") -> "Network":
         net = Network(built)
     except NnmathError as exc:
         raise ModelFileError(where + str(exc)) from None
-    net.info = {k: v for k, v in data.items() if k not in ("format", "layers")}
+    info = {k: v for k, v in data.items() if k not in ("format", "layers")}
+    check_info(info, net, where)
+    net.info = info
     return net
 
 

@@ -53,6 +53,8 @@ class Scaling:
     @classmethod
     def from_dict(cls, data) -> "Scaling":
         """The scaling stored in a model file (validated)."""
+        from ..modelfile import _got
+
         ok = isinstance(data, dict) and data.get("method") == "standard"
         mean = np.asarray(data.get("mean", []) if ok else [], dtype=object)
         std = np.asarray(data.get("std", []) if ok else [], dtype=object)
@@ -63,7 +65,8 @@ class Scaling:
         if not (ok and mean.ndim == 1 and mean.shape == std.shape and mean.size
                 and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(std > 0)):
             raise ModelFileError(must_be('"scaling"', '{"method": "standard", "mean": [...], '
-                                         '"std": [...]} with positive std', data))
+                                         '"std": [...]} with finite mean and positive std',
+                                         _got(data)))
         return cls(mean=mean, std=std)
 
 
