@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
+import stat
 from pathlib import Path
 
 from .activations import ACTIVATIONS
 from .errors import ModelFileError, NnmathError, must_be
 from .modelinfo import check_info
+from .safefile import write_atomic
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
 
@@ -52,88 +52,24 @@ def save(net, path, **extra) -> None:
     write_atomic(path, text)
 
 
-def write_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename.
-
-    An existing file at ``path`` is either left as it was or replaced by the
-    complete new text, whatever happens (an error, a full disk, a kill). It
-    keeps its permissions; a symbolic link keeps pointing at the new file.
-    """
-    try:
-        _write_atomic(Path(path), text)
-    except OSError as exc:   # e.g. a name longer than the system allows
-        raise ModelFileError(f"cannot write {str(path)[:200]!r}: {exc.strerror or exc}. "
-                             "Choose another path.") from None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    if path.is_symlink():   # replace the file the link points to, keep the link
-        path = Path(os.path.realpath(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() or not path.name:
-        raise ModelFileError(must_be("the output path", "a file, not a folder", str(path),
-                                     "Add a file name, e.g. model.json."))
-    if path.exists() and not path.is_file():   # a device (/dev/null), FIFO or socket
-        raise ModelFileError(must_be("the output path", "a regular file", str(path),
-                                     "Choose a file name in a folder, e.g. model.json."))
-    if not folder.is_dir():
-        raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
-                                     "Create it first, or choose another path."))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ModelFileError(f"cannot write to {str(folder)!r}: {exc.strerror}. "
-                             "Choose a folder you can write to.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fchmod(f.fileno(), _mode_for(path))
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_folder(folder)
-    except BaseException as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):   # disk full, quota, I/O error: the old file is intact
-            raise ModelFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}. "
-                                 "Nothing was changed; free some space or choose another "
-                                 "folder.") from None
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions the file will have: the old file's, else 0o666 minus the umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def load(path):
     """Read and validate a model file; return a :class:`~nnmath.network.Network`."""
     path = Path(path)
     try:
-        if path.stat().st_size > _MAX_BYTES:
+        info = path.stat()
+        mode = info.st_mode
+        if stat.S_ISREG(mode) and info.st_size > _MAX_BYTES:
             raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
-                                         f"{path.stat().st_size} bytes"))
-        text = path.read_text(encoding="utf-8-sig")   # a BOM from a Windows editor is fine
+                                         f"{info.st_size} bytes"))
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise ModelFileError(must_be("the model path", "a file", str(path),
+                                         "A device such as /dev/zero is not a model file."))
+        with open(path, "rb") as f:   # a pipe (<(...)) is fine; read at most 64 MB + 1
+            raw = f.read(_MAX_BYTES + 1)
+        if len(raw) > _MAX_BYTES:
+            raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
+                                         "a larger file"))
+        text = raw.decode("utf-8-sig")   # a BOM from a Windows editor is fine
     except FileNotFoundError:
         raise ModelFileError(f"model file {str(path)!r} does not exist. "
                              "Check the path (nnmath writes one with --save).") from None

@@ -80,11 +80,14 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                 loss=None, optimizer="adam", learning_rate=0.01, epochs=200, batch_size=32,
                 alpha=0.0, test_size=0.25, seed=0, scale=True, early_stopping=False,
                 validation_fraction=None, patience=10, threshold=0.5, callbacks=(),
-                batch_callbacks=()) -> FitResult:
+                batch_callbacks=(), on_start=None) -> FitResult:
     """Split, scale, build, train and evaluate (see the module docstring).
 
     ``test_size`` 0 or None trains on every row. ``seed`` seeds the split, the
     initial weights and the shuffling: the same call gives the same model.
+    ``on_start(net)``, if given, is called before the first epoch with the
+    network, whose ``info`` (scaling, names, loss) is then already complete
+    enough to save it (``nnmath.checkpoint`` saves it while it trains).
     """
     hidden = tuple(hidden)
     if test_size:
@@ -98,18 +101,20 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                          output_activation=output_activation, seed=seed)
     scaling = standardize(train.X) if scale else None
     X_train = scaling.apply(train.X) if scale else train.X
-    history = net.fit(X_train, train.targets(n_outputs), loss=loss, learning_rate=learning_rate,
-                      epochs=epochs, batch_size=batch_size, shuffle=True, seed=seed,
-                      optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
-                      validation_fraction=validation_fraction, patience=patience,
-                      metrics=("accuracy",) if data.task == "classification" else ("r2",),
-                      callbacks=callbacks, batch_callbacks=batch_callbacks)
     net.info = {"task": data.task, "loss": loss, "feature_names": list(data.feature_names),
                 "target_name": data.target_name}
     if data.task == "classification":
         net.info["class_names"] = list(data.class_names)
     if scale:
         net.info["scaling"] = scaling.to_dict()
+    if on_start is not None:
+        on_start(net)
+    history = net.fit(X_train, train.targets(n_outputs), loss=loss, learning_rate=learning_rate,
+                      epochs=epochs, batch_size=batch_size, shuffle=True, seed=seed,
+                      optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
+                      validation_fraction=validation_fraction, patience=patience,
+                      metrics=("accuracy",) if data.task == "classification" else ("r2",),
+                      callbacks=callbacks, batch_callbacks=batch_callbacks)
     net.info["training"] = {**history.settings, "hidden": list(hidden),
                             "activation": activation, "test_size": test_size or 0,
                             "epochs_run": history.epochs, "stop_reason": history.stop_reason}

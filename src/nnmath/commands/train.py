@@ -60,26 +60,47 @@ def add_arguments(parser) -> None:
                         help="binary: class 1 when P(class 1) >= threshold (default 0.5)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds split, weights and shuffling (default 0)")
-    parser.add_argument("--save", metavar="FILE", help="write the model file (JSON)")
+    parser.add_argument("--save", metavar="FILE", help="write the model file (JSON, "
+                        "atomically); on Ctrl-C or divergence the last good epoch is saved")
+    parser.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
+                        help="with --save: also save the model every N epochs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args) -> int:
+    import sys
+
     from ..datasets import load_csv
+    from ..errors import TrainingError
     from ..workflow import fit_dataset
     from ._progress import training_progress
 
+    ckpt = _checks(args)   # before the data and the training: fail in a second, not an hour
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
                     classes=args.classes)
-    with training_progress(args.epochs) as (on_epoch, on_batch):
-        result = fit_dataset(
-            data, hidden=args.hidden, activation=args.activation,
-            output_activation=args.output_activation, loss=args.loss, optimizer=args.optimizer,
-            learning_rate=args.learning_rate, epochs=args.epochs,
-            batch_size=args.batch_size or None, alpha=args.alpha, test_size=args.test_size,
-            seed=args.seed, scale=not args.no_scale, early_stopping=args.early_stopping,
-            validation_fraction=args.validation_fraction, patience=args.patience,
-            threshold=args.threshold, callbacks=(on_epoch,), batch_callbacks=(on_batch,))
+    try:
+        with training_progress(args.epochs) as (on_epoch, on_batch):
+            result = fit_dataset(
+                data, hidden=args.hidden, activation=args.activation,
+                output_activation=args.output_activation, loss=args.loss,
+                optimizer=args.optimizer, learning_rate=args.learning_rate, epochs=args.epochs,
+                batch_size=args.batch_size or None, alpha=args.alpha,
+                test_size=args.test_size, seed=args.seed, scale=not args.no_scale,
+                early_stopping=args.early_stopping,
+                validation_fraction=args.validation_fraction, patience=args.patience,
+                threshold=args.threshold, batch_callbacks=(on_batch,),
+                callbacks=((ckpt,) if ckpt else ()) + (on_epoch,),
+                on_start=ckpt.start if ckpt else None)
+    except KeyboardInterrupt:
+        if ckpt is None:
+            raise
+        sys.stderr.write(f"nnmath train: interrupted in epoch {ckpt.epoch + 1}. "
+                         f"{_saved(ckpt, 'interrupted')}\n")
+        return 130
+    except TrainingError as exc:
+        if ckpt is None:
+            raise
+        raise TrainingError(f"{exc} {_saved(ckpt, 'diverged')}") from None
     if args.save:
         result.net.save(args.save)
     if args.json:
@@ -99,6 +120,35 @@ def run(args) -> int:
         return 0
     _print(args, data, result)
     return 0
+
+
+def _checks(args):
+    """Check what can be checked before training; the Checkpoint for --save (or None)."""
+    from ..checkpoint import Checkpoint
+    from ..errors import ConfigError, must_be
+    from ..inference import _check_threshold
+    from ..safefile import check_writable
+
+    if any(n < 1 for n in args.hidden):
+        raise ConfigError(must_be("--hidden", "whole numbers of at least 1 (neurons per "
+                                  "hidden layer)", args.hidden, "For example --hidden 8 4; "
+                                  "give --hidden alone for no hidden layer."))
+    _check_threshold(args.threshold)
+    if args.checkpoint_every is not None and not args.save:
+        raise ConfigError(must_be("--checkpoint-every", "given with --save FILE",
+                                  args.checkpoint_every, "Add --save model.json."))
+    if not args.save:
+        return None
+    check_writable(args.save)
+    return Checkpoint(args.save, every=args.checkpoint_every)
+
+
+def _saved(ckpt, reason) -> str:
+    """Save the last good epoch (if any) and say where."""
+    epoch = ckpt.save_last_good(reason)
+    if epoch is None:
+        return f"No epoch had finished, so {ckpt.path} was not changed."
+    return f"The parameters after epoch {epoch} (the last good one) were saved to {ckpt.path}."
 
 
 def _print(args, data, result):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,8 @@ def _features(header, rows, features) -> np.ndarray:
 def _read(path: Path, delimiter):
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
+            delimiter = _delimiter(f.readline(), delimiter)
+            f.seek(0)
             reader = csv.reader(f, delimiter=delimiter)
             lines = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
     except FileNotFoundError:
@@ -139,6 +142,19 @@ def _read(path: Path, delimiter):
     return header, rows
 
 
+def _delimiter(header_line: str, delimiter: str) -> str:
+    r"""``,`` unless the header has none but ``;`` or a tab (spreadsheet exports).
+
+    >>> _delimiter("psa;age;status\n", ","), _delimiter("psa,age\n", ","), _delimiter("a\tb", ",")
+    (';', ',', '\t')
+    """
+    if delimiter == "," and "," not in header_line:
+        for other in (";", "\t"):
+            if other in header_line:
+                return other
+    return delimiter
+
+
 def _number(text: str, line: int, column: str, index: int) -> float:
     where = f"the value in line {line}, column {index + 1} ({column!r})"
     text = text.strip()
@@ -148,8 +164,11 @@ def _number(text: str, line: int, column: str, index: int) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise DataError(must_be(where, "a number", text, "Feature columns must be numeric; "
-                                "drop the column or encode it as numbers.")) from None
+        fix = ("Feature columns must be numeric; drop the column or encode it as numbers.")
+        if re.fullmatch(r"[-+]?\d*,\d+", text):
+            fix = (f"Write decimals with a point ({text.replace(',', '.')}, not {text}): "
+                   "export the CSV with '.' as the decimal separator.")
+        raise DataError(must_be(where, "a number", text, fix)) from None
     if not math.isfinite(value):
         raise DataError(must_be(where, "a finite number", text,
                                 "Replace NaN and infinite values."))

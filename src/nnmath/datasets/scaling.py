@@ -8,8 +8,9 @@ same transformation to new data::
 
     "scaling": {"method": "standard", "mean": [...], "std": [...]}
 
-A constant column has ``sigma = 0``; its stored ``std`` is 1 (the column
-becomes 0 everywhere instead of a division by zero).
+A constant column has ``sigma = 0``; its stored ``std`` is 1 and its
+``mean`` the value itself (the column becomes exactly 0 everywhere instead of
+a division by zero, or by the rounding noise 1e-17 of a float std).
 
 >>> s = standardize([[1.0, 5.0], [3.0, 5.0]])
 >>> s.mean.tolist(), s.std.tolist()
@@ -75,6 +76,17 @@ def standardize(X) -> Scaling:
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] == 0:
         raise DataError(must_be("X", "a non-empty 2-D array", f"shape {X.shape}"))
-    mean, std = X.mean(axis=0), X.std(axis=0)
-    std = np.where(std > 0, std, 1.0)   # a constant column: divide by 1, not 0
+    # Computed on X / 2^k per column (2^k <= max|x|), then scaled back: dividing by a
+    # power of two is exact, so these are the plain mean and std, but the sums and
+    # squares inside cannot overflow, even for features as large as 1e308.
+    size = np.max(np.abs(X), axis=0)
+    size = np.exp2(np.floor(np.log2(np.where(size > 0, size, 1.0))))
+    mean = (X / size).mean(axis=0) * size
+    std = (X / size).std(axis=0) * size
+    # A constant column (every value equal) has std 0, but the floating-point std of
+    # [0.1, 0.1, 0.1] is 1.4e-17, which would send 0.1 to -1 and 0.2 to 7e15: test
+    # for equal values, not for std == 0. It becomes 0 everywhere (divided by 1, not 0).
+    constant = np.all(X == X[0], axis=0)
+    mean = np.where(constant, X[0], mean)
+    std = np.where(constant | (std == 0), 1.0, std)
     return Scaling(mean=mean, std=std)

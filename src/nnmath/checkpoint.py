@@ -1,0 +1,88 @@
+"""Keep the last good parameters of a training run, and save them when it stops early.
+
+A :class:`Checkpoint` is a training callback. After every finished epoch it
+copies the parameters (the last good ones: every epoch that finishes has a
+finite loss, :func:`nnmath.training.train` checks). It writes them to its
+model file
+
+- every ``every`` epochs, if asked (``nnmath train --checkpoint-every N``);
+- when training is interrupted (Ctrl-C) or diverges: :meth:`save_last_good`
+  puts the copy back into the network first, so a half-finished epoch is
+  never saved.
+
+Every write is atomic (:func:`nnmath.safefile.write_atomic`): the file is
+always either the previous model or a complete new one. Before the first
+epoch has finished there is nothing better than the old file, so nothing is
+written then.
+
+>>> import numpy as np, tempfile, pathlib
+>>> from nnmath import Network, Dense
+>>> net = Network([Dense(W=[[0.5]], b=[0.0])])
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "model.json"
+>>> ckpt = Checkpoint(path, every=2)
+>>> ckpt.start(net)
+>>> _ = net.fit([[2.0]], [[0.0]], epochs=3, callbacks=(ckpt,))
+>>> ckpt.epoch, ckpt.saved_epoch           # saved after epoch 2; epoch 3 is kept in memory
+(3, 2)
+>>> ckpt.save_last_good("interrupted")     # what `nnmath train` does on Ctrl-C
+3
+>>> Network.load(path).info["training"]["stop_reason"]
+'interrupted'
+"""
+
+from __future__ import annotations
+
+from .errors import ConfigError, must_be
+
+__all__ = ["Checkpoint"]
+
+
+class Checkpoint:
+    """Copies the parameters after each epoch; saves them every ``every`` epochs.
+
+    Parameters
+    ----------
+    path : str or Path
+        The model file.
+    every : int, optional
+        Save every ``every`` epochs as well (default: only on request).
+    """
+
+    def __init__(self, path, every=None):
+        if every is not None and (isinstance(every, bool) or not isinstance(every, int)
+                                  or every < 1):
+            raise ConfigError(must_be("--checkpoint-every", "a whole number of at least 1",
+                                      every, "For example --checkpoint-every 10."))
+        self.path, self.every = path, every
+        self.net = None
+        self.params = None          # the last good parameters (copies)
+        self.epoch = 0              # the epoch they belong to (0: none finished)
+        self.saved_epoch = None     # the epoch last written to path
+
+    def start(self, net) -> None:
+        """Watch ``net`` (call before training; ``net.info`` is saved with it)."""
+        self.net = net
+
+    def __call__(self, epoch, history) -> bool:
+        self.params = {name: p.copy() for name, p in self.net.params().items()}
+        self.epoch = epoch
+        if self.every and epoch % self.every == 0:
+            self._save(history_note={"stop_reason": "checkpoint"})
+        return False
+
+    def save_last_good(self, reason: str):
+        """Put the last good parameters back and save them; return their epoch.
+
+        Returns None (and writes nothing) when no epoch has finished yet.
+        """
+        if self.net is None or self.params is None:
+            return None
+        self.net.set_params(self.params)
+        self._save(history_note={"stop_reason": reason})
+        return self.epoch
+
+    def _save(self, history_note) -> None:
+        training = dict(self.net.info.get("training", {}))
+        training.update(epochs_run=self.epoch, **history_note)
+        self.net.save(self.path, training=training)
+        self.saved_epoch = self.epoch

@@ -1,0 +1,121 @@
+"""Writing files safely: all of the new file or all of the old one, never half.
+
+:func:`write_atomic` writes to a temporary file in the same folder, flushes
+and fsyncs it, then renames it over the target (``os.replace``: atomic on
+POSIX and Windows) and fsyncs the folder. A crash, a kill or a full disk at
+any moment leaves either the old file or the complete new one (at worst a
+stray ``.NAME.*.tmp`` beside it after a SIGKILL).
+
+:func:`check_writable` makes the same checks up front, so that a long
+training run does not end with "cannot write".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ModelFileError, must_be
+
+__all__ = ["write_atomic", "check_writable"]
+
+
+def check_writable(path) -> None:
+    """Raise :class:`ModelFileError` now if ``write_atomic(path, ...)`` could not write.
+
+    Checks the path (not a folder, not a device) and that a file can be
+    created in its folder; writes nothing and leaves no file behind.
+    """
+    try:
+        path, folder = _target(Path(path))
+        fd, tmp = _temporary(path, folder)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise ModelFileError(f"cannot write {str(path)[:200]!r}: {exc.strerror or exc}. "
+                             "Choose another path.") from None
+
+
+def write_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename.
+
+    An existing file at ``path`` is either left as it was or replaced by the
+    complete new text, whatever happens (an error, a full disk, a kill). It
+    keeps its permissions; a symbolic link keeps pointing at the new file.
+    """
+    try:
+        _write_atomic(Path(path), text)
+    except OSError as exc:   # e.g. a name longer than the system allows
+        raise ModelFileError(f"cannot write {str(path)[:200]!r}: {exc.strerror or exc}. "
+                             "Choose another path.") from None
+
+
+def _target(path: Path):
+    """The file to replace and its folder, after the checks that need no writing."""
+    if path.is_symlink():   # replace the file the link points to, keep the link
+        path = Path(os.path.realpath(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not path.name:
+        raise ModelFileError(must_be("the output path", "a file, not a folder", str(path),
+                                     "Add a file name, e.g. model.json."))
+    if path.exists() and not path.is_file():   # a device (/dev/null), FIFO or socket
+        raise ModelFileError(must_be("the output path", "a regular file", str(path),
+                                     "Choose a file name in a folder, e.g. model.json."))
+    if not folder.is_dir():
+        raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
+                                     "Create it first, or choose another path."))
+    return path, folder
+
+
+def _temporary(path: Path, folder: Path):
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ModelFileError(f"cannot write to {str(folder)!r}: {exc.strerror}. "
+                             "Choose a folder you can write to.") from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path, folder = _target(path)
+    fd, tmp = _temporary(path, folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), _mode_for(path))
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_folder(folder)
+    except BaseException as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):   # disk full, quota, I/O error: the old file is intact
+            raise ModelFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}. "
+                                 "Nothing was changed; free some space or choose another "
+                                 "folder.") from None
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file will have: the old file's, else 0o666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
