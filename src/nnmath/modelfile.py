@@ -137,8 +137,11 @@ def from_dict(data, source="model") -> "Network":
         W, b = spec.get("W"), spec.get("b")
         if not (isinstance(W, list) and W and all(isinstance(r, list) and r for r in W)
                 and len({len(r) for r in W}) == 1 and all(_is_num(v) for r in W for v in r)):
+            fix = "For example [[0.5, -1.0]]."
+            if "W" not in spec:
+                fix = f'The layer has the keys {sorted(map(str, spec))}; "W" is a capital W.'
             raise ModelFileError(at + must_be('"W"', "a rectangular list of rows of finite numbers",
-                                              _short(W), "For example [[0.5, -1.0]]."))
+                                              _short(W), fix))
         if not (isinstance(b, list) and all(_is_num(v) for v in b)):
             raise ModelFileError(at + must_be('"b"', "a list of finite numbers", _short(b)))
         try:

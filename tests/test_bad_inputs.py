@@ -1,0 +1,173 @@
+"""The bad-input corpus: every case in tests/bad_inputs/*.json through the real CLI.
+
+Each case runs ``python -m nnmath ARGV`` in a subprocess, in its own empty
+temporary folder, and states the exit code and a message fragment
+(tests/bad_inputs/README.md describes the format). An error must be one line
+on stderr, exit 2, no traceback, nothing on stdout; a success nothing on
+stderr (no warning). No case may leave a temporary file behind.
+
+The subprocesses are started a few at a time (they mostly wait for Python to
+import NumPy), so the whole corpus takes seconds, not a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "bad_inputs"
+FILES = HERE / "files"
+KINDS = sorted(p.stem for p in HERE.glob("*.json"))
+CASES = [{**case, "kind": kind} for kind in KINDS
+         for case in json.loads((HERE / f"{kind}.json").read_text(encoding="utf-8"))]
+BY_ID = {case["id"]: case for case in CASES}
+
+
+class _Skip(Exception):
+    """A case that cannot be set up here (the reason is the message)."""
+
+
+def _sub(text: str, tmp: Path) -> str:
+    return text.replace("{files}", str(FILES)).replace("{tmp}", str(tmp))
+
+
+def _setup(action: dict, tmp: Path, cleanups: list) -> None:
+    if "write" in action:
+        path = Path(_sub(action["write"], tmp))
+        if "text" in action:
+            path.write_text(action["text"], encoding="utf-8")
+        elif "repeat" in action:
+            path.write_text("".join(text * n for text, n in action["repeat"]), encoding="utf-8")
+        elif "random_bytes" in action:
+            path.write_bytes(random.Random(action["seed"]).randbytes(action["random_bytes"]))
+        elif "random_text" in action:
+            rng = random.Random(action["seed"])
+            path.write_text("".join(rng.choices(action["alphabet"], k=action["random_text"])),
+                            encoding="utf-8")
+        else:
+            raise ValueError(f"write action without content: {action}")
+    elif "sparse" in action:
+        with open(_sub(action["sparse"], tmp), "wb") as f:
+            f.truncate(action["bytes"])
+    elif "copy" in action:
+        shutil.copy(_sub(action["copy"], tmp), _sub(action["to"], tmp))
+    elif "mkfifo" in action:
+        os.mkfifo(_sub(action["mkfifo"], tmp))
+    elif "mkdir" in action:
+        path = Path(_sub(action["mkdir"], tmp))
+        path.mkdir()
+        if action.get("readonly"):
+            _make_read_only(path, cleanups)
+    else:
+        raise ValueError(f"unknown setup action: {action}")
+
+
+def _make_read_only(path: Path, cleanups: list) -> None:
+    path.chmod(0o555)
+    cleanups.append(lambda: path.chmod(0o755))
+    if os.geteuid() != 0:
+        return
+    # root ignores permissions; an immutable folder stops root too.
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    if done.returncode != 0:
+        raise _Skip("running as root, and `chattr +i` is not possible here: no way to make "
+                    "a folder read-only for root")
+    cleanups.append(lambda: subprocess.run(["chattr", "-i", str(path)], check=True))
+
+
+def _dig(data, dotted: str):
+    for key in dotted.split("."):
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data
+
+
+def run_case(case: dict, tmp: Path) -> dict:
+    """Set up, run the command, and collect everything the checks need."""
+    cleanups: list = []
+    try:
+        for action in case.get("setup", []):
+            _setup(action, tmp, cleanups)
+        before = {p: Path(_sub(p, tmp)).read_bytes() for p in case.get("unchanged", [])}
+        proc = subprocess.run([sys.executable, "-m", "nnmath", *[_sub(a, tmp) for a in
+                                                                case["argv"]]],
+                              cwd=tmp, capture_output=True, text=True, errors="replace",
+                              timeout=120, env={**os.environ, "COLUMNS": "100"})
+        return {
+            "proc": proc,
+            "changed": [p for p, data in before.items()
+                        if Path(_sub(p, tmp)).read_bytes() != data],
+            "present": [p for p in case.get("absent", []) if os.path.lexists(_sub(p, tmp))],
+            "json": {p: json.loads(Path(_sub(p, tmp)).read_text()) for p in
+                     case.get("file_json", {})},
+            "temporary": sorted(str(p.relative_to(tmp)) for p in tmp.rglob(".*.tmp")),
+        }
+    except _Skip as skip:
+        return {"skip": str(skip)}
+    finally:
+        for undo in reversed(cleanups):
+            undo()
+
+
+@pytest.fixture(scope="session")
+def corpus_results(request, tmp_path_factory):
+    """Run the selected cases, a few at a time; {id: result}."""
+    wanted = [item.callspec.params["case_id"] for item in request.session.items
+              if getattr(item, "originalname", "") == "test_bad_input"]
+
+    folders = {case_id: tmp_path_factory.mktemp("bad") for case_id in wanted}  # not threadsafe
+
+    def one(case_id):
+        return case_id, run_case(BY_ID[case_id], folders[case_id])
+
+    with ThreadPoolExecutor(max_workers=max(2, min(6, (os.cpu_count() or 1) * 2))) as pool:
+        return dict(pool.map(one, wanted))
+
+
+@pytest.mark.parametrize("case_id", list(BY_ID))
+def test_bad_input(case_id, corpus_results):
+    case, result = BY_ID[case_id], corpus_results[case_id]
+    if "skip" in result:
+        pytest.skip(result["skip"])
+    proc = result["proc"]
+    shown = f"\nargv: {case['argv']}\nexit: {proc.returncode}\nstdout: {proc.stdout[:2000]}" \
+            f"\nstderr: {proc.stderr[:2000]}"
+    assert proc.returncode == case["exit"], shown
+    assert "Traceback" not in proc.stderr, shown
+    if case["exit"] == 0:
+        assert proc.stderr == "", shown
+        assert case["stdout"] in proc.stdout, shown
+    else:
+        assert proc.stdout == "", shown
+        assert proc.stderr.endswith("\n") and proc.stderr.count("\n") == 1, shown
+        assert case["stderr"] in proc.stderr, shown
+    assert result["changed"] == [], f"changed although the command failed: {result['changed']}"
+    assert result["present"] == [], f"written although it must not be: {result['present']}"
+    assert result["temporary"] == [], f"temporary files left behind: {result['temporary']}"
+    for path, expected in case.get("file_json", {}).items():
+        for key, value in expected.items():
+            assert _dig(result["json"][path], key) == value, (path, key)
+
+
+def test_the_corpus_is_well_formed():
+    ids = [case["id"] for case in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    for case in CASES:
+        assert case["exit"] in (0, 2), case["id"]
+        assert ("stderr" if case["exit"] else "stdout") in case, case["id"]
+        assert case["id"].split("-")[0] in {case["kind"], "explain", "unknown", "demo",
+                                            "train", "predict", "evaluate", "summary",
+                                            "plot", "report", "numerics"}, case["id"]
+
+
+def test_the_corpus_covers_every_kind_with_60_cases_or_more():
+    counts = {kind: sum(case["kind"] == kind for case in CASES) for kind in KINDS}
+    assert {"model", "args", "numerics"} <= set(counts), counts
+    assert sum(counts.values()) >= 60, counts
