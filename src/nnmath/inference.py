@@ -60,7 +60,23 @@ def outputs(net, X) -> np.ndarray:
     """``y_hat`` for raw rows ``X`` (n_samples, n_features): the stored scaling, then forward."""
     X = net.check_X(X)
     scaling = scaling_of(net)
-    return net.forward(X if scaling is None else scaling.apply(X))
+    # Weights or inputs near 1e308 can overflow on the way: a clear error, not inf/NaN
+    # (which no CSV or JSON output can hold) and not a NumPy warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if scaling is not None:
+            X = scaling.apply(X)
+            _check_finite("the scaled inputs", X)
+        y_hat = net.forward(X)
+    _check_finite("the network's outputs", y_hat)
+    return y_hat
+
+
+def _check_finite(what, values) -> None:
+    bad = np.flatnonzero(~np.all(np.isfinite(values), axis=1))
+    if bad.size:
+        raise DataError(must_be(what, "finite numbers", f"{values[bad[0]].tolist()} for "
+                                f"sample {bad[0]}", "The numbers overflowed: the inputs or "
+                                "the weights are too large. Scale the inputs, or retrain."))
 
 
 def probabilities(net, y_hat) -> np.ndarray:
