@@ -142,7 +142,20 @@ def evaluate(net, X, y, threshold=0.5) -> dict:
     ``precision``, ``f1`` and ``auc`` of class 1 at ``threshold``.
     Regression: ``mse`` and ``r2``. Always ``n_samples`` and, when the model
     file names its loss, ``loss`` (the mean of that loss).
+
+    Raises DataError when a metric overflows (outputs near 1e200 squared).
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        report = _evaluate(net, X, y, threshold)
+    for key in ("loss", "mse", "r2", "log_loss"):
+        if key in report and not np.isfinite(report[key]):
+            raise DataError(must_be(f"the {key}", "a finite number", float(report[key]),
+                                    "The network's outputs are too large to be squared: "
+                                    "scale the target, or retrain."))
+    return report
+
+
+def _evaluate(net, X, y, threshold) -> dict:
     p = predict(net, X, threshold)
     y = np.asarray(y)
     report = {"task": p.task, "n_samples": int(len(y))}
