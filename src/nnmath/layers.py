@@ -81,7 +81,7 @@ class Dense:
 
     def __init__(self, n_in=None, n_out=None, activation="sigmoid", *, W=None, b=None,
                  rng=None, dtype=np.float64):
-        self.activation = get_activation(activation).name
+        self.activation = activation
         if W is None:
             if not _is_count(n_in) or not _is_count(n_out):
                 raise ConfigError(must_be(
@@ -115,23 +115,36 @@ class Dense:
         return self.W.shape[1]
 
     @property
+    def activation(self) -> str:
+        """The activation's name; setting it checks the name."""
+        return self._g.name
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        self._g = get_activation(name)
+
+    @property
     def g(self):
         """The activation object (value and derivative)."""
-        return get_activation(self.activation)
+        return self._g
 
     def forward(self, a_prev: np.ndarray) -> Forward:
         """``z = a_prev @ W + b``, ``a = g(z)``; returns all three for backward."""
         z = a_prev @ self.W + self.b
-        return Forward(a_prev=a_prev, z=z, a=self.g.forward(z))
+        return Forward(a_prev, z, self._g.forward(z))
 
     def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,
-                 delta: np.ndarray | None = None) -> Backward:
-        """Chain rule through this layer, from ``dL_da`` (or a given ``delta``)."""
+                 delta: np.ndarray | None = None, need_prev: bool = True) -> Backward:
+        """Chain rule through this layer, from ``dL_da`` (or a given ``delta``).
+
+        ``need_prev=False`` skips ``dL_da_prev`` (None): the first layer's
+        gradient with respect to the inputs, which training does not use.
+        """
         if delta is None:
-            delta = self.g.backward(fwd.z, fwd.a, dL_da)   # dL/dz = dL/da * da/dz
+            delta = self._g.backward(fwd.z, fwd.a, dL_da)  # dL/dz = dL/da * da/dz
         dL_dW = fwd.a_prev.T @ delta                       # dz/dW = a_prev
         dL_db = delta.sum(axis=0)                          # dz/db = 1
-        dL_da_prev = delta @ self.W.T                      # dz/da_prev = W
+        dL_da_prev = delta @ self.W.T if need_prev else None   # dz/da_prev = W
         return Backward(dL_da=dL_da, delta=delta, dL_dW=dL_dW, dL_db=dL_db,
                         dL_da_prev=dL_da_prev)
 

@@ -276,7 +276,8 @@ class Pass:
         return out
 
 
-def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True) -> Pass:
+def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True,
+             record=True) -> Pass:
     """Forward pass, loss, and (unless ``backward=False``) backpropagation.
 
     ``X`` and ``T`` must already be checked arrays (``Network.check_X`` and
@@ -287,6 +288,10 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         dL_db_l    = delta_l.sum(axis=0)
         dL_da_{l-1} = delta_l @ W_l.T
         delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
+
+    ``record=False`` (the training loop) computes only what the update needs:
+    the gradients are the same numbers, but the loss value (``nan``), the
+    unused ``dL_dy_hat`` of a shortcut and ``dL_da_prev`` of layer 1 are skipped.
     """
     loss_fn = get_loss(loss)
     out_act = net.layers[-1].activation
@@ -298,23 +303,26 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         a = fwd.a
     y_hat, z_L = a, forwards[-1].z
     shortcut = uses_shortcut(out_act, loss_fn.name)
-    if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
-        from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        per_sample = from_logits.per_sample_from_logits(z_L, T)
-    else:
-        per_sample = loss_fn.per_sample(y_hat, T)
-    value = float(np.mean(per_sample))
+    per_sample, value = None, float("nan")
+    if record or not backward:
+        if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
+            from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
+            per_sample = from_logits.per_sample_from_logits(z_L, T)
+        else:
+            per_sample = loss_fn.per_sample(y_hat, T)
+        value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
     if not backward:
         return Pass(X, T, loss_fn.name, per_sample, value, forwards, None, None, shortcut)
 
     n = X.shape[0]
-    dL_dy_hat = loss_fn.gradient(y_hat, T)
+    dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
     backwards: list[Backward] = [None] * len(net.layers)
     dL_da, delta = dL_dy_hat, None
     if shortcut:
         delta = (y_hat - T) / n   # documented: sigmoid+bce, softmax+cross_entropy
     for l in range(len(net.layers) - 1, -1, -1):
-        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta)
+        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
+                                      need_prev=record or l > 0)
         backwards[l] = back
         dL_da, delta = back.dL_da_prev, None
     return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)

@@ -131,7 +131,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
             for start in range(0, n, batch_size):
                 rows = slice(start, start + batch_size) if order is None \
                     else order[start:start + batch_size]
-                grads = backprop(net, X[rows], T[rows], loss).gradients()
+                grads = backprop(net, X[rows], T[rows], loss, record=False).gradients()
                 opt.step(params, grads)
             current = backprop(net, X, T, loss, backward=False).loss
         if not np.isfinite(current):
