@@ -72,7 +72,7 @@ def check_output(path, formats=FORMATS) -> tuple[Path, str]:
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
         raise ConfigError(must_be("the output file's suffix", " or ".join(formats), path.suffix
-                                  or str(path), f"For example {path.stem or 'figure'}.png."))
+                                  or str(path), f"For example {path.stem or 'figure'}{next(iter(formats))}."))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ConfigError(must_be("the output folder", "an existing folder", str(folder),

@@ -65,11 +65,15 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
     xs = np.r_[0.0, np.cumsum([2.6 + 0.05 * layer.W.size for layer in net.layers])]
     top = (max(sizes) - 1) / 2 * DY + 0.75
     bottom = -((max(sizes) - 1) / 2) * DY - RADIUS - 0.75
-    span = (xs[-1] + 1.8, top - bottom + (1.3 if not labelled else 0.8))
+    names = _names(sizes, feature_names, output_names)
+    outside = {k: max(len(_plain(n)) for n in names[k]) for k in (0, len(sizes) - 1)
+               if max(len(_plain(n)) for n in names[k]) > 3}
+    char = 0.13 * (8 if max(sizes) <= 3 else 7) / 7
+    margins = (0.9 + char * outside.get(0, 0), 0.9 + char * outside.get(len(sizes) - 1, 0))
+    span = (xs[-1] + sum(margins), top - bottom + (1.3 if not labelled else 0.8))
     fig, ax = new_axes(ax, figsize=(min(16, max(4.8, 0.8 * span[0])),
                                     min(16, max(2.4, 0.8 * span[1]))))
     pos = [[(xs[k], ((n - 1) / 2 - j) * DY) for j in range(n)] for k, n in enumerate(sizes)]
-    names = _names(sizes, feature_names, output_names)
     w_max = max(float(np.max(np.abs(layer.W))) for layer in net.layers) or 1.0
     art = {"neurons": [], "edges": {}, "weight_labels": {}, "bias_labels": {},
            "value_labels": {}, "gradient_labels": {}, "note": None}
@@ -117,11 +121,18 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
             ax.add_patch(circle)
             circles.append(circle)
             value = _value(trace, sample, k, j) if (trace is not None and labelled) else None
-            ax.text(x, y + (0.09 if value is not None else 0), names[k][j], ha="center",
-                    va="center", fontsize=small + 2 if value is None else small + 1, zorder=5)
+            name = names[k][j]
+            if k in outside:       # long names (Healthy, Cancer, ...) beside the circle
+                side = -1 if k == 0 else 1
+                ax.text(x + side * (RADIUS + 0.1), y, name, ha="right" if k == 0 else "left",
+                        va="center", fontsize=small + 2, zorder=5)
+            else:
+                ax.text(x, y + (0.09 if value is not None else 0), name, ha="center",
+                        va="center", fontsize=small + 2 if value is None else small + 1,
+                        zorder=5)
             if value is not None:
                 art["value_labels"][(k, j)] = ax.text(
-                    x, y - 0.13, num(value, digits), ha="center", va="center",
+                    x, y - (0 if k in outside else 0.13), num(value, digits), ha="center", va="center",
                     fontsize=small, zorder=5, weight="bold")
             if k > 0 and labelled:
                 b = float(net.layers[k - 1].b[j])
@@ -142,17 +153,17 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
         ax.text(xs[k], bottom, role + act, ha="center", va="top", fontsize=small + 1,
                 color="#444444")
     if gradients and labelled and not scalar:
-        art["note"] = ax.text(xs[-1] / 2, bottom - 0.75, "purple: the step's gradients "
-                              "dL/dW (under each weight) and dL/db (under each bias)",
+        art["note"] = ax.text(xs[-1] / 2, bottom - 0.75, "purple: the gradients of the step,\n"
+                              "dL/dW under each weight and dL/db under each bias",
                               ha="center", va="top", fontsize=8, color=GRADIENT)
     if not labelled:
         art["note"] = ax.text(
             xs[-1] / 2, bottom - 0.75,
             f"a layer has more than {max_labelled} neurons: weights and values are not "
-            "written (colour = sign, width = size)", ha="center", va="top", fontsize=8,
+            "written\n(colour = sign of the weight, width = its size)", ha="center", va="top", fontsize=8,
             style="italic")
     ax.set_aspect("equal")
-    ax.set_xlim(-0.9, xs[-1] + 0.9)
+    ax.set_xlim(-margins[0], xs[-1] + margins[1])
     ax.set_ylim(top - span[1], top)
     ax.axis("off")
     if title:
@@ -215,6 +226,13 @@ def _names(sizes, feature_names, output_names):
             what = "feature_names" if k == 0 else "output_names"
             raise ShapeError(must_be(what, f"{n} names, one per neuron", list(given)))
     return names
+
+
+def _plain(name: str) -> str:
+    """The characters a name shows (mathtext markup left out)."""
+    import re
+
+    return re.sub(r"[$\\{}_^]|hat", "", name)
 
 
 def _value(trace, sample, k, j) -> float:
