@@ -1,0 +1,43 @@
+"""The report's images: numbered files in ``figures/`` beside the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, must_be
+from ..plots._common import num
+from .document import Figure
+
+__all__ = ["Figures", "array_text"]
+
+
+def array_text(a) -> str:
+    """A parameter as text: a scalar alone, an array with 6 significant digits.
+
+    >>> array_text([[0.5]]), array_text([[1.0, -0.25]])
+    ('0.5', '[[1, -0.25]]')
+    """
+    a = np.asarray(a, dtype=float)
+    if a.size == 1:
+        return num(a.ravel()[0])
+    return np.array2string(a, formatter={"float_kind": num}, separator=", ")
+
+
+class Figures:
+    """Saves drawings as ``<folder>/figures/NN-name.<fmt>`` and makes their Figure blocks."""
+
+    SUBFOLDER = "figures"
+
+    def __init__(self, folder, fmt: str = "png"):
+        if fmt not in ("png", "svg"):
+            raise ConfigError(must_be("the figure format", "png or svg", fmt))
+        self.folder, self.fmt = Path(folder), fmt
+        (self.folder / self.SUBFOLDER).mkdir(parents=True, exist_ok=True)
+        self.written: list[Path] = []
+
+    def add(self, name: str, drawing, caption: str) -> Figure:
+        relative = f"{self.SUBFOLDER}/{len(self.written) + 1:02d}-{name}.{self.fmt}"
+        self.written.append(drawing.save(self.folder / relative))
+        return Figure(relative, caption, alt=caption.split(":")[0])
