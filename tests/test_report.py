@@ -1,0 +1,172 @@
+"""``nnmath report``: the article's worked example, every number, and every picture it links.
+
+The numbers are recomputed here by hand (math.exp), independent of the
+engine, and must appear in both the HTML page and the Markdown file, written
+as the report writes numbers (6 significant digits).
+"""
+
+import json
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from nnmath.article import run_article  # noqa: E402
+from nnmath.report import write_article_report  # noqa: E402
+
+S = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731  (the hand computation)
+
+
+def hand_step():
+    """The article's step at PSA 2.0, target 0, η = 0.1, by hand."""
+    a1 = S(0.5 * 2.0)
+    y = S(-1.0 * a1)
+    dy, dz2, da1 = y, y * (1 - y), a1 * (1 - a1)
+    g = {"w2": dy * dz2 * a1, "b2": dy * dz2, "w1": dy * dz2 * -1.0 * da1 * 2.0,
+         "b1": dy * dz2 * -1.0 * da1}
+    new = {"w1": 0.5 - 0.1 * g["w1"], "b1": 0.0 - 0.1 * g["b1"],
+           "w2": -1.0 - 0.1 * g["w2"], "b2": 0.0 - 0.1 * g["b2"]}
+    y_after = S(new["w2"] * S(new["w1"] * 2.0 + new["b1"]) + new["b2"])
+    return [y, 0.5 * y**2, dz2, da1, *g.values(), *new.values(), y_after, 0.5 * y_after**2]
+
+
+def six(v):
+    return f"{v:.6g}"
+
+
+def test_hand_numbers_are_the_articles():
+    # The brief's list, so the hand computation above is the article's example.
+    assert [six(v) for v in hand_step()] == [
+        "0.324962", "0.0528003", "0.219362", "0.196612", "0.0521131", "0.0712844",
+        "-0.0280307", "-0.0140154", "0.502803", "0.00140154", "-1.00521", "-0.00712844",
+        "0.322266", "0.0519276"]
+
+
+@pytest.fixture(scope="module")
+def run():
+    return run_article(epochs_b=40)
+
+
+@pytest.fixture(scope="module")
+def report(run, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    files = write_article_report(folder, run=run)
+    return folder, files
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.src = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.src.append(dict(attrs)["src"])
+
+
+def test_every_number_of_the_worked_example(report, run):
+    folder, _ = report
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    for value in hand_step():
+        assert six(value) in html, six(value)
+        assert six(value) in md, six(value)
+    # Network A's answer at PSA 2.0: softmax of z = 2.0 * W1 + b1, by hand from its weights.
+    (w0, w1), (b0, b1) = run.a.layers[0].W[0], run.a.layers[0].b
+    z0, z1 = 2.0 * w0 + b0, 2.0 * w1 + b1
+    p_cancer = math.exp(z1) / (math.exp(z0) + math.exp(z1))
+    assert six(p_cancer).startswith("0.435")
+    assert f"| P(Cancer \\| PSA 2.0) | {six(p_cancer)} |" in md
+    assert f'<td>P(Cancer | PSA 2.0)</td><td class="num">{six(p_cancer)}</td>' in html
+
+
+def test_sections_in_the_articles_order(report):
+    folder, _ = report
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    titles = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert titles == ["A neuron: weighted sum, then activation", "The PSA dataset",
+                      "Network A: no hidden layer", "The cost", "Network B: one hidden neuron",
+                      "Backpropagation: one step at PSA 2.0, target 0", "The updated network",
+                      "Scaling up: training over epochs"]
+    for row in ("| 1 | Cancer | 3.8 | 1 |", "| 14 | Healthy | 0.8 | 0 |"):
+        assert row in md
+
+
+def test_every_image_linked_exists_and_is_valid(report):
+    from PIL import Image
+
+    folder, files = report
+    parser = _Images()
+    parser.feed((folder / "index.html").read_text(encoding="utf-8"))
+    md_links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (folder / "report.md").read_text())
+    assert parser.src == md_links and len(parser.src) == 10
+    for src in parser.src:
+        path = folder / src
+        assert path.is_file(), src
+        with Image.open(path) as image:
+            image.verify()
+            assert image.format == "PNG"
+    written = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert written == sorted(str(Path(f).relative_to(folder)) for f in files)  # no temp files
+
+
+def test_the_page_needs_no_network(report):
+    folder, _ = report
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert "@import" not in html and "url(" not in html
+
+
+def test_svg_figures(run, tmp_path):
+    files = write_article_report(tmp_path, run=run, fmt="svg")
+    assert [f.suffix for f in files] == [".svg"] * 10 + [".md", ".html"]
+    for f in files[:-2]:
+        assert ElementTree.parse(f).getroot().tag.endswith("svg")
+    assert "figures/01-network-a.svg" in files[-1].read_text()
+
+
+def test_the_command(cli, tmp_path):
+    result = cli("report", "--output", str(tmp_path / "r"), "--epochs", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["page"] == str(tmp_path / "r" / "index.html") and len(data["files"]) == 12
+    assert all(Path(f).is_file() for f in data["files"])
+    assert "| after epoch 2 |" in (tmp_path / "r" / "report.md").read_text()
+    (tmp_path / "file").write_text("x")
+    result = cli("report", "--output", str(tmp_path / "file"))
+    assert result.returncode == 2 and "must be a folder" in result.stderr
+
+
+def test_the_page_shows_its_first_figure_in_chromium(report):
+    import numpy as np
+    from PIL import Image
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    folder, _ = report
+    shot = folder.parent / "first-figure.png"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto((folder / "index.html").as_uri())
+            first = page.locator("figure img").first
+            first.scroll_into_view_if_needed()
+            assert page.evaluate("document.images[0].complete && "
+                                 "document.images[0].naturalWidth") > 300
+            first.screenshot(path=str(shot))
+            assert page.title() == "The Math Behind a Neural Network"
+        finally:
+            browser.close()
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.shape[0] > 150 and pixels.std() > 10      # drawn, not blank
+    assert (pixels < 100).mean() > 0.005                     # dark strokes: circles, text
