@@ -170,3 +170,40 @@ def test_the_page_shows_its_first_figure_in_chromium(report):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.shape[0] > 150 and pixels.std() > 10      # drawn, not blank
     assert (pixels < 100).mean() > 0.005                     # dark strokes: circles, text
+
+
+def test_a_report_for_a_random_243_network_and_its_data(tmp_path):
+    import numpy as np
+
+    import nnmath
+    from nnmath.datasets import Dataset
+    from nnmath.report import write_model_report
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(25, 2))
+    y = np.digitize(X[:, 0], [-0.5, 0.5])
+    data = Dataset(X=X, y=y, feature_names=("u", "v"), class_names=("lo", "mid", "hi"),
+                   target_name="band")
+    net = nnmath.Network.random([2, 4, 3], activation="tanh", output_activation="softmax",
+                                seed=1)
+    before = {k: v.copy() for k, v in net.params().items()}
+    files = write_model_report(tmp_path, net, data, epochs=5)
+    assert [f.name for f in files] == ["01-network.png", "02-step.png", "03-loss.png",
+                                       "04-map.png", "05-confusion.png", "report.md",
+                                       "index.html"]
+    md = files[-2].read_text()
+    assert "A 2-4-3 network" in md and "| 1 | " + six(X[0, 0]) in md
+    # The step is on row 1 with its one-hot target; the file's network is left unchanged.
+    assert "target [0, 1, 0]" in md or "target [1, 0, 0]" in md or "target [0, 0, 1]" in md
+    for name, value in net.params().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_report_of_a_model_file_through_the_command(cli, tmp_path):
+    import nnmath
+
+    nnmath.Network.random([1, 2, 2], output_activation="softmax", seed=0).save(tmp_path / "m.json")
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--epochs", "3",
+                 "--output", str(tmp_path / "r"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["files"]) == 8

@@ -15,7 +15,8 @@ EXAMPLE = """writes into the folder (created if missing):
 examples:
   nnmath report --output report/
   nnmath report --output report/ --epochs 500 --format svg
-  nnmath report --output report/ --json       # the list of files written"""
+  nnmath report --output report/ --json       # the list of files written
+  nnmath report --model model.json --output mine/   # your network (one input: the PSA data)"""
 
 
 def add_arguments(parser) -> None:
@@ -23,6 +24,13 @@ def add_arguments(parser) -> None:
                         help="the folder to write into (default: report)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of network B's training over all rows (default 2000)")
+    parser.add_argument("--model", metavar="FILE",
+                        help="report on this model file instead of the article's networks")
+    parser.add_argument("--loss", default=None,
+                        help="with --model: ssr, mse, bce or cross_entropy (default: the "
+                             "model's, else from its output activation)")
+    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
+                        help="with --model: step size of the step and the training (default 0.1)")
     parser.add_argument("--format", choices=["png", "svg"], default="png",
                         help="image format of the figures (default png)")
     parser.add_argument("--json", action="store_true",
@@ -36,17 +44,32 @@ def run(args) -> int:
     epochs = B_EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 2000."))
-    if args.json:
-        run_ = run_article(epochs_b=epochs)
+    if args.model:
+        files = _model_report(args, epochs)
     else:
-        run_ = _run_with_progress(epochs)
-    files = write_article_report(args.output, fmt=args.format, run=run_)
+        run_ = run_article(epochs_b=epochs) if args.json else _run_with_progress(epochs)
+        files = write_article_report(args.output, fmt=args.format, run=run_)
     if args.json:
         print_json({"output": str(args.output), "files": [str(f) for f in files],
                     "page": str(files[-1]), "markdown": str(files[-2])})
     else:
         print(f"wrote {len(files)} files into {args.output}: open {files[-1]}")
     return 0
+
+
+def _model_report(args, epochs):
+    from .. import datasets
+    from ..modelfile import load
+    from ..report import write_model_report
+
+    net = load(args.model)
+    if net.n_inputs != 1:
+        raise ConfigError(must_be("the model of 'nnmath report --model'", "one with one input "
+                                  "(it is reported with the PSA data)", f"{net.n_inputs} inputs",
+                                  "Use 'nnmath plot network --model FILE' for other models."))
+    return write_model_report(args.output, net, datasets.psa(), loss=args.loss,
+                              learning_rate=args.learning_rate,
+                              epochs=100 if args.epochs is None else epochs, fmt=args.format)
 
 
 def _run_with_progress(epochs: int):
