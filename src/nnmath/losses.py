@@ -44,7 +44,8 @@ import numpy as np
 
 from .errors import ConfigError, must_be
 
-__all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "uses_shortcut"]
+__all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "check_targets", "check_loss",
+           "uses_shortcut"]
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -217,6 +218,45 @@ def check_pair(output_activation: str, loss: str) -> None:
             f"Got output activation {output_activation!r}. "
             f"Use --loss {other} for a {output_activation} output, or make the last layer {needed}."
         )
+
+
+def check_targets(loss: str, T: np.ndarray) -> None:
+    """Refuse targets the loss is not defined for.
+
+    ``bce`` needs targets in [0, 1]; ``cross_entropy`` needs each row to be a
+    probability distribution (non-negative, summing to 1) -- only then is
+    ``delta_L = (y_hat - t) / n`` the gradient of the loss.
+
+    >>> import numpy as np
+    >>> check_targets("cross_entropy", np.array([[1.0, 1.0]]))
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: cross_entropy targets must be probabilities: each row non-negative and summing to 1. Got row 0 = [1.0, 1.0]. Use one-hot rows, e.g. [0, 1] for the second class.
+    """
+    name = get_loss(loss).name
+    if name == "bce":
+        bad = np.flatnonzero(np.any((T < 0) | (T > 1), axis=1))
+        if bad.size:
+            raise ConfigError(must_be("bce targets", "between 0 and 1", T[bad[0]].tolist(),
+                                      "Use 0/1 labels (or probabilities)."))
+    elif name == "cross_entropy":
+        bad = np.flatnonzero(np.any(T < 0, axis=1) | (np.abs(T.sum(axis=1) - 1) > 1e-9))
+        if bad.size:
+            raise ConfigError(
+                "cross_entropy targets must be probabilities: each row non-negative and "
+                f"summing to 1. Got row {bad[0]} = {T[bad[0]].tolist()}. "
+                "Use one-hot rows, e.g. [0, 1] for the second class.")
+
+
+def check_loss(output_activation: str, loss: str, T: np.ndarray) -> str:
+    """Both checks, in order: the loss fits the output, then the targets fit the loss.
+
+    Returns the loss's name.
+    """
+    name = get_loss(loss).name
+    check_pair(output_activation, name)
+    check_targets(name, T)
+    return name
 
 
 def uses_shortcut(output_activation: str, loss: str) -> bool:

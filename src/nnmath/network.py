@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import ConfigError, ShapeError, must_be
 from .layers import Backward, Dense, Forward
-from .losses import BCE, CrossEntropy, check_pair, get_loss, uses_shortcut
+from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["Network", "Pass", "backprop"]
 
@@ -148,7 +148,9 @@ class Network:
     def loss(self, X, T, loss="ssr") -> float:
         """The batch loss: the mean over samples of the per-sample loss."""
         X = self.check_X(X)
-        return backprop(self, X, self.check_T(T, X.shape[0]), loss, backward=False).loss
+        T = self.check_T(T, X.shape[0])
+        check_loss(self.layers[-1].activation, loss, T)
+        return backprop(self, X, T, loss, backward=False).loss
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
@@ -169,7 +171,9 @@ class Network:
             ``{"W1": dL_dW1, "b1": dL_db1, ...}``, same shapes as ``params()``.
         """
         X = self.check_X(X)
-        result = backprop(self, X, self.check_T(T, X.shape[0]), loss)
+        T = self.check_T(T, X.shape[0])
+        check_loss(self.layers[-1].activation, loss, T)
+        result = backprop(self, X, T, loss)
         return result.loss, result.gradients()
 
     def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .losses import check_loss
 from .network import Network, backprop
 from .optimizers import SGD
 
@@ -161,6 +162,7 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace
     """
     X = network.check_X(x)
     T = network.check_T(target, X.shape[0])
+    check_loss(network.layers[-1].activation, loss, T)
     before = backprop(network, X, T, loss)
 
     after_net = network.copy()

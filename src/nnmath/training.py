@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ConfigError, TrainingError, must_be
-from .losses import check_pair, get_loss
+from .losses import check_loss
 from .network import backprop
 from .optimizers import get_optimizer
 
@@ -101,8 +101,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     """
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
-    loss = get_loss(loss).name
-    check_pair(net.layers[-1].activation, loss)
+    loss = check_loss(net.layers[-1].activation, loss, T)
     n = X.shape[0]
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ConfigError(must_be("epochs", "a whole number of at least 1", epochs))
