@@ -243,3 +243,8 @@ def test_import_nnmath_does_not_import_matplotlib():
     code = "import sys, nnmath, nnmath.cli; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_drawing_shows_itself_in_a_notebook():
+    png = plots.draw_network(network_b())._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

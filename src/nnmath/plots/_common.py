@@ -53,6 +53,14 @@ class Drawing:
     def __getitem__(self, name):
         return self.artists[name]
 
+    def _repr_png_(self) -> bytes:
+        """Jupyter shows a Drawing as its picture."""
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
 
 def new_axes(ax=None, figsize=(6.4, 4.2)):
     """``(figure, ax)``: the given Axes and its figure, or a new Agg figure with one Axes."""
