@@ -247,6 +247,16 @@ class Network:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}])"
 
+    def _repr_html_(self) -> str:   # Jupyter
+        from .render.html import network_html_fragment
+
+        return network_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render.markdown import network_markdown
+
+        return network_markdown(self)
+
 
 @dataclass(frozen=True)
 class Pass:

@@ -16,13 +16,16 @@ optimizer for the update). Renderers read it; none computes a derivative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .gradcheck import GradCheck, check_gradients
 from .losses import check_loss
 from .network import Network, backprop
 from .optimizers import SGD
+from .trace_terms import (FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, OutputDelta,
+                          find_warnings, layer_summaries, output_delta, recursion_terms)
 
 __all__ = ["explain", "Trace", "LayerTrace", "Chain", "Factor"]
 
@@ -36,7 +39,10 @@ class LayerTrace:
     g_prime : (n, n_out) elementwise slope g'(z), or None for softmax, whose
     slope is ``jacobian`` : (n, n_out, n_out), ``[s, i, j] = da_j/dz_i``;
     dL_dW : (n_in, n_out); dL_db : (n_out,); dL_da_prev : (n, n_in);
-    W_after, b_after : the parameters after the update.
+    W_after, b_after : the parameters after the update;
+    terms : (n, n_out, n_next) for a hidden layer, the delta recursion term by
+    term, ``[s, j, k] = delta_{l+1}[s, k] * W_{l+1}[j, k]`` (summing over ``k``
+    gives ``dL_da``); None for the output layer.
     """
 
     index: int
@@ -55,6 +61,7 @@ class LayerTrace:
     dL_da_prev: np.ndarray
     W_after: np.ndarray
     b_after: np.ndarray
+    terms: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,9 @@ class Trace:
     The loss is the mean over the batch's samples of the per-sample loss
     (``reduction = "mean"``); with one sample it is that sample's loss.
     ``loss`` is before the update, ``loss_after`` after it, on the same batch.
+    ``output_delta`` holds the output layer's delta as the full chain-rule
+    product beside the shortcut; ``warnings`` what a teacher would point out;
+    ``check`` the finite-difference check (``explain(..., check=True)``).
     """
 
     X: np.ndarray
@@ -103,10 +113,36 @@ class Trace:
     loss_after: float
     chains: dict = field(default_factory=dict)
     reduction: str = "mean"
+    output_delta: OutputDelta | None = None
+    warnings: tuple = ()
+    check: GradCheck | None = None
 
     @property
     def n_samples(self) -> int:
         return self.X.shape[0]
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.size for p in self.params.values())
+
+    @property
+    def full_detail(self) -> bool:
+        """True when the network is small enough to explain entry by entry."""
+        return self.n_params <= FULL_DETAIL_PARAMS and self.n_samples <= FULL_DETAIL_SAMPLES
+
+    def layer_summaries(self) -> list:
+        """Per-layer plain numbers (ranges, norms) for large networks."""
+        return layer_summaries(self)
+
+    def _repr_html_(self) -> str:
+        from .render.html import trace_html_fragment
+
+        return trace_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render.markdown import trace_markdown
+
+        return trace_markdown(self)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; keys as in ``DESIGN.md`` plus the full trace."""
@@ -115,7 +151,7 @@ class Trace:
         def rows(arr):
             return arr[0].tolist() if one else arr.tolist()
 
-        return {
+        return _json_safe({
             "x": rows(self.X),
             "target": rows(self.T),
             "loss_name": self.loss_name,
@@ -136,16 +172,37 @@ class Trace:
                 "g_prime": None if lt.g_prime is None else rows(lt.g_prime),
                 "delta": rows(lt.delta),
                 "dL_dW": lt.dL_dW.tolist(), "dL_db": lt.dL_db.tolist(),
+                "W": lt.W.tolist(), "b": lt.b.tolist(), "a_prev": rows(lt.a_prev),
+                "jacobian": None if lt.jacobian is None else rows(lt.jacobian),
+                "dL_da_prev": rows(lt.dL_da_prev),
+                "terms": None if lt.terms is None else rows(lt.terms),
             } for lt in self.layers],
             "chains": {name: {
                 "symbol": c.symbol, "product": c.product, "gradient": c.gradient,
                 "factors": [{"name": f.name, "value": f.value, "meaning": f.meaning}
                             for f in c.factors],
             } for name, c in self.chains.items()},
-        }
+            "output_delta": None if self.output_delta is None else self.output_delta.to_dict(rows),
+            "warnings": [w.to_dict() for w in self.warnings],
+            "check": None if self.check is None else self.check.to_dict(),
+            "n_params": self.n_params,
+            "full_detail": self.full_detail,
+        })
 
 
-def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace:
+def _json_safe(obj):
+    """inf/NaN become None (JSON null); a warning in the trace says where they were."""
+    if isinstance(obj, float):
+        return obj if np.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_json_safe(v) for v in obj]
+    return obj
+
+
+def explain(network: Network, x, target, loss="ssr", learning_rate=0.1,
+            check: bool = False) -> Trace:
     """Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
 
     Parameters
@@ -155,6 +212,9 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace
     target : array-like of shape (n_outputs,) or (n_samples, n_outputs)
     loss : {"ssr", "mse", "bce", "cross_entropy"}, default "ssr"
     learning_rate : float, default 0.1
+    check : bool, default False
+        Also compute central finite differences for every parameter
+        (:mod:`nnmath.gradcheck`), kept in ``trace.check``.
 
     Returns
     -------
@@ -163,8 +223,16 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace
     X = network.check_X(x)
     T = network.check_T(target, X.shape[0])
     check_loss(network.layers[-1].activation, loss, T)
-    before = backprop(network, X, T, loss)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # warned in the trace
+        trace = _record(network, X, T, loss, learning_rate)
+        if check:
+            trace = replace(trace, check=check_gradients(network, X, T, trace.loss_name,
+                                                         analytic=trace.gradients))
+    return replace(trace, warnings=find_warnings(trace))
 
+
+def _record(network: Network, X, T, loss, learning_rate) -> Trace:
+    before = backprop(network, X, T, loss)
     after_net = network.copy()
     SGD(learning_rate).step(after_net.params(), before.gradients())
     after = backprop(after_net, X, T, before.loss_name, backward=False)
@@ -179,7 +247,9 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace
             g_prime=act.derivative(fwd.z, fwd.a) if act.elementwise else None,
             jacobian=None if act.elementwise else act.jacobian(fwd.a),
             delta=back.delta, dL_dW=back.dL_dW, dL_db=back.dL_db,
-            dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b))
+            dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b,
+            terms=None if l == len(network.layers) else recursion_terms(
+                before.backwards[l].delta, network.layers[l].W)))
 
     trace = Trace(
         X=X, T=T, loss_name=before.loss_name, learning_rate=float(learning_rate),
@@ -187,7 +257,9 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1) -> Trace
         loss=before.loss, dL_dy_hat=before.dL_dy_hat, shortcut=before.shortcut,
         params={k: v.copy() for k, v in network.params().items()},
         gradients=before.gradients(), updated=after_net.params(),
-        y_hat_after=after.y_hat, loss_after=after.loss)
+        y_hat_after=after.y_hat, loss_after=after.loss,
+        output_delta=output_delta(layers[-1].activation, layers[-1].z, layers[-1].a,
+                                  before.dL_dy_hat, layers[-1].delta, before.shortcut))
     if X.shape[0] == 1 and all(layer.n_out == 1 for layer in network.layers):
         object.__setattr__(trace, "chains", _chains(trace))
     return trace

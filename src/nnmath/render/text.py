@@ -7,131 +7,96 @@ derivative and no update.
 
 from __future__ import annotations
 
-import numpy as np
+import io
+
 from rich import box
-from rich.console import Group
+from rich.console import Console, Group
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["num", "trace_view", "article_view"]
+from .document import Eqs, Note, Para, array_text, is_math
+from .document import Table as DocTable
+from .explanation import explanation
+from .mathexpr import Op, num, to_text
 
-LOSS_FORMULAS = {
-    "ssr": "L = ½ Σ_j (y_hat_j − t_j)²",
-    "mse": "L = (1/k) Σ_j (y_hat_j − t_j)²",
-    "bce": "L = −Σ_j [t_j log y_hat_j + (1 − t_j) log(1 − y_hat_j)]",
-    "cross_entropy": "L = −Σ_j t_j log y_hat_j",
-}
-
-
-def num(value, digits: int = 6) -> str:
-    """A number with ``digits`` significant digits, no ``-0``.
-
-    >>> num(0.32496247), num(-0.0280307158), num(2.0), num(-0.0)
-    ('0.324962', '-0.0280307', '2', '0')
-    """
-    value = float(value)
-    text = f"{value:.{digits}g}"
-    return "0" if text in ("-0", "0") else text
+__all__ = ["num", "trace_view", "render_text", "document_view", "article_view"]
 
 
 def _arr(a) -> str:
-    a = np.asarray(a)
-    if a.size == 1:
-        return num(a.ravel()[0])
-    return np.array2string(a, formatter={"float_kind": num}, separator=", ")
+    return array_text(a)
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left",
+    table = Table(title=title or None, box=box.SIMPLE_HEAD, title_justify="left",
                   title_style="bold", show_edge=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
 
 
-def _scalar_net(trace) -> bool:
-    return trace.n_samples == 1 and all(lt.W.size == 1 for lt in trace.layers)
+def _cell(cell) -> Text:
+    return Text(to_text(cell) if is_math(cell) else str(cell))   # Text: "[j]" is not markup
+
+
+def _eq_lines(lines) -> list:
+    """Equations, one per line; a line starting with "=" continues the one above,
+    aligned under its first "="."""
+    out, indent = [], 0
+    for line in lines:
+        text = to_text(line)
+        if line and line[0] == Op("="):
+            out.append(" " * indent + text)
+        else:
+            indent = max(text.find(" = ") + 1, 0)
+            out.append(text)
+    return out
+
+
+def document_view(sections) -> Group:
+    """Rich renderables for a list of :class:`~nnmath.render.document.Section`."""
+    parts = []
+    for section in sections:
+        parts.append(Text(""))
+        parts.append(Rule(Text(section.title, style="bold"), align="left"))
+        for block in section.blocks:
+            if isinstance(block, Para):
+                parts.append(Text(block.text, style="bold" if block.text.startswith(
+                    ("Layer ", "Output layer")) else ""))
+            elif isinstance(block, Eqs):
+                parts.append(Text("\n".join("  " + line for line in _eq_lines(block.lines))))
+            elif isinstance(block, Note):
+                style = "bold yellow" if block.level == "warning" else "italic"
+                mark = "⚠ " if block.level == "warning" else ""
+                parts.append(Text(mark + block.text, style=style))
+            elif isinstance(block, DocTable):
+                table = _table(block.title, *block.columns)
+                for row in block.rows:
+                    table.add_row(*(_cell(c) for c in row))
+                parts.append(table)
+    return Group(*parts)
 
 
 def trace_view(trace) -> Group:
     """The step as the article lays it out: forward, loss, chain rule, gradients,
-    update, forward after."""
-    parts = []
-    L = len(trace.layers)
-    scalar = _scalar_net(trace)
+    update, forward after (and warnings and the gradient check when present)."""
+    return document_view(explanation(trace))
 
-    fwd = _table("Forward pass", "step", "equation", "value")
-    for lt in trace.layers:
-        l = lt.index
-        src = "x" if l == 1 else f"a{l - 1}"
-        out = "y_hat" if l == L else f"a{l}"
-        if scalar:
-            eq_z = (f"z{l} = w{l}·{src} + b{l} = {num(lt.W[0, 0])}·{num(lt.a_prev[0, 0])} "
-                    f"+ {num(lt.b[0])}")
-        else:
-            eq_z = f"z{l} = {src} @ W{l} + b{l}"
-        fwd.add_row(f"layer {l}", eq_z, _arr(lt.z))
-        fwd.add_row("", f"{out} = {lt.activation}(z{l})", _arr(lt.a))
-    parts.append(fwd)
 
-    loss = _table("Loss (" + trace.loss_name + ", mean over "
-                  f"{trace.n_samples} sample{'s' if trace.n_samples > 1 else ''})",
-                  "formula", "target t", "value")
-    loss.add_row(LOSS_FORMULAS[trace.loss_name], _arr(trace.T), num(trace.loss))
-    parts.append(loss)
+def render_text(trace, width: int = 80) -> str:
+    """The explanation as plain text (no colours), ``width`` columns wide.
 
-    if trace.chains:
-        factors = {}
-        in_article_order = [trace.chains[f"{kind}{lt.index}"]
-                            for lt in reversed(trace.layers) for kind in "Wb"]
-        for chain in in_article_order:
-            for f in chain.factors:
-                factors.setdefault(f.name, f)
-        table = _table("Chain-rule factors", "factor", "value", "meaning")
-        for f in factors.values():
-            table.add_row(f.name, num(f.value), f.meaning)
-        parts.append(table)
-        grads = _table("Gradients: products of the factors", "parameter", "product", "value")
-        for name, chain in trace.chains.items():
-            product = " · ".join(f.name for f in chain.factors)
-            values = " · ".join(num(f.value) for f in chain.factors)
-            grads.add_row(f"dL/d{chain.symbol}", f"{product}\n= {values}", num(chain.gradient))
-        parts.append(grads)
-    else:
-        deltas = _table("Backward pass: delta = dL/dz, layer by layer", "layer", "quantity",
-                        "value")
-        for lt in reversed(trace.layers):
-            l = lt.index
-            how = ("delta = y_hat − t (shortcut, /n)" if (l == L and trace.shortcut) else
-                   f"delta{l} = dL/da{l} · g'(z{l})")
-            deltas.add_row(f"layer {l}", f"dL/da{l}", _arr(lt.dL_da))
-            deltas.add_row("", how, _arr(lt.delta))
-            deltas.add_row("", f"dL/dW{l} = a{l - 1}ᵀ @ delta{l}", _arr(lt.dL_dW))
-            deltas.add_row("", f"dL/db{l} = Σ delta{l}", _arr(lt.dL_db))
-        parts.append(deltas)
-    if trace.shortcut:
-        parts.append(Text(f"Shortcut: for {trace.layers[-1].activation} + {trace.loss_name}, "
-                          "delta_L = dL/dy_hat · dy_hat/dz_L = (y_hat − t)/n.", style="italic"))
-
-    upd = _table(f"Update (gradient descent, learning rate η = {num(trace.learning_rate)})",
-                 "parameter", "equation", "new value")
-    for name, old in trace.params.items():
-        grad, new = trace.gradients[name], trace.updated[name]
-        sym = trace.chains[name].symbol if trace.chains else name
-        if old.size == 1:
-            eq = (f"{sym} − η·dL/d{sym} = {num(old.ravel()[0])} − {num(trace.learning_rate)}"
-                  f"·({num(grad.ravel()[0])})")
-        else:
-            eq = f"{sym} − η·dL/d{sym}"
-        upd.add_row(sym, eq, _arr(new))
-    parts.append(upd)
-
-    after = _table("Forward pass after the update", "quantity", "before", "after")
-    after.add_row("y_hat", _arr(trace.y_hat), _arr(trace.y_hat_after))
-    after.add_row(f"loss ({trace.loss_name})", num(trace.loss), num(trace.loss_after))
-    parts.append(after)
-    return Group(*parts)
+    >>> from nnmath import explain
+    >>> from nnmath.article import network_b
+    >>> text = render_text(explain(network_b(), [2.0], [0.0]))
+    >>> "dL/dw1 = dL/dy_hat·dy_hat/dz2·dz2/da1·da1/dz1·dz1/dw1" in text
+    True
+    """
+    console = Console(width=width, record=True, file=io.StringIO(), highlight=False,
+                      color_system=None)
+    console.print(trace_view(trace))
+    return console.export_text()
 
 
 def article_view(run) -> list:

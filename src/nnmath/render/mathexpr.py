@@ -1,0 +1,201 @@
+r"""Tiny math expressions written once and shown three ways: plain text, LaTeX, MathML.
+
+An equation is a tuple of tokens. The explanation builds it from the trace's
+numbers; each renderer turns it into its notation. Nothing here computes.
+
+>>> eq = (Sym("z", "1"), Op("="), Sym("w", "1"), Op("·"), Sym("x"), Op("+"), Sym("b", "1"),
+...       Op("="), Num(0.5), Op("·"), Num(2.0), Op("+"), Num(0.0), Op("="), Num(1.0))
+>>> to_text(eq)
+'z1 = w1·x + b1 = 0.5·2 + 0 = 1'
+>>> to_latex((Deriv(Sym("L"), Sym("w", "1")), Op("="), Num(-0.0280307, paren=True)))
+'\\frac{\\partial L}{\\partial w_{1}} = (-0.0280307)'
+>>> to_mathml((Sym("y_hat"),))
+'<math><mover><mi>y</mi><mo>^</mo></mover></math>'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Sym", "Deriv", "Num", "Op", "Fn", "Sum", "num", "to_text", "to_latex",
+           "to_mathml", "sym_from_name"]
+
+
+def num(value, digits: int = 6) -> str:
+    """A number with ``digits`` significant digits, no ``-0``.
+
+    >>> num(0.32496247), num(-0.0280307158), num(2.0), num(-0.0), num(float("inf"))
+    ('0.324962', '-0.0280307', '2', '0', 'inf')
+    """
+    value = float(value)
+    text = f"{value:.{digits}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A named quantity: ``base`` (z, a, W, b, w, x, t, L, delta, y_hat, eta, l),
+    ``sub`` (layer, e.g. "1") and ``index`` (entry, e.g. "0,1")."""
+
+    base: str
+    sub: str = ""
+    index: str = ""
+
+
+@dataclass(frozen=True)
+class Deriv:
+    """The partial derivative ``∂num/∂den``."""
+
+    num: Sym
+    den: Sym
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number; ``paren`` puts a negative number in parentheses (inside a product)."""
+
+    value: float
+    paren: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operator or bracket: = + − · ( ) [ ] ← ² /."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Fn:
+    """A function name: sigmoid, tanh, relu, identity, softmax, log, exp, and slopes ``g'``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Sum:
+    """The summation sign over ``var`` (k, j, s)."""
+
+    var: str
+
+
+_TEXT_BASE = {"delta": "δ", "eta": "η"}
+_LATEX_BASE = {"delta": r"\delta", "eta": r"\eta", "y_hat": r"\hat{y}", "l": r"\ell"}
+_MML_BASE = {"delta": "δ", "eta": "η", "l": "ℓ"}
+_SPACED = {"=", "+", "−", "←", "≈"}
+_LATEX_OP = {"·": r"\cdot", "½": r"\tfrac{1}{2}", "−": "-", "←": r"\leftarrow", "²": "^{2}", "≈": r"\approx",
+             "[": "[", "]": "]"}
+
+
+def _num_text(tok: Num) -> str:
+    text = num(tok.value)
+    return f"({text})" if tok.paren and text.startswith("-") else text
+
+
+def to_text(eq) -> str:
+    """Plain text (unicode), as the terminal shows it."""
+    out = []
+    for pos, tok in enumerate(eq):
+        if isinstance(tok, Sym):
+            out.append(_sym_text(tok))
+        elif isinstance(tok, Deriv):
+            out.append(f"d{_sym_text(tok.num)}/d{_sym_text(tok.den)}")
+        elif isinstance(tok, Num):
+            out.append(_num_text(tok))
+        elif isinstance(tok, Op):
+            out.append(f" {tok.text} " if tok.text in _SPACED else tok.text)
+        elif isinstance(tok, Fn):
+            follows = eq[pos + 1] if pos + 1 < len(eq) else None
+            out.append(tok.name if follows == Op("(") else tok.name + " ")
+        elif isinstance(tok, Sum):
+            out.append(f"Σ_{tok.var} ")
+    return "".join(out).strip().replace("  ", " ")
+
+
+def _sym_text(s: Sym) -> str:
+    index = f"[{s.index}]" if s.index else ""
+    return f"{_TEXT_BASE.get(s.base, s.base)}{s.sub}{index}"
+
+
+def to_latex(eq) -> str:
+    """LaTeX math (without the surrounding ``$``)."""
+    out = []
+    for tok in eq:
+        if isinstance(tok, Sym):
+            out.append(_sym_latex(tok))
+        elif isinstance(tok, Deriv):
+            out.append(rf"\frac{{\partial {_sym_latex(tok.num)}}}{{\partial {_sym_latex(tok.den)}}}")
+        elif isinstance(tok, Num):
+            out.append(_num_text(tok))
+        elif isinstance(tok, Op):
+            op = _LATEX_OP.get(tok.text, tok.text)
+            out.append(f" {op} " if tok.text in _SPACED or op.startswith("\\") else op)
+        elif isinstance(tok, Fn):
+            name, prime = (tok.name[:-1], "'") if tok.name.endswith("'") else (tok.name, "")
+            out.append(rf"\operatorname{{{name}}}{prime}" if len(name) > 1 else name + prime)
+        elif isinstance(tok, Sum):
+            out.append(rf"\sum_{{{tok.var}}} ")
+    return "".join(out).strip().replace("  ", " ")
+
+
+def _sym_latex(s: Sym) -> str:
+    base = _LATEX_BASE.get(s.base, s.base)
+    sub = f"_{{{s.sub}}}" if s.sub else ""
+    index = f"[{s.index}]" if s.index else ""
+    return f"{base}{sub}{index}"
+
+
+def to_mathml(eq, display: bool = False) -> str:
+    """Presentation MathML (rendered natively by browsers, no script, no network)."""
+    inner = "".join(_mml(tok) for tok in eq)
+    attr = ' display="block"' if display else ""
+    return f"<math{attr}>{inner}</math>"
+
+
+def _mml(tok) -> str:
+    if isinstance(tok, Sym):
+        return _sym_mml(tok)
+    if isinstance(tok, Deriv):
+        return (f"<mfrac><mrow><mo>∂</mo>{_sym_mml(tok.num)}</mrow>"
+                f"<mrow><mo>∂</mo>{_sym_mml(tok.den)}</mrow></mfrac>")
+    if isinstance(tok, Num):
+        text = num(tok.value)
+        if tok.paren and text.startswith("-"):
+            return f"<mo>(</mo><mn>{text}</mn><mo>)</mo>"
+        return f"<mn>{text}</mn>"
+    if isinstance(tok, Op):
+        if tok.text == "²":
+            return "<msup><mrow></mrow><mn>2</mn></msup>"
+        return f"<mo>{escape(tok.text)}</mo>"
+    if isinstance(tok, Fn):
+        if tok.name.endswith("'"):
+            return f"<msup><mi>{escape(tok.name[:-1])}</mi><mo>′</mo></msup>"
+        return f"<mi>{escape(tok.name)}</mi>"
+    if isinstance(tok, Sum):
+        return f"<munder><mo>∑</mo><mi>{escape(tok.var)}</mi></munder>"
+    raise TypeError(f"not a math token: {tok!r}")
+
+
+def _sym_mml(s: Sym) -> str:
+    if s.base == "y_hat":
+        base = "<mover><mi>y</mi><mo>^</mo></mover>"
+    else:
+        base = f"<mi>{escape(_MML_BASE.get(s.base, s.base))}</mi>"
+    if s.sub:
+        base = f"<msub>{base}<mn>{escape(s.sub)}</mn></msub>"
+    if s.index:
+        base += f"<mo>[</mo><mn>{escape(s.index)}</mn><mo>]</mo>"
+    return base
+
+
+def sym_from_name(name: str) -> Sym:
+    """``"z2"`` -> Sym("z", "2"); ``"y_hat"`` -> Sym("y_hat"); ``"L"`` -> Sym("L").
+
+    >>> sym_from_name("dy_hat"[1:]), sym_from_name("w12")
+    (Sym(base='y_hat', sub='', index=''), Sym(base='w', sub='12', index=''))
+    """
+    if name in ("y_hat", "L", "x"):
+        return Sym(name)
+    head = name.rstrip("0123456789")
+    return Sym(head, name[len(head):])
