@@ -91,7 +91,10 @@ def test_sections_in_the_articles_order(report):
     titles = re.findall(r"^## (.+)$", md, flags=re.M)
     assert titles == ["A neuron: weighted sum, then activation", "The PSA dataset",
                       "Network A: no hidden layer", "The cost", "Network B: one hidden neuron",
-                      "Backpropagation: one step at PSA 2.0, target 0", "The updated network",
+                      "Backpropagation: one step at PSA 2.0, target 0", "Forward pass",
+                      "Loss (ssr)", "Backward pass: the chain rule",
+                      "Update: gradient descent, η = 0.1",
+                      "The updated network: forward pass after",
                       "Scaling up: training over epochs"]
     for row in ("| 1 | Cancer | 3.8 | 1 |", "| 14 | Healthy | 0.8 | 0 |"):
         assert row in md

@@ -23,8 +23,8 @@ CLASS_COLORS = ("#2a9d5b", "#c8381f", "#1f6fb4", "#8a4fbf", "#d98b13", "#555555"
 
 
 def num(value, digits: int = 6) -> str:
-    """The project's number format (``nnmath.render.text.num``): 6 significant digits."""
-    from ..render.text import num as _num
+    """The project's number format (``nnmath.render.mathexpr.num``): 6 significant digits."""
+    from ..render.mathexpr import num as _num
 
     return _num(value, digits)
 

@@ -12,8 +12,9 @@ from ..article import (A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_
 from ..plots._common import num
 from ..trace import explain
 from .document import Code, Para, Section, Table
-from .figures import Figures, array_text
-from .step import step_blocks
+from ..render.document import array_text
+from .figures import Figures
+from .step import trace_sections
 
 __all__ = ["article_sections", "TITLE"]
 
@@ -117,31 +118,25 @@ def article_sections(run, figures: Figures) -> list:
     step_fig = figures.add("network-b-step", plots.draw_network(b0, step, feature_names=PSA),
                            f"The step at PSA {PSA_TEST:.1f}, target 0: the forward pass inside "
                            "the neurons, the gradients of the loss (purple) on the weights "
-                           "and biases.")
-    sections.append(Section(f"Backpropagation: one step at PSA {PSA_TEST:.1f}, target 0", (
-        Para(f"Forward pass, loss (SSR, ½(y_hat − t)²), the chain rule, the four gradients "
-             f"and the updates with learning rate η = {num(step.learning_rate)}, as the "
-             "engine computed them."),
-        step_fig,
-        *step_blocks(step),
-    ), "step"))
-
+                           "and biases. Every number is worked out below.")
     after_net = b0.copy().set_params(step.updated)
     after = explain(after_net, [PSA_TEST], [0.0], loss="ssr", learning_rate=B_LEARNING_RATE)
     after_fig = figures.add("network-b-updated", plots.draw_network(
         after_net, after, show_gradients=False, feature_names=PSA),
-        f"Network B after one step, with the forward pass at PSA {PSA_TEST:.1f}: "
+        f"The updated network B, with its forward pass at PSA {PSA_TEST:.1f}: "
         f"y_hat = {num(after.y_hat[0, 0])}.")
-    sections.append(Section("The updated network", (
-        after_fig,
-        Table(("quantity", "before the step", "after the step"), (
-            ("y_hat", num(step.y_hat[0, 0]), num(step.y_hat_after[0, 0])),
-            ("loss (SSR)", num(step.loss), num(step.loss_after))),
-            f"Forward pass at PSA {PSA_TEST:.1f}, before and after"),
-        Para(f"The updated network gives {num(step.y_hat_after[0, 0])} and the SSR loss "
-             f"{num(step.loss_after)}: a small improvement on {num(step.loss)}. The step "
-             "worked."),
-    ), "updated"))
+    sections += trace_sections(step, after={
+        "The step": (Para("Backpropagation, traced through this one example: the forward "
+                          "pass, the loss (SSR; its ½ simplifies the derivative), the chain "
+                          "rule, the four gradients and the updates, as the engine computed "
+                          "them."), step_fig),
+        "Forward pass after the update": (
+            after_fig,
+            Para(f"The updated network gives {num(step.y_hat_after[0, 0])} and the SSR loss "
+                 f"{num(step.loss_after)}: a small improvement on {num(step.loss)}. The "
+                 "backpropagation step worked.")),
+    }, titles={"The step": f"Backpropagation: one step at PSA {PSA_TEST:.1f}, target 0",
+               "Forward pass after the update": "The updated network: forward pass after"})
 
     sections.append(_training_section(run, figures))
     return sections

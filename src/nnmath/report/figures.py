@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import ConfigError, must_be
-from ..plots._common import num
 from .document import Figure
 
-__all__ = ["Figures", "array_text"]
-
-
-def array_text(a) -> str:
-    """A parameter as text: a scalar alone, an array with 6 significant digits.
-
-    >>> array_text([[0.5]]), array_text([[1.0, -0.25]])
-    ('0.5', '[[1, -0.25]]')
-    """
-    a = np.asarray(a, dtype=float)
-    if a.size == 1:
-        return num(a.ravel()[0])
-    return np.array2string(a, formatter={"float_kind": num}, separator=", ")
+__all__ = ["Figures"]
 
 
 class Figures:

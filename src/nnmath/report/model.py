@@ -12,8 +12,9 @@ import numpy as np
 from ..plots._common import num
 from ..trace import explain
 from .document import Para, Section, Table
-from .figures import Figures, array_text
-from .step import step_blocks
+from ..render.document import array_text
+from .figures import Figures
+from .step import trace_sections
 
 __all__ = ["model_sections"]
 
@@ -54,15 +55,13 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     ), "data"))
 
     step = explain(net, data.X[0], T[0], loss=loss, learning_rate=learning_rate)
-    sections.append(Section("One step on the first row", (
-        Para(f"Forward pass, {loss} loss, backward pass and update with learning rate "
-             f"{num(learning_rate)} on row 1 (x = {array_text(data.X[0])}, target "
-             f"{array_text(T[0])})."),
+    sections += trace_sections(step, after={"The step": (
+        Para(f"One step on row 1 (x = {array_text(data.X[0])}, target {array_text(T[0])}): "
+             f"forward pass, {loss} loss, backward pass and update with learning rate "
+             f"{num(learning_rate)}."),
         figures.add("step", plots.draw_network(
             net, step, feature_names=_names(features, net.n_inputs), output_names=outputs),
-            "The step: the forward pass inside the neurons, the gradients (purple)."),
-        *step_blocks(step),
-    ), "step"))
+            "The step: the forward pass inside the neurons, the gradients (purple)."))})
 
     trained = net.copy()
     history = trained.fit(data.X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,

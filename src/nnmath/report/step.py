@@ -1,54 +1,45 @@
-"""The worked example's tables (one step of a Trace) for the report.
+"""The worked example in the report: a Trace's explanation, laid out by nnmath.render.
 
-Minimal: forward pass, loss, chain-rule factors, the gradients as products,
-the updates, the forward pass after. Read from the Trace; nothing computed.
+Each section of :func:`nnmath.render.explanation.explanation` becomes one
+section of the report, drawn by the explanation's own HTML (MathML) and
+Markdown (LaTeX) renderers; nothing here lays out or computes a number.
 """
 
 from __future__ import annotations
 
-from ..plots._common import num
-from .document import Para, Table
-from .figures import array_text
+from ..render.explanation import explanation
+from ..render.html import TRACE_CSS, document_html
+from ..render.markdown import document_markdown
+from .document import Raw, Section
 
-__all__ = ["step_blocks"]
+__all__ = ["trace_sections"]
 
 
-def step_blocks(trace) -> tuple:
-    L = len(trace.layers)
-    scalar = bool(trace.chains)
-    fwd = []
-    for lt in trace.layers:
-        l, src = lt.index, ("x" if lt.index == 1 else f"a{lt.index - 1}")
-        out = "y_hat" if l == L else f"a{l}"
-        eq = (f"z{l} = w{l}·{src} + b{l} = {num(lt.W[0, 0])}·{num(lt.a_prev[0, 0])} + "
-              f"{num(lt.b[0])}" if scalar else f"z{l} = {src} @ W{l} + b{l}")
-        fwd += [(eq, array_text(lt.z)), (f"{out} = {lt.activation}(z{l})", array_text(lt.a))]
-    blocks = [Table(("equation", "value"), tuple(fwd), "Forward pass"),
-              Table(("loss", "target t", "value"),
-                    ((f"{trace.loss_name}: L = ½ (y_hat − t)²" if trace.loss_name == "ssr"
-                      else trace.loss_name, array_text(trace.T), num(trace.loss)),), "Loss")]
-    if scalar:
-        factors = {}
-        for chain in trace.chains.values():
-            for f in chain.factors:
-                factors.setdefault(f.name, f)
-        blocks.append(Table(("factor", "value", "meaning"),
-                            tuple((f.name, num(f.value), f.meaning) for f in factors.values()),
-                            "The chain rule: each factor"))
-        order = [f"{kind}{l}" for l in range(L, 0, -1) for kind in "Wb"]
-        blocks.append(Table(("gradient", "product of factors", "value"), tuple(
-            (f"dL/d{trace.chains[n].symbol}",
-             " · ".join(f.name for f in trace.chains[n].factors) + " = "
-             + " · ".join(num(f.value) for f in trace.chains[n].factors),
-             num(trace.chains[n].gradient)) for n in order), "The four gradients"))
-    else:
-        blocks.append(Table(("parameter", "gradient"), tuple(
-            (f"dL/d{n}", array_text(g)) for n, g in trace.gradients.items()), "Gradients"))
-    eta = num(trace.learning_rate)
-    blocks.append(Table(("parameter", "update", "new value"), tuple(
-        (n, f"{n} − η·dL/d{n} = {array_text(trace.params[n])} − {eta}·({array_text(g)})",
-         array_text(trace.updated[n])) for n, g in trace.gradients.items()),
-        f"Updates (η = {eta})"))
-    blocks.append(Para(f"Forward pass after the update: y_hat = {array_text(trace.y_hat_after)}, "
-                       f"loss = {num(trace.loss_after)}."))
-    return tuple(blocks)
+def trace_sections(trace, before=None, after=None, titles=None, anchor: str = "step") -> list:
+    """The report's sections for ``trace``.
+
+    ``before`` and ``after`` map an explanation section's title ("The step",
+    "Forward pass after the update", ...) to extra blocks (figures) put at its
+    start or end; ``titles`` renames sections (same keys).
+    """
+    before, after, titles = before or {}, after or {}, titles or {}
+    out = []
+    for i, section in enumerate(explanation(trace)):
+        html = _body(document_html([section]), "<h2>")
+        md = _body(document_markdown([section]), "## ")
+        blocks = (*_extra(before, section.title),
+                  Raw(f'<div class="nnmath-trace">\n{html}\n</div>', md, TRACE_CSS),
+                  *_extra(after, section.title))
+        out.append(Section(titles.get(section.title, section.title), blocks,
+                           f"{anchor}-{i + 1}"))
+    return out
+
+
+def _extra(blocks: dict, title: str) -> tuple:
+    return tuple(blocks.get(title, ()))
+
+
+def _body(text: str, heading: str) -> str:
+    """The section's content without its own heading line (the report writes that)."""
+    first, _, rest = text.partition("\n")
+    return rest.strip() if first.startswith(heading) else text.strip()
