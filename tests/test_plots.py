@@ -248,3 +248,12 @@ def test_import_nnmath_does_not_import_matplotlib():
 def test_a_drawing_shows_itself_in_a_notebook():
     png = plots.draw_network(network_b())._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_curves_in_the_data_units_through_a_transform():
+    # A stored scaling x' = (x - 2) / 0.5: the curve is drawn over x, the network sees x'.
+    net = nnmath.Network([nnmath.Dense(W=[[3.0]], b=[0.0], activation="sigmoid")])
+    art = plots.probability_curve(net, x_range=(0, 4), transform=lambda X: (X - 2.0) / 0.5)
+    x, p = art.artists["curve"].get_data()
+    np.testing.assert_array_equal(p, net.forward((x[:, None] - 2.0) / 0.5)[:, 0])
+    assert art.artists["boundaries"] == [pytest.approx(2.0, abs=1e-12)]

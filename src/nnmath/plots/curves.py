@@ -65,13 +65,15 @@ def loss_curve(history, ax=None, log: bool = False, label: str = "training",
     return Drawing(fig, ax, {"train": train, "validation": validation})
 
 
-def class_probability(net, X, class_index: int | None = None) -> np.ndarray:
+def class_probability(net, X, class_index: int | None = None, transform=None) -> np.ndarray:
     """``P(class | x)`` for each row: ``y_hat[:, 0]`` for one output, else ``y_hat[:, k]``.
 
     ``class_index`` defaults to the positive class: 1 for one sigmoid output
     (``P(class 1) = y_hat``) and for several outputs the last column.
+    ``transform`` (e.g. a stored scaling's ``apply``) maps the features
+    drawn to the network's inputs: ``y_hat = net.forward(transform(X))``.
     """
-    y_hat = net.forward(X)
+    y_hat = net.forward(X if transform is None else transform(np.asarray(X, dtype=float)))
     if net.n_outputs == 1:
         if class_index not in (None, 1):
             raise ConfigError(must_be("class_index", "1 for a network with one output "
@@ -84,7 +86,7 @@ def class_probability(net, X, class_index: int | None = None) -> np.ndarray:
 
 
 def decision_boundary(net, lo: float, hi: float, class_index: int | None = None,
-                      n: int = 2001) -> list[float]:
+                      n: int = 2001, transform=None) -> list[float]:
     """The inputs in ``[lo, hi]`` where P(class | x) crosses 0.5 (one-input networks).
 
     Found on a grid of ``n`` points, then refined by bisection with ``net.forward``.
@@ -95,13 +97,13 @@ def decision_boundary(net, lo: float, hi: float, class_index: int | None = None,
     [2.0]
     """
     x = np.linspace(lo, hi, n)
-    p = class_probability(net, x[:, None], class_index) - 0.5
+    p = class_probability(net, x[:, None], class_index, transform) - 0.5
     found = []
     for i in np.flatnonzero(np.sign(p[:-1]) * np.sign(p[1:]) < 0):
         a, b, pa = x[i], x[i + 1], p[i]
         for _ in range(60):
             m = (a + b) / 2
-            pm = class_probability(net, [[m]], class_index)[0] - 0.5
+            pm = class_probability(net, [[m]], class_index, transform)[0] - 0.5
             a, b, pa = (m, b, pm) if np.sign(pm) == np.sign(pa) else (a, m, pa)
         found.append(float((a + b) / 2))
     found += [float(v) for v in x[p == 0]]
@@ -110,7 +112,7 @@ def decision_boundary(net, lo: float, hi: float, class_index: int | None = None,
 
 def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = None,
                       class_names=None, feature_name: str = "x", x_range=None,
-                      n: int = 400, title: str | None = None) -> Drawing:
+                      n: int = 400, title: str | None = None, transform=None) -> Drawing:
     """P(class | feature) of a one-input network, with the data drawn at their labels.
 
     The PSA picture: the curve of the network's probability of the positive
@@ -124,6 +126,8 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
     class_index : int, optional  (see :func:`class_probability`)
     class_names : sequence of str, optional  (``("Healthy", "Cancer")`` for the PSA data)
     x_range : (lo, hi), optional  (default: the data's range with a margin, else (-5, 5))
+    transform : callable, optional
+        Maps the feature drawn to the network's input (a stored scaling).
 
     Returns
     -------
@@ -146,7 +150,8 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
     positive = _positive_name(net, class_index, class_names)
     fig, ax = new_axes(ax, figsize=(6.4, 4.0))
     xs = np.linspace(x_range[0], x_range[1], n)
-    curve, = ax.plot(xs, class_probability(net, xs[:, None], class_index), color="#333333",
+    curve, = ax.plot(xs, class_probability(net, xs[:, None], class_index, transform),
+                     color="#333333",
                      lw=2.0, label=f"P({positive} | {feature_name})")
     ax.axhline(0.5, color="#999999", lw=0.8, ls=":")
     points = []
@@ -157,7 +162,8 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
             points.append(ax.scatter(X[rows, 0], np.full(rows.sum(), float(k == _pos(net, class_index))),
                                      s=46, color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
                                      edgecolor="white", zorder=3, label=str(names[int(k)])))
-    boundaries = decision_boundary(net, *x_range, class_index=class_index)
+    boundaries = decision_boundary(net, *x_range, class_index=class_index,
+                                   transform=transform)
     lines = [ax.axvline(b, color=CLASS_COLORS[4], lw=1.2, ls="--") for b in boundaries]
     for b in boundaries:
         ax.annotate(f"P = 0.5 at {feature_name} = {num(b, 4)}", (b, 0.5), xytext=(6, -16),
@@ -175,12 +181,14 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
 
 def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
                  class_names=None, feature_names=("x1", "x2"), resolution: int = 150,
-                 limits=None, title: str | None = None, colorbar: bool = True) -> Drawing:
+                 limits=None, title: str | None = None, colorbar: bool = True,
+                 transform=None) -> Drawing:
     """The Playground's picture: a two-input network's output over the plane.
 
     One output: the colour is P(class 1 | x1, x2) with the 0.5 contour drawn.
     Several outputs: the colour is the predicted class (argmax), paler where
     the network is less sure. Data rows are drawn as points by class.
+    ``transform`` maps the plane drawn to the network's inputs (a stored scaling).
 
     Returns
     -------
@@ -212,7 +220,7 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
     k_out = net.n_outputs
     contour = None
     if k_out == 1 or class_index is not None:
-        values = class_probability(net, grid, class_index).reshape(G1.shape)
+        values = class_probability(net, grid, class_index, transform).reshape(G1.shape)
         cmap = LinearSegmentedColormap.from_list("p", [CLASS_COLORS[0], "#f7f7f7",
                                                        CLASS_COLORS[1]])
         mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap=cmap,
@@ -224,7 +232,7 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
             contour = ax.contour(G1, G2, values, levels=[0.5], colors="#333333",
                                  linewidths=1.4)
     else:
-        y_hat = net.forward(grid)
+        y_hat = net.forward(grid if transform is None else transform(grid))
         values = np.argmax(y_hat, axis=1).reshape(G1.shape)
         sure = np.max(y_hat, axis=1).reshape(G1.shape)
         colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k_out)])
