@@ -169,3 +169,15 @@ def test_psa_dataset():
                                      2.5, 2.0, 1.7, 1.4, 1.2, 0.9, 0.8]
     assert data.y.tolist() == [1] * 7 + [0] * 7
     assert data.class_names == ("Healthy", "Cancer")
+
+
+def test_network_a_cost_over_all_samples(run):
+    # The article's cost over all samples, as ssr: mean over rows of ½ Σ_j (y_hat_j - t_j)²,
+    # recomputed by hand from the trained probabilities.
+    X, y = nnmath.datasets.psa()
+    for net, cost in zip((run.a_before, run.a), run.a_cost_ssr):
+        p_cancer = net.forward(X)[:, 1]
+        by_hand = np.mean([0.5 * ((1 - p - (1 - t)) ** 2 + (p - t) ** 2)
+                           for p, t in zip(p_cancer, y)])
+        assert cost == pytest.approx(by_hand, rel=1e-12)
+    assert run.a_cost_ssr[1] < run.a_cost_ssr[0]

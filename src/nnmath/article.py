@@ -73,6 +73,7 @@ class ArticleRun:
     a_history: History
     a_probabilities: np.ndarray      # (2,) P(Healthy), P(Cancer) at PSA 2.0
     a_class: str
+    a_cost_ssr: tuple                # (before, after) mean over rows of ½ Σ_j (y_hat_j - t_j)²
     b_step: Trace
     b: Network
     b_history: History
@@ -94,6 +95,8 @@ class ArticleRun:
                 "epochs": self.a_history.epochs, "stop_reason": self.a_history.stop_reason,
                 "cost_before": self.a_history.initial_loss,
                 "cost_after": self.a_history.loss[-1],
+                "cost_ssr_before": self.a_cost_ssr[0],
+                "cost_ssr_after": self.a_cost_ssr[1],
                 "x": PSA_TEST,
                 "p_healthy": float(self.a_probabilities[0]),
                 "p_cancer": float(self.a_probabilities[1]),
@@ -135,6 +138,7 @@ def run_article(epochs_b: int = B_EPOCHS, seed: int = 0, callbacks_b=()) -> Arti
         dataset=data, a_before=a_before, a=a, a_history=a_history,
         a_probabilities=probabilities,
         a_class=data.class_names[int(np.argmax(probabilities))],
+        a_cost_ssr=tuple(net.loss(data.X, data.targets(2), "ssr") for net in (a_before, a)),
         b_step=step, b=b, b_history=b_history, b_predictions=y_hat,
         b_accuracy=accuracy, b_cost_ssr=b.loss(data.X, T_b, "ssr"))
 

@@ -332,8 +332,13 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
     dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
     backwards: list[Backward] = [None] * len(net.layers)
     dL_da, delta = dL_dy_hat, None
-    if shortcut:
-        delta = (y_hat - T) / n   # documented: sigmoid+bce, softmax+cross_entropy
+    if shortcut:   # documented: sigmoid+bce, softmax+cross_entropy
+        if loss_fn.name == "cross_entropy":
+            # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
+            # and still the true gradient for rows that miss 1 by rounding.
+            delta = (y_hat * T.sum(axis=1, keepdims=True) - T) / n
+        else:
+            delta = (y_hat - T) / n
     for l in range(len(net.layers) - 1, -1, -1):
         back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
                                       need_prev=record or l > 0)

@@ -122,8 +122,10 @@ def article_view(run) -> list:
         table.add_row(f"trained {name}", _arr(value))
     table.add_row("epochs", f"{a.epochs} ({a.stop_reason}: loss improved by < {A_TOL:g} "
                   f"for {A_PATIENCE} epochs)")
-    table.add_row("cost over all samples, before", num(a.initial_loss))
-    table.add_row("cost over all samples, after", num(a.loss[-1]))
+    table.add_row("cost over all samples (cross-entropy), before", num(a.initial_loss))
+    table.add_row("cost over all samples (cross-entropy), after", num(a.loss[-1]))
+    table.add_row("cost over all samples (ssr), before", num(run.a_cost_ssr[0]))
+    table.add_row("cost over all samples (ssr), after", num(run.a_cost_ssr[1]))
     table.add_row(f"P(Healthy | PSA {PSA_TEST:.1f})", num(run.a_probabilities[0]))
     table.add_row(f"P(Cancer | PSA {PSA_TEST:.1f})", num(run.a_probabilities[1]))
     table.add_row("classified as", run.a_class)
