@@ -87,13 +87,15 @@ def article_sections(run, figures: Figures) -> list:
     sections.append(Section("The cost", (
         Para(f"At PSA {PSA_TEST:.1f} the network says {num(p_healthy)} for Healthy, while the "
              "patient is healthy for sure (target 1.0). Over all training rows these errors "
-             "add up to the cost the training lowers; for network A it is the mean "
-             "cross-entropy:"),
+             "add up to the cost the training lowers; network A was trained on the mean "
+             "cross-entropy (the sum of squared residuals is shown beside it):"),
         Code("C = (1/n) Σ_s − Σ_j t_sj · log(y_hat_sj)"),
-        Table(("quantity", "value"), (
-            (f"loss of the row PSA {PSA_TEST:.1f} (target Healthy)", num(a_step.loss)),
-            ("cost over all 14 rows, before training", num(run.a_history.initial_loss)),
-            ("cost over all 14 rows, after training", num(run.a_history.loss[-1]))),
+        Table(("quantity", "cross-entropy (trained on)", "SSR, ½ Σ_j (y_hat_j − t_j)²"), (
+            (f"loss of the row PSA {PSA_TEST:.1f} (target Healthy)", num(a_step.loss), ""),
+            ("cost over all 14 rows (mean), before training",
+             num(run.a_history.initial_loss), num(run.a_cost_ssr[0])),
+            ("cost over all 14 rows (mean), after training", num(run.a_history.loss[-1]),
+             num(run.a_cost_ssr[1]))),
             "Network A's cost"),
         loss_a,
     ), "cost"))
