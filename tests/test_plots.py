@@ -257,3 +257,21 @@ def test_curves_in_the_data_units_through_a_transform():
     x, p = art.artists["curve"].get_data()
     np.testing.assert_array_equal(p, net.forward((x[:, None] - 2.0) / 0.5)[:, 0])
     assert art.artists["boundaries"] == [pytest.approx(2.0, abs=1e-12)]
+
+
+def test_training_plots_writes_the_usual_set(tmp_path, net_a, psa):
+    from PIL import Image
+
+    history = nnmath.History(loss=[0.6, 0.5], initial_loss=0.7)
+    files = plots.training_plots(tmp_path / "p", net_a, history, psa)
+    assert [f.name for f in files] == ["network.png", "loss.png", "curve.png",
+                                       "confusion.png", "roc.png"]
+    for f in files:
+        with Image.open(f) as image:
+            assert image.format == "PNG"
+    from nnmath.datasets import Dataset
+
+    X = np.random.default_rng(0).normal(size=(12, 2))
+    data = Dataset(X, np.arange(12) % 3, ("u", "v"), ("p", "q", "r"), "t")
+    files = plots.training_plots(tmp_path / "q", random_243(), None, data, fmt="svg")
+    assert [f.name for f in files] == ["network.svg", "map.svg", "confusion.svg"]

@@ -17,7 +17,8 @@ from .classifier import confusion_plot, roc_plot
 from .curves import (class_probability, decision_boundary, decision_map, loss_curve,
                      probability_curve)
 from .network import draw_network
+from .standard import training_plots
 
 __all__ = ["Drawing", "TrainingRecorder", "animate_training", "class_probability",
            "confusion_plot", "decision_boundary", "decision_map", "draw_network",
-           "loss_curve", "probability_curve", "roc_plot", "save_figure"]
+           "loss_curve", "probability_curve", "roc_plot", "save_figure", "training_plots"]
