@@ -8,7 +8,14 @@ Words, as used everywhere in nnmath:
 - an **epoch** is one pass over all rows, batch after batch;
 - ``History.loss[e]`` is the loss over *all* training rows computed with the
   parameters at the *end* of epoch ``e`` (after its updates);
-  ``History.initial_loss`` is the same before any update.
+  ``History.initial_loss`` is the same before any update. With ``alpha > 0``
+  the loss is the regularised objective ``L + alpha/(2n) sum ||W||^2`` (the
+  convention of :mod:`nnmath.regularization`, scikit-learn's);
+- **validation rows** (``validation_data``, or ``validation_fraction`` of the
+  rows held out with the seed) are never trained on; ``History.val_loss`` is
+  their mean loss after each epoch, and ``early_stopping`` stops once it has
+  not improved for ``patience`` epochs and puts back the best epoch's
+  parameters.
 
 The loop never prints; progress goes to ``callbacks``.
 
@@ -22,51 +29,23 @@ The loop never prints; progress goes to ``callbacks``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from .errors import ConfigError, TrainingError, must_be
+from .history import History
 from .losses import check_loss
 from .network import backprop
 from .optimizers import get_optimizer
+from .regularization import check_alpha, l2_gradients, l2_penalty
+from .scoring import METRICS, check_metrics, labels_of
 
 __all__ = ["History", "train"]
 
 
-@dataclass
-class History:
-    """What training recorded.
-
-    Attributes
-    ----------
-    loss : list of float
-        Loss over all training rows after each epoch (length = epochs run).
-    initial_loss : float
-        Loss over all training rows before training.
-    stop_reason : str
-        ``"epochs"`` (all epochs ran) or ``"converged"`` (``tol`` reached).
-    settings : dict
-        The settings training ran with.
-    """
-
-    loss: list = field(default_factory=list)
-    initial_loss: float = float("nan")
-    stop_reason: str = "epochs"
-    settings: dict = field(default_factory=dict)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss)
-
-    def to_dict(self) -> dict:
-        return {"loss": list(self.loss), "initial_loss": self.initial_loss,
-                "epochs": self.epochs, "stop_reason": self.stop_reason,
-                "settings": dict(self.settings)}
-
-
 def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
-          seed=None, optimizer="sgd", tol=None, patience=10, callbacks=()) -> History:
+          seed=None, optimizer="sgd", tol=None, patience=10, callbacks=(), *, alpha=0.0,
+          validation_data=None, validation_fraction=None, early_stopping=False, metrics=(),
+          batch_callbacks=()) -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -84,14 +63,35 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     shuffle : bool, default False
         Shuffle the rows before each epoch, with ``np.random.default_rng(seed)``.
     seed : int, optional
+        Seeds the shuffling and the validation split: the same seed, data and
+        network give bit-for-bit the same run.
     optimizer : {"sgd", "momentum", "adam"}, default "sgd"
     tol : float, optional
         Stop early ("converged") once the epoch loss has improved by less
-        than ``tol`` for ``patience`` epochs in a row.
+        than ``tol`` for ``patience`` epochs in a row. With ``early_stopping``,
+        the improvement the validation loss must make (default 0).
     patience : int, default 10
     callbacks : sequence of callables
         Each is called as ``callback(epoch, history)`` after every epoch
         (``epoch`` counts from 1); returning True stops training.
+    alpha : float, default 0
+        L2 penalty (:mod:`nnmath.regularization`).
+    validation_data : (X_val, T_val), optional
+        Rows to validate on after every epoch (never trained on).
+    validation_fraction : float in (0, 1), optional
+        Hold out this fraction of the rows for validation instead (seeded;
+        stratified by class for ``bce`` and ``cross_entropy``).
+    early_stopping : bool, default False
+        Stop when the validation loss has not improved for ``patience``
+        epochs; keep the best epoch's parameters. Without validation rows,
+        ``validation_fraction`` defaults to 0.1.
+    metrics : sequence of str
+        Names from :data:`nnmath.scoring.METRICS` (``accuracy``, ``mse``,
+        ``r2``) to record after every epoch in ``History.metrics`` (and
+        ``History.val_metrics``).
+    batch_callbacks : sequence of callables
+        Each is called as ``callback(epoch, batch, n_batches, batch_loss)``
+        after every step (``batch`` counts from 1), for progress bars.
 
     Raises
     ------
@@ -102,9 +102,14 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
     loss = check_loss(net.layers[-1].activation, loss, T)
+    _check_count("epochs", epochs)
+    _check_count("patience", patience)
+    alpha = check_alpha(alpha)
+    metrics = check_metrics(metrics)
+    if early_stopping and validation_data is None and validation_fraction is None:
+        validation_fraction = 0.1
+    X, T, X_val, T_val = _validation(net, X, T, loss, validation_data, validation_fraction, seed)
     n = X.shape[0]
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ConfigError(must_be("epochs", "a whole number of at least 1", epochs))
     if batch_size is None:
         batch_size = n
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
@@ -112,41 +117,116 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         raise ConfigError(must_be("batch_size", "a whole number of at least 1 (or None for "
                                   "full batch)", batch_size))
     batch_size = min(int(batch_size), n)
+    n_batches = -(-n // batch_size)
     opt = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
     params = net.params()
 
-    history = History(settings=dict(loss=loss, learning_rate=opt.learning_rate, epochs=epochs,
-                                    batch_size=batch_size, shuffle=shuffle, seed=seed,
-                                    optimizer=opt.name, tol=tol, patience=patience))
-    history.initial_loss = backprop(net, X, T, loss, backward=False).loss
+    history = History(settings=dict(
+        loss=loss, learning_rate=opt.learning_rate, epochs=epochs, batch_size=batch_size,
+        shuffle=shuffle, seed=seed, optimizer=opt.name, tol=tol, patience=patience,
+        alpha=alpha, validation_fraction=validation_fraction, early_stopping=early_stopping,
+        validation_rows=0 if X_val is None else int(X_val.shape[0])))
+    history.metrics = {name: [] for name in metrics}
+    history.val_metrics = {name: [] for name in metrics} if X_val is not None else {}
+    history.initial_loss = _objective(net, X, T, loss, alpha)[0]
     stalled = 0
     previous = history.initial_loss
+    best, best_params = np.inf, None
     for epoch in range(1, epochs + 1):
         snapshot = {name: p.copy() for name, p in params.items()}
         order = rng.permutation(n) if shuffle else None
         # A diverging run overflows on its way to inf; it is caught below, by name.
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, batch_size):
+            for batch, start in enumerate(range(0, n, batch_size), start=1):
                 rows = slice(start, start + batch_size) if order is None \
                     else order[start:start + batch_size]
-                grads = backprop(net, X[rows], T[rows], loss, record=False).gradients()
-                opt.step(params, grads)
-            current = backprop(net, X, T, loss, backward=False).loss
-        if not np.isfinite(current):
+                # the batch loss is computed only when a batch callback asks for it
+                step = backprop(net, X[rows], T[rows], loss, record=bool(batch_callbacks))
+                n_rows = step.X.shape[0]
+                if batch_callbacks:
+                    batch_loss = step.loss + l2_penalty(params, alpha, n_rows)  # before update
+                opt.step(params, l2_gradients(step.gradients(), params, alpha, n_rows))
+                for cb in batch_callbacks:
+                    cb(epoch, batch, n_batches, batch_loss)
+            current, y_hat = _objective(net, X, T, loss, alpha)
+            if X_val is not None:
+                val_loss, y_hat_val = _objective(net, X_val, T_val, loss, 0.0)
+        if not np.isfinite(current) or (X_val is not None and not np.isfinite(val_loss)):
             net.set_params(snapshot)
             raise TrainingError(
                 f"the loss became non-finite ({current}) in epoch {epoch}. "
                 f"The parameters after epoch {epoch - 1} were kept. "
                 f"Try a smaller learning rate than {opt.learning_rate}.")
         history.loss.append(current)
+        for name in metrics:
+            history.metrics[name].append(float(METRICS[name](T, y_hat)))
+        if X_val is not None:
+            history.val_loss.append(val_loss)
+            for name in metrics:
+                history.val_metrics[name].append(float(METRICS[name](T_val, y_hat_val)))
         if any(cb(epoch, history) for cb in callbacks):
             history.stop_reason = "callback"
             break
-        if tol is not None:
+        if early_stopping:
+            if val_loss < best - (tol or 0.0):
+                best, best_params, stalled = val_loss, _copy(params), 0
+                history.best_epoch = epoch
+            else:
+                stalled += 1
+            if stalled >= patience:
+                history.stop_reason = "early_stopping"
+                break
+        elif tol is not None:
             stalled = stalled + 1 if previous - current < tol else 0
             if stalled >= patience:
                 history.stop_reason = "converged"
                 break
         previous = current
+    if early_stopping and best_params is not None:
+        net.set_params(best_params)
     return history
+
+
+def _objective(net, X, T, loss, alpha):
+    """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat``."""
+    result = backprop(net, X, T, loss, backward=False)
+    return result.loss + l2_penalty(net.params(), alpha, X.shape[0]), result.y_hat
+
+
+def _copy(params):
+    return {name: p.copy() for name, p in params.items()}
+
+
+def _check_count(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ConfigError(must_be(name, "a whole number of at least 1", value))
+
+
+def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
+    """``X, T, X_val, T_val``: the training rows and the validation rows (or None)."""
+    if validation_data is not None:
+        if validation_fraction is not None:
+            raise ConfigError(must_be("validation_data and validation_fraction",
+                                      "given one at a time", "both"))
+        try:
+            X_val, T_val = validation_data
+        except (TypeError, ValueError):
+            raise ConfigError(must_be("validation_data", "a pair (X_val, T_val)",
+                                      type(validation_data).__name__)) from None
+        X_val = net.check_X(X_val)
+        T_val = net.check_T(T_val, X_val.shape[0])
+        check_loss(net.layers[-1].activation, loss, T_val)
+        return X, T, X_val, T_val
+    if validation_fraction is None:
+        return X, T, None, None
+    if isinstance(validation_fraction, bool) or not isinstance(
+            validation_fraction, (float, np.floating)) or not 0 < validation_fraction < 1:
+        raise ConfigError(must_be("validation_fraction", "a fraction in (0, 1)",
+                                  validation_fraction, "For example 0.1."))
+    from .datasets.split import split_indices
+
+    classify = loss in ("bce", "cross_entropy")
+    labels = labels_of(T) if classify else np.zeros(X.shape[0])
+    keep, held = split_indices(labels, validation_fraction, seed, stratify=classify)
+    return X[keep], T[keep], X[held], T[held]

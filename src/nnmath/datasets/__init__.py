@@ -1,4 +1,13 @@
-"""Datasets: the article's PSA table, bundled with the package.
+"""Datasets: the article's PSA table, CSV files, toy sets, scikit-learn's real sets.
+
+- :func:`psa` -- the article's 14 patients (bundled);
+- :func:`load_csv` -- your own data (``nnmath.datasets.csvfile``);
+- :func:`circle`, :func:`xor`, :func:`blobs`, :func:`spiral` -- 2-D toy sets
+  (``nnmath.datasets.toy``);
+- :func:`breast_cancer`, :func:`iris`, :func:`digits` -- scikit-learn's shipped
+  sets, when scikit-learn is installed (``nnmath.datasets.real``);
+- :func:`standardize` / :class:`Scaling` (``nnmath.datasets.scaling``) and
+  :func:`train_test_split` (``nnmath.datasets.split``).
 
 >>> X, y = psa()
 >>> X.shape, y.shape, int(y.sum())
@@ -11,57 +20,20 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
-__all__ = ["Dataset", "psa", "one_hot"]
+from .base import Dataset, one_hot
+from .csvfile import load_csv
+from .real import breast_cancer, digits, iris
+from .scaling import Scaling, standardize
+from .split import split_indices, train_test_split
+from .toy import blobs, circle, spiral, xor
 
-
-@dataclass(frozen=True)
-class Dataset:
-    """Features and labels, with their names.
-
-    Attributes
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-        Integer class labels (index into ``class_names``).
-    feature_names : tuple of str
-    class_names : tuple of str
-    target_name : str
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    feature_names: tuple
-    class_names: tuple
-    target_name: str
-
-    def __iter__(self):
-        """``X, y = dataset``."""
-        return iter((self.X, self.y))
-
-    def __len__(self) -> int:
-        return self.X.shape[0]
-
-    def targets(self, n_outputs: int) -> np.ndarray:
-        """``T`` for a network with ``n_outputs`` outputs: one column of labels
-        for a single (sigmoid) output, one-hot rows for several (softmax)."""
-        return self.y[:, None].astype(np.float64) if n_outputs == 1 \
-            else one_hot(self.y, n_outputs)
-
-
-def one_hot(y, n_classes: int) -> np.ndarray:
-    """Rows of zeros with a 1 in column ``y[s]``: shape (n_samples, n_classes).
-
-    >>> one_hot([1, 0], 2)
-    array([[0., 1.],
-           [1., 0.]])
-    """
-    y = np.asarray(y, dtype=int)
-    return np.eye(n_classes)[y]
+__all__ = ["Dataset", "Scaling", "blobs", "breast_cancer", "circle", "digits", "iris",
+           "load_csv", "one_hot", "psa", "spiral", "split_indices", "standardize",
+           "train_test_split", "xor"]
 
 
 def psa() -> Dataset:

@@ -1,0 +1,38 @@
+"""A rich progress bar on stderr (transient), fed by the training loop's callbacks.
+
+stderr keeps stdout clean: with ``--json`` stdout holds one JSON object only.
+When stderr is not a terminal (a pipe, a log file, a test) there is no bar at
+all, so that stderr holds nothing but an error line, if any.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+
+@contextmanager
+def training_progress(epochs: int, label: str = "training"):
+    """Yields ``(epoch_callback, batch_callback)`` for :func:`nnmath.training.train`."""
+    import sys
+
+    from rich.console import Console
+
+    if not sys.stderr.isatty():
+        yield (lambda epoch, history: None), (lambda epoch, batch, n_batches, loss: None)
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),
+               TextColumn("epochs · loss {task.fields[loss]}"), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=epochs, loss="…")
+
+        def on_batch(epoch, batch, n_batches, batch_loss):
+            progress.update(task, completed=epoch - 1 + batch / n_batches)
+
+        def on_epoch(epoch, history):
+            progress.update(task, completed=epoch, loss=f"{history.loss[-1]:.6g}")
+
+        yield on_epoch, on_batch

@@ -1,0 +1,54 @@
+"""``nnmath evaluate``: a saved model's metrics on a labelled CSV file."""
+
+from __future__ import annotations
+
+from ._args import add_model, add_threshold_and_json
+from ._io import console, print_json
+
+NAME = "evaluate"
+HELP = "metrics of a saved model on labelled data (accuracy, sensitivity, AUC, ...)"
+EXAMPLE = """examples:
+  nnmath evaluate model.json data.csv --target status
+  nnmath evaluate model.json data.csv --target status --threshold 0.3 --json
+
+Binary problems: the positive class is the model's class 1 (the second class
+name); sensitivity = TP/(TP+FN), specificity = TN/(TN+FP), AUC = area under
+the ROC curve of P(class 1). Regression: MSE and R²."""
+
+
+def add_arguments(parser) -> None:
+    add_model(parser)
+    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line")
+    parser.add_argument("--target", required=True, metavar="COL", help="the target column")
+    parser.add_argument("--classes", nargs="+", metavar="NAME",
+                        help="class names in label order, when the model file has none")
+    add_threshold_and_json(parser)
+
+
+def run(args) -> int:
+    from ..datasets import load_csv
+    from ..inference import class_names_of, evaluate, task_of
+    from ..modelfile import load
+
+    net = load(args.model)
+    task = task_of(net)
+    classes = None
+    if task == "classification":
+        classes = net.info.get("class_names") or args.classes or list(class_names_of(net))
+    data = load_csv(args.data, target=args.target, features=net.info.get("feature_names"),
+                    task=task, classes=classes, min_classes=1)
+    report = evaluate(net, data.X, data.y, threshold=args.threshold)
+    if args.json:
+        print_json({"model": args.model, "data": args.data, "target": args.target, **report})
+        return 0
+    from ..render.report import confusion_table, metrics_table, per_class_table
+
+    out = console()
+    out.print(metrics_table({"value": report}, title=f"{args.model} on {args.data}"))
+    if task == "classification":
+        out.print()
+        out.print(confusion_table(report))
+        if len(report["class_names"]) > 2:
+            out.print()
+            out.print(per_class_table(report))
+    return 0

@@ -1,0 +1,126 @@
+"""``nnmath train``: train a network on a CSV file, report its metrics, save it."""
+
+from __future__ import annotations
+
+from ._io import console, print_json
+
+NAME = "train"
+HELP = "train a network on a CSV file (split, standardise, train, evaluate, save)"
+EXAMPLE = """examples:
+  nnmath train data.csv --target status --save model.json
+  nnmath train data.csv --target status --hidden 8 4 --activation relu \\
+      --output-activation softmax --loss cross_entropy --optimizer adam \\
+      --learning-rate 0.01 --epochs 200 --batch-size 32 --test-size 0.25 --seed 0 \\
+      --save model.json --json
+
+defaults: the output layer and loss follow the target: classes -> softmax +
+cross_entropy (one output per class); numbers (regression) -> identity + mse.
+Features are standardised with the training rows' mean and std; the model
+file stores them (and the class names) so predict and evaluate apply them."""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line")
+    parser.add_argument("--target", required=True, metavar="COL", help="the target column")
+    parser.add_argument("--features", nargs="+", metavar="COL",
+                        help="feature columns (default: every other column)")
+    parser.add_argument("--task", choices=["auto", "classification", "regression"],
+                        default="auto", help="default auto: classes for text or few whole "
+                        "numbers, else regression")
+    parser.add_argument("--classes", nargs="+", metavar="NAME",
+                        help="class names in label order (default sorted; the last of two "
+                        "is the positive class)")
+    parser.add_argument("--hidden", nargs="*", type=int, default=[8], metavar="N",
+                        help="neurons per hidden layer (default 8; none for no hidden layer)")
+    parser.add_argument("--activation", default="relu",
+                        help="hidden layers: relu, sigmoid, tanh, identity (default relu)")
+    parser.add_argument("--output-activation", default=None,
+                        help="softmax, sigmoid or identity (default: from the target)")
+    parser.add_argument("--loss", default=None,
+                        help="cross_entropy, bce, mse or ssr (default: from the target)")
+    parser.add_argument("--optimizer", default="adam", help="sgd, momentum or adam (default adam)")
+    parser.add_argument("--learning-rate", type=float, default=0.01, metavar="ETA",
+                        help="step size (default 0.01)")
+    parser.add_argument("--epochs", type=int, default=200, help="epochs (default 200)")
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="rows per step (default 32; 0 = all rows)")
+    parser.add_argument("--alpha", type=float, default=0.0,
+                        help="L2 penalty alpha/(2n)·Σ||W||² (default 0)")
+    parser.add_argument("--test-size", type=float, default=0.25,
+                        help="fraction held out for testing, stratified (default 0.25; 0: none)")
+    parser.add_argument("--early-stopping", action="store_true",
+                        help="stop when the validation loss stops improving; keep the best")
+    parser.add_argument("--validation-fraction", type=float, default=None,
+                        help="fraction of the training rows to validate on (default 0.1 "
+                        "with --early-stopping)")
+    parser.add_argument("--patience", type=int, default=10,
+                        help="epochs without improvement before early stopping (default 10)")
+    parser.add_argument("--no-scale", action="store_true", help="do not standardise features")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="binary: class 1 when P(class 1) >= threshold (default 0.5)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds split, weights and shuffling (default 0)")
+    parser.add_argument("--save", metavar="FILE", help="write the model file (JSON)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args) -> int:
+    from ..datasets import load_csv
+    from ..workflow import fit_dataset
+    from ._progress import training_progress
+
+    data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
+                    classes=args.classes)
+    with training_progress(args.epochs) as (on_epoch, on_batch):
+        result = fit_dataset(
+            data, hidden=args.hidden, activation=args.activation,
+            output_activation=args.output_activation, loss=args.loss, optimizer=args.optimizer,
+            learning_rate=args.learning_rate, epochs=args.epochs,
+            batch_size=args.batch_size or None, alpha=args.alpha, test_size=args.test_size,
+            seed=args.seed, scale=not args.no_scale, early_stopping=args.early_stopping,
+            validation_fraction=args.validation_fraction, patience=args.patience,
+            threshold=args.threshold, callbacks=(on_epoch,), batch_callbacks=(on_batch,))
+    if args.save:
+        result.net.save(args.save)
+    if args.json:
+        h = result.history
+        print_json({"data": args.data, "target": args.target, "task": data.task,
+                    "feature_names": list(data.feature_names),
+                    "class_names": list(data.class_names), "sizes": result.net.sizes,
+                    "n_train": len(result.train),
+                    "n_test": 0 if result.test is None else len(result.test),
+                    "settings": result.net.info["training"], "epochs_run": h.epochs,
+                    "stop_reason": h.stop_reason, "best_epoch": h.best_epoch,
+                    "history": {"initial_loss": h.initial_loss, "loss": h.loss,
+                                "val_loss": h.val_loss, "metrics": h.metrics,
+                                "val_metrics": h.val_metrics},
+                    "train": result.train_report, "test": result.test_report,
+                    "saved": args.save})
+        return 0
+    _print(args, data, result)
+    return 0
+
+
+def _print(args, data, result):
+    from ..render.report import confusion_table, metrics_table, summary_table
+    from ..render.text import num
+    from ..summary import summarize
+
+    out, h = console(), result.history
+    out.print(summary_table(summarize(result.net), title=f"network for {args.target!r} "
+                            f"({data.task})"))
+    out.print()
+    n_test = 0 if result.test is None else len(result.test)
+    out.print(f"trained on {len(result.train)} rows ({n_test} held out for testing), "
+              f"{h.epochs} epochs ({h.stop_reason}), loss {num(h.initial_loss)} → "
+              f"{num(h.loss[-1])}" + (f", best epoch {h.best_epoch}" if h.best_epoch else ""))
+    out.print()
+    out.print(metrics_table({"train": result.train_report, "test": result.test_report}))
+    final = result.test_report or result.train_report
+    if "confusion_matrix" in final:
+        out.print()
+        out.print(confusion_table(final, title="confusion matrix ("
+                                  + ("test" if result.test_report else "train") + ")"))
+    if args.save:
+        out.print(f"\nsaved to {args.save}  ·  next: nnmath evaluate {args.save} DATA.csv "
+                  f"--target {args.target}")

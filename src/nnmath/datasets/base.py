@@ -1,0 +1,76 @@
+"""The :class:`Dataset` record and ``one_hot``, shared by every dataset source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+__all__ = ["Dataset", "one_hot", "TASKS"]
+
+TASKS = ("classification", "regression")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Features and labels (or regression targets), with their names.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Classification: integer class labels (index into ``class_names``).
+        Regression: float targets (shape (n_samples,) or (n_samples, n_targets)).
+    feature_names : tuple of str
+    class_names : tuple of str
+        Empty for regression.
+    target_name : str
+    task : {"classification", "regression"}, default "classification"
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple
+    class_names: tuple
+    target_name: str
+    task: str = "classification"
+
+    def __iter__(self):
+        """``X, y = dataset``."""
+        return iter((self.X, self.y))
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+    def targets(self, n_outputs: int) -> np.ndarray:
+        """``T`` for a network with ``n_outputs`` outputs: one column of labels
+        for a single (sigmoid) output, one-hot rows for several (softmax); for
+        regression the targets as columns.
+
+        >>> Dataset(np.zeros((2, 1)), np.array([1, 0]), ("x",), ("a", "b"), "t").targets(2)
+        array([[0., 1.],
+               [1., 0.]])
+        """
+        if self.task == "regression":
+            return np.asarray(self.y, dtype=np.float64).reshape(len(self.y), -1)
+        return self.y[:, None].astype(np.float64) if n_outputs == 1 \
+            else one_hot(self.y, n_outputs)
+
+    def subset(self, rows) -> "Dataset":
+        """The same dataset restricted to ``rows`` (indices or a boolean mask)."""
+        return replace(self, X=self.X[rows], y=self.y[rows])
+
+
+def one_hot(y, n_classes: int) -> np.ndarray:
+    """Rows of zeros with a 1 in column ``y[s]``: shape (n_samples, n_classes).
+
+    >>> one_hot([1, 0], 2)
+    array([[0., 1.],
+           [1., 0.]])
+    """
+    y = np.asarray(y, dtype=int)
+    return np.eye(n_classes)[y]

@@ -1,0 +1,221 @@
+"""Read your own data from a CSV file: numeric features, one target column.
+
+The first line is the header (column names). Every other column than the
+target is a feature unless ``features`` names them. The target may hold class
+names (``Cancer``, ``Healthy``), integer labels (``0``, ``1``, ``2``) or, for
+regression, any numbers.
+
+``task="auto"`` decides: a target with any non-numeric value, or with whole
+numbers only and at most ``MAX_AUTO_CLASSES`` distinct values, is a
+classification target; anything else is a regression target. Class names are
+sorted (numerically for numbers) unless ``classes`` gives their order; class
+``i`` is the ``i``-th name, and in a binary problem class 1 is the positive one.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "psa.csv"
+>>> _ = path.write_text("psa,status\\n3.8,Cancer\\n0.8,Healthy\\n2.5,Healthy\\n")
+>>> data = load_csv(path, target="status", classes=["Healthy", "Cancer"])
+>>> data.X.ravel().tolist(), data.y.tolist(), data.class_names
+([3.8, 0.8, 2.5], [1, 0, 0], ('Healthy', 'Cancer'))
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, must_be
+from .base import TASKS, Dataset
+
+__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES"]
+
+MAX_AUTO_CLASSES = 20
+
+
+def load_csv(path, target, features=None, task="auto", classes=None,
+             delimiter=",", min_classes=2) -> Dataset:
+    """Load a CSV file as a :class:`~nnmath.datasets.Dataset`.
+
+    Parameters
+    ----------
+    path : str or Path
+    target : str
+        The name of the target column.
+    features : sequence of str, optional
+        Feature columns, in this order (default: every other column).
+    task : {"auto", "classification", "regression"}, default "auto"
+    classes : sequence of str, optional
+        Class names in label order (default: sorted).
+    delimiter : str, default ","
+    min_classes : int, default 2
+        Fewest classes the target must hold (1 to evaluate on one class only).
+
+    Raises
+    ------
+    DataError
+        Missing file or column, an empty file, a non-numeric or missing value
+        (with its line and column), NaN or inf, or only one class.
+    """
+    if task not in ("auto",) + TASKS:
+        raise DataError(must_be("task", "'auto', 'classification' or 'regression'", task))
+    header, rows = _read(Path(path), delimiter)
+    if not isinstance(target, str) or target not in header:
+        raise DataError(must_be("the target column", "one of the columns " + ", ".join(
+            repr(h) for h in header), target, "Give --target the name of a column."))
+    if features is None:
+        features = [h for h in header if h != target]
+    for name in features:
+        if name not in header:
+            raise DataError(must_be("a feature column", "one of the columns " + ", ".join(
+                repr(h) for h in header), name))
+    if not features:
+        raise DataError(must_be(f"{path}", "a file with at least one feature column besides "
+                                f"the target {target!r}", header))
+    X = _features(header, rows, features)
+    raw = [(line, row[header.index(target)].strip()) for line, row in rows]
+    y, class_names, task = _target(raw, target, task, classes, min_classes)
+    return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
+                   target_name=target, task=task)
+
+
+def read_features(path, features=None, delimiter=","):
+    """Only the feature columns of a CSV file (for prediction): ``(X, feature_names)``.
+
+    ``features`` names the columns to read, in order (other columns, such as
+    the target, are ignored); default: every column.
+    """
+    header, rows = _read(Path(path), delimiter)
+    features = list(header if features is None else features)
+    missing = [name for name in features if name not in header]
+    if missing:
+        raise DataError(must_be(f"the CSV file {str(path)!r}", "a file with the model's "
+                                "feature columns " + ", ".join(map(repr, features)),
+                                f"no column {missing[0]!r}", "Give the columns the model "
+                                "was trained on."))
+    return _features(header, rows, features), tuple(features)
+
+
+def _features(header, rows, features) -> np.ndarray:
+    cols = [header.index(name) for name in features]
+    X = np.empty((len(rows), len(cols)))
+    for r, (line, row) in enumerate(rows):
+        for c, col in enumerate(cols):
+            X[r, c] = _number(row[col], line, header[col], col)
+    return X
+
+
+def _read(path: Path, delimiter):
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            lines = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
+    except FileNotFoundError:
+        raise DataError(f"the CSV file {str(path)!r} does not exist. Check the path.") from None
+    except IsADirectoryError:
+        raise DataError(must_be("the data path", "a CSV file, not a folder", str(path))) from None
+    except UnicodeDecodeError:
+        raise DataError(f"the CSV file {str(path)!r} is not UTF-8 text. "
+                        "Save it as UTF-8 CSV.") from None
+    except csv.Error as exc:
+        raise DataError(f"the CSV file {str(path)!r} cannot be read: {exc}.") from None
+    if not lines:
+        raise DataError(must_be(f"the CSV file {str(path)!r}", "non-empty (a header line, then "
+                                "one line per sample)", "an empty file"))
+    header = [h.strip() for h in lines[0][1]]
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise DataError(must_be("column names", "unique", duplicates, "Rename the columns."))
+    rows = lines[1:]
+    if not rows:
+        raise DataError(must_be(f"the CSV file {str(path)!r}", "a header and at least one row "
+                                "of data", "a header only"))
+    for line, row in rows:
+        if len(row) != len(header):
+            raise DataError(must_be(f"line {line}", f"{len(header)} values, one per column of "
+                                    "the header", f"{len(row)} values"))
+    return header, rows
+
+
+def _number(text: str, line: int, column: str, index: int) -> float:
+    where = f"the value in line {line}, column {index + 1} ({column!r})"
+    text = text.strip()
+    if not text:
+        raise DataError(must_be(where, "a number", "an empty cell",
+                                "Fill in or remove the rows with missing values."))
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataError(must_be(where, "a number", text, "Feature columns must be numeric; "
+                                "drop the column or encode it as numbers.")) from None
+    if not math.isfinite(value):
+        raise DataError(must_be(where, "a finite number", text,
+                                "Replace NaN and infinite values."))
+    return value
+
+
+def _target(raw, target, task, classes, min_classes=2):
+    for line, text in raw:
+        if not text:
+            raise DataError(must_be(f"the target in line {line} (column {target!r})",
+                                    "a value", "an empty cell"))
+    numbers = []
+    for line, text in raw:
+        try:
+            numbers.append(float(text))
+        except ValueError:
+            numbers = None
+            break
+    numeric = numbers is not None
+    if task == "auto":
+        whole = numeric and all(math.isfinite(v) and v.is_integer() for v in numbers)
+        task = "classification" if not numeric or (
+            whole and len(set(numbers)) <= MAX_AUTO_CLASSES) else "regression"
+    if task == "regression":
+        if not numeric:
+            line, text = next((ln, t) for ln, t in raw if not _is_float(t))
+            raise DataError(must_be(f"the target in line {line} (column {target!r})",
+                                    "a number for regression", text))
+        for (line, text), v in zip(raw, numbers):
+            if not math.isfinite(v):
+                raise DataError(must_be(f"the target in line {line} (column {target!r})",
+                                        "a finite number", text))
+        return np.array(numbers), (), task
+    labels = [_label(t, numeric) for _, t in raw]
+    names = list(dict.fromkeys(sorted(set(labels), key=_order(numeric))))
+    if classes is not None:
+        classes = [str(c) for c in classes]
+        unknown = sorted(set(labels) - set(classes))
+        if unknown:
+            raise DataError(must_be(f"every target value in column {target!r}", "one of the "
+                                    f"classes {classes}", unknown, "Add them to the classes."))
+        names = classes
+    if len(set(labels)) < min_classes:
+        raise DataError(must_be(f"the target column {target!r}",
+                                f"made of at least {min_classes} classes",
+                                f"only {labels[0]!r}", "Check the target column, or use "
+                                "data with samples of every class."))
+    index = {name: i for i, name in enumerate(names)}
+    return np.array([index[label] for label in labels]), tuple(names), task
+
+
+def _label(text: str, numeric: bool) -> str:
+    """``"1.0"`` and ``"1"`` are the same class, named ``"1"``."""
+    if numeric:
+        v = float(text)
+        return str(int(v)) if math.isfinite(v) and v.is_integer() else text
+    return text
+
+
+def _order(numeric):
+    return (lambda name: float(name)) if numeric else (lambda name: name)
+
+
+def _is_float(text) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

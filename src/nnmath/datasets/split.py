@@ -1,0 +1,84 @@
+"""A seeded, stratified train/test split.
+
+Stratified: each class keeps (as nearly as whole rows allow) its share of the
+rows in both parts. ``n_test = ceil(test_size * n_samples)`` rows go to the test
+part, split across the classes by largest remainder; inside each class the
+rows are drawn with ``np.random.default_rng(seed)``. The same seed and data
+give the same split.
+
+>>> train, test = split_indices([0, 0, 0, 0, 1, 1, 1, 1], test_size=0.25, seed=0)
+>>> len(train), len(test), sorted(int(i) // 4 for i in test)
+(6, 2, [0, 1])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import ConfigError, DataError, must_be
+
+__all__ = ["split_indices", "train_test_split"]
+
+
+def split_indices(y, test_size=0.25, seed=0, stratify=True):
+    """Row indices ``(train, test)`` (each sorted).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels (used only when ``stratify``).
+    test_size : float in (0, 1) or int
+        Fraction or number of rows for the test part.
+    seed : int or None
+    stratify : bool, default True
+    """
+    y = np.asarray(y)
+    n = len(y)
+    n_test = _n_test(test_size, n)
+    rng = np.random.default_rng(seed)
+    if not stratify:
+        order = rng.permutation(n)
+        return np.sort(order[n_test:]), np.sort(order[:n_test])
+    classes, y_index = np.unique(y, return_inverse=True)
+    counts = np.bincount(y_index)
+    share = n_test * counts / n
+    per_class = np.floor(share).astype(int)
+    for c in np.argsort(-(share - per_class), kind="stable")[:n_test - per_class.sum()]:
+        per_class[c] += 1
+    train, test = [], []
+    for c in range(len(classes)):
+        rows = rng.permutation(np.flatnonzero(y_index == c))
+        test.append(rows[:per_class[c]])
+        train.append(rows[per_class[c]:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def train_test_split(data, test_size=0.25, seed=0, stratify=None):
+    """Split a :class:`~nnmath.datasets.Dataset` into ``(train, test)`` datasets.
+
+    ``stratify`` defaults to True for classification, False for regression.
+    """
+    if stratify is None:
+        stratify = data.task == "classification"
+    train, test = split_indices(data.y, test_size, seed, stratify)
+    return data.subset(train), data.subset(test)
+
+
+def _n_test(test_size, n: int) -> int:
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.integer,
+                                                                  np.floating)):
+        raise ConfigError(must_be("test_size", "a fraction in (0, 1) or a number of rows",
+                                  test_size, "For example 0.25."))
+    if isinstance(test_size, (int, np.integer)):
+        n_test = int(test_size)
+    elif 0 < test_size < 1:
+        n_test = math.ceil(test_size * n)
+    else:
+        raise ConfigError(must_be("test_size", "a fraction in (0, 1) or a number of rows",
+                                  test_size, "For example 0.25."))
+    if not 1 <= n_test <= n - 1:
+        raise DataError(must_be("the test part", f"between 1 and {n - 1} rows of {n}",
+                                n_test, "Use more data or another test_size."))
+    return n_test

@@ -1,0 +1,286 @@
+"""scikit-learn estimators on nnmath's engine: :class:`NNClassifier`, :class:`NNRegressor`.
+
+They follow scikit-learn's conventions: hyperparameters are stored unchanged
+by ``__init__`` and checked in ``fit``; learned attributes end in ``_``;
+``fit`` and ``partial_fit`` return ``self``; they pass
+``sklearn.utils.estimator_checks`` and work in ``Pipeline``,
+``cross_val_score`` and ``GridSearchCV``. The network, its gradients and its
+updates are nnmath's own (:class:`nnmath.Network`, :func:`nnmath.training.train`).
+
+Hyperparameters (the names checks outside the project rely on)::
+
+    hidden_layer_sizes  neurons per hidden layer, e.g. (100,) or (32, 16)
+    activation          hidden layers: "relu", "sigmoid", "tanh", "identity"
+    output_activation   None: sigmoid (1 output) for 2 classes, softmax for more,
+                        identity for regression
+    loss                None: "bce", "cross_entropy" or "mse" to fit the output
+    optimizer           "sgd" (plain), "momentum" (0.9), "adam"
+    learning_rate       step size
+    epochs              passes over the training rows (the most, with early stopping)
+    batch_size          rows per step, or "auto" = min(200, n_samples)
+    alpha               L2 penalty, J = L + alpha/(2n) sum ||W||^2 (as scikit-learn)
+    early_stopping      hold out validation_fraction of the rows; stop when their
+                        loss has not improved for `patience` epochs; keep the best
+    random_state        seeds initial weights, shuffling and the validation split
+
+scikit-learn is required (``pip install scikit-learn``); ``import nnmath``
+does not import this module.
+
+>>> from sklearn.datasets import load_iris
+>>> X, y = load_iris(return_X_y=True)
+>>> clf = NNClassifier(hidden_layer_sizes=(8,), learning_rate=0.01, epochs=100,
+...                    random_state=0).fit(X, y)
+>>> clf.predict_proba(X[:1]).shape, round(clf.score(X, y), 2) > 0.9
+((1, 3), True)
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .activations import ACTIVATIONS
+from .datasets.base import one_hot
+from .losses import LOSSES
+from .network import Network
+from .optimizers import OPTIMIZERS, get_optimizer
+from .workflow import head_for
+
+__all__ = ["NNClassifier", "NNRegressor"]
+
+
+class _NNBase(BaseEstimator):
+    """What the classifier and the regressor share."""
+
+    _task = ""
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", output_activation=None,
+                 loss=None, optimizer="adam", learning_rate=0.001, epochs=200,
+                 batch_size="auto", alpha=0.0001, early_stopping=False, random_state=None,
+                 shuffle=True, validation_fraction=0.1, patience=10):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.random_state = random_state
+        self.shuffle = shuffle
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+
+    # -- checks (in fit, as scikit-learn does) -----------------------------------
+    def _check_params(self):
+        name = type(self).__name__
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, numbers.Integral) else sizes
+        try:
+            sizes = list(sizes)
+        except TypeError:
+            sizes = None
+        if sizes is None or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
+                                    and s > 0 for s in sizes):
+            raise ValueError(f"The 'hidden_layer_sizes' parameter of {name} must be a sequence "
+                             f"of positive integers. Got {self.hidden_layer_sizes!r} instead.")
+        self._choice("activation", self.activation, ACTIVATIONS)
+        if self.output_activation is not None:
+            self._choice("output_activation", self.output_activation, ACTIVATIONS)
+        if self.loss is not None:
+            self._choice("loss", self.loss, LOSSES)
+        self._choice("optimizer", self.optimizer, OPTIMIZERS)
+        self._number("learning_rate", self.learning_rate, low=0.0, low_open=True)
+        self._number("alpha", self.alpha, low=0.0)
+        self._whole("epochs", self.epochs)
+        self._whole("patience", self.patience)
+        if not (self.batch_size == "auto" or isinstance(self.batch_size, numbers.Integral)
+                and not isinstance(self.batch_size, bool) and self.batch_size > 0):
+            raise ValueError(f"The 'batch_size' parameter of {name} must be a positive integer "
+                             f"or 'auto'. Got {self.batch_size!r} instead.")
+        if self.early_stopping:
+            self._number("validation_fraction", self.validation_fraction, 0.0, True, 1.0)
+        return [int(s) for s in sizes]
+
+    def _choice(self, key, value, options):
+        if not isinstance(value, str) or value not in options:
+            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be one of "
+                             f"{sorted(options)}. Got {value!r} instead.")
+
+    def _number(self, key, value, low, low_open=False, high=None):
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) \
+            and np.isfinite(value) and (value > low if low_open else value >= low) \
+            and (high is None or value < high)
+        if not ok:
+            bound = f"> {low}" if low_open else f">= {low}"
+            bound += f" and < {high}" if high is not None else ""
+            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be a number "
+                             f"{bound}. Got {value!r} instead.")
+
+    def _whole(self, key, value):
+        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)
+                and value >= 1):
+            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be an "
+                             f"integer >= 1. Got {value!r} instead.")
+
+    # -- training -------------------------------------------------------------
+    def _start(self, X, n_targets):
+        """A fresh network and optimizer for ``X`` and ``n_targets`` classes or targets."""
+        sizes = self._check_params()
+        self._rng = check_random_state(self.random_state)
+        out_act = self.output_activation
+        if self._task == "classification" and n_targets == 2 and out_act is None \
+                and self.loss in (None, "bce"):
+            out_act = "sigmoid"   # as scikit-learn: one output, P(class 1)
+        n_outputs, out_act, loss = head_for(self._task, n_targets, out_act, self.loss)
+        self.net_ = Network.random([X.shape[1], *sizes, n_outputs], activation=self.activation,
+                                   output_activation=out_act, seed=self._seed())
+        self.loss_name_ = loss
+        self.out_activation_ = out_act
+        self.n_outputs_ = n_outputs
+        self._optimizer = get_optimizer(self.optimizer, self.learning_rate)
+        self.loss_curve_, self.validation_loss_curve_ = [], []
+
+    def _seed(self) -> int:
+        return int(self._rng.randint(np.iinfo(np.int32).max))
+
+    def _train(self, X, T, epochs, early_stopping):
+        n = X.shape[0]
+        batch_size = min(200, n) if self.batch_size == "auto" else self.batch_size
+        history = self.net_.fit(
+            X, T, loss=self.loss_name_, learning_rate=self.learning_rate, epochs=epochs,
+            batch_size=batch_size, shuffle=self.shuffle, seed=self._seed(),
+            optimizer=self._optimizer, alpha=self.alpha, early_stopping=early_stopping,
+            validation_fraction=self.validation_fraction if early_stopping else None,
+            patience=self.patience)
+        self.history_ = history
+        self.loss_curve_ = self.loss_curve_ + list(history.loss)
+        self.validation_loss_curve_ = self.validation_loss_curve_ + list(history.val_loss)
+        self.loss_ = float(history.loss[-1])
+        self.n_iter_ = getattr(self, "n_iter_", 0) + history.epochs
+        self.coefs_ = [layer.W for layer in self.net_.layers]
+        self.intercepts_ = [layer.b for layer in self.net_.layers]
+        return self
+
+    def _outputs(self, X):
+        check_is_fitted(self, "net_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self.net_.forward(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+
+class NNClassifier(ClassifierMixin, _NNBase):
+    """A multilayer perceptron classifier (nnmath engine, scikit-learn interface).
+
+    Learned attributes: ``classes_``, ``n_features_in_``, ``net_`` (the
+    :class:`nnmath.Network`), ``history_``, ``loss_curve_``,
+    ``validation_loss_curve_``, ``loss_``, ``n_iter_``, ``coefs_``,
+    ``intercepts_``, ``n_outputs_``, ``out_activation_``, ``loss_name_``.
+    """
+
+    _task = "classification"
+
+    def fit(self, X, y):
+        """Train from scratch on X (n_samples, n_features), labels y (n_samples,)."""
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        self._check_classes()
+        self._start(X, len(self.classes_))
+        self.n_iter_ = 0
+        return self._train(X, self._targets(y_index), self.epochs, self.early_stopping)
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch on (X, y), continuing from the current network (and optimizer state).
+
+        ``classes`` (all labels that will ever appear) is required on the first call.
+        """
+        first = not hasattr(self, "net_")
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
+        check_classification_targets(y)
+        if first:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self.classes_ = np.unique(classes)
+            self._check_classes()
+            self._start(X, len(self.classes_))
+            self.n_iter_ = 0
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes must be the same as on the first call. Got "
+                             f"{np.unique(classes)!r}, expected {self.classes_!r}.")
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y must only hold labels from classes {self.classes_!r}. "
+                             f"Got {unknown!r}.")
+        return self._train(X, self._targets(np.searchsorted(self.classes_, y)), 1, False)
+
+    def _check_classes(self):
+        if len(self.classes_) < 2:
+            raise ValueError(f"y must contain at least 2 classes to train a classifier. Got "
+                             f"only one class: {self.classes_[0]!r}.")
+
+    def _targets(self, y_index):
+        return y_index[:, None].astype(np.float64) if self.n_outputs_ == 1 \
+            else one_hot(y_index, self.n_outputs_)
+
+    def predict_proba(self, X):
+        """Class probabilities: array of shape (n_samples, n_classes), rows sum to 1."""
+        y_hat = self._outputs(X)
+        if self.n_outputs_ == 1:
+            return np.c_[1.0 - y_hat[:, 0], y_hat[:, 0]]
+        return y_hat / y_hat.sum(axis=1, keepdims=True) \
+            if self.out_activation_ != "softmax" else y_hat
+
+    def predict(self, X):
+        """The most probable class of each row: array of shape (n_samples,)."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class NNRegressor(RegressorMixin, _NNBase):
+    """A multilayer perceptron regressor (nnmath engine, scikit-learn interface).
+
+    ``y`` may be (n_samples,) or (n_samples, n_targets). Learned attributes as
+    :class:`NNClassifier` (without ``classes_``).
+    """
+
+    _task = "regression"
+
+    def fit(self, X, y):
+        """Train from scratch on X (n_samples, n_features), targets y."""
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        self._start(X, 1 if y.ndim == 1 else y.shape[1])
+        self.n_iter_ = 0
+        return self._train(X, y.reshape(len(y), -1), self.epochs, self.early_stopping)
+
+    def partial_fit(self, X, y):
+        """One epoch on (X, y), continuing from the current network (and optimizer state)."""
+        first = not hasattr(self, "net_")
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True,
+                             reset=first)
+        if first:
+            self._start(X, 1 if y.ndim == 1 else y.shape[1])
+            self.n_iter_ = 0
+        return self._train(X, y.reshape(len(y), -1), 1, False)
+
+    def predict(self, X):
+        """Predicted targets: (n_samples,) for one target, else (n_samples, n_targets)."""
+        y_hat = self._outputs(X)
+        return y_hat[:, 0] if self.n_outputs_ == 1 else y_hat
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags

@@ -1,0 +1,167 @@
+"""Use a trained network on new data: scaling, probabilities, classes, evaluation.
+
+A model file may carry (optional keys, see :mod:`nnmath.modelfile`):
+``"scaling"`` (applied to ``X`` before the forward pass), ``"task"``
+(``classification`` / ``regression``), ``"class_names"``, ``"feature_names"``,
+``"target_name"`` and ``"loss"``. These functions read them from
+``Network.info``; a network without them is taken as it is (no scaling; a
+sigmoid or softmax output is a classifier with classes ``"0"``, ``"1"``, ...).
+
+Binary problems (two classes): the score is ``P(class 1)`` (one sigmoid
+output, or the second softmax output) and a sample is predicted as class 1
+when its score is at least ``threshold``.
+
+>>> from nnmath.article import network_b
+>>> net = network_b()
+>>> net.info = {"class_names": ["Healthy", "Cancer"]}
+>>> p = predict(net, [[2.0], [0.5]])
+>>> p.probabilities.round(4).tolist(), p.labels
+([[0.675, 0.325], [0.637, 0.363]], ['Healthy', 'Healthy'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import metrics
+from .datasets.base import one_hot
+from .datasets.scaling import Scaling
+from .errors import ConfigError, DataError, must_be
+
+__all__ = ["Prediction", "task_of", "class_names_of", "scaling_of", "outputs",
+           "probabilities", "predict", "evaluate"]
+
+
+def task_of(net) -> str:
+    """``classification`` or ``regression`` (from the model file, else the output layer)."""
+    task = net.info.get("task")
+    if task in ("classification", "regression"):
+        return task
+    return "classification" if net.layers[-1].activation in ("sigmoid", "softmax") \
+        else "regression"
+
+
+def class_names_of(net) -> tuple:
+    """The class names (``"0"``, ``"1"``, ... when the model file has none)."""
+    names = net.info.get("class_names")
+    if names:
+        return tuple(str(n) for n in names)
+    return tuple(str(c) for c in range(max(2, net.n_outputs)))
+
+
+def scaling_of(net) -> Scaling | None:
+    data = net.info.get("scaling")
+    return None if data is None else Scaling.from_dict(data)
+
+
+def outputs(net, X) -> np.ndarray:
+    """``y_hat`` for raw rows ``X`` (n_samples, n_features): the stored scaling, then forward."""
+    X = net.check_X(X)
+    scaling = scaling_of(net)
+    return net.forward(X if scaling is None else scaling.apply(X))
+
+
+def probabilities(net, y_hat) -> np.ndarray:
+    """One column per class: ``[1 - p, p]`` for one sigmoid output, else ``y_hat``."""
+    y_hat = np.asarray(y_hat)
+    return np.c_[1 - y_hat[:, 0], y_hat[:, 0]] if y_hat.shape[1] == 1 else y_hat
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What ``predict`` found for each row.
+
+    y_hat : (n_samples, n_outputs); probabilities : (n_samples, n_classes) or None
+    for regression; classes : (n_samples,) int or None; labels : list of class
+    names (classification) or None.
+    """
+
+    task: str
+    y_hat: np.ndarray
+    probabilities: np.ndarray | None
+    classes: np.ndarray | None
+    labels: list | None
+    class_names: tuple
+
+
+def _classes(proba: np.ndarray, threshold: float) -> np.ndarray:
+    if proba.shape[1] == 2:
+        return metrics.predict_binary(proba[:, 1], threshold)
+    return np.argmax(proba, axis=1)
+
+
+def _check_threshold(threshold) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) \
+            or not 0 <= threshold <= 1:
+        raise ConfigError(must_be("threshold", "a number in [0, 1]", threshold,
+                                  "For example 0.5."))
+    return float(threshold)
+
+
+def predict(net, X, threshold=0.5) -> Prediction:
+    """Outputs, class probabilities and predicted classes for raw rows ``X``."""
+    threshold = _check_threshold(threshold)
+    y_hat = outputs(net, X)
+    if task_of(net) == "regression":
+        return Prediction("regression", y_hat, None, None, None, ())
+    names = class_names_of(net)
+    proba = probabilities(net, y_hat)
+    if proba.shape[1] != len(names):
+        raise DataError(must_be("class_names in the model file", f"{proba.shape[1]} names, "
+                                "one per class the network outputs", list(names)))
+    classes = _classes(proba, threshold)
+    return Prediction("classification", y_hat, proba, classes, [names[c] for c in classes],
+                      names)
+
+
+def evaluate(net, X, y, threshold=0.5) -> dict:
+    """Every metric of ``net`` on raw rows ``X`` with true labels (or targets) ``y``.
+
+    Classification (``y`` integer class indices): ``accuracy``, ``log_loss``,
+    ``confusion_matrix`` (rows: actual, columns: predicted), and
+    ``per_class`` ``sensitivity``/``specificity``/``precision`` (one class
+    against the rest); for two classes also ``sensitivity``, ``specificity``,
+    ``precision``, ``f1`` and ``auc`` of class 1 at ``threshold``.
+    Regression: ``mse`` and ``r2``. Always ``n_samples`` and, when the model
+    file names its loss, ``loss`` (the mean of that loss).
+    """
+    p = predict(net, X, threshold)
+    y = np.asarray(y)
+    report = {"task": p.task, "n_samples": int(len(y))}
+    loss = net.info.get("loss")
+    if p.task == "regression":
+        T = y.reshape(len(y), -1).astype(np.float64)
+        report.update(mse=metrics.mean_squared_error(T, p.y_hat), r2=metrics.r2(T, p.y_hat))
+        if loss:
+            report["loss"] = net.loss(_scaled(net, X), T, loss)
+        return report
+    k = len(p.class_names)
+    y = y.astype(int)
+    if y.min(initial=0) < 0 or y.max(initial=0) >= k:
+        raise DataError(must_be("the labels", f"class numbers 0..{k - 1}", sorted(set(y))))
+    report["class_names"] = list(p.class_names)
+    report["accuracy"] = metrics.accuracy(y, p.classes)
+    report["log_loss"] = metrics.log_loss(one_hot(y, k), p.probabilities)
+    if loss:
+        T = y[:, None].astype(float) if net.n_outputs == 1 else one_hot(y, k)
+        report["loss"] = net.loss(_scaled(net, X), T, loss)
+    report["confusion_matrix"] = metrics.confusion_matrix(y, p.classes, n_classes=k).tolist()
+    if k == 2:
+        binary = metrics.binary_report(y, p.probabilities[:, 1], threshold)
+        for key in ("threshold", "sensitivity", "specificity", "precision", "f1", "auc"):
+            if key in binary:
+                report[key] = binary[key]
+    report["per_class"] = {
+        name: {"sensitivity": metrics.sensitivity(y == c, p.classes == c),
+               "specificity": metrics.specificity(y == c, p.classes == c),
+               "precision": metrics.precision(y == c, p.classes == c)}
+        for c, name in enumerate(p.class_names)}
+    return report
+
+
+def _scaled(net, X):
+    X = net.check_X(X)
+    scaling = scaling_of(net)
+    return X if scaling is None else scaling.apply(X)

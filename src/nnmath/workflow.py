@@ -1,0 +1,118 @@
+"""Train a network on a :class:`~nnmath.datasets.Dataset`, the way ``nnmath train`` does.
+
+One call: split (seeded, stratified), standardise with the training rows'
+mean and std, build a network whose output layer and loss fit the target,
+train, evaluate on both parts, and record everything ``predict`` needs in
+``net.info`` (so ``net.save(path)`` writes a self-contained model file).
+
+Output layer and loss, when not given (:func:`head_for`):
+
+==================  ============================  ==============
+target              output layer                  loss
+==================  ============================  ==============
+k >= 2 classes      k neurons, softmax            cross_entropy
+(sigmoid asked,     1 neuron, sigmoid             bce
+ 2 classes)
+regression          one neuron per target, identity  mse
+==================  ============================  ==============
+
+>>> from nnmath import datasets
+>>> result = fit_dataset(datasets.xor(n_samples=80, seed=1), hidden=(8,), epochs=40,
+...                      learning_rate=0.05, seed=0)
+>>> result.net.sizes, result.net.info["loss"], result.history.epochs
+([2, 8, 2], 'cross_entropy', 40)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .datasets.base import Dataset
+from .datasets.scaling import standardize
+from .datasets.split import train_test_split
+from .errors import ConfigError, must_be
+from .history import History
+from .inference import evaluate
+from .network import Network
+
+__all__ = ["head_for", "fit_dataset", "FitResult"]
+
+
+def head_for(task: str, n_targets: int, output_activation=None, loss=None):
+    """``(n_outputs, output_activation, loss)`` for a target.
+
+    ``n_targets`` is the number of classes (classification) or of target
+    columns (regression).
+
+    >>> head_for("classification", 2), head_for("classification", 2, "sigmoid")
+    ((2, 'softmax', 'cross_entropy'), (1, 'sigmoid', 'bce'))
+    >>> head_for("regression", 1)
+    (1, 'identity', 'mse')
+    """
+    if task == "regression":
+        return n_targets, output_activation or "identity", loss or "mse"
+    if task != "classification":
+        raise ConfigError(must_be("task", "'classification' or 'regression'", task))
+    if output_activation is None:
+        output_activation = "sigmoid" if loss == "bce" and n_targets == 2 else "softmax"
+    if output_activation == "softmax":
+        return n_targets, "softmax", loss or "cross_entropy"
+    if n_targets == 2:   # one output: P(class 1)
+        return 1, output_activation, loss or ("bce" if output_activation == "sigmoid" else "mse")
+    return n_targets, output_activation, loss or "mse"
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The trained network (with ``info`` ready to save), its History, the two
+    parts of the data and the evaluation of each (``test_report`` is None
+    without a test part)."""
+
+    net: Network
+    history: History
+    train: Dataset
+    test: Dataset | None
+    train_report: dict
+    test_report: dict | None
+
+
+def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation=None,
+                loss=None, optimizer="adam", learning_rate=0.01, epochs=200, batch_size=32,
+                alpha=0.0, test_size=0.25, seed=0, scale=True, early_stopping=False,
+                validation_fraction=None, patience=10, threshold=0.5, callbacks=(),
+                batch_callbacks=()) -> FitResult:
+    """Split, scale, build, train and evaluate (see the module docstring).
+
+    ``test_size`` 0 or None trains on every row. ``seed`` seeds the split, the
+    initial weights and the shuffling: the same call gives the same model.
+    """
+    hidden = tuple(hidden)
+    if test_size:
+        train, test = train_test_split(data, test_size=test_size, seed=seed)
+    else:
+        train, test = data, None
+    n_targets = data.n_classes if data.task == "classification" else \
+        (1 if data.y.ndim == 1 else data.y.shape[1])
+    n_outputs, output_activation, loss = head_for(data.task, n_targets, output_activation, loss)
+    net = Network.random([data.X.shape[1], *hidden, n_outputs], activation=activation,
+                         output_activation=output_activation, seed=seed)
+    scaling = standardize(train.X) if scale else None
+    X_train = scaling.apply(train.X) if scale else train.X
+    history = net.fit(X_train, train.targets(n_outputs), loss=loss, learning_rate=learning_rate,
+                      epochs=epochs, batch_size=batch_size, shuffle=True, seed=seed,
+                      optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
+                      validation_fraction=validation_fraction, patience=patience,
+                      metrics=("accuracy",) if data.task == "classification" else ("r2",),
+                      callbacks=callbacks, batch_callbacks=batch_callbacks)
+    net.info = {"task": data.task, "loss": loss, "feature_names": list(data.feature_names),
+                "target_name": data.target_name}
+    if data.task == "classification":
+        net.info["class_names"] = list(data.class_names)
+    if scale:
+        net.info["scaling"] = scaling.to_dict()
+    net.info["training"] = {**history.settings, "hidden": list(hidden),
+                            "activation": activation, "test_size": test_size or 0,
+                            "epochs_run": history.epochs, "stop_reason": history.stop_reason}
+    train_report = evaluate(net, train.X, train.y, threshold)
+    test_report = evaluate(net, test.X, test.y, threshold) if test is not None else None
+    return FitResult(net, history, train, test, train_report, test_report)
