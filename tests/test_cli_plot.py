@@ -60,3 +60,59 @@ def test_bad_requests_get_one_line(cli, tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def circle_csv(tmp_path_factory):
+    """A two-feature CSV (the Playground's circle) and a model trained on it by `nnmath train`."""
+    import csv
+
+    import nnmath
+
+    folder = tmp_path_factory.mktemp("circle")
+    data = nnmath.datasets.circle(n_samples=80, noise=0.1, seed=0)
+    path = folder / "circle.csv"
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([*data.feature_names, "label"])
+        for x, y in zip(data.X, data.y):
+            writer.writerow([*x, data.class_names[y]])
+    return path
+
+
+def test_train_plots_writes_the_usual_set(cli, circle_csv, tmp_path):
+    from PIL import Image
+
+    result = cli("train", str(circle_csv), "--target", "label", "--hidden", "4",
+                 "--epochs", "8", "--early-stopping", "--save", str(tmp_path / "m.json"),
+                 "--plots", str(tmp_path / "plots"), "--json")
+    assert result.returncode == 0, result.stderr
+    plots = json.loads(result.stdout)["plots"]
+    assert [p.rsplit("/", 1)[1] for p in plots] == ["network.png", "loss.png", "map.png",
+                                                    "confusion.png", "roc.png"]
+    for p in plots:
+        with Image.open(p) as image:
+            assert image.format == "PNG"
+
+
+def test_plot_with_data_and_a_stored_scaling(cli, circle_csv, tmp_path):
+    import nnmath
+    from nnmath.inference import scaling_of
+
+    model = tmp_path / "m.json"
+    assert cli("train", str(circle_csv), "--target", "label", "--hidden", "3", "--epochs", "3",
+               "--save", str(model)).returncode == 0
+    args = ["--model", str(model), "--data", str(circle_csv), "--target", "label", "--json"]
+    result = cli("plot", "network", "--output", str(tmp_path / "n.png"), *args)
+    assert result.returncode == 0, result.stderr
+    # The step is on the first row, scaled as the model file says, with its one-hot target.
+    net = nnmath.load(model)
+    data = nnmath.datasets.load_csv(circle_csv, target="label",
+                                    classes=net.info["class_names"])
+    trace = nnmath.explain(net, scaling_of(net).apply(data.X[:1]), data.targets(2)[:1],
+                           loss=net.info["loss"], learning_rate=0.1)
+    assert json.loads(result.stdout)["loss"] == pytest.approx(trace.loss, rel=1e-12)
+    result = cli("plot", "confusion", "--output", str(tmp_path / "c.png"), *args)
+    assert sum(map(sum, json.loads(result.stdout)["confusion_matrix"])) == 80
+    result = cli("plot", "curve", "--output", str(tmp_path / "c.png"), *args)
+    assert result.returncode == 2 and "one with one input" in result.stderr

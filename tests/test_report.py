@@ -210,3 +210,26 @@ def test_report_of_a_model_file_through_the_command(cli, tmp_path):
                  "--output", str(tmp_path / "r"), "--json")
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["files"]) == 8
+
+
+def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
+    import csv
+
+    import nnmath
+
+    data = nnmath.datasets.circle(n_samples=40, noise=0.1, seed=1)
+    with open(tmp_path / "c.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([*data.feature_names, "label"])
+        writer.writerows([*x, data.class_names[y]] for x, y in zip(data.X, data.y))
+    assert cli("train", str(tmp_path / "c.csv"), "--target", "label", "--hidden", "3",
+               "--epochs", "2", "--save", str(tmp_path / "m.json")).returncode == 0
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--data", str(tmp_path / "c.csv"),
+                 "--target", "label", "--epochs", "2", "--output", str(tmp_path / "r"), "--json")
+    assert result.returncode == 0, result.stderr
+    names = [Path(f).name for f in json.loads(result.stdout)["files"]]
+    assert "04-map.png" in names and names[-1] == "index.html"
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert "standardised with the scaling stored in its model file" in md
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--output", str(tmp_path / "s"))
+    assert result.returncode == 2 and "--data CSV --target COL" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import ConfigError, must_be
 from ._io import print_json
 
@@ -9,7 +11,7 @@ NAME = "plot"
 HELP = "draw a network, its loss curve, P(class | x) curve, decision map, ROC or confusion"
 KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "animation")
 EXAMPLE = """kinds:
-  network     the network with its weights (with --x/--target: one step's values and gradients)
+  network     the network with its weights (and one step's values and gradients)
   loss        the loss over the epochs of training (--epochs, --learning-rate, --log)
   curve       P(class | x) of a one-input network, with the data and the decision boundary
   map         the decision map of a two-input network
@@ -19,13 +21,17 @@ EXAMPLE = """kinds:
 
 Without --model the article's networks and PSA data are used: network B (1-1-1) and its
 step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
---article a|b chooses.
+--article a|b chooses. With --model, --data CSV --target COL gives the data (else the
+PSA data for a one-input model); a scaling stored in the model file is applied, and the
+pictures show the data in its own units. 'network' draws the step on --x/--target values,
+or on the first data row with --data.
 
 examples:
   nnmath plot network --output network.png
   nnmath plot network --article a --output a.svg
   nnmath plot curve --output psa.png
   nnmath plot loss --epochs 2000 --log --output loss.png
+  nnmath plot map --model model.json --data data.csv --target label --output map.png
   nnmath plot network --model model.json --x 0.5 -1 --target 0 1 0 --output step.png"""
 
 
@@ -37,10 +43,12 @@ def add_arguments(parser) -> None:
     src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
     src.add_argument("--article", choices=["a", "b"], default=None,
                      help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
+    parser.add_argument("--data", metavar="CSV", help="with --model: a CSV file with a header")
     parser.add_argument("--x", nargs="+", type=float, metavar="V",
                         help="network: one sample whose values and gradients are drawn")
-    parser.add_argument("--target", nargs="+", type=float, metavar="T",
-                        help="network: the sample's target values")
+    parser.add_argument("--target", nargs="+", metavar="T",
+                        help="with --data: the target column; else the --x sample's target "
+                             "values")
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
@@ -59,64 +67,66 @@ def run(args) -> int:
     from .. import plots
     from ..plots._common import check_output
 
-    if args.kind == "animation":
-        check_output(args.output, {".gif": "gif"})
-    else:
-        check_output(args.output)
+    check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
+                 plots._common.FORMATS)
     epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"
                                                            else 2000)
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 500."))
-    source = _Source(args)
-    report = {"kind": args.kind, "output": str(args.output)}
+    source = _Source(args, epochs)
+    net, report = source.net, {"kind": args.kind, "output": str(args.output)}
     if args.kind == "network":
         trace = source.trace()
         shown = not (source.article == "a" and args.x is None)   # A: its prediction only
-        plots.draw_network(source.net, trace, show_gradients=shown,
-                           **source.names()).save(args.output)
+        plots.draw_network(net, trace, show_gradients=shown, **source.names()).save(args.output)
         if trace is not None:
             report.update(loss=trace.loss, gradients={k: v.tolist()
                                                       for k, v in trace.gradients.items()})
     elif args.kind in ("loss", "animation"):
-        net = source.net.copy()
-        data = source.data()
+        trained, data = net.copy(), source.data()
+        X, T = source.inputs(data.X), data.targets(net.n_outputs)
         fit = dict(loss=source.loss, learning_rate=args.learning_rate, epochs=epochs,
                    batch_size=1)
         if args.kind == "loss":
-            history = net.fit(data.X, data.targets(net.n_outputs), **fit)
+            history = trained.fit(X, T, **fit)
             plots.loss_curve(history, log=args.log).save(args.output)
         else:
-            history = plots.animate_training(
-                net, data.X, data.targets(net.n_outputs), args.output, y=data.y,
-                every=args.every, plot=source.plot_options(), **fit)
+            if source.transform is not None:
+                raise ConfigError(must_be("'nnmath plot animation'", "used with a model "
+                                          "without a stored scaling", "a scaling"))
+            history = plots.animate_training(trained, X, T, args.output, y=data.y,
+                                             every=args.every, plot=source.plot_options(),
+                                             **fit)
         report.update(initial_loss=history.initial_loss, loss=history.loss[-1],
                       epochs=history.epochs)
     elif args.kind == "curve":
+        if net.n_inputs != 1:
+            raise ConfigError(must_be("the network of 'nnmath plot curve'", "one with one input",
+                                      f"{net.n_inputs} inputs", "Use 'nnmath plot map' for two."))
         data = source.data()
-        drawing = plots.probability_curve(source.net, data.X, data.y, **source.plot_options())
+        drawing = plots.probability_curve(net, data.X, data.y, transform=source.transform,
+                                          **source.plot_options())
         drawing.save(args.output)
         report["boundaries"] = drawing["boundaries"]
     elif args.kind == "map":
-        if source.net.n_inputs != 2:
+        if net.n_inputs != 2:
             raise ConfigError(must_be("the network of 'nnmath plot map'", "one with two inputs",
-                                      f"{source.net.n_inputs} input(s)",
+                                      f"{net.n_inputs} input(s)",
                                       "Give --model FILE with a two-input network, or use "
                                       "'nnmath plot curve' for one input."))
         data = source.data(required=False)
         X, y = (None, None) if data is None else (data.X, data.y)
-        drawing = plots.decision_map(source.net, X, y, **source.plot_options())
-        drawing.save(args.output)
+        plots.decision_map(net, X, y, transform=source.transform,
+                           **source.plot_options()).save(args.output)
     else:
         data = source.data()
-        score = plots.class_probability(source.net, data.X)
+        y_hat = net.forward(source.inputs(data.X))
         if args.kind == "roc":
-            drawing = plots.roc_plot(data.y, score)
+            drawing = plots.roc_plot(data.y, y_hat[:, -1])
             report["auc"] = drawing["auc"]
         else:
-            import numpy as np
-
-            y_pred = (score >= 0.5).astype(int) if source.net.n_outputs == 1 else \
-                np.argmax(source.net.forward(data.X), axis=1)
+            y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+                np.argmax(y_hat, axis=1)
             drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
             report["confusion_matrix"] = drawing["matrix"].tolist()
         drawing.save(args.output)
@@ -130,10 +140,14 @@ def run(args) -> int:
 class _Source:
     """The network (and data) a plot is about: the article's, or the user's model file."""
 
-    def __init__(self, args):
-        from ..article import PSA_TEST, network_a_trained, network_b
+    def __init__(self, args, epochs):
+        from ..article import B_LEARNING_RATE, PSA_TEST, network_a_trained, network_b
+        from ._data import transform_of
 
-        self.args = args
+        self.args, self.transform = args, None
+        if args.data and not args.model:
+            raise ConfigError(must_be("--data", "given with --model", args.data,
+                                      "The article's networks are drawn with the PSA data."))
         self.article = None if args.model else (
             args.article or ("b" if args.kind in ("network", "loss", "animation") else "a"))
         if args.model:
@@ -141,23 +155,30 @@ class _Source:
 
             self.net = load(args.model)
             self.loss = args.loss or self.net.info.get("loss", "ssr")
-            self.x, self.target = args.x, args.target
+            self.transform = transform_of(self.net)
+            self.x, self.target = args.x, None if args.data else _values(args.target)
         elif self.article == "a":
             self.net, self.loss = network_a_trained(), args.loss or "cross_entropy"
-            self.x, self.target = args.x or [PSA_TEST], args.target or [1.0, 0.0]
+            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [1.0, 0.0]
         else:
             self.net, self.loss = network_b(), args.loss or "ssr"
-            self.x, self.target = args.x or [PSA_TEST], args.target or [0.0]
-            if args.kind in ("curve", "roc", "confusion", "map"):
-                from ..article import B_EPOCHS, B_LEARNING_RATE
-
+            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [0.0]
+            if args.kind in ("curve", "roc", "confusion", "map"):   # B trained, as the article
                 data = self.data()
                 self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
-                             epochs=args.epochs or B_EPOCHS, batch_size=1)
+                             epochs=epochs, batch_size=1)
+
+    def inputs(self, X):
+        """Rows as the network sees them (the stored scaling applied)."""
+        return X if self.transform is None else self.transform(X)
 
     def trace(self):
         from ..trace import explain
 
+        if self.args.data and self.x is None:
+            data = self.data()
+            return explain(self.net, self.inputs(data.X[:1]), data.targets(self.net.n_outputs)[:1],
+                           loss=self.loss, learning_rate=self.args.learning_rate)
         if self.x is None and self.target is None:
             return None
         if self.x is None or self.target is None:
@@ -165,29 +186,19 @@ class _Source:
                               f"--target {self.target}. For example --x "
                               f"{' '.join(['1.0'] * self.net.n_inputs)} --target "
                               f"{' '.join(['0'] * self.net.n_outputs)}.")
-        return explain(self.net, self.x, self.target, loss=self.loss,
-                       learning_rate=self.args.learning_rate)
+        return explain(self.net, self.inputs(np.atleast_2d(self.x)), self.target,
+                       loss=self.loss, learning_rate=self.args.learning_rate)
 
     def data(self, required=True):
-        """The data drawn with the network: the PSA rows for one-input networks."""
-        from .. import datasets
+        from ._data import model_data
 
-        if self.net.n_inputs == 1:
-            return datasets.psa()
-        if not required:
-            return None
-        raise ConfigError(must_be(f"'nnmath plot {self.args.kind}' without data", "used with "
-                                  "a one-input network (drawn with the PSA data)",
-                                  f"{self.net.n_inputs} inputs",
-                                  "Use 'nnmath plot network' or 'map' for this model."))
+        return model_data(self.args, self.net, required)
 
     def names(self) -> dict:
-        if self.article == "a":
-            return {"feature_names": ["PSA"], "output_names": ["Healthy", "Cancer"]}
-        if self.article == "b":
-            return {"feature_names": ["PSA"]}
-        info = self.net.info
-        names = {}
+        if self.article:
+            return {"feature_names": ["PSA"], **({"output_names": ["Healthy", "Cancer"]}
+                                                 if self.article == "a" else {})}
+        info, names = self.net.info, {}
         if len(info.get("feature_names") or ()) == self.net.n_inputs:
             names["feature_names"] = list(info["feature_names"])
         if len(info.get("class_names") or ()) == self.net.n_outputs > 1:
@@ -196,17 +207,26 @@ class _Source:
 
     def plot_options(self) -> dict:
         """Names for the curve or map: the PSA data's, or the model file's."""
-        if self.net.n_inputs != 1 and self.args.kind == "curve":
-            return {}
         if self.article:
             return {"class_names": ("Healthy", "Cancer"), "feature_name": "PSA"}
         info, options = self.net.info, {}
         if info.get("class_names"):
             options["class_names"] = list(info["class_names"])
-        features = info.get("feature_names") or ()
-        if len(features) == self.net.n_inputs:
-            key = "feature_name" if self.net.n_inputs == 1 else "feature_names"
-            options[key] = features[0] if self.net.n_inputs == 1 else list(features)
-        elif self.net.n_inputs == 1:
-            options["feature_name"] = "PSA"
+        features = list(info.get("feature_names") or ())
+        if self.net.n_inputs == 1:
+            options["feature_name"] = features[0] if len(features) == 1 else "PSA"
+        elif len(features) == self.net.n_inputs:
+            options["feature_names"] = features
         return options
+
+
+def _values(target):
+    """``--target`` as the sample's target values (numbers)."""
+    if target is None:
+        return None
+    try:
+        return [float(v) for v in target]
+    except ValueError:
+        raise ConfigError(must_be("--target without --data", "the sample's target values "
+                                  "(numbers)", " ".join(target), "Give --data CSV to name a "
+                                  "target column.")) from None

@@ -16,7 +16,8 @@ examples:
   nnmath report --output report/
   nnmath report --output report/ --epochs 500 --format svg
   nnmath report --output report/ --json       # the list of files written
-  nnmath report --model model.json --output mine/   # your network (one input: the PSA data)"""
+  nnmath report --model model.json --data data.csv --target status --output mine/
+  nnmath report --model psa_model.json --output mine/   # one input: the PSA data"""
 
 
 def add_arguments(parser) -> None:
@@ -26,6 +27,10 @@ def add_arguments(parser) -> None:
                         help="epochs of network B's training over all rows (default 2000)")
     parser.add_argument("--model", metavar="FILE",
                         help="report on this model file instead of the article's networks")
+    parser.add_argument("--data", metavar="CSV",
+                        help="with --model: the data (CSV with a header line; default: the PSA "
+                             "data for a one-input model)")
+    parser.add_argument("--target", metavar="COL", help="with --data: the target column")
     parser.add_argument("--loss", default=None,
                         help="with --model: ssr, mse, bce or cross_entropy (default: the "
                              "model's, else from its output activation)")
@@ -58,16 +63,12 @@ def run(args) -> int:
 
 
 def _model_report(args, epochs):
-    from .. import datasets
     from ..modelfile import load
     from ..report import write_model_report
+    from ._data import model_data
 
     net = load(args.model)
-    if net.n_inputs != 1:
-        raise ConfigError(must_be("the model of 'nnmath report --model'", "one with one input "
-                                  "(it is reported with the PSA data)", f"{net.n_inputs} inputs",
-                                  "Use 'nnmath plot network --model FILE' for other models."))
-    return write_model_report(args.output, net, datasets.psa(), loss=args.loss,
+    return write_model_report(args.output, net, model_data(args, net), loss=args.loss,
                               learning_rate=args.learning_rate,
                               epochs=100 if args.epochs is None else epochs, fmt=args.format)
 

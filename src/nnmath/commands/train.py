@@ -61,6 +61,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds split, weights and shuffling (default 0)")
     parser.add_argument("--save", metavar="FILE", help="write the model file (JSON)")
+    parser.add_argument("--plots", metavar="DIR", help="write the pictures into DIR: network, "
+                        "loss, curve or map, confusion, ROC (of the test rows)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -82,6 +84,11 @@ def run(args) -> int:
             threshold=args.threshold, callbacks=(on_epoch,), batch_callbacks=(on_batch,))
     if args.save:
         result.net.save(args.save)
+    plots = []
+    if args.plots:
+        from ..plots.standard import fit_result_plots
+
+        plots = [str(p) for p in fit_result_plots(args.plots, result)]
     if args.json:
         h = result.history
         print_json({"data": args.data, "target": args.target, "task": data.task,
@@ -95,9 +102,11 @@ def run(args) -> int:
                                 "val_loss": h.val_loss, "metrics": h.metrics,
                                 "val_metrics": h.val_metrics},
                     "train": result.train_report, "test": result.test_report,
-                    "saved": args.save})
+                    "saved": args.save, "plots": plots})
         return 0
     _print(args, data, result)
+    if plots:
+        console().print(f"pictures: {', '.join(plots)}")
     return 0
 
 

@@ -185,8 +185,8 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
                  transform=None) -> Drawing:
     """The Playground's picture: a two-input network's output over the plane.
 
-    One output: the colour is P(class 1 | x1, x2) with the 0.5 contour drawn.
-    Several outputs: the colour is the predicted class (argmax), paler where
+    One or two outputs: the colour is P(class 1 | x1, x2) with the 0.5 contour drawn.
+    More outputs: the colour is the predicted class (argmax), paler where
     the network is less sure. Data rows are drawn as points by class.
     ``transform`` maps the plane drawn to the network's inputs (a stored scaling).
 
@@ -219,7 +219,7 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
     extent = (*limits[0], *limits[1])
     k_out = net.n_outputs
     contour = None
-    if k_out == 1 or class_index is not None:
+    if k_out <= 2 or class_index is not None:      # P(positive class), 0.5 contour
         values = class_probability(net, grid, class_index, transform).reshape(G1.shape)
         cmap = LinearSegmentedColormap.from_list("p", [CLASS_COLORS[0], "#f7f7f7",
                                                        CLASS_COLORS[1]])

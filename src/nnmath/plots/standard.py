@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 
-__all__ = ["training_plots"]
+__all__ = ["training_plots", "fit_result_plots"]
 
 
 def training_plots(folder, net, history=None, data=None, transform=None,
@@ -78,3 +78,17 @@ def training_plots(folder, net, history=None, data=None, transform=None,
     if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
         save("roc", roc_plot(data.y, class_probability(net, data.X, transform=transform)))
     return written
+
+
+def fit_result_plots(folder, result, fmt: str = "png") -> list[Path]:
+    """:func:`training_plots` of a :class:`~nnmath.workflow.FitResult` (``nnmath train``).
+
+    The data drawn is the held-out test part when there is one (else the
+    training rows), in its own units: the stored scaling maps it to the inputs.
+    """
+    from ..inference import scaling_of
+
+    scaling = scaling_of(result.net)
+    data = result.test if result.test is not None else result.train
+    return training_plots(folder, result.net, result.history, data,
+                          transform=None if scaling is None else scaling.apply, fmt=fmt)

@@ -38,8 +38,17 @@ def write_article_report(folder, epochs: int | None = None, fmt: str = "png",
 
 def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
                        epochs: int = 100, batch_size=1, fmt: str = "png",
-                       title: str | None = None) -> list[Path]:
-    """The same kind of report for a user's network ``net`` and :class:`Dataset` ``data``."""
+                       title: str | None = None, transform=None) -> list[Path]:
+    """The same kind of report for a user's network ``net`` and :class:`Dataset` ``data``.
+
+    ``transform`` maps the data's rows to the network's inputs (default: the
+    scaling stored in the model file, if any).
+    """
+    if transform is None:
+        from ..inference import scaling_of
+
+        scaling = scaling_of(net)
+        transform = None if scaling is None else scaling.apply
     from .model import model_sections
 
     loss = loss or net.info.get("loss") or ("cross_entropy" if net.n_outputs > 1 else "bce"
@@ -47,7 +56,7 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
                                             else "ssr")
     return write_report(folder, title or "Your network, number by number",
                         lambda figures: model_sections(net, data, figures, loss, learning_rate,
-                                                       epochs, batch_size), fmt)
+                                                       epochs, batch_size, transform), fmt)
 
 
 def write_report(folder, title: str, make_sections, fmt: str = "png",
