@@ -10,9 +10,9 @@ from __future__ import annotations
 from ..article import (A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_TEST,
                        network_b)
 from ..plots._common import num
+from ..render.document import Para, Section, Table, array_text
 from ..trace import explain
-from .document import Code, Para, Section, Table
-from ..render.document import array_text
+from .document import Code
 from .figures import Figures
 from .step import trace_sections
 
@@ -37,7 +37,7 @@ def article_sections(run, figures: Figures) -> list:
              "a = sigmoid(z) = 1 / (1 + e^(−z))"),
         Para("Every number and every picture below was computed by nnmath's engine when "
              "this page was made; nothing is copied from the article."),
-    ), "neuron"))
+    )))
 
     rows = tuple((str(i), names[y], f"{x:.1f}", str(int(y)))
                  for i, (x, y) in enumerate(zip(data.X[:, 0], data.y), start=1))
@@ -45,7 +45,7 @@ def article_sections(run, figures: Figures) -> list:
         Para("Fourteen patients: the PSA level (ng/mL) and whether they have cancer "
              "(y = 1) or are healthy (y = 0), in the article's order."),
         Table(("#", "status", "PSA (ng/mL)", "y"), rows, "The PSA dataset (14 patients)"),
-    ), "data"))
+    )))
 
     a_step = explain(run.a, [PSA_TEST], [1.0, 0.0], loss="cross_entropy",
                      learning_rate=A_LEARNING_RATE)
@@ -79,7 +79,7 @@ def article_sections(run, figures: Figures) -> list:
              f"{100 * p_healthy:.1f}% of healthy, so it predicts {run.a_class}, as the "
              "training data say."),
         curve_a,
-    ), "network-a"))
+    )))
 
     loss_a = figures.add("network-a-loss", plots.loss_curve(
         run.a_history, log=True, label="network A, cross-entropy"),
@@ -98,7 +98,7 @@ def article_sections(run, figures: Figures) -> list:
              num(run.a_cost_ssr[1]))),
             "Network A's cost"),
         loss_a,
-    ), "cost"))
+    )))
 
     b0 = network_b()
     b_fig = figures.add("network-b-initial", plots.draw_network(b0, feature_names=PSA),
@@ -115,7 +115,7 @@ def article_sections(run, figures: Figures) -> list:
              f"b2 = {num(p['b2'][0])}        # output layer bias term\n\n"
              f"Learning rate η = {num(step.learning_rate)}"),
         b_fig,
-    ), "network-b"))
+    )))
 
     step_fig = figures.add("network-b-step", plots.draw_network(b0, step, feature_names=PSA),
                            f"The step at PSA {PSA_TEST:.1f}, target 0: the forward pass inside "
@@ -180,4 +180,4 @@ def _training_section(run, figures: Figures) -> Section:
         Table(("PSA", "status", "y_hat", "predicted"), rows,
               "Trained network B, patient by patient"),
         confusion, roc,
-    ), "training")
+    ))

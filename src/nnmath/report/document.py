@@ -1,6 +1,8 @@
 """The report as plain data (sections of blocks), laid out as HTML or Markdown.
 
-One content, two layouts: :func:`to_html` makes a standalone page (inline
+The blocks are :mod:`nnmath.render.document`'s (``Section``, ``Para``,
+``Table``) plus the report's own ``Figure``, ``Code`` and ``Raw``. One
+content, two layouts: :func:`to_html` makes a standalone page (inline
 CSS, no script, nothing loaded from the network; images are files beside
 it), :func:`to_markdown` the same report for GitHub or Jupyter.
 
@@ -24,14 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from ..render.document import Para, Section, Table
+
 __all__ = ["Section", "Para", "Table", "Figure", "Code", "Raw", "to_html", "to_markdown"]
-
-
-@dataclass(frozen=True)
-class Para:
-    """A paragraph of plain text (escaped in HTML)."""
-
-    text: str
 
 
 @dataclass(frozen=True)
@@ -39,13 +36,6 @@ class Code:
     """Preformatted lines, e.g. the article's parameter listing."""
 
     text: str
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple
-    rows: tuple
-    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,13 +54,6 @@ class Raw:
     html: str
     markdown: str
     css: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    blocks: tuple
-    anchor: str = ""
 
 
 CSS = """
@@ -114,7 +97,7 @@ def _html_block(block) -> str:
                 f'<td class="num">{escape(str(c))}</td>' if _is_number(str(c))
                 else f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
             for row in block.rows)
-        caption = f'<p class="table-title">{escape(block.caption)}</p>' if block.caption else ""
+        caption = f'<p class="table-title">{escape(block.title)}</p>' if block.title else ""
         return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if isinstance(block, Figure):
         return (f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt or block.caption)}"'
@@ -151,7 +134,7 @@ def _md_block(block) -> str:
     if isinstance(block, Code):
         return "```\n" + block.text + "\n```"
     if isinstance(block, Table):
-        lines = [f"**{block.caption}**", ""] if block.caption else []
+        lines = [f"**{block.title}**", ""] if block.title else []
         lines += ["| " + " | ".join(_md_cell(c) for c in block.columns) + " |",
                   "|" + "---|" * len(block.columns)]
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
@@ -173,4 +156,4 @@ def to_markdown(title: str, sections, subtitle: str = "") -> str:
 
 
 def _anchor(section, i) -> str:
-    return section.anchor or f"s{i}"
+    return f"s{i}"

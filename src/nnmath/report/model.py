@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots._common import num
+from ..render.document import Para, Section, Table, array_text
 from ..trace import explain
-from .document import Para, Section, Table
-from ..render.document import array_text
 from .figures import Figures
 from .step import trace_sections
 
@@ -49,7 +48,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
             net, feature_names=_names(features, net.n_inputs), output_names=outputs),
             f"The network as loaded: weights on the edges, biases under the neurons."),
         Table(("parameter", "value"), params, "Parameters"),
-    ), "network"))
+    )))
 
     n = len(data)
     rows = tuple((str(i + 1), *(num(v) for v in data.X[i]),
@@ -63,7 +62,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
                 "its model file." if transform is not None else "")
              + (f" The first {MAX_ROWS} rows:" if n > MAX_ROWS else "")),
         Table(("#", *features, data.target_name), rows),
-    ), "data"))
+    )))
 
     step = explain(net, X_in[0], T[0], loss=loss, learning_rate=learning_rate)
     sections += trace_sections(step, after={"The step": (
@@ -83,7 +82,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
                    f"{num(history.loss[-1])}."),
               figures.add("loss", plots.loss_curve(history), "The loss after each epoch.")]
     if not classify:
-        sections.append(Section("Training over epochs", tuple(blocks), "training"))
+        sections.append(Section("Training over epochs", tuple(blocks)))
         return sections
     if trained.n_inputs == 1:
         blocks.append(figures.add("curve", plots.probability_curve(
@@ -102,7 +101,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     if len(np.unique(data.y)) == 2 and trained.n_outputs <= 2:
         blocks.append(figures.add("roc", plots.roc_plot(
             data.y, plots.class_probability(trained, X_in)), "ROC curve."))
-    sections.append(Section("Training over epochs", tuple(blocks), "training"))
+    sections.append(Section("Training over epochs", tuple(blocks)))
     return sections
 
 

@@ -7,15 +7,16 @@ Markdown (LaTeX) renderers; nothing here lays out or computes a number.
 
 from __future__ import annotations
 
+from ..render.document import Section
 from ..render.explanation import explanation
 from ..render.html import TRACE_CSS, document_html
 from ..render.markdown import document_markdown
-from .document import Raw, Section
+from .document import Raw
 
 __all__ = ["trace_sections"]
 
 
-def trace_sections(trace, before=None, after=None, titles=None, anchor: str = "step") -> list:
+def trace_sections(trace, before=None, after=None, titles=None) -> list:
     """The report's sections for ``trace``.
 
     ``before`` and ``after`` map an explanation section's title ("The step",
@@ -24,14 +25,13 @@ def trace_sections(trace, before=None, after=None, titles=None, anchor: str = "s
     """
     before, after, titles = before or {}, after or {}, titles or {}
     out = []
-    for i, section in enumerate(explanation(trace)):
+    for section in explanation(trace):
         html = _body(document_html([section]), "<h2>")
         md = _body(document_markdown([section]), "## ")
         blocks = (*_extra(before, section.title),
                   Raw(f'<div class="nnmath-trace">\n{html}\n</div>', md, TRACE_CSS),
                   *_extra(after, section.title))
-        out.append(Section(titles.get(section.title, section.title), blocks,
-                           f"{anchor}-{i + 1}"))
+        out.append(Section(titles.get(section.title, section.title), blocks))
     return out
 
 
