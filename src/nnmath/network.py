@@ -194,7 +194,7 @@ class Network:
     def check_X(self, X) -> np.ndarray:
         """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
         try:
-            X = np.array(X, dtype=self.dtype)
+            X = np.asarray(X, dtype=self.dtype)   # no copy when X already fits
         except (TypeError, ValueError):
             raise ShapeError(must_be("X", "a 2-D array of numbers", _short(X),
                                      "Give one row per sample.")) from None
@@ -213,7 +213,7 @@ class Network:
     def check_T(self, T, n_samples: int) -> np.ndarray:
         """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
         try:
-            T = np.array(T, dtype=self.dtype)
+            T = np.asarray(T, dtype=self.dtype)
         except (TypeError, ValueError):
             raise ShapeError(must_be("T", "an array of numbers", _short(T))) from None
         if T.ndim == 0:
