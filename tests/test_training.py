@@ -111,3 +111,17 @@ def test_float32_when_asked():
     net.fit(X, T, epochs=2, batch_size=5)
     assert all(p.dtype == np.float32 for p in net.params().values())
     assert net.forward(X).dtype == np.float32
+
+
+def test_epoch_loss_in_chunks_equals_one_pass():
+    # The loss over all rows is computed chunk by chunk (bounded memory); the per-row
+    # losses are the same numbers, so the mean equals one pass over all rows.
+    from nnmath.network import loss_and_output
+
+    rng = np.random.default_rng(4)
+    X, T = rng.normal(size=(2500, 3)), np.eye(2)[rng.integers(0, 2, size=2500)]
+    net = Network.random([3, 5, 2], activation="tanh", output_activation="softmax", seed=0)
+    one = backprop(net, X, T, "cross_entropy", backward=False)
+    value, y_hat = loss_and_output(net, X, T, "cross_entropy", chunk=1000)
+    np.testing.assert_allclose(y_hat, one.y_hat, rtol=1e-15, atol=0)
+    assert value == pytest.approx(one.loss, rel=1e-15)

@@ -23,7 +23,7 @@ from .errors import ConfigError, ShapeError, must_be
 from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
-__all__ = ["Network", "Pass", "backprop"]
+__all__ = ["Network", "Pass", "backprop", "loss_and_output"]
 
 
 class Network:
@@ -150,7 +150,7 @@ class Network:
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
-        return backprop(self, X, T, loss, backward=False).loss
+        return loss_and_output(self, X, T, loss)[0]
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
@@ -194,7 +194,7 @@ class Network:
     def check_X(self, X) -> np.ndarray:
         """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
         try:
-            X = np.array(X, dtype=self.dtype)
+            X = np.asarray(X, dtype=self.dtype)   # no copy when X already fits
         except (TypeError, ValueError):
             raise ShapeError(must_be("X", "a 2-D array of numbers", _short(X),
                                      "Give one row per sample.")) from None
@@ -213,7 +213,7 @@ class Network:
     def check_T(self, T, n_samples: int) -> np.ndarray:
         """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
         try:
-            T = np.array(T, dtype=self.dtype)
+            T = np.asarray(T, dtype=self.dtype)
         except (TypeError, ValueError):
             raise ShapeError(must_be("T", "an array of numbers", _short(T))) from None
         if T.ndim == 0:
@@ -303,6 +303,8 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         dL_da_{l-1} = delta_l @ W_l.T
         delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
 
+    ``backward=False`` keeps only the output layer in ``forwards`` (the hidden
+    activations are freed as soon as the next layer has used them).
     ``record=False`` (the training loop) computes only what the update needs:
     the gradients are the same numbers, but the loss value (``nan``), the
     unused ``dL_dy_hat`` of a shortcut and ``dL_da_prev`` of layer 1 are skipped.
@@ -313,8 +315,11 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
     forwards, a = [], X
     for layer in net.layers:
         fwd = layer.forward(a)
-        forwards.append(fwd)
+        if backward:           # a loss-only pass keeps just the output layer's values
+            forwards.append(fwd)
         a = fwd.a
+    if not backward:
+        forwards.append(fwd)
     y_hat, z_L = a, forwards[-1].z
     shortcut = uses_shortcut(out_act, loss_fn.name)
     per_sample, value = None, float("nan")
@@ -345,6 +350,32 @@ def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=Tr
         backwards[l] = back
         dL_da, delta = back.dL_da_prev, None
     return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)
+
+
+CHUNK_ROWS = 256
+
+
+def loss_and_output(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr",
+                    chunk: int = CHUNK_ROWS) -> tuple[float, np.ndarray]:
+    """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time.
+
+    The same numbers as one ``backprop(..., backward=False)`` over all rows
+    (each row's loss depends on that row only), with memory bounded by
+    ``chunk`` rows of the widest layer instead of all rows. ``X`` and ``T``
+    must already be checked.
+    """
+    n = X.shape[0]
+    if n <= chunk:
+        result = backprop(net, X, T, loss, backward=False)
+        return result.loss, result.y_hat
+    per_sample, y_hat = [], []
+    for start in range(0, n, chunk):
+        part = backprop(net, X[start:start + chunk], T[start:start + chunk], loss,
+                        backward=False)
+        per_sample.append(part.per_sample_loss)
+        y_hat.append(part.y_hat)
+    per_sample = np.concatenate(per_sample)
+    return float(per_sample.sum() / n), np.concatenate(y_hat)
 
 
 def _short(value, limit=60) -> str:

@@ -34,7 +34,7 @@ import numpy as np
 from .errors import ConfigError, TrainingError, must_be
 from .history import History
 from .losses import check_loss
-from .network import backprop
+from .network import backprop, loss_and_output
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .scoring import METRICS, check_metrics, labels_of
@@ -190,8 +190,8 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
 
 def _objective(net, X, T, loss, alpha):
     """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat``."""
-    result = backprop(net, X, T, loss, backward=False)
-    return result.loss + l2_penalty(net.params(), alpha, X.shape[0]), result.y_hat
+    value, y_hat = loss_and_output(net, X, T, loss)   # in chunks of rows: bounded memory
+    return value + l2_penalty(net.params(), alpha, X.shape[0]), y_hat
 
 
 def _copy(params):

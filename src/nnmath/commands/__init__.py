@@ -5,4 +5,4 @@ Each module has ``NAME``, ``HELP``, ``EXAMPLE`` (shown at the end of
 only parses, calls the library and prints; the math stays in the engine.
 """
 
-COMMANDS = ["demo", "explain", "train", "predict", "evaluate", "summary"]
+COMMANDS = ["demo", "explain", "train", "predict", "evaluate", "summary", "plot", "report"]

@@ -64,6 +64,8 @@ def add_arguments(parser) -> None:
                         "atomically); on Ctrl-C or divergence the last good epoch is saved")
     parser.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
                         help="with --save: also save the model every N epochs")
+    parser.add_argument("--plots", metavar="DIR", help="write the pictures into DIR: network, "
+                        "loss, curve or map, confusion, ROC (of the test rows)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -103,6 +105,11 @@ def run(args) -> int:
         raise TrainingError(f"{exc} {_saved(ckpt, 'diverged')}") from None
     if args.save:
         result.net.save(args.save)
+    plots = []
+    if args.plots:
+        from ..plots.standard import fit_result_plots
+
+        plots = [str(p) for p in fit_result_plots(args.plots, result)]
     if args.json:
         h = result.history
         print_json({"data": args.data, "target": args.target, "task": data.task,
@@ -116,9 +123,11 @@ def run(args) -> int:
                                 "val_loss": h.val_loss, "metrics": h.metrics,
                                 "val_metrics": h.val_metrics},
                     "train": result.train_report, "test": result.test_report,
-                    "saved": args.save})
+                    "saved": args.save, "plots": plots})
         return 0
     _print(args, data, result)
+    if plots:
+        console().print(f"pictures: {', '.join(plots)}")
     return 0
 
 

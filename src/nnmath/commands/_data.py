@@ -1,0 +1,38 @@
+"""The data a command draws or reports a user's model with: ``--data CSV --target COL``."""
+
+from __future__ import annotations
+
+from ..errors import ConfigError, must_be
+
+
+def model_data(args, net, required: bool = True):
+    """``--data CSV --target COL`` loaded for ``net`` (its feature and class names),
+    else the PSA rows for a one-input model; None if not ``required`` and there is none."""
+    from .. import datasets
+
+    target = args.target[0] if isinstance(args.target, list) and len(args.target) == 1 \
+        else args.target
+    if args.data:
+        if not target or not isinstance(target, str):
+            raise ConfigError(must_be("--target", "the name of one target column when --data "
+                                      "is given", target, "For example --target status."))
+        features = net.info.get("feature_names")
+        return datasets.load_csv(args.data, target=target,
+                                 features=features if features else None,
+                                 classes=net.info.get("class_names") or None)
+    if net.n_inputs == 1:
+        return datasets.psa()
+    if not required:
+        return None
+    raise ConfigError(must_be("the data", "given with --data CSV --target COL for a model "
+                              "with more than one input", f"{net.n_inputs} inputs and no "
+                              "--data", "Without --data only one-input models are drawn with "
+                              "the PSA data."))
+
+
+def transform_of(net):
+    """The model file's stored scaling as a function of raw rows, or None."""
+    from ..inference import scaling_of
+
+    scaling = scaling_of(net)
+    return None if scaling is None else scaling.apply

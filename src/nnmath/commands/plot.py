@@ -1,0 +1,232 @@
+"""``nnmath plot``: one picture of a network or its training, PNG or SVG by suffix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigError, must_be
+from ._io import print_json
+
+NAME = "plot"
+HELP = "draw a network, its loss curve, P(class | x) curve, decision map, ROC or confusion"
+KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "animation")
+EXAMPLE = """kinds:
+  network     the network with its weights (and one step's values and gradients)
+  loss        the loss over the epochs of training (--epochs, --learning-rate, --log)
+  curve       P(class | x) of a one-input network, with the data and the decision boundary
+  map         the decision map of a two-input network
+  roc         the ROC curve, with its AUC
+  confusion   the confusion matrix at threshold 0.5
+  animation   training as a GIF: the curve/map and the loss every --every epochs
+
+Without --model the article's networks and PSA data are used: network B (1-1-1) and its
+step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
+--article a|b chooses. With --model, --data CSV --target COL gives the data (else the
+PSA data for a one-input model); a scaling stored in the model file is applied, and the
+pictures show the data in its own units. 'network' draws the step on --x/--target values,
+or on the first data row with --data.
+
+examples:
+  nnmath plot network --output network.png
+  nnmath plot network --article a --output a.svg
+  nnmath plot curve --output psa.png
+  nnmath plot loss --epochs 2000 --log --output loss.png
+  nnmath plot map --model model.json --data data.csv --target label --output map.png
+  nnmath plot network --model model.json --x 0.5 -1 --target 0 1 0 --output step.png"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("kind", choices=KINDS, help="which picture")
+    parser.add_argument("--output", "-o", required=True, metavar="FILE",
+                        help="the file to write: .png or .svg (.gif for animation)")
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
+    src.add_argument("--article", choices=["a", "b"], default=None,
+                     help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
+    parser.add_argument("--data", metavar="CSV", help="with --model: a CSV file with a header")
+    parser.add_argument("--x", nargs="+", type=float, metavar="V",
+                        help="network: one sample whose values and gradients are drawn")
+    parser.add_argument("--target", nargs="+", metavar="T",
+                        help="with --data: the target column; else the --x sample's target "
+                             "values")
+    parser.add_argument("--loss", default=None,
+                        help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
+    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
+                        help="step size for the step drawn or the training (default 0.1)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs of training for loss/animation (default 2000; 200 for "
+                             "animation)")
+    parser.add_argument("--every", type=int, default=10, help="animation: a frame every N "
+                        "epochs (default 10)")
+    parser.add_argument("--log", action="store_true", help="loss: logarithmic loss axis")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object: the file written and the numbers drawn")
+
+
+def run(args) -> int:
+    from .. import plots
+    from ..plots._common import check_output
+
+    check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
+                 plots._common.FORMATS)
+    epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"
+                                                           else 2000)
+    if epochs < 1:
+        raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 500."))
+    source = _Source(args, epochs)
+    net, report = source.net, {"kind": args.kind, "output": str(args.output)}
+    if args.kind == "network":
+        trace = source.trace()
+        shown = not (source.article == "a" and args.x is None)   # A: its prediction only
+        plots.draw_network(net, trace, show_gradients=shown, **source.names()).save(args.output)
+        if trace is not None:
+            report.update(loss=trace.loss, gradients={k: v.tolist()
+                                                      for k, v in trace.gradients.items()})
+    elif args.kind in ("loss", "animation"):
+        trained, data = net.copy(), source.data()
+        X, T = source.inputs(data.X), data.targets(net.n_outputs)
+        fit = dict(loss=source.loss, learning_rate=args.learning_rate, epochs=epochs,
+                   batch_size=1)
+        if args.kind == "loss":
+            history = trained.fit(X, T, **fit)
+            plots.loss_curve(history, log=args.log).save(args.output)
+        else:
+            if source.transform is not None:
+                raise ConfigError(must_be("'nnmath plot animation'", "used with a model "
+                                          "without a stored scaling", "a scaling"))
+            history = plots.animate_training(trained, X, T, args.output, y=data.y,
+                                             every=args.every, plot=source.plot_options(),
+                                             **fit)
+        report.update(initial_loss=history.initial_loss, loss=history.loss[-1],
+                      epochs=history.epochs)
+    elif args.kind == "curve":
+        if net.n_inputs != 1:
+            raise ConfigError(must_be("the network of 'nnmath plot curve'", "one with one input",
+                                      f"{net.n_inputs} inputs", "Use 'nnmath plot map' for two."))
+        data = source.data()
+        drawing = plots.probability_curve(net, data.X, data.y, transform=source.transform,
+                                          **source.plot_options())
+        drawing.save(args.output)
+        report["boundaries"] = drawing["boundaries"]
+    elif args.kind == "map":
+        if net.n_inputs != 2:
+            raise ConfigError(must_be("the network of 'nnmath plot map'", "one with two inputs",
+                                      f"{net.n_inputs} input(s)",
+                                      "Give --model FILE with a two-input network, or use "
+                                      "'nnmath plot curve' for one input."))
+        data = source.data(required=False)
+        X, y = (None, None) if data is None else (data.X, data.y)
+        plots.decision_map(net, X, y, transform=source.transform,
+                           **source.plot_options()).save(args.output)
+    else:
+        data = source.data()
+        y_hat = net.forward(source.inputs(data.X))
+        if args.kind == "roc":
+            drawing = plots.roc_plot(data.y, y_hat[:, -1])
+            report["auc"] = drawing["auc"]
+        else:
+            y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+                np.argmax(y_hat, axis=1)
+            drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
+            report["confusion_matrix"] = drawing["matrix"].tolist()
+        drawing.save(args.output)
+    if args.json:
+        print_json(report)
+    else:
+        print(f"wrote {args.output}")
+    return 0
+
+
+class _Source:
+    """The network (and data) a plot is about: the article's, or the user's model file."""
+
+    def __init__(self, args, epochs):
+        from ..article import B_LEARNING_RATE, PSA_TEST, network_a_trained, network_b
+        from ._data import transform_of
+
+        self.args, self.transform = args, None
+        if args.data and not args.model:
+            raise ConfigError(must_be("--data", "given with --model", args.data,
+                                      "The article's networks are drawn with the PSA data."))
+        self.article = None if args.model else (
+            args.article or ("b" if args.kind in ("network", "loss", "animation") else "a"))
+        if args.model:
+            from ..modelfile import load
+
+            self.net = load(args.model)
+            self.loss = args.loss or self.net.info.get("loss", "ssr")
+            self.transform = transform_of(self.net)
+            self.x, self.target = args.x, None if args.data else _values(args.target)
+        elif self.article == "a":
+            self.net, self.loss = network_a_trained(), args.loss or "cross_entropy"
+            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [1.0, 0.0]
+        else:
+            self.net, self.loss = network_b(), args.loss or "ssr"
+            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [0.0]
+            if args.kind in ("curve", "roc", "confusion", "map"):   # B trained, as the article
+                data = self.data()
+                self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
+                             epochs=epochs, batch_size=1)
+
+    def inputs(self, X):
+        """Rows as the network sees them (the stored scaling applied)."""
+        return X if self.transform is None else self.transform(X)
+
+    def trace(self):
+        from ..trace import explain
+
+        if self.args.data and self.x is None:
+            data = self.data()
+            return explain(self.net, self.inputs(data.X[:1]), data.targets(self.net.n_outputs)[:1],
+                           loss=self.loss, learning_rate=self.args.learning_rate)
+        if self.x is None and self.target is None:
+            return None
+        if self.x is None or self.target is None:
+            raise ConfigError(f"--x and --target must be given together. Got --x {self.x} "
+                              f"--target {self.target}. For example --x "
+                              f"{' '.join(['1.0'] * self.net.n_inputs)} --target "
+                              f"{' '.join(['0'] * self.net.n_outputs)}.")
+        return explain(self.net, self.inputs(np.atleast_2d(self.x)), self.target,
+                       loss=self.loss, learning_rate=self.args.learning_rate)
+
+    def data(self, required=True):
+        from ._data import model_data
+
+        return model_data(self.args, self.net, required)
+
+    def names(self) -> dict:
+        if self.article:
+            return {"feature_names": ["PSA"], **({"output_names": ["Healthy", "Cancer"]}
+                                                 if self.article == "a" else {})}
+        info, names = self.net.info, {}
+        if len(info.get("feature_names") or ()) == self.net.n_inputs:
+            names["feature_names"] = list(info["feature_names"])
+        if len(info.get("class_names") or ()) == self.net.n_outputs > 1:
+            names["output_names"] = list(info["class_names"])
+        return names
+
+    def plot_options(self) -> dict:
+        """Names for the curve or map: the PSA data's, or the model file's."""
+        if self.article:
+            return {"class_names": ("Healthy", "Cancer"), "feature_name": "PSA"}
+        info, options = self.net.info, {}
+        if info.get("class_names"):
+            options["class_names"] = list(info["class_names"])
+        features = list(info.get("feature_names") or ())
+        if self.net.n_inputs == 1:
+            options["feature_name"] = features[0] if len(features) == 1 else "PSA"
+        elif len(features) == self.net.n_inputs:
+            options["feature_names"] = features
+        return options
+
+
+def _values(target):
+    """``--target`` as the sample's target values (numbers)."""
+    if target is None:
+        return None
+    try:
+        return [float(v) for v in target]
+    except ValueError:
+        raise ConfigError(must_be("--target without --data", "the sample's target values "
+                                  "(numbers)", " ".join(target), "Give --data CSV to name a "
+                                  "target column.")) from None

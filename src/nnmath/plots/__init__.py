@@ -1,0 +1,24 @@
+"""Pictures of networks and their training, drawn from the engine (matplotlib, Agg).
+
+Every function takes an optional matplotlib ``ax`` (to compose in a notebook)
+and returns a :class:`Drawing`: the figure, the Axes and the named artists.
+``drawing.save("name.png")`` or ``"name.svg"`` writes the file atomically.
+``import nnmath`` does not import this package nor matplotlib.
+
+>>> from nnmath.article import network_b
+>>> drawing = draw_network(network_b())
+>>> len(drawing["neurons"]), [t.get_text() for t in drawing["weight_labels"].values()]
+(3, ['w1 = 0.5', 'w2 = -1'])
+"""
+
+from ._common import Drawing, save_figure
+from .animation import TrainingRecorder, animate_training
+from .classifier import confusion_plot, roc_plot
+from .curves import (class_probability, decision_boundary, decision_map, loss_curve,
+                     probability_curve)
+from .network import draw_network
+from .standard import training_plots
+
+__all__ = ["Drawing", "TrainingRecorder", "animate_training", "class_probability",
+           "confusion_plot", "decision_boundary", "decision_map", "draw_network",
+           "loss_curve", "probability_curve", "roc_plot", "save_figure", "training_plots"]

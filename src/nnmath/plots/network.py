@@ -1,0 +1,249 @@
+r"""The network drawn: neurons as circles in layers, edges labelled with their weights.
+
+Edge colour is the weight's sign (blue > 0, red < 0) and its width grows with
+``|w|``; each neuron of a layer shows its bias ``b`` under it. Given a
+:class:`~nnmath.trace.Trace`, the neurons also show one sample's values
+(``x`` in the inputs, ``a = g(z)`` in the others) and every edge and bias the
+gradient ``dL/dw`` the engine computed for the step. Everything drawn is read
+from the network or the trace; nothing is computed here.
+
+Layers with more than ``max_labelled`` neurons (default 8) are drawn without
+numbers, and a note says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError, must_be
+from ._common import NEGATIVE, POSITIVE, Drawing, new_axes, num
+
+__all__ = ["draw_network"]
+
+DY, RADIUS = 1.25, 0.34
+GRADIENT = "#6a3d9a"
+
+
+def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool = True,
+                 feature_names=None, output_names=None, title: str | None = None,
+                 digits: int = 4, max_labelled: int = 8) -> Drawing:
+    """Draw ``net`` layer by layer.
+
+    Parameters
+    ----------
+    net : Network
+    trace : Trace, optional
+        A step of ``net`` (``nnmath.explain``); adds sample ``sample``'s values
+        inside the neurons and, if ``show_gradients``, the gradients on the edges.
+    sample : int, default 0
+        Which row of ``trace.X`` to show.
+    ax : matplotlib Axes, optional
+    feature_names, output_names : sequence of str, optional
+        Names written in the input and output neurons (default ``x1, x2, ...``
+        and ``y_hat1, ...``; ``x`` and ``y_hat`` for one).
+    digits : int, default 4
+        Significant digits of the numbers drawn.
+    max_labelled : int, default 8
+        Largest layer whose numbers are written.
+
+    Returns
+    -------
+    Drawing
+        ``artists``: ``neurons`` (list per layer, input layer first, of
+        Circles), ``edges`` ({(l, i, j): Line2D} for ``W_l[i, j]``),
+        ``weight_labels`` ({(l, i, j): Text}), ``bias_labels`` ({(l, j): Text}),
+        ``value_labels`` ({(k, j): Text}, k = 0 for the inputs),
+        ``gradient_labels`` ({("W", l, i, j) or ("b", l, j): Text}), ``note``.
+    """
+    from matplotlib.patches import Circle
+
+    sizes = net.sizes
+    if trace is not None:
+        _check_trace(net, trace, sample)
+    labelled = max(sizes) <= max_labelled
+    scalar = max(sizes) == 1
+    xs = np.r_[0.0, np.cumsum([2.6 + 0.05 * layer.W.size for layer in net.layers])]
+    top = (max(sizes) - 1) / 2 * DY + 0.75
+    bottom = -((max(sizes) - 1) / 2) * DY - RADIUS - 0.75
+    names = _names(sizes, feature_names, output_names)
+    outside = {k: max(len(_plain(n)) for n in names[k]) for k in (0, len(sizes) - 1)
+               if max(len(_plain(n)) for n in names[k]) > 3}
+    char = 0.13 * (8 if max(sizes) <= 3 else 7) / 7
+    margins = (0.9 + char * outside.get(0, 0), 0.9 + char * outside.get(len(sizes) - 1, 0))
+    span = (xs[-1] + sum(margins), top - bottom + (1.3 if not labelled else 0.8))
+    fig, ax = new_axes(ax, figsize=(min(16, max(4.8, 0.8 * span[0])),
+                                    min(16, max(2.4, 0.8 * span[1]))))
+    pos = [[(xs[k], ((n - 1) / 2 - j) * DY) for j in range(n)] for k, n in enumerate(sizes)]
+    w_max = max(float(np.max(np.abs(layer.W))) for layer in net.layers) or 1.0
+    art = {"neurons": [], "edges": {}, "weight_labels": {}, "bias_labels": {},
+           "value_labels": {}, "gradient_labels": {}, "note": None}
+    small = 8 if max(sizes) <= 3 else 7
+    gradients = trace is not None and show_gradients
+    places = _Places(fig, ax, span, small)
+    for k, column in enumerate(pos):     # keep labels off the neurons and their biases
+        for x, y in column:
+            places.taken.append((x - RADIUS, x + RADIUS, y - RADIUS - (0.5 if k else 0),
+                                 y + RADIUS))
+
+    for l, layer in enumerate(net.layers, start=1):
+        n_in, n_out = layer.W.shape
+        for i in range(n_in):
+            for j in range(n_out):
+                w = float(layer.W[i, j])
+                (x0, y0), (x1, y1) = pos[l - 1][i], pos[l][j]
+                line, = ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
+                                lw=0.7 + 3.3 * abs(w) / w_max, alpha=0.85, zorder=1,
+                                solid_capstyle="round")
+                art["edges"][(l, i, j)] = line
+                if not labelled:
+                    continue
+                text = (f"w{l} = " if scalar else "") + num(w, digits)
+                g = float(trace.layers[l - 1].dL_dW[i, j]) if gradients else None
+                g_text = None if g is None else \
+                    (f"∂L/∂w{l} = {num(g, digits)}" if scalar else num(g, digits))
+                tx, ty = places.on_line((x0, y0), (x1, y1), max(len(text), len(g_text or "")),
+                                        2 if g_text else 1)
+                art["weight_labels"][(l, i, j)] = ax.text(
+                    tx, ty, text, fontsize=small + 1, ha="center", va="center",
+                    color=line.get_color(), zorder=4, bbox=_box())
+                if g_text:
+                    art["gradient_labels"][("W", l, i, j)] = ax.annotate(
+                        g_text, (tx, ty), xytext=(0, -(small + 4)),
+                        textcoords="offset points", fontsize=small, ha="center", va="center",
+                        color=GRADIENT, zorder=4, bbox=_box(0.05))
+
+    for k, n in enumerate(sizes):
+        circles = []
+        for j in range(n):
+            x, y = pos[k][j]
+            circle = Circle((x, y), RADIUS, facecolor="#f3f3f3" if k == 0 else "#fff8e6",
+                            edgecolor="#333333", lw=1.4, zorder=3)
+            ax.add_patch(circle)
+            circles.append(circle)
+            value = _value(trace, sample, k, j) if (trace is not None and labelled) else None
+            name = names[k][j]
+            if k in outside:       # long names (Healthy, Cancer, ...) beside the circle
+                side = -1 if k == 0 else 1
+                ax.text(x + side * (RADIUS + 0.1), y, name, ha="right" if k == 0 else "left",
+                        va="center", fontsize=small + 2, zorder=5)
+            else:
+                ax.text(x, y + (0.09 if value is not None else 0), name, ha="center",
+                        va="center", fontsize=small + 2 if value is None else small + 1,
+                        zorder=5)
+            if value is not None:
+                art["value_labels"][(k, j)] = ax.text(
+                    x, y - (0 if k in outside else 0.13), num(value, digits), ha="center", va="center",
+                    fontsize=small, zorder=5, weight="bold")
+            if k > 0 and labelled:
+                b = float(net.layers[k - 1].b[j])
+                art["bias_labels"][(k, j)] = ax.text(
+                    x, y - RADIUS - 0.06, f"b{k if scalar else ''} = {num(b, digits)}", ha="center", va="top",
+                    fontsize=small, zorder=4, bbox=_box(0.05))
+                if gradients:
+                    g = float(trace.layers[k - 1].dL_db[j])
+                    art["gradient_labels"][("b", k, j)] = ax.annotate(
+                        (f"∂L/∂b{k} = " if scalar else "") + num(g, digits), (x, y - RADIUS - 0.06), xytext=(0, -10),
+                        textcoords="offset points", fontsize=small, ha="center", va="top",
+                        color=GRADIENT, zorder=4)
+        art["neurons"].append(circles)
+
+    for k in range(len(sizes)):
+        role = "input" if k == 0 else ("output" if k == len(sizes) - 1 else f"hidden {k}")
+        act = "" if k == 0 else f"\n{net.layers[k - 1].activation}"
+        ax.text(xs[k], bottom, role + act, ha="center", va="top", fontsize=small + 1,
+                color="#444444")
+    if gradients and labelled and not scalar:
+        art["note"] = ax.text(xs[-1] / 2, bottom - 0.75, "purple: the gradients of the step,\n"
+                              "dL/dW under each weight and dL/db under each bias",
+                              ha="center", va="top", fontsize=8, color=GRADIENT)
+    if not labelled:
+        art["note"] = ax.text(
+            xs[-1] / 2, bottom - 0.75,
+            f"a layer has more than {max_labelled} neurons: weights and values are not "
+            "written\n(colour = sign of the weight, width = its size)", ha="center", va="top", fontsize=8,
+            style="italic")
+    ax.set_aspect("equal")
+    ax.set_xlim(-margins[0], xs[-1] + margins[1])
+    ax.set_ylim(top - span[1], top)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=11)
+    return Drawing(fig, ax, art)
+
+
+class _Places:
+    """Greedy placement of edge labels: the first spot along the edge that overlaps no
+    label or neuron already placed (else the least-overlapping one)."""
+
+    T = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.45, 0.55, 0.36, 0.64, 0.28, 0.72)
+
+    def __init__(self, fig, ax, span, fontsize):
+        w, h = fig.get_size_inches() * ax.get_position().size
+        per_inch = max(span[0] / w, span[1] / h) if w > 0 and h > 0 else 1.3
+        self.char = 0.62 * fontsize / 72 * per_inch
+        self.line = 1.45 * fontsize / 72 * per_inch
+        self.taken = []
+
+    def on_line(self, p0, p1, chars, lines):
+        half_w, half_h = chars * self.char / 2 + 0.04, self.line / 2
+        best, best_cost = None, None
+        for t in self.T:
+            x, y = p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1])
+            box = (x - half_w, x + half_w, y - half_h - (lines - 1) * self.line, y + half_h)
+            cost = sum(_overlap(box, other) for other in self.taken)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = (x, y, box), cost
+            if cost == 0:
+                break
+        self.taken.append(best[2])
+        return best[0], best[1]
+
+
+def _overlap(a, b) -> float:
+    dx = min(a[1], b[1]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[2], b[2])
+    return dx * dy if dx > 0 and dy > 0 else 0.0
+
+
+def _box(pad=0.12):
+    return dict(boxstyle=f"round,pad={pad}", facecolor="white", edgecolor="none", alpha=0.9)
+
+
+def _names(sizes, feature_names, output_names):
+    def default(symbol, n):
+        return [symbol] if n == 1 else [f"{symbol}{i}" for i in range(1, n + 1)]
+
+    names = [list(feature_names) if feature_names is not None else default("x", sizes[0])]
+    L = len(sizes) - 1
+    for k in range(1, L):
+        names.append([f"$a_{{{k}}}$"] if sizes[k] == 1 else
+                     [f"$a_{{{k},{j}}}$" for j in range(1, sizes[k] + 1)])
+    names.append(list(output_names) if output_names is not None else
+                 ([r"$\hat{y}$"] if sizes[L] == 1 else
+                  [rf"$\hat{{y}}_{{{j}}}$" for j in range(1, sizes[L] + 1)]))
+    for k, (given, n) in enumerate(zip(names, sizes)):
+        if len(given) != n:
+            what = "feature_names" if k == 0 else "output_names"
+            raise ShapeError(must_be(what, f"{n} names, one per neuron", list(given)))
+    return names
+
+
+def _plain(name: str) -> str:
+    """The characters a name shows (mathtext markup left out)."""
+    import re
+
+    return re.sub(r"[$\\{}_^]|hat", "", name)
+
+
+def _value(trace, sample, k, j) -> float:
+    return float(trace.X[sample, j] if k == 0 else trace.layers[k - 1].a[sample, j])
+
+
+def _check_trace(net, trace, sample):
+    shapes = [layer.W.shape for layer in net.layers]
+    if [lt.W.shape for lt in trace.layers] != shapes:
+        raise ShapeError(must_be("the trace", f"a step of this network (weights {shapes})",
+                                 [lt.W.shape for lt in trace.layers]))
+    if not 0 <= sample < trace.n_samples:
+        raise ShapeError(must_be("sample", f"a row of the trace, 0 to {trace.n_samples - 1}",
+                                 sample))
