@@ -110,7 +110,7 @@ def run_case(case: dict, tmp: Path) -> dict:
             "present": [p for p in case.get("absent", []) if os.path.lexists(_sub(p, tmp))],
             "json": {p: json.loads(Path(_sub(p, tmp)).read_text()) for p in
                      case.get("file_json", {})},
-            "temporary": sorted(str(p.relative_to(tmp)) for p in tmp.rglob(".*.tmp")),
+            "temporary": sorted(str(p.relative_to(tmp)) for p in tmp.rglob(".*.tmp*")),
         }
     except _Skip as skip:
         return {"skip": str(skip)}

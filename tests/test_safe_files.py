@@ -135,3 +135,11 @@ def test_saved_model_round_trips_through_the_bom_tolerant_reader(tmp_path):
     net = Network.random([2, 3, 1], seed=4)
     net.save(tmp_path / "m.json")
     assert load(tmp_path / "m.json").params()["W2"].tolist() == net.params()["W2"].tolist()
+
+
+def test_a_scaling_with_integers_beyond_float_range_is_refused():
+    # Found by the fuzzer (test_from_dict_on_near_valid_models): was OverflowError.
+    data = _model()
+    data["scaling"] = {"method": "standard", "mean": [10 ** 309], "std": [1]}
+    with pytest.raises(ModelFileError, match='"scaling" must be'):
+        from_dict(data)

@@ -4,7 +4,8 @@
 and fsyncs it, then renames it over the target (``os.replace``: atomic on
 POSIX and Windows) and fsyncs the folder. A crash, a kill or a full disk at
 any moment leaves either the old file or the complete new one (at worst a
-stray ``.NAME.*.tmp`` beside it after a SIGKILL).
+stray ``.NAME.*.tmp`` beside it after a SIGKILL). :class:`atomic_path` does
+the same for writers that need a file name (matplotlib, Pillow).
 
 :func:`check_writable` makes the same checks up front, so that a long
 training run does not end with "cannot write".
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .errors import ModelFileError, must_be
 
-__all__ = ["write_atomic", "check_writable"]
+__all__ = ["write_atomic", "check_writable", "atomic_path"]
 
 
 def check_writable(path) -> None:
@@ -68,12 +69,64 @@ def _target(path: Path):
     return path, folder
 
 
-def _temporary(path: Path, folder: Path):
+def _temporary(path: Path, folder: Path, suffix: str = ""):
     try:
-        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=folder)
     except OSError as exc:
         raise ModelFileError(f"cannot write to {str(folder)!r}: {exc.strerror}. "
                              "Choose a folder you can write to.") from None
+
+
+class atomic_path:
+    """``with atomic_path(path) as tmp:`` write the file named ``tmp``; it replaces ``path``.
+
+    For writers that want a file name (matplotlib's ``savefig``, Pillow): the
+    temporary file is in the same folder and keeps ``path``'s suffix; on
+    success it is fsynced and renamed over ``path``, on any exception removed.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def __enter__(self) -> str:
+        try:
+            self.target, folder = _target(self.path)
+            fd, self.tmp = _temporary(self.target, folder, suffix=self.path.suffix)
+        except OSError as exc:
+            raise ModelFileError(f"cannot write {str(self.path)[:200]!r}: "
+                                 f"{exc.strerror or exc}. Choose another path.") from None
+        os.close(fd)
+        return self.tmp
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None:
+            _remove(self.tmp)
+            return False
+        try:
+            fd = os.open(self.tmp, os.O_RDONLY)
+            try:
+                os.fchmod(fd, _mode_for(self.target))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self.tmp, self.target)
+            _fsync_folder(self.target.parent)
+        except BaseException as exc:
+            _remove(self.tmp)
+            if isinstance(exc, OSError):
+                raise _not_written(self.target, exc) from None
+            raise
+        return False
+
+
+def _remove(tmp) -> None:
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+
+
+def _not_written(path, exc) -> ModelFileError:
+    return ModelFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}. Nothing was "
+                          "changed; free some space or choose another folder.")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -88,12 +141,9 @@ def _write_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
         _fsync_folder(folder)
     except BaseException as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _remove(tmp)
         if isinstance(exc, OSError):   # disk full, quota, I/O error: the old file is intact
-            raise ModelFileError(f"cannot write {str(path)!r}: {exc.strerror or exc}. "
-                                 "Nothing was changed; free some space or choose another "
-                                 "folder.") from None
+            raise _not_written(path, exc) from None
         raise
 
 

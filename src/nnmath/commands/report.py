@@ -44,11 +44,12 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..article import B_EPOCHS, run_article
-    from ..report import write_article_report
+    from ..report import prepare_folder, write_article_report
 
     epochs = B_EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 2000."))
+    prepare_folder(args.output)   # a folder that cannot be written: say so before the work
     if args.model:
         files = _model_report(args, epochs)
     else:

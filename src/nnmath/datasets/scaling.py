@@ -61,7 +61,7 @@ class Scaling:
         std = np.asarray(data.get("std", []) if ok else [], dtype=object)
         try:
             mean, std = mean.astype(np.float64), std.astype(np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):   # OverflowError: an int beyond 1e308
             ok = False
         if not (ok and mean.ndim == 1 and mean.shape == std.shape and mean.size
                 and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(std > 0)):

@@ -7,8 +7,6 @@ shows in a notebook. Only this package imports matplotlib.
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +92,7 @@ def save_figure(fig, path, dpi: int = 150) -> Path:
     A reader of ``path`` sees the complete old file or the complete new one.
     """
     path, fmt = check_output(path)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
     return path
 
@@ -104,30 +102,12 @@ def _metadata(fmt: str) -> dict:
     return {"Date": None} if fmt == "svg" else {}
 
 
-class _atomic:
-    """``with _atomic(path) as tmp:`` write ``tmp``; on success it replaces ``path``."""
+def atomic_path(path: Path):
+    """A context manager giving a temporary file name that replaces ``path`` on success
+    (:class:`nnmath.safefile.atomic_path`: same folder, fsync, rename)."""
+    from ..safefile import atomic_path as _atomic_path
 
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self) -> str:
-        # A fresh name in the same folder (so the rename is atomic); the writer creates
-        # it with the usual permissions (mkstemp's would be owner-only).
-        self.tmp = str(self.path.with_name(
-            f".{self.path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp{self.path.suffix}"))
-        return self.tmp
-
-    def __exit__(self, kind, value, tb):
-        if kind is None:
-            os.replace(self.tmp, self.path)
-        elif os.path.exists(self.tmp):
-            os.unlink(self.tmp)
-        return False
-
-
-def atomic_path(path: Path) -> _atomic:
-    """A context manager giving a temporary file name that replaces ``path`` on success."""
-    return _atomic(Path(path))
+    return _atomic_path(path)
 
 
 def check_labels(X, y, n_inputs: int | None = None):

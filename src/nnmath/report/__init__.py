@@ -16,7 +16,7 @@ from ..modelfile import write_atomic
 from .document import to_html, to_markdown
 from .figures import Figures
 
-__all__ = ["write_report", "write_article_report", "write_model_report"]
+__all__ = ["write_report", "write_article_report", "write_model_report", "prepare_folder"]
 
 
 def write_article_report(folder, epochs: int | None = None, fmt: str = "png",
@@ -59,16 +59,27 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
                                                        epochs, batch_size, transform), fmt)
 
 
+def prepare_folder(folder) -> Path:
+    """Create the report folder and its ``figures/`` (or raise a clear error), before any
+    work is done."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"the report folder must be a folder. Got the file {str(folder)!r}. "
+                          "Choose another --output.")
+    try:
+        (folder / Figures.SUBFOLDER).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the report folder {str(folder)!r}: "
+                          f"{exc.strerror or exc}. Choose a folder you can write to.") from None
+    return folder
+
+
 def write_report(folder, title: str, make_sections, fmt: str = "png",
                  subtitle: str = "") -> list[Path]:
     """Write ``make_sections(figures)``'s report into ``folder`` (created if missing)."""
     from .. import __version__
 
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"the report folder must be a folder. Got the file {str(folder)!r}. "
-                          "Choose another --output.")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = prepare_folder(folder)
     figures = Figures(folder, fmt)
     sections = make_sections(figures)
     subtitle = f"{subtitle} (nnmath {__version__})" if subtitle else f"nnmath {__version__}"
