@@ -6,18 +6,24 @@ temporary folder, and states the exit code and a message fragment
 on stderr, exit 2, no traceback, nothing on stdout; a success nothing on
 stderr (no warning). No case may leave a temporary file behind.
 
-The subprocesses are started a few at a time (they mostly wait for Python to
-import NumPy), so the whole corpus takes seconds, not a minute.
+Python's start-up (importing NumPy and nnmath: ~0.3 s) is paid once per worker,
+not once per case: each case runs in a fresh process forked from a process
+that has only imported nnmath, doing what ``python -m nnmath`` does
+(tests/bad_inputs/forkserver.py). ``test_forked_runs_equal_python_dash_m``
+checks that this gives the same exit code, stdout and stderr as a real
+``python -m nnmath`` subprocess, for one case of every kind.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -90,18 +96,47 @@ def _dig(data, dotted: str):
     return data
 
 
-def run_case(case: dict, tmp: Path) -> dict:
+ENV = {"COLUMNS": "100", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def python_dash_m(argv, cwd) -> subprocess.CompletedProcess:
+    """``python -m nnmath ARGV`` in a new Python process."""
+    return subprocess.run([sys.executable, "-m", "nnmath", *argv], cwd=cwd, capture_output=True,
+                          text=True, errors="replace", timeout=120, env={**os.environ, **ENV})
+
+
+class ForkServer:
+    """tests/bad_inputs/forkserver.py: ``python -m nnmath ARGV`` without the start-up."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "forkserver.py")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     env={**os.environ, **ENV})
+
+    def __call__(self, argv, cwd) -> subprocess.CompletedProcess:
+        with tempfile.TemporaryDirectory() as out:
+            request = {"argv": argv, "cwd": str(cwd), "env": ENV,
+                       "stdout": f"{out}/stdout", "stderr": f"{out}/stderr"}
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            code = json.loads(self.proc.stdout.readline())["exit"]
+            read = lambda name: Path(out, name).read_text(errors="replace")  # noqa: E731
+            return subprocess.CompletedProcess(argv, code, read("stdout"), read("stderr"))
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+
+def run_case(case: dict, tmp: Path, runner=python_dash_m) -> dict:
     """Set up, run the command, and collect everything the checks need."""
     cleanups: list = []
     try:
         for action in case.get("setup", []):
             _setup(action, tmp, cleanups)
         before = {p: Path(_sub(p, tmp)).read_bytes() for p in case.get("unchanged", [])}
-        proc = subprocess.run([sys.executable, "-m", "nnmath", *[_sub(a, tmp) for a in
-                                                                case["argv"]]],
-                              cwd=tmp, capture_output=True, text=True, errors="replace",
-                              timeout=120, env={**os.environ, "COLUMNS": "100", "OPENBLAS_NUM_THREADS": "1",
-                                   "OMP_NUM_THREADS": "1"})
+        proc = runner([_sub(a, tmp) for a in case["argv"]], tmp)
         return {
             "proc": proc,
             "tmp": tmp,
@@ -128,11 +163,24 @@ def corpus_results(request, tmp_path_factory):
     wanted.sort(key=lambda case_id: "10MB" not in case_id)   # the longest ones first
     folders = {case_id: tmp_path_factory.mktemp("bad") for case_id in wanted}  # not threadsafe
 
-    def one(case_id):
-        return case_id, run_case(BY_ID[case_id], folders[case_id])
+    workers = max(2, min(4, os.cpu_count() or 1))
+    servers = queue.Queue()
+    for _ in range(workers):
+        servers.put(ForkServer())
 
-    with ThreadPoolExecutor(max_workers=max(2, min(6, (os.cpu_count() or 1) * 2))) as pool:
-        return dict(pool.map(one, wanted))
+    def one(case_id):
+        server = servers.get()
+        try:
+            return case_id, run_case(BY_ID[case_id], folders[case_id], server)
+        finally:
+            servers.put(server)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return dict(pool.map(one, wanted))
+    finally:
+        for _ in range(workers):
+            servers.get().close()
 
 
 @pytest.mark.parametrize("case_id", list(BY_ID))
@@ -175,3 +223,25 @@ def test_the_corpus_covers_every_kind_with_60_cases_or_more():
     counts = {kind: sum(case["kind"] == kind for case in CASES) for kind in KINDS}
     assert {"model", "args", "numerics"} <= set(counts), counts
     assert sum(counts.values()) >= 60, counts
+
+
+def test_forked_runs_equal_python_dash_m(tmp_path):
+    """The fork server is only faster: the same exit code, stdout and stderr."""
+    server = ForkServer()
+    try:
+        for kind in KINDS:
+            for case in [c for c in CASES if c["kind"] == kind][:1]:
+                results = []
+                for runner in (python_dash_m, server):
+                    folder = tmp_path / f"{case['id']}-{len(results)}"
+                    folder.mkdir()
+                    result = run_case(case, folder, runner)
+                    if "skip" in result:
+                        break
+                    proc = result["proc"]
+                    results.append((proc.returncode, proc.stdout.replace(str(folder), "{tmp}"),
+                                    proc.stderr.replace(str(folder), "{tmp}")))
+                if len(results) == 2:
+                    assert results[0] == results[1], case["id"]
+    finally:
+        server.close()

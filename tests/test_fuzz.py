@@ -176,7 +176,7 @@ def _to_dict(net):
     return to_dict(net)
 
 
-@budget(200)
+@budget(150)
 @given(any_json)
 def test_from_dict_on_arbitrary_json(data):
     try:
@@ -186,7 +186,7 @@ def test_from_dict_on_arbitrary_json(data):
     _check_network(net)
 
 
-@budget(250)
+@budget(150)
 @given(near_valid_models())
 def test_from_dict_on_near_valid_models(data):
     try:
@@ -241,7 +241,7 @@ def test_load_csv_on_arbitrary_bytes(tmp_path_factory, content, target):
         pass
 
 
-@budget(250)
+@budget(150)
 @given(csv_text, st.sampled_from(["a", "b", "y", "x", "ab"]),
        st.sampled_from(["auto", "classification", "regression"]))
 def test_load_csv_on_csv_like_text(tmp_path_factory, text, target, task):

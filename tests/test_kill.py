@@ -81,7 +81,7 @@ def _one_kill(folder, sig, delay):
 
 def test_killed_training_leaves_the_old_or_a_complete_new_model(tmp_path):
     rng = random.Random(SEED)
-    plan = [(signal.SIGKILL if i % 2 == 0 else signal.SIGINT, round(rng.uniform(0.2, 1.6), 3))
+    plan = [(signal.SIGKILL if i % 2 == 0 else signal.SIGINT, round(rng.uniform(0.2, 1.2), 3))
             for i in range(KILLS)]
     folders = []
     for i in range(KILLS):
