@@ -143,3 +143,34 @@ def test_a_scaling_with_integers_beyond_float_range_is_refused():
     data["scaling"] = {"method": "standard", "mean": [10 ** 309], "std": [1]}
     with pytest.raises(ModelFileError, match='"scaling" must be'):
         from_dict(data)
+
+
+def test_checkpoint_saves_every_n_epochs_and_the_last_good_epoch(tmp_path):
+    import numpy as np
+
+    from nnmath.checkpoint import Checkpoint
+    from nnmath.errors import ConfigError
+
+    net = Network.random([1, 2, 1], seed=0)
+    net.info = {"feature_names": ["x"]}
+    path = tmp_path / "m.json"
+    ckpt = Checkpoint(path, every=3)
+    assert ckpt.save_last_good("interrupted") is None and not path.exists()  # nothing yet
+    ckpt.start(net)
+    seen = []
+    net.fit([[0.5], [1.5]], [[0.0], [1.0]], epochs=7, learning_rate=0.5,
+            callbacks=(ckpt, lambda epoch, h: seen.append(load(path).info["training"]
+                                                          ["epochs_run"]) if path.exists()
+                       else seen.append(None)))
+    assert seen == [None, None, 3, 3, 3, 6, 6]
+    after_7 = {name: p.copy() for name, p in net.params().items()}
+    for p in net.params().values():   # a half-finished epoch 8 ...
+        p += 1.0
+    assert ckpt.save_last_good("interrupted") == 7   # ... is never saved
+    saved = load(path)
+    for name, p in saved.params().items():
+        assert np.array_equal(p, after_7[name])
+    assert saved.info["feature_names"] == ["x"]
+    assert saved.info["training"] == {"epochs_run": 7, "stop_reason": "interrupted"}
+    with pytest.raises(ConfigError, match="--checkpoint-every must be"):
+        Checkpoint(path, every=0)

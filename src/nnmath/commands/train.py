@@ -146,6 +146,16 @@ def _checks(args):
     if args.checkpoint_every is not None and not args.save:
         raise ConfigError(must_be("--checkpoint-every", "given with --save FILE",
                                   args.checkpoint_every, "Add --save model.json."))
+    if args.plots:   # the folder (made if missing) must be writable: the nearest that exists
+        from pathlib import Path
+
+        folder = Path(args.plots)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise ConfigError(must_be("the plots folder", "a folder", str(args.plots),
+                                      "Choose another --plots."))
+        check_writable(folder / "nnmath-probe.png")
     if not args.save:
         return None
     check_writable(args.save)
