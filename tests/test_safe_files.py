@@ -174,3 +174,23 @@ def test_checkpoint_saves_every_n_epochs_and_the_last_good_epoch(tmp_path):
     assert saved.info["training"] == {"epochs_run": 7, "stop_reason": "interrupted"}
     with pytest.raises(ConfigError, match="--checkpoint-every must be"):
         Checkpoint(path, every=0)
+
+
+def test_a_ctrl_c_during_a_write_comes_after_the_write(tmp_path, monkeypatch):
+    # Found by the kill test: a SIGINT between creating the temporary file and the
+    # `try` that removes it left `.model.json.*.tmp` behind. Now the write finishes.
+    import signal as signals
+
+    path = tmp_path / "model.json"
+    path.write_text("old")
+    real_fsync = os.fsync
+
+    def fsync_then_ctrl_c(fd):
+        real_fsync(fd)
+        os.kill(os.getpid(), signals.SIGINT)   # Ctrl-C in the middle of the write
+
+    monkeypatch.setattr(os, "fsync", fsync_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, "new")
+    assert path.read_text() == "new" and _leftovers(tmp_path) == []
+    assert signals.getsignal(signals.SIGINT) is signals.default_int_handler

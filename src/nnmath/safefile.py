@@ -14,7 +14,10 @@ training run does not end with "cannot write".
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ModelFileError, must_be
@@ -46,7 +49,8 @@ def write_atomic(path, text: str) -> None:
     keeps its permissions; a symbolic link keeps pointing at the new file.
     """
     try:
-        _write_atomic(Path(path), text)
+        with _interrupts_deferred():
+            _write_atomic(Path(path), text)
     except OSError as exc:   # e.g. a name longer than the system allows
         raise ModelFileError(f"cannot write {str(path)[:200]!r}: {exc.strerror or exc}. "
                              "Choose another path.") from None
@@ -77,6 +81,31 @@ def _temporary(path: Path, folder: Path, suffix: str = ""):
                              "Choose a folder you can write to.") from None
 
 
+@contextmanager
+def _interrupts_deferred():
+    """Hold a Ctrl-C (SIGINT) until the block is done, then raise KeyboardInterrupt.
+
+    The kill test found it: a Ctrl-C that lands between creating the temporary
+    file and the ``try`` that removes it on failure leaves the file behind. The
+    few milliseconds of a write are not worth that; the interrupt comes right after.
+    Only in the main thread (where Python runs signal handlers).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous, received = signal.getsignal(signal.SIGINT), []
+    try:
+        signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        if callable(previous):          # Python's handler: raises KeyboardInterrupt
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+
 class atomic_path:
     """``with atomic_path(path) as tmp:`` write the file named ``tmp``; it replaces ``path``.
 
@@ -89,16 +118,26 @@ class atomic_path:
         self.path = Path(path)
 
     def __enter__(self) -> str:
+        self.tmp = None
         try:
-            self.target, folder = _target(self.path)
-            fd, self.tmp = _temporary(self.target, folder, suffix=self.path.suffix)
+            with _interrupts_deferred():
+                self.target, folder = _target(self.path)
+                fd, self.tmp = _temporary(self.target, folder, suffix=self.path.suffix)
+                os.close(fd)
         except OSError as exc:
             raise ModelFileError(f"cannot write {str(self.path)[:200]!r}: "
                                  f"{exc.strerror or exc}. Choose another path.") from None
-        os.close(fd)
+        except KeyboardInterrupt:   # held during the block, raised now: no __exit__ will come
+            if self.tmp:
+                _remove(self.tmp)
+            raise
         return self.tmp
 
     def __exit__(self, kind, value, tb):
+        with _interrupts_deferred():
+            return self._finish(kind)
+
+    def _finish(self, kind) -> bool:
         if kind is not None:
             _remove(self.tmp)
             return False
