@@ -176,48 +176,46 @@ def _to_dict(net):
     return to_dict(net)
 
 
-@budget(150)
-@given(any_json)
-def test_from_dict_on_arbitrary_json(data):
+def _from_dict_or_error(data):
     try:
         net = from_dict(data)
     except NnmathError:
         return
     _check_network(net)
+
+
+def _load_or_error(tmp_path_factory, content: bytes):
+    path = tmp_path_factory.mktemp("fuzz") / "model.json"
+    path.write_bytes(content)
+    try:
+        net = load(path)
+    except NnmathError:
+        return
+    _check_network(net)
+
+
+@budget(150)
+@given(any_json)
+def test_from_dict_on_arbitrary_json(data):
+    _from_dict_or_error(data)
 
 
 @budget(150)
 @given(near_valid_models())
 def test_from_dict_on_near_valid_models(data):
-    try:
-        net = from_dict(data)
-    except NnmathError:
-        return
-    _check_network(net)
+    _from_dict_or_error(data)
 
 
 @budget(200)
 @given(st.binary(max_size=400))
 def test_load_on_arbitrary_bytes(tmp_path_factory, content):
-    path = tmp_path_factory.mktemp("fuzz") / "model.json"
-    path.write_bytes(content)
-    try:
-        net = load(path)
-    except NnmathError:
-        return
-    _check_network(net)
+    _load_or_error(tmp_path_factory, content)
 
 
 @budget(300)
 @given(mutated_bytes())
 def test_load_on_mutated_model_files(tmp_path_factory, content):
-    path = tmp_path_factory.mktemp("fuzz") / "model.json"
-    path.write_bytes(content)
-    try:
-        net = load(path)
-    except NnmathError:
-        return
-    _check_network(net)
+    _load_or_error(tmp_path_factory, content)
 
 
 # -- the CSV loader --------------------------------------------------------------------------
