@@ -12,8 +12,8 @@ ones under ``make fuzz`` (tests/fuzzing.py):
   no floating-point warning, gradients equal to central finite differences
   (tests/oracles/finite_diff.py) where the loss is smooth;
 - training with random settings ends with finite losses or a TrainingError;
-- the command line (``nnmath.cli.main``) on random arguments exits 0 or 2,
-  never 1 (a bug).
+- the command line (``nnmath.cli.main``: explain, predict, evaluate) on random
+  arguments and files exits 0 or 2, never 1 (a bug).
 
 pytest turns warnings into errors, so a NumPy RuntimeWarning anywhere fails.
 """
@@ -24,6 +24,7 @@ import contextlib
 import io
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -334,25 +335,53 @@ floats_text = st.one_of(st.floats(allow_nan=True).map(repr), st.integers().map(s
                         st.sampled_from(["1e400", "-1e-3", "abc", "", "--json", "0x10"]))
 
 
-@budget(60)
-@given(st.lists(floats_text, min_size=0, max_size=3), st.lists(floats_text, max_size=3),
-       floats_text, st.sampled_from([None, "ssr", "mse", "bce", "cross_entropy", "hinge"]),
-       st.sampled_from([None, "a", "b"]), st.sampled_from(["--json", "--check", "--format"]))
-def test_explain_command_never_crashes(x, target, learning_rate, loss, article, flag):
+def _main(argv) -> tuple[int, str]:
+    """``nnmath.cli.main(argv)`` in this process: (exit code, stderr)."""
     from nnmath.cli import main
 
-    argv = ["explain", "--learning-rate=" + learning_rate]
-    argv += ["--x", *x] if x else []
-    argv += ["--target", *target] if target else []
-    argv += ["--loss", loss] if loss else []
-    argv += ["--article", article] if article else []
-    argv += [flag, "markdown"] if flag == "--format" else [flag]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:   # argparse
             code = exc.code
-    assert code in (0, 2), (argv, err.getvalue())
-    if code == 2:
-        assert err.getvalue().count("\n") == 1, (argv, err.getvalue())
+    return code, err.getvalue()
+
+
+TRAINED = str(Path(__file__).parent / "bad_inputs" / "files" / "model" / "trained.json")
+
+
+@budget(60)
+@given(st.lists(st.lists(floats_text, min_size=1, max_size=3), min_size=1, max_size=3),
+       floats_text, csv_text, st.sampled_from(["--json", "--csv", "--output"]))
+def test_predict_and_evaluate_commands_never_crash(tmp_path_factory, xs, threshold, text, mode):
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "data.csv").write_text(text, encoding="utf-8")
+    argv = ["predict", TRAINED, "--threshold=" + threshold]
+    if mode == "--csv":
+        argv += ["--csv", str(folder / "data.csv")]
+    else:
+        for x in xs:
+            argv += ["--x", *x]
+        argv += ["--json"] if mode == "--json" else ["--output", str(folder / "p.csv")]
+    for args in (argv, ["evaluate", TRAINED, str(folder / "data.csv"), "--target", "y",
+                        "--threshold=" + threshold, "--json"]):
+        code, err = _main(args)
+        assert code in (0, 2), (args, err)
+        assert code == 0 or err.count("\n") == 1, (args, err)
+
+
+@budget(60)
+@given(st.lists(floats_text, min_size=0, max_size=3), st.lists(floats_text, max_size=3),
+       floats_text, st.sampled_from([None, "ssr", "mse", "bce", "cross_entropy", "hinge"]),
+       st.sampled_from([None, "a", "b"]), st.sampled_from(["--json", "--check", "--format"]))
+def test_explain_command_never_crashes(x, target, learning_rate, loss, article, flag):
+    argv = ["explain", "--learning-rate=" + learning_rate]
+    argv += ["--x", *x] if x else []
+    argv += ["--target", *target] if target else []
+    argv += ["--loss", loss] if loss else []
+    argv += ["--article", article] if article else []
+    argv += [flag, "markdown"] if flag == "--format" else [flag]
+    code, err = _main(argv)
+    assert code in (0, 2), (argv, err)
+    assert code == 0 or err.count("\n") == 1, (argv, err)
