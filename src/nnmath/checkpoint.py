@@ -32,9 +32,46 @@ written then.
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
+
 from .errors import ConfigError, must_be
 
-__all__ = ["Checkpoint"]
+__all__ = ["Checkpoint", "ctrl_c_noticed"]
+
+
+@contextmanager
+def ctrl_c_noticed():
+    """Remember every Ctrl-C; yields an epoch callback that raises one Python swallowed.
+
+    Found by the kill test: a KeyboardInterrupt raised while Python imports a
+    module can land in the import system's cleanup, where Python only prints
+    "Exception ignored" and goes on, so training would run on after Ctrl-C.
+    Inside this block a Ctrl-C still raises KeyboardInterrupt at once, and is
+    also noted; the callback raises it again at the end of the next epoch.
+    (Only with Python's own handler installed, in the main thread.)
+    """
+    seen = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    def noticed(epoch, history) -> bool:
+        if seen:
+            raise KeyboardInterrupt
+        return False
+
+    ours = (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+    if ours:
+        signal.signal(signal.SIGINT, handler)
+    try:
+        yield noticed
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class Checkpoint:

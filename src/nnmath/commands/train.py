@@ -70,6 +70,13 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..checkpoint import ctrl_c_noticed
+
+    with ctrl_c_noticed() as noticed:   # first: Ctrl-C while the next imports run counts too
+        return _run(args, noticed)
+
+
+def _run(args, noticed) -> int:
     import sys
 
     from ..datasets import load_csv
@@ -91,7 +98,7 @@ def run(args) -> int:
                 early_stopping=args.early_stopping,
                 validation_fraction=args.validation_fraction, patience=args.patience,
                 threshold=args.threshold, batch_callbacks=(on_batch,),
-                callbacks=((ckpt,) if ckpt else ()) + (on_epoch,),
+                callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
                 on_start=ckpt.start if ckpt else None)
     except KeyboardInterrupt:
         if ckpt is None:
