@@ -61,27 +61,29 @@ def _equations(lines) -> str:
     return '<div class="eqs">' + "".join(out) + "</div>"
 
 
+def block_html(block) -> str:
+    """HTML of one block (Para, Eqs, Note, Table) of :mod:`nnmath.render.document`."""
+    if isinstance(block, Para):
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Eqs):
+        return _equations(block.lines)
+    if isinstance(block, Note):
+        label = "Warning" if block.level == "warning" else "Note"
+        return f'<p class="{block.level}"><strong>{label}:</strong> {escape(block.text)}</p>'
+    if isinstance(block, Table):
+        head = "".join(f"<th>{escape(str(c))}</th>" for c in block.columns)
+        body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in block.rows)
+        caption = f"<caption>{escape(block.title)}</caption>" if block.title else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    raise TypeError(f"unknown block {block!r}")
+
+
 def document_html(sections) -> str:
     """HTML for a list of :class:`~nnmath.render.document.Section` (no page around it)."""
     out = []
     for section in sections:
         out.append(f"<h2>{escape(section.title)}</h2>")
-        for block in section.blocks:
-            if isinstance(block, Para):
-                out.append(f"<p>{escape(block.text)}</p>")
-            elif isinstance(block, Eqs):
-                out.append(_equations(block.lines))
-            elif isinstance(block, Note):
-                label = "Warning" if block.level == "warning" else "Note"
-                out.append(f'<p class="{block.level}"><strong>{label}:</strong> '
-                           f"{escape(block.text)}</p>")
-            elif isinstance(block, Table):
-                head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
-                body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>"
-                               for row in block.rows)
-                caption = f"<caption>{escape(block.title)}</caption>" if block.title else ""
-                out.append(f"<table>{caption}<thead><tr>{head}</tr></thead>"
-                           f"<tbody>{body}</tbody></table>")
+        out += [block_html(block) for block in section.blocks]
     return "\n".join(out)
 
 

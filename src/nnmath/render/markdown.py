@@ -43,25 +43,30 @@ def _equations(lines) -> str:
     return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$"
 
 
+def block_markdown(block) -> str:
+    """Markdown of one block (Para, Eqs, Note, Table) of :mod:`nnmath.render.document`."""
+    if isinstance(block, Para):
+        return block.text
+    if isinstance(block, Eqs):
+        return _equations(block.lines)
+    if isinstance(block, Note):
+        label = "Warning" if block.level == "warning" else "Note"
+        return f"> **{label}:** {block.text}"
+    if isinstance(block, Table):
+        lines = ([f"**{block.title}**", ""] if block.title else []) + [
+            "| " + " | ".join(_cell(c) for c in block.columns) + " |",
+            "|" + "---|" * len(block.columns)]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
+        return "\n".join(lines)
+    raise TypeError(f"unknown block {block!r}")
+
+
 def document_markdown(sections, level: int = 2) -> str:
     """Markdown for a list of :class:`~nnmath.render.document.Section`."""
     out = []
     for section in sections:
         out.append(f"{'#' * level} {section.title}")
-        for block in section.blocks:
-            if isinstance(block, Para):
-                out.append(block.text)
-            elif isinstance(block, Eqs):
-                out.append(_equations(block.lines))
-            elif isinstance(block, Note):
-                label = "Warning" if block.level == "warning" else "Note"
-                out.append(f"> **{label}:** {block.text}")
-            elif isinstance(block, Table):
-                lines = ([f"**{block.title}**", ""] if block.title else []) + [
-                    "| " + " | ".join(block.columns) + " |",
-                    "|" + "---|" * len(block.columns)]
-                lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
-                out.append("\n".join(lines))
+        out += [block_markdown(block) for block in section.blocks]
     return "\n\n".join(out) + "\n"
 
 

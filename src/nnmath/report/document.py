@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from html import escape
 
 from ..render.document import Para, Section, Table
+from ..render.html import block_html
+from ..render.markdown import block_markdown
 
 __all__ = ["Section", "Para", "Table", "Figure", "Code", "Raw", "to_html", "to_markdown"]
 
@@ -69,7 +71,7 @@ table { border-collapse: collapse; margin: .8rem 0; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .65rem; text-align: left; }
 th { background: #f3f5f7; }
 td.num { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; text-align: right; }
-p.table-title { font-weight: 600; margin: 1rem 0 -.4rem; }
+caption { font-weight: 600; text-align: left; padding-bottom: .3rem; }
 figure { margin: 1.2rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eaeef2; }
 figcaption { color: #57606a; font-size: .92rem; margin-top: .3rem; }
@@ -77,34 +79,15 @@ pre { background: #f6f8fa; padding: .8rem 1rem; border-radius: 6px; overflow-x: 
 """
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace("−", "-"))
-        return True
-    except ValueError:
-        return False
-
-
 def _html_block(block) -> str:
-    if isinstance(block, Para):
-        return f"<p>{escape(block.text)}</p>"
     if isinstance(block, Code):
         return f"<pre>{escape(block.text)}</pre>"
-    if isinstance(block, Table):
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in block.columns)
-        body = "".join(
-            "<tr>" + "".join(
-                f'<td class="num">{escape(str(c))}</td>' if _is_number(str(c))
-                else f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-            for row in block.rows)
-        caption = f'<p class="table-title">{escape(block.title)}</p>' if block.title else ""
-        return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if isinstance(block, Figure):
         return (f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt or block.caption)}"'
                 f' loading="eager"><figcaption>{escape(block.caption)}</figcaption></figure>')
     if isinstance(block, Raw):
         return block.html
-    raise TypeError(f"unknown block {block!r}")
+    return block_html(block)   # Para, Table, ...: the explanation's own renderer
 
 
 def to_html(title: str, sections, subtitle: str = "") -> str:
@@ -124,26 +107,14 @@ def to_html(title: str, sections, subtitle: str = "") -> str:
             + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
 
 
-def _md_cell(cell) -> str:
-    return str(cell).replace("|", r"\|").replace("\n", " ")
-
-
 def _md_block(block) -> str:
-    if isinstance(block, Para):
-        return block.text
     if isinstance(block, Code):
         return "```\n" + block.text + "\n```"
-    if isinstance(block, Table):
-        lines = [f"**{block.title}**", ""] if block.title else []
-        lines += ["| " + " | ".join(_md_cell(c) for c in block.columns) + " |",
-                  "|" + "---|" * len(block.columns)]
-        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
-        return "\n".join(lines)
     if isinstance(block, Figure):
         return f"![{block.alt or block.caption}]({block.src})\n\n*{block.caption}*"
     if isinstance(block, Raw):
         return block.markdown.strip()
-    raise TypeError(f"unknown block {block!r}")
+    return block_markdown(block)   # Para, Table, ...: the explanation's own renderer
 
 
 def to_markdown(title: str, sections, subtitle: str = "") -> str:
