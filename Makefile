@@ -1,33 +1,45 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   create .venv, install nnmath with its dev extra, run the article end to end
-#   make test   the same set-up, then the whole test suite
+#   make demo   create .venv, install nnmath with its runtime dependencies only, run the article
+#   make test   create .venv, install nnmath with its dev extra, run the whole test suite
 #   make fuzz   (not in CI) the fuzzers on many fresh examples for FUZZ_MINUTES (30)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+PIP    := $(BIN)/python -m pip install --quiet --progress-bar off
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP     := $(VENV)/.dev-stamp
 
-.PHONY: setup demo test bench fuzz clean
+.PHONY: setup setup-dev demo test bench fuzz clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-setup: $(STAMP)
+# numpy, rich, matplotlib, pillow: what every command needs (a plain `pip install nnmath`)
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+# the test tools and oracles: pytest, hypothesis, scikit-learn, torch, playwright, ...
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $@ $(RUNTIME_STAMP)
+
+setup: $(RUNTIME_STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 demo: setup
 	$(BIN)/nnmath demo
 
-test: setup
+test: setup-dev
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup-dev
 	$(BIN)/python benchmarks/run.py
 
 # Not in CI: the fuzzers of tests/test_fuzz.py on fresh examples for FUZZ_MINUTES (default 30).
 FUZZ_MINUTES ?= 30
-fuzz: setup
+fuzz: setup-dev
 	$(BIN)/python scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 clean:

@@ -99,9 +99,15 @@ def _dig(data, dotted: str):
 ENV = {"COLUMNS": "100", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
-def python_dash_m(argv, cwd) -> subprocess.CompletedProcess:
-    """``python -m nnmath ARGV`` in a new Python process."""
-    return subprocess.run([sys.executable, "-m", "nnmath", *argv], cwd=cwd, capture_output=True,
+def python_dash_m(argv, cwd, hide_modules=()) -> subprocess.CompletedProcess:
+    """``python -m nnmath ARGV`` in a new Python process (``hide_modules``: as if not
+    installed, ``sys.modules[name] = None`` before nnmath runs)."""
+    command = [sys.executable, "-m", "nnmath"]
+    if hide_modules:
+        command = [sys.executable, "-c", "import runpy, sys; sys.argv[0] = 'nnmath'; "
+                   f"sys.modules.update(dict.fromkeys({list(hide_modules)!r})); "
+                   "runpy.run_module('nnmath', run_name='__main__', alter_sys=True)"]
+    return subprocess.run([*command, *argv], cwd=cwd, capture_output=True,
                           text=True, errors="replace", timeout=120, env={**os.environ, **ENV})
 
 
@@ -113,10 +119,11 @@ class ForkServer:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                      env={**os.environ, **ENV})
 
-    def __call__(self, argv, cwd) -> subprocess.CompletedProcess:
+    def __call__(self, argv, cwd, hide_modules=()) -> subprocess.CompletedProcess:
         with tempfile.TemporaryDirectory() as out:
             request = {"argv": argv, "cwd": str(cwd), "env": ENV,
-                       "stdout": f"{out}/stdout", "stderr": f"{out}/stderr"}
+                       "stdout": f"{out}/stdout", "stderr": f"{out}/stderr",
+                       "hide_modules": list(hide_modules)}
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()
             code = json.loads(self.proc.stdout.readline())["exit"]
@@ -136,7 +143,8 @@ def run_case(case: dict, tmp: Path, runner=python_dash_m) -> dict:
         for action in case.get("setup", []):
             _setup(action, tmp, cleanups)
         before = {p: Path(_sub(p, tmp)).read_bytes() for p in case.get("unchanged", [])}
-        proc = runner([_sub(a, tmp) for a in case["argv"]], tmp)
+        proc = runner([_sub(a, tmp) for a in case["argv"]], tmp,
+                      hide_modules=case.get("hide_modules", ()))
         return {
             "proc": proc,
             "tmp": tmp,

@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  epilog=module.EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command)
+        # --debug after the sub-command too (`nnmath plot ... --debug`); SUPPRESS keeps a
+        # --debug given before it
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the full traceback of an unexpected error")
         command.set_defaults(run=module.run)
     return parser
 

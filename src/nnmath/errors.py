@@ -14,6 +14,7 @@ __all__ = [
     "ModelFileError",
     "DataError",
     "TrainingError",
+    "DependencyError",
 ]
 
 
@@ -39,6 +40,11 @@ class DataError(NnmathError, ValueError):
 
 class TrainingError(NnmathError, RuntimeError):
     """Training that cannot go on (for example a loss that became non-finite)."""
+
+
+class DependencyError(NnmathError, ImportError):
+    """A library that this feature needs is not installed (the message names the
+    ``pip install`` to run)."""
 
 
 def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:

@@ -23,7 +23,7 @@ Hyperparameters (the names checks outside the project rely on)::
                         loss has not improved for `patience` epochs; keep the best
     random_state        seeds initial weights, shuffling and the validation split
 
-scikit-learn is required (``pip install scikit-learn``); ``import nnmath``
+scikit-learn is required (``pip install 'nnmath[sklearn]'``); ``import nnmath``
 does not import this module.
 
 >>> from sklearn.datasets import load_iris
@@ -39,6 +39,10 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+
+from .optional import require
+
+require("sklearn", "nnmath.estimator")   # one clear line when scikit-learn is missing
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets

@@ -30,8 +30,8 @@ from .datasets.base import one_hot
 from .datasets.scaling import Scaling
 from .errors import ConfigError, DataError, must_be
 
-__all__ = ["Prediction", "task_of", "class_names_of", "scaling_of", "outputs",
-           "probabilities", "predict", "evaluate"]
+__all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
+           "probabilities", "predict", "evaluate", "check_threshold"]
 
 
 def task_of(net) -> str:
@@ -108,17 +108,51 @@ def _classes(proba: np.ndarray, threshold: float) -> np.ndarray:
     return np.argmax(proba, axis=1)
 
 
-def _check_threshold(threshold) -> float:
+def check_threshold(threshold, n_classes: int | None = 2) -> float:
+    """The decision threshold of a two-class model: 0.5 when None.
+
+    ``n_classes`` is the model's number of classes (``None`` for regression).
+    A threshold given for anything but two classes is an error, not ignored:
+    a multi-class model predicts the most probable class, a regression model
+    predicts numbers.
+
+    >>> check_threshold(None), check_threshold(0.3)
+    (0.5, 0.3)
+    >>> check_threshold(0.3, n_classes=3)
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: threshold must be given for two classes only. Got 0.3 for a model with 3 classes. A model with more classes predicts the most probable one; drop --threshold.
+    """
+    if threshold is None:
+        return 0.5
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) \
             or not 0 <= threshold <= 1:
         raise ConfigError(must_be("threshold", "a number in [0, 1]", threshold,
                                   "For example 0.5."))
+    if n_classes != 2:
+        what = "a regression model" if n_classes is None else \
+            f"a model with {n_classes} classes"
+        fix = ("A regression model predicts numbers; drop --threshold." if n_classes is None
+               else "A model with more classes predicts the most probable one; drop "
+                    "--threshold.")
+        raise ConfigError(f"threshold must be given for two classes only. Got {threshold!r} "
+                          f"for {what}. {fix}")
     return float(threshold)
 
 
-def predict(net, X, threshold=0.5) -> Prediction:
-    """Outputs, class probabilities and predicted classes for raw rows ``X``."""
-    threshold = _check_threshold(threshold)
+def n_classes_of(net) -> int | None:
+    """The number of classes of a classifier (2 for one sigmoid output), None for regression."""
+    if task_of(net) == "regression":
+        return None
+    return len(class_names_of(net))
+
+
+def predict(net, X, threshold=None) -> Prediction:
+    """Outputs, class probabilities and predicted classes for raw rows ``X``.
+
+    ``threshold`` (two classes only, default 0.5): class 1 when P(class 1) >= threshold.
+    """
+    threshold = check_threshold(threshold, n_classes_of(net))
     y_hat = outputs(net, X)
     if task_of(net) == "regression":
         return Prediction("regression", y_hat, None, None, None, ())
@@ -132,7 +166,7 @@ def predict(net, X, threshold=0.5) -> Prediction:
                       names)
 
 
-def evaluate(net, X, y, threshold=0.5) -> dict:
+def evaluate(net, X, y, threshold=None) -> dict:
     """Every metric of ``net`` on raw rows ``X`` with true labels (or targets) ``y``.
 
     Classification (``y`` integer class indices): ``accuracy``, ``log_loss``,
@@ -157,6 +191,7 @@ def evaluate(net, X, y, threshold=0.5) -> dict:
 
 def _evaluate(net, X, y, threshold) -> dict:
     p = predict(net, X, threshold)
+    threshold = check_threshold(threshold, n_classes_of(net))
     y = np.asarray(y)
     report = {"task": p.task, "n_samples": int(len(y))}
     loss = net.info.get("loss")

@@ -32,7 +32,7 @@ from .datasets.scaling import standardize
 from .datasets.split import train_test_split
 from .errors import ConfigError, must_be
 from .history import History
-from .inference import evaluate
+from .inference import check_threshold, evaluate
 from .network import Network
 
 __all__ = ["head_for", "fit_dataset", "FitResult"]
@@ -79,7 +79,7 @@ class FitResult:
 def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation=None,
                 loss=None, optimizer="adam", learning_rate=0.01, epochs=200, batch_size=32,
                 alpha=0.0, test_size=0.25, seed=0, scale=True, early_stopping=False,
-                validation_fraction=None, patience=10, threshold=0.5, callbacks=(),
+                validation_fraction=None, patience=10, threshold=None, callbacks=(),
                 batch_callbacks=(), on_start=None) -> FitResult:
     """Split, scale, build, train and evaluate (see the module docstring).
 
@@ -90,6 +90,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     enough to save it (``nnmath.checkpoint`` saves it while it trains).
     """
     hidden = tuple(hidden)
+    check_threshold(threshold, data.n_classes if data.task == "classification" else None)
     if test_size:
         train, test = train_test_split(data, test_size=test_size, seed=seed)
     else:

@@ -3,11 +3,13 @@
 Started once (``python forkserver.py``), this process imports nnmath, then
 reads one JSON request per line on stdin::
 
-    {"argv": [...], "cwd": "...", "env": {...}, "stdout": FILE, "stderr": FILE}
+    {"argv": [...], "cwd": "...", "env": {...}, "stdout": FILE, "stderr": FILE,
+     "hide_modules": [...]}
 
 and for each forks a child that does exactly what ``python -m nnmath ARGV``
 does after start-up: ``runpy.run_module("nnmath", run_name="__main__")`` in
-``cwd``, with stdout and stderr going to the two files and stdin empty. An
+``cwd`` (with each of ``hide_modules`` made unimportable, as if not installed:
+``sys.modules[name] = None``), with stdout and stderr going to the two files and stdin empty. An
 uncaught exception prints its traceback and exits 1, as Python does. The
 child is forked from a process that has run nothing but imports, so no case
 sees another's state. The answer, one JSON line per request: ``{"exit": CODE}``
@@ -43,6 +45,8 @@ def run(request: dict) -> int:
         empty = os.open(os.devnull, os.O_RDONLY)
         os.dup2(empty, 0)
         os.close(empty)
+        for name in request.get("hide_modules", ()):
+            sys.modules[name] = None   # `import name` now raises ModuleNotFoundError
         sys.argv = ["nnmath", *request["argv"]]
         try:
             runpy.run_module("nnmath", run_name="__main__", alter_sys=True)

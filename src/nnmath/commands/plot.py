@@ -65,8 +65,9 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from .. import plots
-    from ..plots._common import check_output
+    from ..plots._common import check_output, require_matplotlib
 
+    require_matplotlib("drawing pictures", gif=args.kind == "animation")   # before any work
     check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
                  plots._common.FORMATS)
     epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"

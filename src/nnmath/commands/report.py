@@ -49,6 +49,9 @@ def run(args) -> int:
     epochs = B_EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 2000."))
+    from ..plots._common import require_matplotlib
+
+    require_matplotlib("drawing the report's pictures")   # before the folder is made: nothing left behind
     prepare_folder(args.output)   # a folder that cannot be written: say so before the work
     if args.model:
         files = _model_report(args, epochs)

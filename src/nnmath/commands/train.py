@@ -56,8 +56,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--patience", type=int, default=10,
                         help="epochs without improvement before early stopping (default 10)")
     parser.add_argument("--no-scale", action="store_true", help="do not standardise features")
-    parser.add_argument("--threshold", type=float, default=0.5,
-                        help="binary: class 1 when P(class 1) >= threshold (default 0.5)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="two classes only: predicted positive when P(positive class) >= "
+                             "threshold (default 0.5)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds split, weights and shuffling (default 0)")
     parser.add_argument("--save", metavar="FILE", help="write the model file (JSON, "
@@ -142,20 +143,24 @@ def _checks(args):
     """Check what can be checked before training; the Checkpoint for --save (or None)."""
     from ..checkpoint import Checkpoint
     from ..errors import ConfigError, must_be
-    from ..inference import _check_threshold
+    from ..inference import check_threshold
     from ..safefile import check_writable
 
     if any(n < 1 for n in args.hidden):
         raise ConfigError(must_be("--hidden", "whole numbers of at least 1 (neurons per "
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "
                                   "give --hidden alone for no hidden layer."))
-    _check_threshold(args.threshold)
+    if args.threshold is not None:
+        check_threshold(args.threshold)   # the range now; two classes once the data is read
     if args.checkpoint_every is not None and not args.save:
         raise ConfigError(must_be("--checkpoint-every", "given with --save FILE",
                                   args.checkpoint_every, "Add --save model.json."))
     if args.plots:   # the folder (made if missing) must be writable: the nearest that exists
         from pathlib import Path
 
+        from ..plots._common import require_matplotlib
+
+        require_matplotlib("--plots")
         folder = Path(args.plots)
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent

@@ -1,14 +1,13 @@
 """scikit-learn's shipped real datasets, as nnmath Datasets (needs scikit-learn).
 
 scikit-learn is imported only when one of these functions is called
-(``pip install scikit-learn``, or nnmath's ``dev`` extra).
+(``pip install 'nnmath[sklearn]'``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import DataError
 from .base import Dataset
 
 __all__ = ["breast_cancer", "iris", "digits"]
@@ -29,12 +28,13 @@ def digits() -> Dataset:
     return _load("load_digits", "digit")
 
 
+_NAMES = {"load_breast_cancer": "breast_cancer", "load_iris": "iris", "load_digits": "digits"}
+
+
 def _load(loader: str, target_name: str) -> Dataset:
-    try:
-        from sklearn import datasets as sk_datasets
-    except ImportError:
-        raise DataError("scikit-learn must be installed for its datasets. Got no module "
-                        "'sklearn'. Run: pip install scikit-learn") from None
+    from ..optional import require
+
+    sk_datasets = require("sklearn.datasets", f"nnmath.datasets.{_NAMES[loader]}()")
     bunch = getattr(sk_datasets, loader)()
     names = getattr(bunch, "feature_names", None)
     if names is None or len(names) != bunch.data.shape[1]:

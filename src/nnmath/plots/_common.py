@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ConfigError, DataError, must_be
 
 __all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "num",
-           "POSITIVE", "NEGATIVE", "CLASS_COLORS"]
+           "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
 
 FORMATS = {".png": "png", ".svg": "svg"}
 POSITIVE, NEGATIVE = "#1f6fb4", "#c8381f"          # blue for w > 0, red for w < 0
@@ -60,10 +60,21 @@ class Drawing:
         return buffer.getvalue()
 
 
+def require_matplotlib(purpose: str = "drawing pictures", gif: bool = False) -> None:
+    """Raise :class:`~nnmath.errors.DependencyError` (one line, the ``pip install`` to
+    run) when matplotlib (or, for a GIF, pillow) is missing; before any work is done."""
+    from ..optional import require
+
+    require("matplotlib", purpose)
+    if gif:
+        require("PIL", "writing a GIF")
+
+
 def new_axes(ax=None, figsize=(6.4, 4.2)):
     """``(figure, ax)``: the given Axes and its figure, or a new Agg figure with one Axes."""
     if ax is not None:
         return ax.figure, ax
+    require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -57,6 +57,9 @@ class TrainingRecorder:
         ``plot_options`` go to :func:`~nnmath.plots.probability_curve` (one
         input) or :func:`~nnmath.plots.decision_map` (two inputs).
         """
+        from ._common import require_matplotlib
+
+        require_matplotlib("a GIF animation", gif=True)
         from matplotlib.animation import PillowWriter
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
