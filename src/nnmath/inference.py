@@ -172,8 +172,9 @@ def evaluate(net, X, y, threshold=None) -> dict:
     Classification (``y`` integer class indices): ``accuracy``, ``log_loss``,
     ``confusion_matrix`` (rows: actual, columns: predicted), and
     ``per_class`` ``sensitivity``/``specificity``/``precision`` (one class
-    against the rest); for two classes also ``sensitivity``, ``specificity``,
-    ``precision``, ``f1`` and ``auc`` of class 1 at ``threshold``.
+    against the rest); for two classes also ``positive_class`` (the name of
+    class 1) and its ``sensitivity``, ``specificity``, ``precision``, ``f1``
+    and ``auc`` at ``threshold``.
     Regression: ``mse`` and ``r2``. Always ``n_samples`` and, when the model
     file names its loss, ``loss`` (the mean of that loss).
 
@@ -213,6 +214,7 @@ def _evaluate(net, X, y, threshold) -> dict:
         report["loss"] = net.loss(_scaled(net, X), T, loss)
     report["confusion_matrix"] = metrics.confusion_matrix(y, p.classes, n_classes=k).tolist()
     if k == 2:
+        report["positive_class"] = p.class_names[1]
         binary = metrics.binary_report(y, p.probabilities[:, 1], threshold)
         for key in ("threshold", "sensitivity", "specificity", "precision", "f1", "auc"):
             if key in binary:

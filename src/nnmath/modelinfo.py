@@ -9,6 +9,8 @@ names the key (instead of deep inside ``predict``)::
     loss           a loss name that fits the output layer ("bce" needs sigmoid, ...)
     feature_names  a list of n_inputs distinct strings
     class_names    a list of distinct names: n_outputs of them (2 for one output)
+    positive_class two classes: the name of class 1 (the second class name), the class
+                   that sensitivity, precision and the ROC curve are about
     target_name    a string
     scaling        {"method": "standard", "mean": [...], "std": [...]}, n_inputs each
     training       an object (the settings training ran with; free-form)
@@ -30,8 +32,8 @@ from .errors import ModelFileError, NnmathError, must_be
 
 __all__ = ["check_info", "KNOWN_KEYS"]
 
-KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "target_name", "scaling",
-              "training")
+KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", "target_name",
+              "scaling", "training")
 
 
 def check_info(info: dict, net, where: str = "") -> None:
@@ -57,12 +59,25 @@ def check_info(info: dict, net, where: str = "") -> None:
         if not _names(names, (str, int)) or len(names) != n:
             fail("class_names", f"a list of {n} distinct names, one per output of the network"
                  + (" (one output: the classes 0 and 1)" if net.n_outputs == 1 else ""), names)
+    if "positive_class" in info:
+        _check_positive(info, net, fail)
     if "target_name" in info and not isinstance(info["target_name"], str):
         fail("target_name", "a string", info["target_name"])
     if "scaling" in info:
         _check_scaling(info["scaling"], net, where)
     if "training" in info and not isinstance(info["training"], dict):
         fail("training", "an object", info["training"])
+
+
+def _check_positive(info, net, fail) -> None:
+    positive = info["positive_class"]
+    if info.get("task") == "regression" or net.n_outputs > 2:
+        fail("positive_class", "given for a model with two classes only", positive,
+             "Remove the key.")
+    names = [str(n) for n in info.get("class_names") or ("0", "1")]
+    if str(positive) != names[1]:
+        fail("positive_class", f"the second class name {names[1]!r} (class 1 is the positive "
+             "class)", positive, "List the positive class last in \"class_names\".")
 
 
 def _names(names, kinds) -> bool:

@@ -116,6 +116,21 @@ class Network:
     def n_params(self) -> int:
         return sum(p.size for p in self.params().values())
 
+    def summary(self) -> "Summary":
+        """Layers, shapes and parameter counts, like Keras's ``model.summary()``.
+
+        Prints as a table; ``.to_dict()`` gives the plain data (``nnmath summary --json``).
+
+        >>> print(Network.random([1, 1, 1], seed=0).summary())  # doctest: +NORMALIZE_WHITESPACE
+        layer (type)     output shape   W          b         activation   params
+        dense_1 (Dense)  (None, 1)      W1 (1, 1)  b1 (1,)   sigmoid      2
+        dense_2 (Dense)  (None, 1)      W2 (1, 1)  b2 (1,)   sigmoid      2
+        total params: 4 · trainable: 4 · non-trainable: 0
+        """
+        from .summary import Summary
+
+        return Summary.of(self)
+
     def copy(self) -> "Network":
         net = Network([layer.copy() for layer in self.layers])
         net.info = dict(self.info)
@@ -177,15 +192,29 @@ class Network:
         return result.loss, result.gradients()
 
     def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,
-            shuffle=False, seed=None, optimizer="sgd", **options):
+            shuffle=False, seed=None, optimizer="sgd", progress=False, **options):
         """Train in place by gradient descent; returns a :class:`~nnmath.training.History`.
 
         ``batch_size=1`` without shuffling is the article's per-sample gradient
-        descent in row order; ``batch_size=None`` is full-batch. See
-        :func:`nnmath.training.train` for the other options.
+        descent in row order; ``batch_size=None`` is full-batch.
+        ``progress=True`` shows a progress bar (epochs, loss, time left) on
+        stderr, in a terminal or in Jupyter. See :func:`nnmath.training.train`
+        for the other options.
         """
         from .training import train
 
+        if isinstance(progress, bool) and progress:
+            from .progress import training_progress
+
+            with training_progress(epochs if isinstance(epochs, int) else 0,
+                                   always=True) as (on_epoch, on_batch):
+                options["callbacks"] = (*options.get("callbacks", ()), on_epoch)
+                options["batch_callbacks"] = (*options.get("batch_callbacks", ()), on_batch)
+                return train(self, X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
+                             batch_size=batch_size, shuffle=shuffle, seed=seed,
+                             optimizer=optimizer, **options)
+        if not isinstance(progress, bool):
+            raise ConfigError(must_be("progress", "True or False", progress))
         return train(self, X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
                      batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
                      **options)
@@ -218,6 +247,12 @@ class Network:
             raise ShapeError(must_be("T", "an array of numbers", _short(T))) from None
         if T.ndim == 0:
             T = T.reshape(1, 1)
+        if T.ndim == 1 and self.n_outputs > 1 and T.shape[0] == n_samples != 1:
+            raise ShapeError(must_be(
+                "target", f"of shape ({n_samples}, {self.n_outputs}): one row per sample, one "
+                "column per output", f"a 1-D array of {n_samples} values, one per sample",
+                "Class labels? Give one-hot rows, e.g. nnmath.datasets.one_hot(y, "
+                f"{self.n_outputs}) for a network with {self.n_outputs} outputs."))
         if T.ndim == 1:
             T = T[:, None] if self.n_outputs == 1 else T[None, :]
         if T.shape != (n_samples, self.n_outputs):

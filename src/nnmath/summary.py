@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-__all__ = ["summarize"]
+from dataclasses import dataclass
+
+__all__ = ["summarize", "Summary"]
 
 _INFO_KEYS = ("task", "loss", "target_name", "feature_names", "class_names")
 
@@ -32,3 +34,52 @@ def summarize(net) -> dict:
         net.info.get("scaling"), dict) else None
     return {"sizes": net.sizes, "layers": layers, "total_params": total,
             "trainable_params": total, "non_trainable_params": 0, "info": info}
+
+
+COLUMNS = ("layer (type)", "output shape", "W", "b", "activation", "params")
+
+
+def rows(summary: dict) -> list[tuple]:
+    """One tuple of cells (strings, in :data:`COLUMNS` order) per layer."""
+    out = []
+    for layer in summary["layers"]:
+        shape = "(" + ", ".join("None" if d is None else str(d)
+                                for d in layer["output_shape"]) + ")"
+        (w_name, w_shape), (b_name, b_shape) = layer["W"], layer["b"]
+        out.append((f"{layer['name']} ({layer['type']})", shape, f"{w_name} {tuple(w_shape)}",
+                    f"{b_name} {tuple(b_shape)}", layer["activation"], f"{layer['params']:,}"))
+    return out
+
+
+def totals(summary: dict) -> str:
+    return (f"total params: {summary['total_params']:,} · trainable: "
+            f"{summary['trainable_params']:,} · non-trainable: "
+            f"{summary['non_trainable_params']:,}")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What :meth:`nnmath.Network.summary` returns: prints as a table, ``to_dict()`` for data."""
+
+    data: dict
+
+    @classmethod
+    def of(cls, net) -> "Summary":
+        return cls(summarize(net))
+
+    def to_dict(self) -> dict:
+        return self.data
+
+    def __str__(self) -> str:
+        table = [COLUMNS, *rows(self.data)]
+        widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                 for row in table]
+        lines.append(totals(self.data))
+        info = self.data["info"]
+        lines += [f"{key}: " + (", ".join(map(str, value)) if isinstance(value, list)
+                                else str(value))
+                  for key, value in info.items() if value is not None]
+        return "\n".join(lines)
+
+    __repr__ = __str__

@@ -106,6 +106,8 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                 "target_name": data.target_name}
     if data.task == "classification":
         net.info["class_names"] = list(data.class_names)
+        if data.n_classes == 2:   # class 1, named: what sensitivity and the ROC are about
+            net.info["positive_class"] = str(data.class_names[1])
     if scale:
         net.info["scaling"] = scaling.to_dict()
     if on_start is not None:

@@ -11,8 +11,9 @@ EXAMPLE = """examples:
   nnmath evaluate model.json data.csv --target status
   nnmath evaluate model.json data.csv --target status --threshold 0.3 --json
 
-Binary problems: the positive class is the model's class 1 (the second class
-name); sensitivity = TP/(TP+FN), specificity = TN/(TN+FP), AUC = area under
+Two classes: the positive class is the model's class 1 (the second class
+name, "positive_class" in the model file; nnmath train --positive chooses it);
+the output names it. Sensitivity = TP/(TP+FN), specificity = TN/(TN+FP), AUC = area under
 the ROC curve of P(class 1). Regression: MSE and R²."""
 
 
@@ -41,10 +42,12 @@ def run(args) -> int:
     if args.json:
         print_json({"model": args.model, "data": args.data, "target": args.target, **report})
         return 0
-    from ..render.report import confusion_table, metrics_table, per_class_table
+    from ..render.report import confusion_table, metrics_table, per_class_table, positive_line
 
     out = console()
     out.print(metrics_table({"value": report}, title=f"{args.model} on {args.data}"))
+    if positive_line(report):
+        out.print(positive_line(report))
     if task == "classification":
         out.print()
         out.print(confusion_table(report))

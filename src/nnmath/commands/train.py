@@ -30,6 +30,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--classes", nargs="+", metavar="NAME",
                         help="class names in label order (default sorted; the last of two "
                         "is the positive class)")
+    parser.add_argument("--positive", metavar="CLASS",
+                        help="two classes: the positive class, the one sensitivity, precision "
+                        "and ROC are about (default: not the one named like healthy/normal/"
+                        "benign/no/false/0, else the second in sorted order)")
     parser.add_argument("--hidden", nargs="*", type=int, default=[8], metavar="N",
                         help="neurons per hidden layer (default 8; none for no hidden layer)")
     parser.add_argument("--activation", default="relu",
@@ -83,11 +87,11 @@ def _run(args, noticed) -> int:
     from ..datasets import load_csv
     from ..errors import TrainingError
     from ..workflow import fit_dataset
-    from ._progress import training_progress
+    from ..progress import training_progress
 
     ckpt = _checks(args)   # before the data and the training: fail in a second, not an hour
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
-                    classes=args.classes)
+                    classes=args.classes, positive=args.positive)
     try:
         with training_progress(args.epochs) as (on_epoch, on_batch):
             result = fit_dataset(
@@ -122,11 +126,14 @@ def _run(args, noticed) -> int:
         h = result.history
         print_json({"data": args.data, "target": args.target, "task": data.task,
                     "feature_names": list(data.feature_names),
-                    "class_names": list(data.class_names), "sizes": result.net.sizes,
+                    "class_names": list(data.class_names),
+                    "positive_class": result.net.info.get("positive_class"),
+                    "sizes": result.net.sizes,
                     "n_train": len(result.train),
                     "n_test": 0 if result.test is None else len(result.test),
                     "settings": result.net.info["training"], "epochs_run": h.epochs,
                     "stop_reason": h.stop_reason, "best_epoch": h.best_epoch,
+                    "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
                     "history": {"initial_loss": h.initial_loss, "loss": h.loss,
                                 "val_loss": h.val_loss, "metrics": h.metrics,
                                 "val_metrics": h.val_metrics},
@@ -183,7 +190,7 @@ def _saved(ckpt, reason) -> str:
 
 
 def _print(args, data, result):
-    from ..render.report import confusion_table, metrics_table, summary_table
+    from ..render.report import confusion_table, metrics_table, positive_line, summary_table
     from ..render.text import num
     from ..summary import summarize
 
@@ -192,16 +199,26 @@ def _print(args, data, result):
                             f"({data.task})"))
     out.print()
     n_test = 0 if result.test is None else len(result.test)
-    out.print(f"trained on {len(result.train)} rows ({n_test} held out for testing), "
-              f"{h.epochs} epochs ({h.stop_reason}), loss {num(h.initial_loss)} → "
-              f"{num(h.loss[-1])}" + (f", best epoch {h.best_epoch}" if h.best_epoch else ""))
+    out.print(f"trained on {len(result.train)} rows ({n_test} held out for testing): "
+              f"{h.describe_stop()}; loss {num(h.initial_loss)} → {num(h.kept_loss)}"
+              + (f" at epoch {h.kept_epoch}, the model kept" if h.kept_epoch != h.epochs
+                 else ""))
     out.print()
     out.print(metrics_table({"train": result.train_report, "test": result.test_report}))
     final = result.test_report or result.train_report
+    if positive_line(final):
+        out.print(positive_line(final) + " Choose it with --positive.")
     if "confusion_matrix" in final:
         out.print()
         out.print(confusion_table(final, title="confusion matrix ("
                                   + ("test" if result.test_report else "train") + ")"))
     if args.save:
-        out.print(f"\nsaved to {args.save}  ·  next: nnmath evaluate {args.save} DATA.csv "
-                  f"--target {args.target}")
+        out.print(f"\nsaved to {args.save}  ·  next: nnmath evaluate {args.save} "
+                  f"{_quoted(args.data)} --target {_quoted(args.target)}")
+
+
+def _quoted(text: str) -> str:
+    """``text`` as one shell word."""
+    import shlex
+
+    return shlex.quote(str(text))

@@ -9,7 +9,15 @@ regression, any numbers.
 numbers only and at most ``MAX_AUTO_CLASSES`` distinct values, is a
 classification target; anything else is a regression target. Class names are
 sorted (numerically for numbers) unless ``classes`` gives their order; class
-``i`` is the ``i``-th name, and in a binary problem class 1 is the positive one.
+``i`` is the ``i``-th name.
+
+Two classes: class 1 (the second name) is the **positive class**, the one
+sensitivity, precision and the ROC curve are about. ``positive`` names it.
+Without ``positive`` or ``classes``, a class whose name says "nothing found"
+(:data:`NEGATIVE_NAMES`: healthy, normal, benign, no, false, 0, ...) is class 0
+when the other is not, so the other is the positive class (Cancer, not
+Healthy); otherwise the sorted order decides (1 rather than 0). Every command
+that reports these metrics names the positive class.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "psa.csv"
@@ -31,13 +39,20 @@ import numpy as np
 from ..errors import DataError, must_be
 from .base import TASKS, Dataset
 
-__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES"]
+__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES", "NEGATIVE_NAMES",
+           "order_classes"]
 
 MAX_AUTO_CLASSES = 20
 
+NEGATIVE_NAMES = frozenset({
+    "0", "-1", "no", "n", "false", "f", "negative", "neg", "healthy", "normal", "benign",
+    "control", "none", "absent", "clean", "ham", "legit", "legitimate", "good", "ok", "pass",
+    "off", "not spam", "non-spam"})
+"""Class names (compared in lower case) that mean "nothing found": the negative class."""
+
 
 def load_csv(path, target, features=None, task="auto", classes=None,
-             delimiter=",", min_classes=2) -> Dataset:
+             delimiter=",", min_classes=2, positive=None) -> Dataset:
     """Load a CSV file as a :class:`~nnmath.datasets.Dataset`.
 
     Parameters
@@ -49,7 +64,10 @@ def load_csv(path, target, features=None, task="auto", classes=None,
         Feature columns, in this order (default: every other column).
     task : {"auto", "classification", "regression"}, default "auto"
     classes : sequence of str, optional
-        Class names in label order (default: sorted).
+        Class names in label order (default: sorted; see ``positive``).
+    positive : str, optional
+        Two classes: the positive class (it becomes class 1). Default: see the
+        module docstring.
     delimiter : str, default ","
     min_classes : int, default 2
         Fewest classes the target must hold (1 to evaluate on one class only).
@@ -77,7 +95,7 @@ def load_csv(path, target, features=None, task="auto", classes=None,
                                 f"the target {target!r}", header))
     X = _features(header, rows, features)
     raw = [(line, row[header.index(target)].strip()) for line, row in rows]
-    y, class_names, task = _target(raw, target, task, classes, min_classes)
+    y, class_names, task = _target(raw, target, task, classes, min_classes, positive)
     return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
                    target_name=target, task=task)
 
@@ -175,7 +193,7 @@ def _number(text: str, line: int, column: str, index: int) -> float:
     return value
 
 
-def _target(raw, target, task, classes, min_classes=2):
+def _target(raw, target, task, classes, min_classes=2, positive=None):
     for line, text in raw:
         if not text:
             raise DataError(must_be(f"the target in line {line} (column {target!r})",
@@ -193,6 +211,10 @@ def _target(raw, target, task, classes, min_classes=2):
         task = "classification" if not numeric or (
             whole and len(set(numbers)) <= MAX_AUTO_CLASSES) else "regression"
     if task == "regression":
+        if positive is not None:
+            raise DataError(must_be("--positive", "given for a target with two classes",
+                                    positive, f"The target {target!r} holds numbers "
+                                    "(regression); drop --positive."))
         if not numeric:
             line, text = next((ln, t) for ln, t in raw if not _is_float(t))
             raise DataError(must_be(f"the target in line {line} (column {target!r})",
@@ -211,6 +233,7 @@ def _target(raw, target, task, classes, min_classes=2):
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
                                     f"classes {classes}", unknown, "Add them to the classes."))
         names = classes
+    names = order_classes(names, positive, given=classes is not None)
     if len(set(labels)) < min_classes:
         raise DataError(must_be(f"the target column {target!r}",
                                 f"made of at least {min_classes} classes",
@@ -218,6 +241,43 @@ def _target(raw, target, task, classes, min_classes=2):
                                 "data with samples of every class."))
     index = {name: i for i, name in enumerate(names)}
     return np.array([index[label] for label in labels]), tuple(names), task
+
+
+def order_classes(names, positive=None, given=False) -> list:
+    """Class names in label order, the positive class last when there are two.
+
+    ``positive`` names the positive class (two classes only); ``given`` says
+    the order was given by the user (``--classes``), which is then kept unless
+    ``positive`` asks otherwise.
+
+    >>> order_classes(["Cancer", "Healthy"])
+    ['Healthy', 'Cancer']
+    >>> order_classes(["no", "yes"]), order_classes(["0", "1"]), order_classes(["a", "b"])
+    (['no', 'yes'], ['0', '1'], ['a', 'b'])
+    >>> order_classes(["Cancer", "Healthy"], positive="Healthy")
+    ['Cancer', 'Healthy']
+    """
+    names = [str(n) for n in names]
+    if positive is not None:
+        positive = str(positive)
+        if len(names) != 2:
+            raise DataError(must_be("--positive", "given for a target with two classes",
+                                    positive, f"The target has {len(names)} classes "
+                                    f"({', '.join(names[:10])}); drop --positive."))
+        if positive not in names:
+            raise DataError(must_be("the positive class", "one of the classes "
+                                    + " or ".join(repr(n) for n in names), positive))
+        if given and names[-1] != positive:
+            raise DataError(must_be("--positive", f"the last of --classes ({names[-1]!r}), "
+                                    "the positive class", positive, "Give one of the two, "
+                                    "or list the positive class last."))
+        return [n for n in names if n != positive] + [positive]
+    if given or len(names) != 2:
+        return names
+    negative = [n.strip().lower() in NEGATIVE_NAMES for n in names]
+    if negative == [False, True]:   # e.g. sorted (Cancer, Healthy): Healthy is class 0
+        return names[::-1]
+    return names
 
 
 def _label(text: str, numeric: bool) -> str:

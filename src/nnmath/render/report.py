@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .text import num
 
-__all__ = ["metrics_table", "confusion_table", "per_class_table", "summary_table",
+__all__ = ["metrics_table", "positive_line", "confusion_table", "per_class_table", "summary_table",
            "predictions_table"]
 
 _ROWS = [("loss", "loss (model's)"), ("log_loss", "log loss"), ("accuracy", "accuracy"),
@@ -35,10 +35,21 @@ def metrics_table(reports: dict, title="metrics") -> Table:
     for key, label in _ROWS:
         if any(key in r for r in reports.values()):
             table.add_row(label, *[_cell(r.get(key)) for r in reports.values()])
-    threshold = next((r["threshold"] for r in reports.values() if "threshold" in r), None)
-    if threshold is not None:
-        table.caption = f"class 1 (positive) when P(class 1) ≥ {num(threshold)}"
     return table
+
+
+def positive_line(report: dict) -> str | None:
+    """What the two-class metrics are about, in words (None for other models).
+
+    >>> positive_line({"positive_class": "Cancer", "threshold": 0.5})
+    'positive class: Cancer (class 1). Sensitivity = the share of Cancer rows found; a row is predicted Cancer when P(Cancer) ≥ 0.5.'
+    """
+    if "threshold" not in report:
+        return None
+    positive = report.get("positive_class", "1")
+    return (f"positive class: {positive} (class 1). Sensitivity = the share of {positive} rows "
+            f"found; a row is predicted {positive} when P({positive}) ≥ "
+            f"{num(report['threshold'])}.")
 
 
 def _cell(value):
@@ -65,17 +76,12 @@ def per_class_table(report: dict, title="per class (one against the rest)") -> T
 
 def summary_table(summary: dict, title="network") -> Table:
     """Keras-style: layer, output shape, parameters (W and b), activation."""
-    table = _table(title, "layer (type)", "output shape", "W", "b", "activation", "params")
-    for layer in summary["layers"]:
-        shape = "(" + ", ".join("None" if d is None else str(d)
-                                for d in layer["output_shape"]) + ")"
-        (w_name, w_shape), (b_name, b_shape) = layer["W"], layer["b"]
-        table.add_row(f"{layer['name']} ({layer['type']})", shape,
-                      f"{w_name} {tuple(w_shape)}", f"{b_name} {tuple(b_shape)}",
-                      layer["activation"], f"{layer['params']:,}")
-    table.caption = (f"total params: {summary['total_params']:,} · trainable: "
-                     f"{summary['trainable_params']:,} · non-trainable: "
-                     f"{summary['non_trainable_params']:,}")
+    from ..summary import COLUMNS, rows, totals
+
+    table = _table(title, *COLUMNS)
+    for row in rows(summary):
+        table.add_row(*row)
+    table.caption = totals(summary)
     return table
 
 

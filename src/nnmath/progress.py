@@ -1,8 +1,11 @@
-"""A rich progress bar on stderr (transient), fed by the training loop's callbacks.
+"""A rich progress bar on stderr, fed by the training loop's callbacks.
 
-stderr keeps stdout clean: with ``--json`` stdout holds one JSON object only.
-When stderr is not a terminal (a pipe, a log file, a test) there is no bar at
-all, so that stderr holds nothing but an error line, if any.
+Used by ``nnmath train`` and by ``Network.fit(..., progress=True)``. stderr
+keeps stdout clean: with ``--json`` stdout holds one JSON object only. When
+stderr is not a terminal (a pipe, a log file, a test) the CLI shows no bar at
+all, so that stderr holds nothing but an error line, if any; ``always=True``
+(``fit(progress=True)``) shows it anyway (in Jupyter, or as a final line).
+rich is imported only when a bar is shown.
 """
 
 from __future__ import annotations
@@ -11,22 +14,21 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def training_progress(epochs: int, label: str = "training"):
+def training_progress(epochs: int, label: str = "training", always: bool = False):
     """Yields ``(epoch_callback, batch_callback)`` for :func:`nnmath.training.train`."""
     import sys
 
-    from rich.console import Console
-
-    if not sys.stderr.isatty():
+    if not (always or sys.stderr.isatty()):
         yield (lambda epoch, history: None), (lambda epoch, batch, n_batches, loss: None)
         return
+    from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),
                TextColumn("epochs · loss {task.fields[loss]}"), TimeElapsedColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=not always) as progress:
         task = progress.add_task(label, total=epochs, loss="…")
 
         def on_batch(epoch, batch, n_batches, batch_loss):
