@@ -1,8 +1,15 @@
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
+
+# A suite started in the background by a non-interactive shell (`pytest &`) inherits
+# SIGINT ignored (POSIX), and so would every `nnmath` it starts: the Ctrl-C tests
+# (test_kill, test_safe_files) would wait for an interrupt that never comes. Deliver it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_cli(*args, input=None, cwd=None):

@@ -23,6 +23,12 @@ Hyperparameters (the names checks outside the project rely on)::
                         loss has not improved for `patience` epochs; keep the best
     random_state        seeds initial weights, shuffling and the validation split
 
+The defaults are scikit-learn's ``MLPClassifier``/``MLPRegressor``'s
+(hidden_layer_sizes=(100,), alpha=1e-4, learning_rate=0.001, one sigmoid output
+for two classes), so the estimators drop into scikit-learn code unchanged;
+``nnmath train`` has defaults of its own for small CSV files (8 hidden
+neurons, no penalty, two softmax outputs as the article's network A).
+
 scikit-learn is required (``pip install 'nnmath[sklearn]'``); ``import nnmath``
 does not import this module.
 
