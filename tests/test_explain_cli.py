@@ -48,7 +48,7 @@ def test_output_file_is_written_atomically(cli, tmp_path, fmt, probe):
 
 
 def test_check_in_text_and_json(cli, model_232):
-    args = ("explain", "--model", str(model_232), "--x", "1", "0.5", "--target", "1", "0",
+    args = ("explain", "--model", str(model_232), "--x", "1", "0.5", "--y", "1", "0",
             "--loss", "ssr", "--check")
     text = cli(*args)
     assert text.returncode == 0 and "Largest relative difference" in text.stdout
@@ -67,14 +67,16 @@ def test_article_a_shows_the_softmax_shortcut_beside_the_full_product(cli):
 
 
 @pytest.mark.parametrize("extra, fragment", [
-    (["--x", "1", "0.5", "--target", "1"], "target must be of shape (1, 2)"),
-    (["--x", "1", "--target", "1", "0"], "X must be of shape (n_samples, 2)"),
-    (["--x", "1", "0.5", "--target", "1", "0", "--loss", "cross_entropy"],
+    (["--x", "1", "0.5", "--y", "1", "0", "1"], "--y must be 2 number(s), one per output of "
+     "the network, or one class name ('0', '1'). Got ['1', '0', '1']."),
+    (["--x", "1", "--y", "1", "0"], "--x must be 2 value(s) per sample, one per input of the "
+     "network. Got [1.0]."),
+    (["--x", "1", "0.5", "--y", "1", "0", "--loss", "cross_entropy"],
      "must be used with a softmax output layer"),
-    (["--x", "1", "0.5", "--target", "1", "0", "--format", "pdf"], "invalid choice: 'pdf'"),
-    (["--x", "1", "0.5", "--target", "1", "0", "--format", "html", "--json"],
+    (["--x", "1", "0.5", "--y", "1", "0", "--format", "pdf"], "invalid choice: 'pdf'"),
+    (["--x", "1", "0.5", "--y", "1", "0", "--format", "html", "--json"],
      "--json and --format html must not be combined"),
-    (["--x", "1", "0.5", "--target", "1", "0", "--output", "/no/such/folder/step.html"],
+    (["--x", "1", "0.5", "--y", "1", "0", "--output", "/no/such/folder/step.html"],
      "the output folder must be an existing folder"),
 ])
 def test_bad_input_one_line_exit_2(cli, model_232, extra, fragment):
@@ -88,6 +90,6 @@ def test_bad_input_one_line_exit_2(cli, model_232, extra, fragment):
 def test_bce_on_a_softmax_output_is_refused(cli, tmp_path):
     path = tmp_path / "a.json"
     Network([Dense(W=[[1.0, -1.0]], b=[0, 0], activation="softmax")]).save(path)
-    result = cli("explain", "--model", str(path), "--x", "1", "--target", "1", "0",
+    result = cli("explain", "--model", str(path), "--x", "1", "--y", "1", "0",
                  "--loss", "bce")
     assert result.returncode == 2 and "must be used with a sigmoid output layer" in result.stderr
