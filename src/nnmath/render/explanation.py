@@ -405,27 +405,31 @@ def _after(trace, ex) -> Section:
     rows.append((f"loss L ({trace.loss_name})", num(trace.loss), num(trace.loss_after)))
     return Section("Forward pass after the update", (
         Table(("quantity", "before", "after"), tuple(rows)),
-        Para(f"With the updated parameters the loss {_loss_change(trace.loss, trace.loss_after)}.")))
+        Para(_loss_change(trace.loss, trace.loss_after))))
 
 
 def _loss_change(before: float, after: float) -> str:
     """What the step did to the loss, in words.
 
-    >>> _loss_change(0.0528, 0.051928), _loss_change(0.0, 0.0)
-    ('went down: 0.0528 → 0.051928', 'was already 0 to float64 precision and stayed 0')
-    >>> _loss_change(0.5, 0.5), _loss_change(0.1, 0.2)
-    ('did not change to float64 precision: 0.5 → 0.5', 'did NOT go down, it went up: 0.1 → 0.2')
+    >>> _loss_change(0.0528, 0.051928)
+    'With the updated parameters the loss went down: 0.0528 → 0.051928.'
+    >>> _loss_change(0.0, 0.0)
+    'The loss was already 0 to float64 precision before the step, and stayed 0.'
+    >>> _loss_change(0.5, 0.5)
+    'With the updated parameters the loss did not change to float64 precision: 0.5 → 0.5.'
+    >>> _loss_change(0.1, 0.2)
+    'With the updated parameters the loss did NOT go down, it went up: 0.1 → 0.2.'
     """
     values = f"{num(before)} → {num(after)}"
     if not (np.isfinite(before) and np.isfinite(after)):
-        return f"is not a finite number: {values} (the numbers overflowed; see the warnings)"
-    if after < before:
-        return f"went down: {values}"
+        return (f"The loss is not a finite number: {values} (the numbers overflowed; see the "
+                "warnings).")
     if after == before == 0:
-        return "was already 0 to float64 precision and stayed 0"
-    if after == before:
-        return f"did not change to float64 precision: {values}"
-    return f"did NOT go down, it went up: {values}"
+        return "The loss was already 0 to float64 precision before the step, and stayed 0."
+    change = "went down" if after < before else \
+        "did not change to float64 precision" if after == before else \
+        "did NOT go down, it went up"
+    return f"With the updated parameters the loss {change}: {values}."
 
 
 def _summary(trace) -> Section:
