@@ -43,14 +43,16 @@ class Sample:
     notes: tuple = ()
 
 
-def add_sample_arguments(parser, what: str = "the sample") -> None:
-    """``--x``, ``--y``, ``--data``, ``--row`` and ``--target``."""
+def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
+    """``--x``, ``--y``, ``--data``, ``--row`` and ``--target`` (``batch``: --x repeated);
+    ``note`` is added to the help of --x."""
+    notes = "; ".join(n for n in (note, "repeat --x for more samples" if batch else "") if n)
     parser.add_argument("--x", nargs="+", type=float, action="append", metavar="V",
-                        help=f"{what}: one sample's raw input values, one per feature (repeat "
-                             "--x for more samples)")
+                        help="one sample's raw input values, one per feature" +
+                             (f" ({notes})" if notes else ""))
     parser.add_argument("--y", nargs="+", action="append", metavar="T",
                         help="the target of the --x sample: one number per output, or one "
-                             "class name (repeat --y once per --x)")
+                             "class name" + (" (repeat --y once per --x)" if batch else ""))
     parser.add_argument("--data", metavar="FILE", help="with --model: a CSV file with a header")
     parser.add_argument("--row", type=int, metavar="N",
                         help="with --data: take the sample from data row N (1 = the first row "
@@ -158,9 +160,13 @@ def _from_data(args, net) -> Sample:
         raise ConfigError(must_be("the target column of --data", "named by --target COL (the "
                                   "model file names none)", f"--data {args.data} without "
                                   "--target", "For example --target status."))
+    features = net.info.get("feature_names") or None
+    if features and column in features:
+        raise ConfigError(must_be("the target column of --data", "a column that is not one of "
+                                  "the model's features", column, "Name the target column with "
+                                  "--target."))
     task = task_of(net)
-    data = datasets.load_csv(args.data, target=column,
-                             features=net.info.get("feature_names") or None, task=task,
+    data = datasets.load_csv(args.data, target=column, features=features, task=task,
                              classes=class_names_of(net) if task == "classification" else None,
                              min_classes=1)
     if data.X.shape[1] != net.n_inputs:

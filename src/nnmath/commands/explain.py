@@ -35,7 +35,7 @@ def add_arguments(parser) -> None:
     src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
     src.add_argument("--article", choices=["a", "b"], default=None,
                      help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    add_sample_arguments(parser, "the input (default 2.0 for the article)")
+    add_sample_arguments(parser, "default 2.0 for the article")
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
