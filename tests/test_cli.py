@@ -103,8 +103,8 @@ def test_help_shows_an_example(cli):
 @pytest.mark.parametrize("args, fragment", [
     (["explain", "--x", "abc"], "invalid float value: 'abc'"),
     (["explain", "--loss", "hinge"], "loss must be one of"),
-    (["explain", "--x", "1", "2"], "X must be of shape (n_samples, 1)"),
-    (["explain", "--target", "0", "1"], "target must be of shape (1, 1)"),
+    (["explain", "--x", "1", "2"], "--x must be 1 value(s) per sample"),
+    (["explain", "--y", "0", "1"], "--y must be 1 number(s), one per output of the network"),
     (["explain", "--learning-rate", "-1"], "learning_rate must be a positive number"),
     (["explain", "--loss", "cross_entropy"], "must be used with a softmax output layer"),
     (["explain", "--model", "does-not-exist.json", "--x", "1", "--target", "0"],

@@ -110,7 +110,7 @@ def test_plot_with_data_and_a_stored_scaling(cli, circle_csv, tmp_path):
     data = nnmath.datasets.load_csv(circle_csv, target="label",
                                     classes=net.info["class_names"])
     trace = nnmath.explain(net, scaling_of(net).apply(data.X[:1]), data.targets(2)[:1],
-                           loss=net.info["loss"], learning_rate=0.1)
+                           loss=net.info["loss"], learning_rate=0.1, scaling=None)
     assert json.loads(result.stdout)["loss"] == pytest.approx(trace.loss, rel=1e-12)
     result = cli("plot", "confusion", "--output", str(tmp_path / "c.png"), *args)
     assert sum(map(sum, json.loads(result.stdout)["confusion_matrix"])) == 80

@@ -31,7 +31,7 @@ from .datasets.scaling import Scaling
 from .errors import ConfigError, DataError, must_be
 
 __all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
-           "probabilities", "predict", "evaluate", "check_threshold"]
+           "probabilities", "predict", "evaluate", "check_threshold", "class_targets"]
 
 
 def task_of(net) -> str:
@@ -54,6 +54,70 @@ def class_names_of(net) -> tuple:
 def scaling_of(net) -> Scaling | None:
     data = net.info.get("scaling")
     return None if data is None else Scaling.from_dict(data)
+
+
+def class_targets(net, labels) -> np.ndarray:
+    """The target rows ``T`` of a classifier for samples of the classes named ``labels``.
+
+    One-hot rows for a network with one output per class (softmax); for one
+    sigmoid output 0 or 1, where class 1 is the second class name (the positive
+    class). Names are compared as text; ``"1.0"`` also names class ``"1"``
+    (a numeric label as a CSV file may write it).
+
+    Parameters
+    ----------
+    net : Network
+        A classifier (see :func:`task_of`); its classes are :func:`class_names_of`.
+    labels : sequence of str, shape (n_samples,)
+
+    Returns
+    -------
+    T : ndarray of shape (n_samples, n_outputs)
+
+    >>> from nnmath.article import network_a_trained, network_b
+    >>> net = network_b()                        # one sigmoid output
+    >>> net.info = {"class_names": ["Healthy", "Cancer"]}
+    >>> class_targets(net, ["Cancer", "Healthy"]).tolist()
+    [[1.0], [0.0]]
+    >>> class_targets(network_a_trained(), ["1", "0"]).tolist()     # softmax: one-hot
+    [[0.0, 1.0], [1.0, 0.0]]
+    >>> class_targets(net, ["cancer"])
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: the class must be one of the model's classes 'Healthy', 'Cancer'. Got 'cancer'. Give one of these names (as written, case included), or the target as numbers, one per output.
+    """
+    names = class_names_of(net)
+    if task_of(net) != "classification":
+        raise ConfigError(must_be("a class name as the target", "given for a classifier",
+                                  "a regression model", "Give the target as numbers, one per "
+                                  "output."))
+    one_output = net.n_outputs == 1
+    if not (one_output and len(names) == 2) and net.n_outputs != len(names):
+        raise ConfigError(must_be("class_names in the model file", f"{net.n_outputs} names, "
+                                  "one per output", list(names)))
+    index = []
+    for label in labels:
+        label = str(label).strip()
+        if label not in names:
+            label = _whole_number_text(label)
+        if label not in names:
+            raise ConfigError(must_be("the class", "one of the model's classes " + ", ".join(
+                repr(n) for n in names), label, "Give one of these names (as written, case "
+                "included), or the target as numbers, one per output."))
+        index.append(names.index(label))
+    index = np.asarray(index, dtype=int)
+    if one_output:
+        return index[:, None].astype(np.float64)
+    return one_hot(index, net.n_outputs)
+
+
+def _whole_number_text(text: str) -> str:
+    """``"1.0"`` -> ``"1"`` (how a class named by a number is written); other text unchanged."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if np.isfinite(value) and value.is_integer() else text
 
 
 def outputs(net, X) -> np.ndarray:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .datasets.scaling import Scaling
+from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, check_gradients
 from .losses import check_loss
 from .network import Network, backprop
@@ -75,7 +77,8 @@ class Factor:
 
 @dataclass(frozen=True)
 class Chain:
-    """``dL/d<parameter>`` as a product of named factors (one-neuron layers, one sample)."""
+    """``dL/d<parameter>`` as a product of named factors (one input, one-neuron layers, one
+    sample)."""
 
     parameter: str          # "W1", "b1", ... (DESIGN names)
     symbol: str             # "w1", "b1", ... (the article's scalar names)
@@ -94,6 +97,12 @@ class Trace:
     ``output_delta`` holds the output layer's delta as the full chain-rule
     product beside the shortcut; ``warnings`` what a teacher would point out;
     ``check`` the finite-difference check (``explain(..., check=True)``).
+
+    ``X`` is the network's input. With a ``scaling`` (the standardisation a
+    model file stores), ``X_raw`` is the input as given and
+    ``X = scaling.apply(X_raw)``, computed by :class:`~nnmath.datasets.Scaling`
+    exactly as ``nnmath.inference.outputs`` (``nnmath predict``) computes it;
+    without one, both ``X_raw`` and ``scaling`` are None.
     """
 
     X: np.ndarray
@@ -116,6 +125,8 @@ class Trace:
     output_delta: OutputDelta | None = None
     warnings: tuple = ()
     check: GradCheck | None = None
+    X_raw: np.ndarray | None = None
+    scaling: Scaling | None = None
 
     @property
     def n_samples(self) -> int:
@@ -151,8 +162,12 @@ class Trace:
         def rows(arr):
             return arr[0].tolist() if one else arr.tolist()
 
+        scaled = {} if self.scaling is None else {
+            "x_scaled": rows(self.X),
+            "scaling": {"mean": self.scaling.mean.tolist(), "std": self.scaling.std.tolist()}}
         return _json_safe({
-            "x": rows(self.X),
+            "x": rows(self.X if self.X_raw is None else self.X_raw),
+            **scaled,
             "target": rows(self.T),
             "loss_name": self.loss_name,
             "reduction": self.reduction,
@@ -202,36 +217,81 @@ def _json_safe(obj):
 
 
 def explain(network: Network, x, target, loss="ssr", learning_rate=0.1,
-            check: bool = False) -> Trace:
-    """Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
+            check: bool = False, scaling="model") -> Trace:
+    r"""Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
 
     Parameters
     ----------
     network : Network
     x : array-like of shape (n_inputs,) for one sample, or (n_samples, n_inputs)
+        The raw input: with a scaling, the step starts by scaling it.
     target : array-like of shape (n_outputs,) or (n_samples, n_outputs)
     loss : {"ssr", "mse", "bce", "cross_entropy"}, default "ssr"
     learning_rate : float, default 0.1
     check : bool, default False
         Also compute central finite differences for every parameter
         (:mod:`nnmath.gradcheck`), kept in ``trace.check``.
+    scaling : "model", None or Scaling, default "model"
+        ``"model"``: the scaling stored in the model file
+        (``network.info["scaling"]``), if there is one, is applied to ``x``
+        first, as ``nnmath predict`` does, so ``trace.y_hat`` is what
+        ``predict`` gives; ``None``: ``x`` is already the network's input;
+        a :class:`~nnmath.datasets.Scaling`: that one is applied.
+
+        .. math:: x_\text{scaled} = (x - \text{mean}) / \text{std}
 
     Returns
     -------
     Trace
+        ``trace.X`` is the network's input; ``trace.X_raw`` the given ``x``
+        and ``trace.scaling`` the scaling (both None without a scaling).
+
+    Examples
+    --------
+    >>> from nnmath.article import network_b
+    >>> from nnmath.datasets import Scaling
+    >>> net = network_b()
+    >>> net.info = {"scaling": {"method": "standard", "mean": [1.5], "std": [0.25]}}
+    >>> trace = explain(net, [2.0], [0.0])          # the stored scaling: (2 - 1.5)/0.25 = 2
+    >>> trace.X_raw.tolist(), trace.X.tolist(), round(trace.loss, 6)
+    ([[2.0]], [[2.0]], 0.0528)
+    >>> explain(net, [2.0], [0.0], scaling=None).X.tolist()      # x is the input as it is
+    [[2.0]]
+    >>> explain(net, [2.5], [0.0], scaling=Scaling(np.array([0.5]), np.array([2.0]))).X.tolist()
+    [[1.0]]
     """
-    X = network.check_X(x)
+    X_raw = network.check_X(x)
+    scaling = _scaling(network, scaling)
+    if scaling is None:
+        X, X_raw = X_raw, None
+    else:
+        if scaling.mean.shape != (network.n_inputs,):
+            raise ConfigError(must_be("the scaling", f"one mean and std per input "
+                                      f"({network.n_inputs})", f"{scaling.mean.size} of each"))
+        with np.errstate(over="ignore", invalid="ignore"):   # warned in the trace
+            X = scaling.apply(X_raw)
     T = network.check_T(target, X.shape[0])
     check_loss(network.layers[-1].activation, loss, T)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # warned in the trace
-        trace = _record(network, X, T, loss, learning_rate)
+        trace = _record(network, X, T, loss, learning_rate, X_raw, scaling)
         if check:
             trace = replace(trace, check=check_gradients(network, X, T, trace.loss_name,
                                                          analytic=trace.gradients))
     return replace(trace, warnings=find_warnings(trace))
 
 
-def _record(network: Network, X, T, loss, learning_rate) -> Trace:
+def _scaling(network: Network, scaling) -> Scaling | None:
+    """The scaling ``explain`` applies: the model file's (``"model"``), none, or the one given."""
+    if isinstance(scaling, str) and scaling == "model":
+        from .inference import scaling_of
+
+        return scaling_of(network)
+    if scaling is None or isinstance(scaling, Scaling):
+        return scaling
+    raise ConfigError(must_be("scaling", '"model", None or a nnmath.datasets.Scaling', scaling))
+
+
+def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=None) -> Trace:
     before = backprop(network, X, T, loss)
     after_net = network.copy()
     SGD(learning_rate).step(after_net.params(), before.gradients())
@@ -259,8 +319,10 @@ def _record(network: Network, X, T, loss, learning_rate) -> Trace:
         gradients=before.gradients(), updated=after_net.params(),
         y_hat_after=after.y_hat, loss_after=after.loss,
         output_delta=output_delta(layers[-1].activation, layers[-1].z, layers[-1].a,
-                                  before.dL_dy_hat, layers[-1].delta, before.shortcut))
-    if X.shape[0] == 1 and all(layer.n_out == 1 for layer in network.layers):
+                                  before.dL_dy_hat, layers[-1].delta, before.shortcut),
+        X_raw=X_raw, scaling=scaling)
+    # The article's scalar chain (w1, x, ...): one sample, one input, one neuron per layer.
+    if X.shape == (1, 1) and all(layer.n_out == 1 for layer in network.layers):
         object.__setattr__(trace, "chains", _chains(trace))
     return trace
 
@@ -297,7 +359,8 @@ def _chains(trace: Trace) -> dict:
     path = list(head)
     for l in range(L, 0, -1):
         lt = trace.layers[l - 1]
-        src = "the input x" if l == 1 else f"a{l - 1}"
+        src = f"a{l - 1}" if l > 1 else "the input x" if trace.scaling is None else \
+            "the scaled input x_scaled"
         for kind, symbol, tail in (
                 ("W", f"w{l}", Factor(f"dz{l}/dw{l}", float(lt.a_prev[0, 0]),
                                       _MEANINGS["dz/dw"].format(l=l, src=src))),

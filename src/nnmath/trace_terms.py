@@ -128,6 +128,8 @@ def find_warnings(trace) -> tuple:
 
 
 def _named_values(trace):
+    if trace.scaling is not None:
+        yield "x_scaled", trace.X
     yield "y_hat", trace.y_hat
     yield "loss", np.asarray(trace.loss)
     for lt in trace.layers:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import ConfigError
+from ..errors import ConfigError, must_be
+from ._args import deprecated
 from ._io import console, print_json
+from ._sample import add_sample_arguments, read_sample
 
 NAME = "explain"
 HELP = "one training step, number by number"
@@ -16,7 +18,14 @@ EXAMPLE = """examples:
   nnmath explain --format markdown --output step.md   # Markdown + LaTeX (GitHub, Jupyter)
   nnmath explain --check             # finite differences beside every gradient
   nnmath explain --article a         # network A (trained) at PSA 2.0, target Healthy
-  nnmath explain --model model.json --x 2.0 --target 0 --loss ssr --learning-rate 0.1"""
+  nnmath explain --article a --y Cancer    # a class name as the target
+  nnmath explain --model model.json --x 2.0 --y 0 --loss ssr --learning-rate 0.1
+  nnmath explain --model iris.json --x 4.5 3.0 1.5 0.2 --y setosa      # a class name
+  nnmath explain --model iris.json --x 5.1 3.5 1.4 0.2 --y setosa --x 6.3 3.3 6 2.5 --y virginica
+  nnmath explain --model iris.json --data iris.csv --row 3     # data row 3 and its target
+
+--x is the raw input: a scaling stored in the model file is applied as the
+first step, as 'nnmath predict' does, so the explanation's output is predict's."""
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -26,10 +35,7 @@ def add_arguments(parser) -> None:
     src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
     src.add_argument("--article", choices=["a", "b"], default=None,
                      help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    parser.add_argument("--x", nargs="+", type=float, metavar="V",
-                        help="input values of one sample (default 2.0 for the article)")
-    parser.add_argument("--target", nargs="+", type=float, metavar="T",
-                        help="target values, one per output (default: healthy)")
+    add_sample_arguments(parser, "default 2.0 for the article")
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
@@ -37,7 +43,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="text (terminal, default), markdown (LaTeX math), html (a "
                              "standalone page) or json")
-    parser.add_argument("--output", metavar="FILE",
+    parser.add_argument("--output", "-o", metavar="FILE",
                         help="write to FILE (atomically) instead of the terminal")
     parser.add_argument("--check", action="store_true",
                         help="also compute central finite differences for every parameter")
@@ -49,16 +55,23 @@ def run(args) -> int:
     from ..trace import explain
 
     fmt = _format(args)
-    net, x, target, loss = _inputs(args)
-    trace = explain(net, x, target, loss=loss, learning_rate=args.learning_rate,
+    net, sample, loss = _inputs(args)
+    trace = explain(net, sample.X, sample.T, loss=loss, learning_rate=args.learning_rate,
                     check=args.check)
-    if args.output is not None:
+    _show(trace, fmt, args.output)
+    for old, new in sample.notes:   # after the work: an error stays one line
+        deprecated(NAME, old, new)
+    return 0
+
+
+def _show(trace, fmt: str, output) -> None:
+    if output is not None:
         from ..modelfile import write_atomic
 
-        write_atomic(args.output, _render(trace, fmt))
+        write_atomic(output, _render(trace, fmt))
         if fmt != "json":
-            console().print(f"wrote the {fmt} explanation to {args.output}")
-        return 0
+            console().print(f"wrote the {fmt} explanation to {output}")
+        return
     if fmt == "json":
         print_json(trace.to_dict())
     elif fmt == "text":
@@ -67,7 +80,6 @@ def run(args) -> int:
         console().print(trace_view(trace))
     else:
         sys.stdout.write(_render(trace, fmt))
-    return 0
 
 
 def _format(args) -> str:
@@ -96,20 +108,29 @@ def _render(trace, fmt: str) -> str:
 
 
 def _inputs(args):
-    """The network, x, target and loss that ``explain`` was asked about."""
+    """The network, the sample (raw X and targets T) and the loss that ``explain`` was asked
+    about."""
     from ..article import PSA_TEST, network_a_trained, network_b
 
     if args.model:
         from ..modelfile import load
 
         net = load(args.model)
-        if args.x is None or args.target is None:
-            raise ConfigError("--x and --target must be given with --model. Got "
-                              f"--x {args.x} --target {args.target}. For example "
-                              f"--x {' '.join(['1.0'] * net.n_inputs)} "
-                              f"--target {' '.join(['0'] * net.n_outputs)}.")
-        return net, args.x, args.target, args.loss or net.info.get("loss", "ssr")
+        sample = read_sample(args, net)
+        if sample is None:
+            raise ConfigError(must_be("the sample", "given with --model: --x V ... --y T ..., "
+                                      "or --data FILE --row N", "neither", "For example --x "
+                                      f"{' '.join(['1.0'] * net.n_inputs)} --y "
+                                      f"{' '.join(['0'] * net.n_outputs)}."))
+        return net, sample, args.loss or net.info.get("loss", "ssr")
+    if args.data:
+        raise ConfigError(must_be("--data", "given with --model FILE", args.data,
+                                  "The article's networks are explained at PSA 2.0."))
+    # The article's networks: PSA in, Healthy (class 0) or Cancer (class 1) out.
     if args.article == "a":
-        return (network_a_trained(), args.x or [PSA_TEST], args.target or [1.0, 0.0],
-                args.loss or "cross_entropy")
-    return network_b(), args.x or [PSA_TEST], args.target or [0.0], args.loss or "ssr"
+        net, target, loss = network_a_trained(), [1.0, 0.0], "cross_entropy"
+    else:
+        net, target, loss = network_b(), [0.0], "ssr"
+    net.info = {**net.info, "feature_names": ["PSA"], "class_names": ["Healthy", "Cancer"]}
+    sample = read_sample(args, net, default_x=[PSA_TEST], default_y=[str(t) for t in target])
+    return net, sample, args.loss or loss

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, must_be
+from ._args import deprecated
 from ._io import print_json
+from ._sample import add_sample_arguments, read_sample
 
 NAME = "plot"
 HELP = "draw a network, its loss curve, P(class | x) curve, decision map, ROC or confusion"
@@ -23,8 +25,9 @@ Without --model the article's networks and PSA data are used: network B (1-1-1) 
 step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
 --article a|b chooses. With --model, --data CSV --target COL gives the data (else the
 PSA data for a one-input model); a scaling stored in the model file is applied, and the
-pictures show the data in its own units. 'network' draws the step on --x/--target values,
-or on the first data row with --data.
+pictures show the data in its own units. 'network' draws the step on the --x sample (raw
+values) with its --y target (numbers, or a class name), or on data row --row N (default 1)
+with --data.
 
 examples:
   nnmath plot network --output network.png
@@ -32,7 +35,8 @@ examples:
   nnmath plot curve --output psa.png
   nnmath plot loss --epochs 2000 --log --output loss.png
   nnmath plot map --model model.json --data data.csv --target label --output map.png
-  nnmath plot network --model model.json --x 0.5 -1 --target 0 1 0 --output step.png"""
+  nnmath plot network --model model.json --x 0.5 -1 --y 0 1 0 --output step.png
+  nnmath plot network --model iris.json --data iris.csv --row 3 -o step.png"""
 
 
 def add_arguments(parser) -> None:
@@ -43,12 +47,8 @@ def add_arguments(parser) -> None:
     src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
     src.add_argument("--article", choices=["a", "b"], default=None,
                      help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    parser.add_argument("--data", metavar="CSV", help="with --model: a CSV file with a header")
-    parser.add_argument("--x", nargs="+", type=float, metavar="V",
-                        help="network: one sample whose values and gradients are drawn")
-    parser.add_argument("--target", nargs="+", metavar="T",
-                        help="with --data: the target column; else the --x sample's target "
-                             "values")
+    add_sample_arguments(parser, "network: the sample whose values and gradients are drawn",
+                         batch=False)
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
@@ -76,9 +76,12 @@ def run(args) -> int:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 500."))
     source = _Source(args, epochs)
     net, report = source.net, {"kind": args.kind, "output": str(args.output)}
+    if args.kind != "network":
+        _no_sample_options(args)
     if args.kind == "network":
         trace = source.trace()
-        shown = not (source.article == "a" and args.x is None)   # A: its prediction only
+        shown = not (source.article == "a" and args.x is None and args.y is None
+                     and args.target is None)   # A: its prediction only
         plots.draw_network(net, trace, show_gradients=shown, **source.names()).save(args.output)
         if trace is not None:
             report.update(loss=trace.loss, gradients={k: v.tolist()
@@ -135,7 +138,18 @@ def run(args) -> int:
         print_json(report)
     else:
         print(f"wrote {args.output}")
+    for old, new in source.notes:   # after the work: an error stays one line
+        deprecated(NAME, old, new)
     return 0
+
+
+def _no_sample_options(args) -> None:
+    """--x, --y and --row choose the sample 'nnmath plot network' draws: nothing else."""
+    for option, value in (("--x", args.x), ("--y", args.y), ("--row", args.row)):
+        if value is not None:
+            raise ConfigError(must_be(option, "used with 'nnmath plot network' only (the "
+                                      "sample it draws)", f"plot {args.kind}",
+                                      f"Drop {option}."))
 
 
 class _Source:
@@ -145,7 +159,7 @@ class _Source:
         from ..article import B_LEARNING_RATE, PSA_TEST, network_a_trained, network_b
         from ._data import transform_of
 
-        self.args, self.transform = args, None
+        self.args, self.transform, self.notes = args, None, ()
         if args.data and not args.model:
             raise ConfigError(must_be("--data", "given with --model", args.data,
                                       "The article's networks are drawn with the PSA data."))
@@ -157,13 +171,13 @@ class _Source:
             self.net = load(args.model)
             self.loss = args.loss or self.net.info.get("loss", "ssr")
             self.transform = transform_of(self.net)
-            self.x, self.target = args.x, None if args.data else _values(args.target)
+            self.default_x = self.default_y = None
         elif self.article == "a":
             self.net, self.loss = network_a_trained(), args.loss or "cross_entropy"
-            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [1.0, 0.0]
+            self.default_x, self.default_y = [PSA_TEST], ["1", "0"]
         else:
             self.net, self.loss = network_b(), args.loss or "ssr"
-            self.x, self.target = args.x or [PSA_TEST], _values(args.target) or [0.0]
+            self.default_x, self.default_y = [PSA_TEST], ["0"]
             if args.kind in ("curve", "roc", "confusion", "map"):   # B trained, as the article
                 data = self.data()
                 self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
@@ -174,21 +188,20 @@ class _Source:
         return X if self.transform is None else self.transform(X)
 
     def trace(self):
+        """The step drawn: on the sample the options give (raw; the model's stored scaling
+        is the step's first part), or None for a model drawn without a sample."""
         from ..trace import explain
 
-        if self.args.data and self.x is None:
-            data = self.data()
-            return explain(self.net, self.inputs(data.X[:1]), data.targets(self.net.n_outputs)[:1],
-                           loss=self.loss, learning_rate=self.args.learning_rate)
-        if self.x is None and self.target is None:
+        net = self.net
+        if self.article:   # the article's networks: PSA in, Healthy or Cancer out
+            net = net.copy()
+            net.info = {**net.info, "class_names": ["Healthy", "Cancer"]}
+        sample = read_sample(self.args, net, self.default_x, self.default_y, batch=False)
+        if sample is None:
             return None
-        if self.x is None or self.target is None:
-            raise ConfigError(f"--x and --target must be given together. Got --x {self.x} "
-                              f"--target {self.target}. For example --x "
-                              f"{' '.join(['1.0'] * self.net.n_inputs)} --target "
-                              f"{' '.join(['0'] * self.net.n_outputs)}.")
-        return explain(self.net, self.inputs(np.atleast_2d(self.x)), self.target,
-                       loss=self.loss, learning_rate=self.args.learning_rate)
+        self.notes = sample.notes
+        return explain(self.net, sample.X, sample.T, loss=self.loss,
+                       learning_rate=self.args.learning_rate)
 
     def data(self, required=True):
         from ._data import model_data
@@ -219,15 +232,3 @@ class _Source:
         elif len(features) == self.net.n_inputs:
             options["feature_names"] = features
         return options
-
-
-def _values(target):
-    """``--target`` as the sample's target values (numbers)."""
-    if target is None:
-        return None
-    try:
-        return [float(v) for v in target]
-    except ValueError:
-        raise ConfigError(must_be("--target without --data", "the sample's target values "
-                                  "(numbers)", " ".join(target), "Give --data CSV to name a "
-                                  "target column.")) from None

@@ -1,6 +1,7 @@
 """What an explanation says, section by section, built from a Trace's numbers only.
 
-The sections follow the article: the network and the data, the forward pass,
+The sections follow the article: the network and the data, the scaling of
+the input (when the model file stores one), the forward pass,
 the loss, the chain rule (the article's table of named factors for
 one-neuron-per-layer networks; the delta recursion written out term by term
 for wider ones; full product and shortcut side by side where a shortcut
@@ -33,6 +34,7 @@ SLOPES = {
     "identity": "identity'(z) = 1",
     "softmax": "dy_hat_j/dz_i = y_hat_j·([i = j] − y_hat_i)",
 }
+MAX_ROWS = 50   # rows of a table of samples or of scaled features
 EQ, PLUS, MINUS, TIMES = Op("="), Op("+"), Op("−"), Op("·")
 LP, RP = Op("("), Op(")")
 
@@ -43,6 +45,8 @@ def explanation(trace) -> list:
     sections = [_overview(trace, ex)]
     if trace.warnings:
         sections.append(Section("Warnings", tuple(Note(w.message) for w in trace.warnings)))
+    if trace.scaling is not None:
+        sections.append(_scaling(trace, ex))
     if trace.full_detail:
         sections += [_forward(trace, ex), _loss(trace, ex), _backward(trace, ex),
                      _update(trace, ex)]
@@ -62,6 +66,7 @@ class _Names:
         self.scalar = bool(trace.chains)
         self.batch = trace.n_samples > 1
         self.L = len(trace.layers)
+        self.input = "x" if trace.scaling is None else "x_scaled"   # what the network sees
 
     def idx(self, s, j) -> str:
         return "" if self.scalar else (f"{s},{j}" if self.batch else f"{j}")
@@ -69,7 +74,7 @@ class _Names:
     def node(self, base, l, s, j) -> Sym:
         """z/a/delta of layer l, sample s, neuron j (a_L is y_hat, a_0 is x)."""
         if base == "a" and l == 0:
-            return Sym("x", index=self.idx(s, j))
+            return Sym(self.input, index=self.idx(s, j))
         if base == "a" and l == self.L:
             return Sym("y_hat", index=self.idx(s, j))
         return Sym(base, str(l), self.idx(s, j))
@@ -96,9 +101,7 @@ def _overview(trace, ex) -> Section:
                                                    if n > 1 else "; with one sample it is "
                                                    "that sample's loss. ") +
              f"One step of gradient descent with learning rate η = {num(trace.learning_rate)}."),
-        Table(("sample", "x (input)", "t (target)"),
-              tuple((str(s), array_text(trace.X[s]), array_text(trace.T[s]))
-                    for s in range(min(n, 50)))),
+        _samples_table(trace),
     ]
     if trace.full_detail:
         label = (lambda name: f"{name} ({ex.param(name).base}{name[1:]})") if ex.scalar \
@@ -113,6 +116,49 @@ def _overview(trace, ex) -> Section:
             f"parameters and {FULL_DETAIL_SAMPLES} samples), so this step is summarised per "
             "layer. Use --format json for every number.", level="info"))
     return Section("The step", tuple(blocks))
+
+
+def _samples_table(trace) -> Table:
+    n = min(trace.n_samples, MAX_ROWS)
+    if trace.scaling is None:
+        return Table(("sample", "x (input)", "t (target)"),
+                     tuple((str(s), array_text(trace.X[s]), array_text(trace.T[s]))
+                           for s in range(n)))
+    return Table(("sample", "x (raw input)", "x_scaled (the network's input)", "t (target)"),
+                 tuple((str(s), array_text(trace.X_raw[s]), array_text(trace.X[s]),
+                        array_text(trace.T[s])) for s in range(n)))
+
+
+def _scaling(trace, ex) -> Section:
+    """x_scaled = (x − mean) / std, feature by feature, with the numbers."""
+    sc, n_features = trace.scaling, trace.X.shape[1]
+    blocks = [Para("The model file stores a standardisation: the mean and the standard "
+                   "deviation (std) of each feature over the training rows. The network's "
+                   "input is the raw input scaled feature by feature, "
+                   "x_scaled[i] = (x[i] − mean[i]) / std[i], as 'nnmath predict' computes it.")]
+    if trace.full_detail:
+        lines = []
+        for s in range(trace.n_samples):
+            for i in range(n_features):
+                at = "" if n_features == 1 and ex.scalar else str(i)
+                lines.append((Sym("x_scaled", index=ex.idx(s, i)), EQ, LP,
+                              Sym("x", index=ex.idx(s, i)), MINUS, Sym("mean", index=at), RP,
+                              Op("/"), Sym("std", index=at), EQ, LP, Num(trace.X_raw[s, i]),
+                              MINUS, Num(sc.mean[i], paren=True), RP, Op("/"), Num(sc.std[i]),
+                              EQ, Num(trace.X[s, i])))
+        blocks.append(Eqs(tuple(lines)))
+        return Section("Scaling the input", tuple(blocks))
+    batch = trace.n_samples > 1
+    rows = [((str(s),) if batch else ()) + (str(i), num(trace.X_raw[s, i]), num(sc.mean[i]),
+                                             num(sc.std[i]), num(trace.X[s, i]))
+            for s in range(trace.n_samples) for i in range(n_features)]
+    blocks.append(Table((("sample",) if batch else ()) + ("feature i", "x[i]", "mean[i]",
+                                                          "std[i]", "x_scaled[i]"),
+                        tuple(rows[:MAX_ROWS])))
+    if len(rows) > MAX_ROWS:
+        blocks.append(Note(f"The first {MAX_ROWS} of {len(rows)} rows; --format json has "
+                           "every number (x, x_scaled, scaling).", level="info"))
+    return Section("Scaling the input", tuple(blocks))
 
 
 def _forward(trace, ex) -> Section:
@@ -163,7 +209,7 @@ def _loss(trace, ex) -> Section:
     for s in range(trace.n_samples):
         lhs = Sym("l", index=str(s)) if ex.batch else Sym("L")
         k = trace.y_hat.shape[1]
-        y = [(ex.node("a", ex.L, s, j), Num(trace.y_hat[s, j]), Num(trace.T[s, j]),
+        y = [(ex.node("a", ex.L, s, j), Num(trace.y_hat[s, j]), Num(trace.T[s, j], paren=True),
               Sym("t", index=ex.idx(s, j))) for j in range(k)]
         if trace.loss_name in ("ssr", "mse"):
             sym = _join([[LP, ys, MINUS, ts, RP, Op("²")] for ys, _, _, ts in y], PLUS)
@@ -212,7 +258,7 @@ def _backward(trace, ex) -> Section:
 
 def _dL_dy_hat(trace, ex, s, j) -> tuple:
     y, t = ex.node("a", ex.L, s, j), Sym("t", index=ex.idx(s, j))
-    yv, tv, n = Num(trace.y_hat[s, j]), Num(trace.T[s, j]), trace.n_samples
+    yv, tv, n = Num(trace.y_hat[s, j]), Num(trace.T[s, j], paren=True), trace.n_samples
     k = trace.y_hat.shape[1]
     per_n = [Op("/"), Num(n)] if n > 1 else []
     sym, val = {
@@ -254,7 +300,7 @@ def _output_delta(trace, ex) -> list:
             else:
                 short = (d, EQ, LP, ex.node("a", L, s, i), MINUS, Sym("t", index=ex.idx(s, i)),
                          RP, Op("/"), Sym("n"), EQ, LP, Num(trace.y_hat[s, i]), MINUS,
-                         Num(trace.T[s, i]), RP, Op("/"), Num(trace.n_samples), EQ,
+                         Num(trace.T[s, i], paren=True), RP, Op("/"), Num(trace.n_samples), EQ,
                          Num(od.shortcut[s, i]))
                 rows.append((full, short))
     if od.shortcut is None:
@@ -273,6 +319,10 @@ def _recursion_lines(ex, lt, nxt) -> list:
         for j in range(lt.W.shape[1]):
             k_range = range(nxt.W.shape[1])
             g = Num(lt.g_prime[s, j], paren=True)
+            # with one term its sum is dL_da itself: written once
+            terms = [] if len(k_range) == 1 else [
+                LP, *_join([[Num(lt.terms[s, j, k], paren=True)] for k in k_range], PLUS), RP,
+                TIMES, g, EQ]
             lines += [
                 (ex.node("delta", l, s, j), EQ, LP,
                  *_join([[ex.node("delta", l + 1, s, k), TIMES, Sym("W", str(l + 1), f"{j},{k}")]
@@ -281,8 +331,7 @@ def _recursion_lines(ex, lt, nxt) -> list:
                 (EQ, LP, *_join([[Num(nxt.delta[s, k], paren=True), TIMES,
                                   Num(nxt.W[j, k], paren=True)] for k in k_range], PLUS), RP,
                  TIMES, g),
-                (EQ, LP, *_join([[Num(lt.terms[s, j, k], paren=True)] for k in k_range], PLUS),
-                 RP, TIMES, g, EQ, Num(lt.dL_da[s, j], paren=True), TIMES, g, EQ,
+                (EQ, *terms, Num(lt.dL_da[s, j], paren=True), TIMES, g, EQ,
                  Num(lt.delta[s, j]))]
     return lines
 
@@ -354,11 +403,33 @@ def _after(trace, ex) -> Section:
     rows = [("y_hat" + (f" (sample {s})" if ex.batch else ""), array_text(trace.y_hat[s]),
              array_text(trace.y_hat_after[s])) for s in range(min(trace.n_samples, 50))]
     rows.append((f"loss L ({trace.loss_name})", num(trace.loss), num(trace.loss_after)))
-    went = "went down" if trace.loss_after < trace.loss else "did NOT go down"
     return Section("Forward pass after the update", (
         Table(("quantity", "before", "after"), tuple(rows)),
-        Para(f"With the updated parameters the loss {went}: {num(trace.loss)} → "
-             f"{num(trace.loss_after)}.")))
+        Para(_loss_change(trace.loss, trace.loss_after))))
+
+
+def _loss_change(before: float, after: float) -> str:
+    """What the step did to the loss, in words.
+
+    >>> _loss_change(0.0528, 0.051928)
+    'With the updated parameters the loss went down: 0.0528 → 0.051928.'
+    >>> _loss_change(0.0, 0.0)
+    'The loss was already 0 to float64 precision before the step, and stayed 0.'
+    >>> _loss_change(0.5, 0.5)
+    'With the updated parameters the loss did not change to float64 precision: 0.5 → 0.5.'
+    >>> _loss_change(0.1, 0.2)
+    'With the updated parameters the loss did NOT go down, it went up: 0.1 → 0.2.'
+    """
+    values = f"{num(before)} → {num(after)}"
+    if not (np.isfinite(before) and np.isfinite(after)):
+        return (f"The loss is not a finite number: {values} (the numbers overflowed; see the "
+                "warnings).")
+    if after == before == 0:
+        return "The loss was already 0 to float64 precision before the step, and stayed 0."
+    change = "went down" if after < before else \
+        "did not change to float64 precision" if after == before else \
+        "did NOT go down, it went up"
+    return f"With the updated parameters the loss {change}: {values}."
 
 
 def _summary(trace) -> Section:

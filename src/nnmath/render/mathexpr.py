@@ -35,7 +35,8 @@ def num(value, digits: int = 6) -> str:
 
 @dataclass(frozen=True)
 class Sym:
-    """A named quantity: ``base`` (z, a, W, b, w, x, t, L, delta, y_hat, eta, l),
+    """A named quantity: ``base`` (z, a, W, b, w, x, x_scaled, mean, std, t, L, delta,
+    y_hat, eta, l),
     ``sub`` (layer, e.g. "1") and ``index`` (entry, e.g. "0,1")."""
 
     base: str
@@ -81,7 +82,9 @@ class Sum:
 
 
 _TEXT_BASE = {"delta": "δ", "eta": "η"}
-_LATEX_BASE = {"delta": r"\delta", "eta": r"\eta", "y_hat": r"\hat{y}", "l": r"\ell"}
+_LATEX_BASE = {"delta": r"\delta", "eta": r"\eta", "y_hat": r"\hat{y}", "l": r"\ell",
+               "x_scaled": r"x_{\mathrm{scaled}}", "mean": r"\mathrm{mean}",
+               "std": r"\mathrm{std}"}
 _MML_BASE = {"delta": "δ", "eta": "η", "l": "ℓ"}
 _SPACED = {"=", "+", "−", "←", "≈"}
 _LATEX_OP = {"·": r"\cdot", "½": r"\tfrac{1}{2}", "−": "-", "←": r"\leftarrow", "²": "^{2}", "≈": r"\approx",
@@ -93,9 +96,25 @@ def _num_text(tok: Num) -> str:
     return f"({text})" if tok.paren and text.startswith("-") else text
 
 
+def _bracketed(eq, pos) -> bool:
+    """True when token ``pos`` stands alone between "(" and ")": a negative number
+    there needs no parentheses of its own (``(-0.13)``, not ``((-0.13))``)."""
+    return 0 < pos < len(eq) - 1 and eq[pos - 1] == Op("(") and eq[pos + 1] == Op(")")
+
+
+def _unbracketed(eq) -> tuple:
+    """``eq`` with the own parentheses of bracketed numbers dropped.
+
+    >>> to_text((Op("("), Num(-0.131882, paren=True), Op(")"), Op("·"), Num(2.0)))
+    '(-0.131882)·2'
+    """
+    return tuple(Num(tok.value) if isinstance(tok, Num) and tok.paren and _bracketed(eq, pos)
+                 else tok for pos, tok in enumerate(eq))
+
+
 def to_text(eq) -> str:
     """Plain text (unicode), as the terminal shows it."""
-    out = []
+    out, eq = [], _unbracketed(eq)
     for pos, tok in enumerate(eq):
         if isinstance(tok, Sym):
             out.append(_sym_text(tok))
@@ -121,7 +140,7 @@ def _sym_text(s: Sym) -> str:
 def to_latex(eq) -> str:
     """LaTeX math (without the surrounding ``$``)."""
     out = []
-    for tok in eq:
+    for tok in _unbracketed(eq):
         if isinstance(tok, Sym):
             out.append(_sym_latex(tok))
         elif isinstance(tok, Deriv):
@@ -148,7 +167,7 @@ def _sym_latex(s: Sym) -> str:
 
 def to_mathml(eq, display: bool = False) -> str:
     """Presentation MathML (rendered natively by browsers, no script, no network)."""
-    inner = "".join(_mml(tok) for tok in eq)
+    inner = "".join(_mml(tok) for tok in _unbracketed(eq))
     attr = ' display="block"' if display else ""
     return f"<math{attr}>{inner}</math>"
 
@@ -180,6 +199,8 @@ def _mml(tok) -> str:
 def _sym_mml(s: Sym) -> str:
     if s.base == "y_hat":
         base = "<mover><mi>y</mi><mo>^</mo></mover>"
+    elif s.base == "x_scaled":
+        base = "<msub><mi>x</mi><mtext>scaled</mtext></msub>"
     else:
         base = f"<mi>{escape(_MML_BASE.get(s.base, s.base))}</mi>"
     if s.sub:

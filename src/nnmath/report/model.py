@@ -64,9 +64,12 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
         Table(("#", *features, data.target_name), rows),
     )))
 
-    step = explain(net, X_in[0], T[0], loss=loss, learning_rate=learning_rate)
+    # The raw row: with the stored scaling (transform) the step starts by scaling it.
+    step = explain(net, data.X[0], T[0], loss=loss, learning_rate=learning_rate,
+                   scaling=None if transform is None else "model")
     sections += trace_sections(step, after={"The step": (
-        Para(f"One step on row 1 (x = {array_text(X_in[0])}, target {array_text(T[0])}): "
+        Para(f"One step on row 1 (x = {array_text(data.X[0])}, target {array_text(T[0])}): "
+             + ("scaling, " if step.scaling is not None else "") +
              f"forward pass, {loss} loss, backward pass and update with learning rate "
              f"{num(learning_rate)}."),
         figures.add("step", plots.draw_network(

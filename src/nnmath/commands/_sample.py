@@ -1,0 +1,206 @@
+"""The sample a command explains or draws, read from its options, for one network.
+
+One meaning per option (see :mod:`nnmath.commands._args`):
+
+- ``--x V [V ...]`` one sample's raw input values (repeat ``--x`` for a batch);
+- ``--y T [T ...]`` the target of the ``--x`` sample: one number per output, or
+  one class name of a classifier (repeat ``--y`` once per ``--x``);
+- ``--data FILE --row N`` the sample in data row N (1 = the first row after the
+  header) of a CSV file: its features are the model's ``feature_names`` columns
+  (else every column but the target), its target the value in the model's
+  ``target_name`` column, or in ``--target COL``;
+- ``--target T [T ...]`` without ``--data``: the old name of ``--y`` (one sample;
+  it still works, with a deprecation note after the command has run).
+
+The result is the raw input ``X`` (the model's stored scaling is not applied
+here: :func:`nnmath.explain` does that as a step of its own) and the target
+rows ``T``; class names become target rows in the library
+(:func:`nnmath.inference.class_targets`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConfigError, must_be
+
+__all__ = ["Sample", "add_sample_arguments", "read_sample"]
+
+OLD_TARGET = ("--target T (the sample's target values)", "--y T")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """X : (n_samples, n_inputs) the raw input; T : (n_samples, n_outputs) the targets;
+    ``where`` says where they came from; ``notes`` the deprecated forms used, as
+    ``(old, new)`` pairs for :func:`nnmath.commands._args.deprecated`."""
+
+    X: np.ndarray
+    T: np.ndarray
+    where: str
+    notes: tuple = ()
+
+
+def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
+    """``--x``, ``--y``, ``--data``, ``--row`` and ``--target`` (``batch``: --x repeated);
+    ``note`` is added to the help of --x."""
+    notes = "; ".join(n for n in (note, "repeat --x for more samples" if batch else "") if n)
+    parser.add_argument("--x", nargs="+", type=float, action="append", metavar="V",
+                        help="one sample's raw input values, one per feature" +
+                             (f" ({notes})" if notes else ""))
+    parser.add_argument("--y", nargs="+", action="append", metavar="T",
+                        help="the target of the --x sample: one number per output, or one "
+                             "class name" + (" (repeat --y once per --x)" if batch else ""))
+    parser.add_argument("--data", metavar="FILE", help="with --model: a CSV file with a header")
+    parser.add_argument("--row", type=int, metavar="N",
+                        help="with --data: take the sample from data row N (1 = the first row "
+                             "after the header; default 1)")
+    parser.add_argument("--target", nargs="+", metavar="COL",
+                        help="with --data: the target column (default: the model's "
+                             "target_name). Without --data: the old name of --y")
+
+
+def read_sample(args, net, default_x=None, default_y=None, batch: bool = True) -> Sample | None:
+    """The raw input ``X`` and targets ``T`` for ``net`` that the options give.
+
+    ``default_x``/``default_y`` (the article's PSA 2.0 and its target) are used
+    when ``--x``/``--y`` are not given; without a default, a missing ``--y`` is
+    an error and no ``--x`` at all means no sample (None). ``batch=False``
+    allows one sample only.
+    """
+    if args.row is not None and not args.data:
+        raise ConfigError(must_be("--row", "given with --data FILE (the CSV file it is a row "
+                                  "of)", args.row, f"For example --data data.csv --row "
+                                  f"{args.row}."))
+    if args.data:
+        if args.x is not None or args.y is not None:
+            raise ConfigError(must_be("the sample", "given once: by --x/--y, or by --data FILE "
+                                      "--row N", "both", "Drop --x and --y, or drop --data."))
+        return _from_data(args, net)
+    notes, old = (), args.target
+    if old is not None:
+        if args.y is not None:
+            raise ConfigError(must_be("--y and --target T", "given one at a time (--target T is "
+                                      "the old name of --y)", f"--y {' '.join(args.y[0])} --target "
+                                      f"{' '.join(old)}", "Give --y only."))
+        notes = (OLD_TARGET,)
+    xs = args.x
+    ys = args.y if args.y is not None else None if old is None else [old]
+    option = "--target" if old is not None else "--y"
+    if xs is None:
+        if default_x is None:
+            if ys is not None:
+                raise ConfigError(must_be(option, "given with --x (the sample's input "
+                                          "values)", f"{option} {' '.join(ys[0])} without --x",
+                                          _example(net)))
+            return None
+        xs = [default_x]
+    if ys is None:
+        if default_y is None:
+            raise ConfigError(must_be("--y", "given with --x: the target of each --x sample",
+                                      f"--x {_values(xs[0])} without --y", _example(net)))
+        ys = [default_y] * len(xs)
+    if len(xs) > 1 and not batch:
+        raise ConfigError(must_be("--x", "given once here (one sample is drawn)",
+                                  f"{len(xs)} samples", "Use 'nnmath explain' for a batch."))
+    if len(ys) != len(xs):
+        raise ConfigError(must_be(option, "given once per --x (the target of each sample)",
+                                  f"{len(xs)} --x and {len(ys)} {option}",
+                                  f"Repeat {option} after each --x."))
+    X = np.array([_input_row(net, x) for x in xs], dtype=np.float64)
+    T = np.array([_target_row(net, [str(v) for v in y], option) for y in ys], dtype=np.float64)
+    return Sample(X=X, T=T, where="--x", notes=notes)
+
+
+def _input_row(net, x) -> list:
+    if len(x) != net.n_inputs:
+        names = net.info.get("feature_names") or ()
+        inputs = f": {', '.join(names)}" if len(names) == net.n_inputs else ""
+        raise ConfigError(must_be("--x", f"{net.n_inputs} value(s) per sample, one per input of "
+                                  f"the network{inputs}", list(x),
+                                  "Give the sample's raw values (the model's stored scaling "
+                                  "is applied to them)." if net.info.get("scaling") else
+                                  f"Give {net.n_inputs} value(s) after each --x."))
+    return list(x)
+
+
+def _target_row(net, values, option) -> np.ndarray:
+    """One sample's target: one class name, or one number per output."""
+    from ..inference import class_names_of, class_targets, task_of
+
+    numbers = _floats(values)
+    fits = numbers is not None and len(numbers) == net.n_outputs
+    if len(values) == 1 and task_of(net) == "classification":
+        try:
+            return class_targets(net, values)[0]
+        except ConfigError:
+            if not fits:
+                raise
+    if fits:
+        return np.array(numbers)
+    classes = (", or one class name (" + ", ".join(repr(c) for c in class_names_of(net)) + ")"
+               ) if task_of(net) == "classification" else ""
+    raise ConfigError(must_be(option, f"{net.n_outputs} number(s), one per output of the "
+                              f"network{classes}", values, _example(net)))
+
+
+def _from_data(args, net) -> Sample:
+    """Data row ``--row`` of ``--data``: the model's feature columns and its target."""
+    from .. import datasets
+    from ..inference import class_names_of, class_targets, task_of
+
+    column = args.target
+    if column is not None and len(column) != 1:
+        raise ConfigError(must_be("--target", "one column name when --data is given",
+                                  " ".join(column), "For example --target status."))
+    column = column[0] if column else net.info.get("target_name")
+    if not column:
+        raise ConfigError(must_be("the target column of --data", "named by --target COL (the "
+                                  "model file names none)", f"--data {args.data} without "
+                                  "--target", "For example --target status."))
+    features = net.info.get("feature_names") or None
+    if features and column in features:
+        raise ConfigError(must_be("the target column of --data", "a column that is not one of "
+                                  "the model's features", column, "Name the target column with "
+                                  "--target."))
+    task = task_of(net)
+    data = datasets.load_csv(args.data, target=column, features=features, task=task,
+                             classes=class_names_of(net) if task == "classification" else None,
+                             min_classes=1)
+    if data.X.shape[1] != net.n_inputs:
+        raise ConfigError(must_be("the feature columns of --data", f"{net.n_inputs}, one per "
+                                  "input of the network", f"{data.X.shape[1]}: "
+                                  f"{', '.join(data.feature_names)}", "Name the target column "
+                                  "with --target, and give a CSV with the model's features."))
+    n, row = len(data), 1 if args.row is None else args.row
+    if not 1 <= row <= n:
+        raise ConfigError(must_be("--row", f"a data row from 1 to {n} ({args.data} has {n} "
+                                  "rows after the header)", row))
+    if task == "classification":
+        T = class_targets(net, [data.class_names[int(data.y[row - 1])]])
+    else:
+        T = np.asarray(data.y[row - 1], dtype=np.float64).reshape(1, -1)
+    return Sample(X=data.X[row - 1:row], T=T, where=f"row {row} of {args.data}")
+
+
+def _floats(values):
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        return None
+
+
+def _values(x) -> str:
+    return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in x)
+
+
+def _example(net) -> str:
+    from ..inference import class_names_of, task_of
+
+    x = " ".join(["1.0"] * net.n_inputs)
+    y = " ".join(["0"] * net.n_outputs)
+    if task_of(net) == "classification":
+        return f"For example --x {x} --y {y}, or --y {class_names_of(net)[-1]} (a class name)."
+    return f"For example --x {x} --y {y}."
