@@ -141,7 +141,8 @@ def test_the_table_always_fits_and_never_cuts_a_number(n_samples, n_features, wi
     rng = np.random.default_rng(n_samples * 100 + n_features)
     net = Network.random([n_features, 5, 3], activation="tanh", output_activation="softmax",
                          seed=1)
-    names = [f"feature number {j}" for j in range(n_features)]
+    names = [f"feature number {j}" if j % 2 else f"od{j}/feature_{j}_of_the_data"
+             for j in range(n_features)]
     net.info = {"feature_names": names, "class_names": ["a", "bb", "a long class name"]}
     X = rng.normal(size=(n_samples, n_features)) * 10.0 ** rng.integers(-8, 8, n_features)
     p = predict(net, X)

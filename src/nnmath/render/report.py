@@ -6,6 +6,8 @@ Like :mod:`nnmath.render.text`, these only lay out numbers that the engine,
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from rich import box
 from rich.table import Table
@@ -120,12 +122,13 @@ def predictions_table(X, feature_names, prediction, width=80, threshold=None,
     >>> net = network_b()
     >>> net.info = {"class_names": ["Healthy", "Cancer"]}
     >>> console = Console(width=80, color_system=None)
-    >>> console.print(predictions_table([[2.0], [0.5]], ["psa"], predict(net, [[2.0], [0.5]])))
+    >>> table = predictions_table([[2.0], [0.5]], ["psa"], predict(net, [[2.0], [0.5]]))
+    >>> console.print(table)   # doctest: +NORMALIZE_WHITESPACE
     predictions
      #   psa   P(Healthy)   P(Cancer)   predicted
-    ─────────────────────────────────────────────
+    ──────────────────────────────────────────────
      1     2        0.675       0.325   Healthy
-     2   0.5       0.6366      0.3634   Healthy
+     2   0.5        0.637       0.363   Healthy
     predicted Cancer when P(Cancer) ≥ 0.5
     """
     from rich.console import Group
@@ -188,8 +191,7 @@ def _widths(columns, width):
     A column is at least as wide as its longest cell and its header's longest word;
     spare room unwraps headers, the shortest first.
     """
-    least = [max([len(c) for c in cells] + [len(w) for w in header.split()])
-             for header, cells in columns]
+    least = [max([len(c) for c in cells] + [_least(header)]) for header, cells in columns]
     spare = width + 1 - sum(w + _PAD for w in least)
     if spare < 0:
         return None
@@ -206,10 +208,40 @@ def _plain_table():
     return Table(box=box.SIMPLE_HEAD, show_edge=False)
 
 
-def _column(table, header, width, left=False):
-    import textwrap
+def _parts(text) -> list:
+    """The words of a name, each cut after ``_``, ``/`` or ``-`` (``od280/od315_of_...``)."""
+    return [re.findall(r"[^_/-]*[_/-]|[^_/-]+", word) for word in text.split()]
 
-    table.add_column("\n".join(textwrap.wrap(header, width, break_long_words=False)) or header,
+
+def _least(text) -> int:
+    """The narrowest a name can be wrapped to: its longest unbreakable part."""
+    return max((len(part) for word in _parts(text) for part in word), default=0)
+
+
+def _wrap(text, width) -> str:
+    """``text`` on lines of at most ``width`` characters (if its parts fit), breaking
+    between words or after ``_``, ``/``, ``-``.
+
+    >>> print(_wrap("od280/od315_of_diluted_wines", 12))
+    od280/od315_
+    of_diluted_
+    wines
+    >>> _wrap("mean concave points", 12).splitlines()
+    ['mean concave', 'points']
+    """
+    lines = [""]
+    for word in _parts(text):
+        for k, part in enumerate(word):
+            joined = lines[-1] + (" " if k == 0 and lines[-1] else "") + part
+            if len(joined) <= width or not lines[-1]:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+    return "\n".join(lines)
+
+
+def _column(table, header, width, left=False):
+    table.add_column(_wrap(header, width) or header,
                      justify="left" if left else "right", overflow="fold", min_width=width,
                      max_width=width)
 
@@ -227,7 +259,7 @@ def _blocks(quantities, samples, width):
     """``[(names_width, first, last), ...]``: the samples ``first:last`` of each table."""
     names = ["sample"] + [name for name, _ in quantities]
     longest = max(len(name) for name in names)
-    words = max(len(w) for name in names for w in name.split())
+    words = max(_least(name) for name in names)
     sample_widths = [max([len(samples[s])] + [len(cells[s]) for _, cells in quantities])
                      for s in range(len(samples))]
     names_width = max(words, min(longest, width - _PAD - max(sample_widths) - _PAD + 1))
@@ -250,5 +282,6 @@ def _by_quantity(quantities, n_inputs, samples, names_width, first, last):
         w = max([len(samples[s])] + [len(cells[s]) for _, cells in quantities])
         _column(table, samples[s], w)
     for i, (name, cells) in enumerate(quantities):
-        table.add_row(name, *cells[first:last], end_section=i == n_inputs - 1)
+        table.add_row(_wrap(name, names_width), *cells[first:last],
+                      end_section=i == n_inputs - 1)
     return table
