@@ -114,7 +114,7 @@ def test_train_save_reload_predict_from_cli_and_python(cli, tmp_path):
     assert pred["predictions"][0]["predicted"] == saved["class_names"][int(np.argmax(a))]
 
     # predict a CSV (extra target column ignored): stdout and --output agree with Python
-    stdout = cli("predict", str(model), "--csv", str(data_path))
+    stdout = cli("predict", str(model), "--data", str(data_path), "--csv")
     assert stdout.returncode == 0
     rows = list(csv.DictReader(io.StringIO(stdout.stdout)))
     assert list(rows[0])[-4:] == ["P(setosa)", "P(versicolor)", "P(virginica)", "predicted"]
@@ -126,7 +126,7 @@ def test_train_save_reload_predict_from_cli_and_python(cli, tmp_path):
     np.testing.assert_array_equal([[float(r[f"P({c})"]) for c in p.class_names] for r in rows],
                                   p.probabilities)
     written = tmp_path / "predictions.csv"
-    done = cli("predict", str(model), "--csv", str(data_path), "--output", str(written))
+    done = cli("predict", str(model), "--data", str(data_path), "--output", str(written))
     assert done.returncode == 0 and written.read_text() == stdout.stdout
     assert not [f for f in tmp_path.iterdir() if f.name.endswith(".tmp")]
 

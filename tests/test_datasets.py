@@ -98,6 +98,81 @@ def test_regression_target_errors_and_missing_file(tmp_path):
         load_csv(path, target="t", task="clustering")
 
 
+# -- files that are not what they seem: the header line and the separator ------------
+def test_scikit_learns_own_iris_csv_is_refused_with_the_reason():
+    """Its first line is `150,4,setosa,versicolor,virginica`: counts, not column names.
+    Was: read as columns named '150' and '4'."""
+    pytest.importorskip("sklearn")
+    from importlib import resources
+
+    path = resources.files("sklearn.datasets").joinpath("data", "iris.csv")
+    with pytest.raises(DataError, match=r"the first line of .*iris.csv' must be the column "
+                       r"names \(a header line such as psa,age,status\)\. Got "
+                       r"'150,4,setosa,versicolor,virginica'\. '150' and '4' are numbers, "
+                       r"not names: put a first line with one name per column"):
+        load_csv(path, target="4")
+    with pytest.raises(DataError, match="must be the column names"):
+        read_features(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("3.8,61,1\n0.8,55,0\n", r"'3.8', '61' and '1' are numbers, not names: .* \(the file "
+                              r"seems to have no header line\)"),
+    ("1e3,b,t\n1,2,x\n", r"'1e3' is a number, not names"),
+    ("a,-2,t\n1,2,x\n", r"'-2' is a number"),
+    ("0,1,2,3,4,t\n1,2,3,4,5,x\n0,0,0,0,0,y\n", None),   # 0..4 are positions: accepted
+    ("1,2,t\n1,2,x\n3,4,y\n", None),                 # so are 1..2
+    ("2,1,t\n1,2,x\n", r"'2' and '1' are numbers"),    # but not shuffled ones
+])
+def test_a_header_of_numbers_is_an_error_unless_they_are_positions(tmp_path, text, message):
+    path = write(tmp_path, text)
+    if message is None:
+        data = load_csv(path, target="t")
+        assert data.feature_names == tuple(text.split("\n")[0].split(",")[:-1])
+    else:
+        with pytest.raises(DataError, match=message):
+            read_features(path)
+
+
+def test_space_separated_files_are_read_as_such(tmp_path):
+    """Was: one column named 'psa age status'."""
+    path = write(tmp_path, 'psa  age "status now"\n3.8 61 Cancer\n  0.8   55  Healthy  \n\n'
+                           "2.5 70 Cancer\n")
+    data = load_csv(path, target="status now")
+    assert data.feature_names == ("psa", "age")
+    np.testing.assert_array_equal(data.X, [[3.8, 61], [0.8, 55], [2.5, 70]])
+    assert [data.class_names[c] for c in data.y] == ["Cancer", "Healthy", "Cancer"]
+    # one column whose name has a space stays one column
+    one = write(tmp_path, "mean radius\n17.99\n20.57\n", "one.csv")
+    X, names = read_features(one)
+    assert names == ("mean radius",) and X.ravel().tolist() == [17.99, 20.57]
+    # a header with spaces over comma-separated rows is a comma file with odd names
+    mixed = write(tmp_path, "psa age status\n3.8,61,Cancer\n", "mixed.csv")
+    with pytest.raises(DataError, match="line 2 must be 1 values"):
+        load_csv(mixed, target="psa age status")
+
+
+def test_numpy_savetxt_files_are_read_with_their_header(tmp_path):
+    X = np.array([[3.8, 61.0, 1.0], [0.8, 55.0, 0.0]])
+    for delimiter in (",", " "):
+        path = tmp_path / f"np{len(delimiter)}{delimiter == ' '}.txt"
+        np.savetxt(path, X, delimiter=delimiter, header=delimiter.join(["psa", "age", "t"]))
+        assert path.read_text().startswith("# psa")
+        data = load_csv(path, target="t")
+        assert data.feature_names == ("psa", "age")
+        np.testing.assert_array_equal(data.X, X[:, :2])
+
+
+def test_unnamed_columns_pandas_index_and_trailing_separators(tmp_path):
+    pandas_index = write(tmp_path, ",psa,status\n0,3.8,Cancer\n1,0.8,Healthy\n")
+    with pytest.raises(DataError, match=r"column 1 of .* must be named in the header line\. "
+                       r"Got 'no name, and the value 0 in line 2'\. .*index=False"):
+        load_csv(pandas_index, target="status")
+    trailing = write(tmp_path, "psa,status,\n3.8,Cancer,\n0.8,Healthy,\n", "t.csv")
+    data = load_csv(trailing, target="status")
+    assert data.feature_names == ("psa",) and data.X.ravel().tolist() == [3.8, 0.8]
+
+
 # -- scaling --------------------------------------------------------------------
 def test_standardize_matches_numpy_and_survives_a_constant_column():
     rng = np.random.default_rng(0)

@@ -353,17 +353,18 @@ TRAINED = str(Path(__file__).parent / "bad_inputs" / "files" / "model" / "traine
 
 @budget(60)
 @given(st.lists(st.lists(floats_text, min_size=1, max_size=3), min_size=1, max_size=3),
-       floats_text, csv_text, st.sampled_from(["--json", "--csv", "--output"]))
+       floats_text, csv_text, st.sampled_from(["--json", "--csv", "--output", "table"]))
 def test_predict_and_evaluate_commands_never_crash(tmp_path_factory, xs, threshold, text, mode):
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "data.csv").write_text(text, encoding="utf-8")
     argv = ["predict", TRAINED, "--threshold=" + threshold]
     if mode == "--csv":
-        argv += ["--csv", str(folder / "data.csv")]
+        argv += ["--data", str(folder / "data.csv"), "--csv"]
     else:
         for x in xs:
             argv += ["--x", *x]
-        argv += ["--json"] if mode == "--json" else ["--output", str(folder / "p.csv")]
+        argv += {"--json": ["--json"], "--output": ["--output", str(folder / "p.csv")],
+                 "table": []}[mode]
     for args in (argv, ["evaluate", TRAINED, str(folder / "data.csv"), "--target", "y",
                         "--threshold=" + threshold, "--json"]):
         code, err = _main(args)

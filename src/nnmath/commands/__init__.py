@@ -5,4 +5,5 @@ Each module has ``NAME``, ``HELP``, ``EXAMPLE`` (shown at the end of
 only parses, calls the library and prints; the math stays in the engine.
 """
 
-COMMANDS = ["demo", "explain", "train", "predict", "evaluate", "summary", "plot", "report"]
+COMMANDS = ["demo", "explain", "train", "predict", "evaluate", "summary", "new", "plot",
+            "report"]

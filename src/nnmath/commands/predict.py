@@ -1,4 +1,13 @@
-"""``nnmath predict``: class probabilities and the predicted class for new samples."""
+"""``nnmath predict``: class probabilities and the predicted class (or the outputs) for new samples.
+
+One output style per purpose: a table for people (default; it fits the terminal and
+never cuts a number, see :func:`nnmath.render.report.predictions_table`), ``--csv``
+for programs (CSV on stdout), ``--json`` (one JSON object), ``--output FILE`` (the
+CSV, written atomically). The samples come from ``--x`` (repeat for more) or
+``--data FILE`` (the model's feature columns, by name). ``--csv FILE``, the old way to
+give the samples, still works: it reads FILE as ``--data`` and prints CSV, as before,
+with a note on stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,72 +15,121 @@ import csv
 import io
 import sys
 
-from ..errors import ConfigError
-from ._args import add_model, add_threshold_and_json
+from ..errors import ConfigError, DataError, must_be
+from ._args import add_model, add_threshold_and_json, deprecated
 from ._io import console, print_json
 
 NAME = "predict"
-HELP = "predict new samples with a saved model (probabilities and class)"
+HELP = "predict new samples with a saved model (probabilities and class, or outputs)"
 EXAMPLE = """examples:
   nnmath predict model.json --x 2.0                 # one sample (one value per feature)
   nnmath predict model.json --x 2.0 --x 0.5         # two samples
-  nnmath predict model.json --csv new.csv           # CSV with the model's feature columns
-  nnmath predict model.json --csv new.csv --output predictions.csv
+  nnmath predict model.json --data new.csv          # the model's feature columns, by name
+  nnmath predict model.json --data new.csv --csv    # CSV on stdout, for other programs
+  nnmath predict model.json --data new.csv -o predictions.csv
   nnmath predict model.json --x 2.0 --json
 
-The model's stored scaling is applied first. The CSV output has the feature
-columns, then P(<class>) for every class, then predicted."""
+The model's stored scaling is applied first. The table fits the terminal: one row
+per sample, or for a wide model one row per quantity and a column per sample (a
+sample's number is its row in --data FILE, 1 = the first row after the header).
+The CSV has the feature columns, then P(<class>) for every class and predicted
+(regression: predicted, or predicted_1, predicted_2, ... for several outputs)."""
 
 
 def add_arguments(parser) -> None:
     add_model(parser)
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()
     source.add_argument("--x", nargs="+", type=float, action="append", metavar="V",
                         help="one sample's feature values (repeat --x for more samples)")
-    source.add_argument("--csv", metavar="FILE", help="a CSV file of samples")
-    parser.add_argument("--output", metavar="FILE",
-                        help="write the predictions CSV here (atomically) instead of stdout")
+    source.add_argument("--data", metavar="FILE",
+                        help="a CSV file of samples: the model's feature columns, found by "
+                             "name (other columns, such as the target, are ignored)")
+    parser.add_argument("--csv", nargs="?", const=True, default=None, metavar="FILE",
+                        help="print the predictions as CSV on stdout instead of the table "
+                             "(--csv FILE, the old form of --data FILE, still works)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the predictions CSV here (atomically)")
     add_threshold_and_json(parser)
 
 
 def run(args) -> int:
-    import numpy as np
-
-    from ..datasets.csvfile import read_features
     from ..inference import predict
     from ..modelfile import load
 
+    data, csv_out, note = _sources(args)
     net = load(args.model)
-    names = net.info.get("feature_names")
-    if args.csv:
-        X, names = read_features(args.csv, names)
-    else:
-        X = np.array(args.x, dtype=np.float64) if len({len(x) for x in args.x}) == 1 else None
-        if X is None or X.shape[1] != net.n_inputs:
-            raise ConfigError(f"--x must be given {net.n_inputs} value(s) per sample (the "
-                              f"model's inputs{': ' + ', '.join(names) if names else ''}). "
-                              f"Got {args.x}.")
-    names = tuple(names or [f"x{i + 1}" for i in range(net.n_inputs)])
+    X, names = _samples(net, args.x, data)
     p = predict(net, X, threshold=args.threshold)
     header, rows = _rows(X, names, p)
     if args.output:
-        from ..modelfile import write_atomic
+        from ..safefile import write_atomic
 
         write_atomic(args.output, _csv_text(header, rows))
     if args.json:
-        print_json({"feature_names": list(names), "task": p.task,
-                    "class_names": list(p.class_names), "n_samples": len(X),
-                    "predictions": [_record(x, p, s) for s, x in enumerate(X.tolist())],
-                    "output": args.output})
-    elif args.csv and not args.output:
+        record = {"feature_names": list(names), "task": p.task,
+                  "class_names": list(p.class_names), "n_samples": len(X),
+                  "predictions": [_record(x, p, s) for s, x in enumerate(X.tolist())],
+                  "output": args.output}
+        print_json(record)
+    elif csv_out:
         sys.stdout.write(_csv_text(header, rows))
-    elif not args.output:
+    elif args.output:
+        console().print(f"wrote {len(X)} predictions to {args.output}")
+    else:
         from ..render.report import predictions_table
 
-        console().print(predictions_table(X, names, p))
-    else:
-        console().print(f"wrote {len(X)} predictions to {args.output}")
+        out = console()
+        title = f"predictions for {data}" if data else "predictions"
+        out.print(predictions_table(X, names, p, width=out.width, threshold=args.threshold,
+                                    title=title))
+    if note:
+        deprecated(NAME, "--csv FILE (the samples)", "--data FILE, and --csv alone to print CSV")
     return 0
+
+
+def _sources(args):
+    """``(data file or None, CSV on stdout?, deprecated form used?)``, checked."""
+    if isinstance(args.csv, str):              # the old form: --csv FILE
+        if args.x or args.data:
+            given = "--x" if args.x else "--data"
+            raise ConfigError(must_be("--csv", "given without a file name when the samples "
+                                      f"come from {given}", f"--csv {args.csv}",
+                                      "--csv prints CSV on stdout; --output FILE writes it."))
+        # as before: CSV on stdout unless --output or --json asks for something else
+        return args.csv, not (args.output or args.json), True
+    if args.csv and args.json:
+        raise ConfigError("--csv and --json must not be given together. Got both. Choose "
+                          "one output: --csv prints CSV, --json one JSON object.")
+    if not args.x and not args.data:
+        raise ConfigError("the samples must be given with --x V [V ...] (one sample; repeat "
+                          "for more) or --data FILE. Got neither. For example: nnmath "
+                          "predict model.json --x 2.0.")
+    return args.data, bool(args.csv), False
+
+
+def _samples(net, xs, data):
+    """``(X, feature_names)`` from ``--x`` values or a CSV file, checked against the model."""
+    import numpy as np
+
+    from ..datasets.csvfile import read_features
+
+    names = net.info.get("feature_names")
+    if data:
+        X, read = read_features(data, names)
+        if names is None and X.shape[1] != net.n_inputs:
+            raise DataError(must_be(
+                f"the CSV file {data!r}", f"made of {net.n_inputs} column(s), one per input "
+                "(the model file names no features, so every column is an input)",
+                f"{X.shape[1]} columns: {', '.join(read)}", 'Drop the other columns, or '
+                'add "feature_names" to the model file.'))
+        names = read
+    else:
+        X = np.array(xs, dtype=np.float64) if len({len(x) for x in xs}) == 1 else None
+        if X is None or X.shape[1] != net.n_inputs:
+            raise ConfigError(f"--x must be given {net.n_inputs} value(s) per sample (the "
+                              f"model's inputs{': ' + ', '.join(names) if names else ''}). "
+                              f"Got {xs}.")
+    return X, tuple(names or [f"x{i + 1}" for i in range(net.n_inputs)])
 
 
 def _record(x, p, s) -> dict:

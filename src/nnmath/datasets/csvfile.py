@@ -1,7 +1,30 @@
 """Read your own data from a CSV file: numeric features, one target column.
 
 The first line is the header (column names). Every other column than the
-target is a feature unless ``features`` names them. The target may hold class
+target is a feature unless ``features`` names them.
+
+What counts as a header and a separator (files are not always what they seem):
+
+- The separator is ``,``; a header line without a comma but with ``;`` or a
+  tab is read with that separator (spreadsheet exports). A header with none of
+  the three but with spaces (``psa age status``) is read as space-separated
+  when the first data line splits into as many values (``3.8 61 Cancer``): any
+  run of spaces separates, and quotes keep a name with spaces together
+  (``"mean radius" age``). Otherwise the spaces belong to a single column's
+  name (``mean radius``). The choice is not ambiguous: a file whose header and
+  first row both split into the same number of space-separated fields and hold
+  no ``,``, ``;`` or tab has no other reading with more than one column.
+- A header that names nothing is an error, not column names: a first line with
+  numbers (scikit-learn's bundled ``iris.csv`` starts ``150,4,setosa,...``,
+  the counts of rows and columns; a file without a header starts with data)
+  says that the first line must name the columns. Only numbers that are the
+  column positions, ``0,1,2,...`` or ``1,2,3,...`` (pandas writes these for an
+  unnamed array), are accepted as names.
+- A column without a name holding values is an error (pandas writes its row
+  index as an unnamed first column unless ``index=False``); an unnamed column
+  that is empty throughout (a trailing separator) is dropped.
+- NumPy's ``savetxt`` writes its header as a comment (``# psa,age,status``):
+  the ``#`` before the first name is dropped. The target may hold class
 names (``Cancer``, ``Healthy``), integer labels (``0``, ``1``, ``2``) or, for
 regression, any numbers.
 
@@ -129,9 +152,11 @@ def _features(header, rows, features) -> np.ndarray:
 def _read(path: Path, delimiter):
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            delimiter = _delimiter(f.readline(), delimiter)
+            head = [line for line in (f.readline() for _ in range(_SNIFF_LINES)) if line]
+            delimiter = _delimiter(*_first_two(head), delimiter)
             f.seek(0)
-            reader = csv.reader(f, delimiter=delimiter)
+            lines = f if delimiter != " " else (line.strip() for line in f)
+            reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter == " ")
             lines = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
     except FileNotFoundError:
         raise DataError(f"the CSV file {str(path)!r} does not exist. Check the path.") from None
@@ -145,10 +170,7 @@ def _read(path: Path, delimiter):
     if not lines:
         raise DataError(must_be(f"the CSV file {str(path)!r}", "non-empty (a header line, then "
                                 "one line per sample)", "an empty file"))
-    header = [h.strip() for h in lines[0][1]]
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise DataError(must_be("column names", "unique", duplicates, "Rename the columns."))
+    header = _header(lines[0][1], delimiter, path)
     rows = lines[1:]
     if not rows:
         raise DataError(must_be(f"the CSV file {str(path)!r}", "a header and at least one row "
@@ -157,20 +179,105 @@ def _read(path: Path, delimiter):
         if len(row) != len(header):
             raise DataError(must_be(f"line {line}", f"{len(header)} values, one per column of "
                                     "the header", f"{len(row)} values"))
+    header, rows = _drop_empty_unnamed(header, rows, path)
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise DataError(must_be("column names", "unique", duplicates, "Rename the columns."))
     return header, rows
 
 
-def _delimiter(header_line: str, delimiter: str) -> str:
-    r"""``,`` unless the header has none but ``;`` or a tab (spreadsheet exports).
+_SNIFF_LINES = 20
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
-    >>> _delimiter("psa;age;status\n", ","), _delimiter("psa,age\n", ","), _delimiter("a\tb", ",")
-    (';', ',', '\t')
+
+def _first_two(lines):
+    """The header line and the first data line (blank lines skipped; ``""`` if none)."""
+    lines = [line for line in lines if line.strip()] + ["", ""]
+    return lines[0], lines[1]
+
+
+def _delimiter(header_line: str, first_row: str, delimiter: str) -> str:
+    r"""``,`` unless the header has none but ``;``, a tab or spaces between its names.
+
+    Spaces separate only when the first data line splits into as many values.
+
+    >>> _delimiter("psa;age;status\n", "", ","), _delimiter("psa,age\n", "", ",")
+    (';', ',')
+    >>> _delimiter("a\tb", "", ","), _delimiter("psa age status\n", "3.8  61 Cancer\n", ",")
+    ('\t', ' ')
+    >>> _delimiter("mean radius\n", "17.99\n", ",")    # one column, a space in its name
+    ','
     """
-    if delimiter == "," and "," not in header_line:
-        for other in (";", "\t"):
-            if other in header_line:
-                return other
+    if delimiter != "," or "," in header_line:
+        return delimiter
+    for other in (";", "\t"):
+        if other in header_line:
+            return other
+    names = _split_spaces(_uncomment(header_line))
+    if len(names) > 1 and len(names) == len(_split_spaces(first_row)) and \
+            not any(c in first_row for c in ",;\t"):
+        return " "
     return delimiter
+
+
+def _split_spaces(line: str) -> list:
+    return next(csv.reader([line.strip()], delimiter=" ", skipinitialspace=True), [])
+
+
+def _uncomment(line: str) -> str:
+    """NumPy's ``savetxt`` writes the header as a comment: ``# psa,age`` -> ``psa,age``."""
+    return re.sub(r"^#\s+", "", line) if re.match(r"#\s+\S", line) else line
+
+
+def _header(cells, delimiter, path):
+    """The column names of the first line, checked: names, not numbers.
+
+    >>> _header(["0", "1", "label"], ",", "x.csv")      # pandas' names for array columns
+    ['0', '1', 'label']
+    >>> _header(["150", "4", "setosa", "versicolor", "virginica"], ",", "iris.csv")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.DataError: the first line of 'iris.csv' must be the column names (a header line such as psa,age,status). Got '150,4,setosa,versicolor,virginica'. '150' and '4' are numbers, not names: put a first line with one name per column (scikit-learn's bundled CSV files start with counts instead: write the data with pandas' to_csv).
+    """
+    if delimiter == " " and cells and cells[0] == "#":
+        cells = cells[1:]
+    header = [h.strip() for h in cells]
+    if header:
+        header[0] = _uncomment(header[0])
+    numbers = [(i, h) for i, h in enumerate(header) if _NUMBER.fullmatch(h)]
+    positions = any(all(h == str(i + start) for i, h in numbers) for start in (0, 1))
+    if numbers and not positions:
+        shown = ", ".join(repr(h) for _, h in numbers[:3]) + (", ..." if len(numbers) > 3
+                                                              else "")
+        shown = " and ".join(shown.rsplit(", ", 1)) if 1 < len(numbers) <= 3 else shown
+        text = ("," if delimiter == " " else delimiter).join(cells)
+        text = text if len(text) <= 60 else text[:60] + "..."
+        are = "is a number" if len(numbers) == 1 else "are numbers"
+        fix = (" (the file seems to have no header line)" if len(numbers) == len(header) else
+               " (scikit-learn's bundled CSV files start with counts instead: write the "
+               "data with pandas' to_csv)")
+        raise DataError(must_be(
+            f"the first line of {str(path)!r}", "the column names (a header line such as "
+            "psa,age,status)", text, f"{shown} {are}, not names: put a first line with one "
+            f"name per column{fix}."))
+    return header
+
+
+def _drop_empty_unnamed(header, rows, path):
+    """Columns without a name: dropped if empty throughout, else an error."""
+    unnamed = [c for c, h in enumerate(header) if not h]
+    for c in unnamed:
+        filled = next(((line, row[c]) for line, row in rows if row[c].strip()), None)
+        if filled is not None:
+            raise DataError(must_be(
+                f"column {c + 1} of {str(path)!r}", "named in the header line", "no name, "
+                f"and the value {filled[1].strip()} in line {filled[0]}", "Name the column, or drop "
+                "it: pandas writes its row index as an unnamed first column unless "
+                "to_csv(..., index=False)."))
+    if not unnamed:
+        return header, rows
+    keep = [c for c in range(len(header)) if c not in unnamed]
+    return [header[c] for c in keep], [(line, [row[c] for c in keep]) for line, row in rows]
 
 
 def _number(text: str, line: int, column: str, index: int) -> float:

@@ -6,6 +6,9 @@ Like :mod:`nnmath.render.text`, these only lay out numbers that the engine,
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 from rich import box
 from rich.table import Table
 
@@ -85,17 +88,206 @@ def summary_table(summary: dict, title="network") -> Table:
     return table
 
 
-def predictions_table(X, feature_names, prediction) -> Table:
-    """One row per sample: inputs, probabilities (or outputs), predicted class."""
+def predictions_table(X, feature_names, prediction, width=80, threshold=None,
+                      title="predictions"):
+    """The predictions as tables that fit in ``width`` columns; no number is ever cut.
+
+    Quantities: the inputs (one per feature), then ``P(class)`` for every class and
+    ``predicted`` (classification) or ``ŷ`` (regression). The first layout that fits:
+
+    1. one row per sample, a column per quantity (few features);
+    2. one row per quantity, a column per sample, in at most ``MAX_BLOCKS`` tables of
+       as many samples as fit (a wide model, a few samples);
+    3. one row per sample with the outputs only: the inputs are left out, and a
+       line says so (a wide model and many samples);
+    4. as 2, in as many tables as it takes.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        The raw inputs (as given, before the model's scaling).
+    feature_names : sequence of str, length n_features
+    prediction : nnmath.inference.Prediction
+        For the same rows.
+    width : int, default 80
+        The terminal's width in characters.
+    threshold : float, optional
+        Two classes only: the decision threshold (default 0.5), stated below the table.
+    title : str, default "predictions"
+
+    Returns
+    -------
+    rich.console.Group
+        Titles, tables and notes.
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> from nnmath.article import network_b
+    >>> from nnmath.inference import predict
+    >>> net = network_b()
+    >>> net.info = {"class_names": ["Healthy", "Cancer"]}
+    >>> console = Console(width=80, color_system=None)
+    >>> table = predictions_table([[2.0], [0.5]], ["psa"], predict(net, [[2.0], [0.5]]))
+    >>> console.print(table)   # doctest: +NORMALIZE_WHITESPACE
+    predictions
+     #   psa   P(Healthy)   P(Cancer)   predicted
+    ──────────────────────────────────────────────
+     1     2        0.675       0.325   Healthy
+     2   0.5        0.637       0.363   Healthy
+    predicted Cancer when P(Cancer) ≥ 0.5
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    inputs = [(name, [num(v) for v in column]) for name, column in
+              zip(feature_names, np.asarray(X, dtype=float).reshape(len(X), -1).T)]
+    outputs = _output_cells(prediction)
+    n = len(X)
+    samples = [str(s + 1) for s in range(n)]
+    notes = []
+    if prediction.task == "classification" and len(prediction.class_names) == 2:
+        positive = prediction.class_names[1]
+        notes.append(f"predicted {positive} when P({positive}) ≥ "
+                     f"{num(0.5 if threshold is None else threshold)}")
+    heading = Text(title, style="bold")
+    columns = [("#", samples), *inputs, *outputs]
+    widths = _widths(columns, width)
+    quantities = inputs + outputs
+    blocks = [] if widths is not None else _blocks(quantities, samples, width)
+    if widths is None and len(blocks) > MAX_BLOCKS:
+        columns = [("#", samples), *outputs]
+        widths = _widths(columns, width)
+        if widths is not None:
+            notes.append(f"The {len(inputs)} inputs of each sample do not fit in {width} "
+                         "columns and are left out: --csv or --output FILE gives them too.")
+    if widths is not None:
+        parts = [heading, _by_sample(columns, widths)]
+    else:
+        parts = []
+        for names_width, first, last in blocks:
+            if len(blocks) > 1:
+                shown = f"sample {first + 1}" if last == first + 1 else \
+                    f"samples {first + 1}–{last}"
+                heading = Text(f"{title}: {shown} of {n}", style="bold")
+            parts += [heading, _by_quantity(quantities, len(inputs), samples, names_width,
+                                            first, last)]
+    return Group(*parts, *[Text(note) for note in notes])
+
+
+MAX_BLOCKS = 4
+"""Layout 2 (a column per sample) in at most this many tables, else the outputs only."""
+
+_PAD = 3   # per column: one space either side, and one between columns
+
+
+def _output_cells(prediction):
     if prediction.task == "regression":
-        outs = [f"ŷ{j + 1}" if prediction.y_hat.shape[1] > 1 else "ŷ"
-                for j in range(prediction.y_hat.shape[1])]
-        table = _table("predictions", *feature_names, *outs)
-        for x, y_hat in zip(X, prediction.y_hat):
-            table.add_row(*[num(v) for v in x], *[num(v) for v in y_hat])
-        return table
-    table = _table("predictions", *feature_names,
-                   *[f"P({name})" for name in prediction.class_names], "predicted")
-    for x, p, label in zip(X, prediction.probabilities, prediction.labels):
-        table.add_row(*[num(v) for v in x], *[num(v, 4) for v in p], label)
+        k = prediction.y_hat.shape[1]
+        return [(f"ŷ{j + 1}" if k > 1 else "ŷ", [num(v) for v in column])
+                for j, column in enumerate(prediction.y_hat.T)]
+    return [*[(f"P({name})", [num(v, 4) for v in column]) for name, column in
+              zip(prediction.class_names, prediction.probabilities.T)],
+            ("predicted", list(prediction.labels))]
+
+
+def _widths(columns, width):
+    """Column widths for ``[(header, cells), ...]`` that fit ``width``, else None.
+
+    A column is at least as wide as its longest cell and its header's longest word;
+    spare room unwraps headers, the shortest first.
+    """
+    least = [max([len(c) for c in cells] + [_least(header)]) for header, cells in columns]
+    spare = width + 1 - sum(w + _PAD for w in least)
+    if spare < 0:
+        return None
+    widths = list(least)
+    for j in sorted(range(len(columns)), key=lambda j: len(columns[j][0]) - least[j]):
+        grow = len(columns[j][0]) - widths[j]
+        if 0 < grow <= spare:
+            widths[j] += grow
+            spare -= grow
+    return widths
+
+
+def _plain_table():
+    return Table(box=box.SIMPLE_HEAD, show_edge=False)
+
+
+def _parts(text) -> list:
+    """The words of a name, each cut after ``_``, ``/`` or ``-`` (``od280/od315_of_...``)."""
+    return [re.findall(r"[^_/-]*[_/-]|[^_/-]+", word) for word in text.split()]
+
+
+def _least(text) -> int:
+    """The narrowest a name can be wrapped to: its longest unbreakable part."""
+    return max((len(part) for word in _parts(text) for part in word), default=0)
+
+
+def _wrap(text, width) -> str:
+    """``text`` on lines of at most ``width`` characters (if its parts fit), breaking
+    between words or after ``_``, ``/``, ``-``.
+
+    >>> print(_wrap("od280/od315_of_diluted_wines", 12))
+    od280/od315_
+    of_diluted_
+    wines
+    >>> _wrap("mean concave points", 12).splitlines()
+    ['mean concave', 'points']
+    """
+    lines = [""]
+    for word in _parts(text):
+        for k, part in enumerate(word):
+            joined = lines[-1] + (" " if k == 0 and lines[-1] else "") + part
+            if len(joined) <= width or not lines[-1]:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+    return "\n".join(lines)
+
+
+def _column(table, header, width, left=False):
+    table.add_column(_wrap(header, width) or header,
+                     justify="left" if left else "right", overflow="fold", min_width=width,
+                     max_width=width)
+
+
+def _by_sample(columns, widths):
+    table = _plain_table()
+    for j, ((header, _), w) in enumerate(zip(columns, widths)):
+        _column(table, header, w, left=j == 0 or header == "predicted")
+    for row in zip(*[cells for _, cells in columns]):
+        table.add_row(*row)
+    return table
+
+
+def _blocks(quantities, samples, width):
+    """``[(names_width, first, last), ...]``: the samples ``first:last`` of each table."""
+    names = ["sample"] + [name for name, _ in quantities]
+    longest = max(len(name) for name in names)
+    words = max(_least(name) for name in names)
+    sample_widths = [max([len(samples[s])] + [len(cells[s]) for _, cells in quantities])
+                     for s in range(len(samples))]
+    names_width = max(words, min(longest, width - _PAD - max(sample_widths) - _PAD + 1))
+    blocks, first = [], 0
+    while first < len(samples):
+        used, last = names_width + _PAD - 1, first
+        while last < len(samples) and (last == first or
+                                       used + sample_widths[last] + _PAD <= width):
+            used += sample_widths[last] + _PAD
+            last += 1
+        blocks.append((names_width, first, last))
+        first = last
+    return blocks
+
+
+def _by_quantity(quantities, n_inputs, samples, names_width, first, last):
+    table = _plain_table()
+    _column(table, "sample", names_width, left=True)
+    for s in range(first, last):
+        w = max([len(samples[s])] + [len(cells[s]) for _, cells in quantities])
+        _column(table, samples[s], w)
+    for i, (name, cells) in enumerate(quantities):
+        table.add_row(_wrap(name, names_width), *cells[first:last],
+                      end_section=i == n_inputs - 1)
     return table
