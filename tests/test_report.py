@@ -134,14 +134,14 @@ def test_svg_figures(run, tmp_path):
 
 
 def test_the_command(cli, tmp_path):
-    result = cli("report", "--output", str(tmp_path / "r"), "--epochs", "2", "--json")
+    result = cli("report", "--output-dir", str(tmp_path / "r"), "--epochs", "2", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["page"] == str(tmp_path / "r" / "index.html") and len(data["files"]) == 12
     assert all(Path(f).is_file() for f in data["files"])
     assert "| after epoch 2 |" in (tmp_path / "r" / "report.md").read_text()
     (tmp_path / "file").write_text("x")
-    result = cli("report", "--output", str(tmp_path / "file"))
+    result = cli("report", "--output-dir", str(tmp_path / "file"))
     assert result.returncode == 2 and "must be a folder" in result.stderr
 
 
@@ -190,12 +190,12 @@ def test_a_report_for_a_random_243_network_and_its_data(tmp_path):
     net = nnmath.Network.random([2, 4, 3], activation="tanh", output_activation="softmax",
                                 seed=1)
     before = {k: v.copy() for k, v in net.params().items()}
-    files = write_model_report(tmp_path, net, data, epochs=5)
-    assert [f.name for f in files] == ["01-network.png", "02-step.png", "03-loss.png",
-                                       "04-map.png", "05-confusion.png", "report.md",
-                                       "index.html"]
+    files = write_model_report(tmp_path, net, data)
+    assert [f.name for f in files] == ["01-network.png", "02-step.png", "03-map.png",
+                                       "04-confusion.png", "report.md", "index.html"]
     md = files[-2].read_text()
     assert "A 2-4-3 network" in md and "| 1 | " + six(X[0, 0]) in md
+    assert "holds no record of its training" in md   # nothing retrained, and it says so
     # The step is on row 1 with its one-hot target; the file's network is left unchanged.
     assert "target [0, 1, 0]" in md or "target [1, 0, 0]" in md or "target [0, 0, 1]" in md
     for name, value in net.params().items():
@@ -206,10 +206,12 @@ def test_report_of_a_model_file_through_the_command(cli, tmp_path):
     import nnmath
 
     nnmath.Network.random([1, 2, 2], output_activation="softmax", seed=0).save(tmp_path / "m.json")
-    result = cli("report", "--model", str(tmp_path / "m.json"), "--epochs", "3",
-                 "--output", str(tmp_path / "r"), "--json")
+    result = cli("report", "--model", str(tmp_path / "m.json"),
+                 "--output-dir", str(tmp_path / "r"), "--json")
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["files"]) == 8
+    assert [Path(f).name for f in json.loads(result.stdout)["files"]] == [
+        "01-network.png", "02-step.png", "03-curve.png", "04-confusion.png", "05-roc.png",
+        "report.md", "index.html"]
 
 
 def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
@@ -225,11 +227,11 @@ def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
     assert cli("train", str(tmp_path / "c.csv"), "--target", "label", "--hidden", "3",
                "--epochs", "2", "--save", str(tmp_path / "m.json")).returncode == 0
     result = cli("report", "--model", str(tmp_path / "m.json"), "--data", str(tmp_path / "c.csv"),
-                 "--target", "label", "--epochs", "2", "--output", str(tmp_path / "r"), "--json")
+                 "--target", "label", "--output-dir", str(tmp_path / "r"), "--json")
     assert result.returncode == 0, result.stderr
     names = [Path(f).name for f in json.loads(result.stdout)["files"]]
     assert "04-map.png" in names and names[-1] == "index.html"
     md = (tmp_path / "r" / "report.md").read_text()
     assert "standardised with the scaling stored in its model file" in md
-    result = cli("report", "--model", str(tmp_path / "m.json"), "--output", str(tmp_path / "s"))
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--output-dir", str(tmp_path / "s"))
     assert result.returncode == 2 and "--data CSV --target COL" in result.stderr
