@@ -235,3 +235,53 @@ def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
     assert "standardised with the scaling stored in its model file" in md
     result = cli("report", "--model", str(tmp_path / "m.json"), "--output-dir", str(tmp_path / "s"))
     assert result.returncode == 2 and "--data CSV --target COL" in result.stderr
+
+
+def test_old_option_names_still_work_with_a_note(cli, tmp_path):
+    for old in ("--output", "-o"):
+        result = cli("report", old, str(tmp_path / old), "--epochs", "2", "--format", "svg",
+                     "--json")
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines() == [
+            "nnmath report: note: --output (-o) is deprecated and still works for now; use "
+            "--output-dir.",
+            "nnmath report: note: --format is deprecated and still works for now; use "
+            "--image-format."]
+        data = json.loads(result.stdout)                      # stdout: one JSON object still
+        assert data["output"] == str(tmp_path / old) and data["files"][0].endswith(".svg")
+    result = cli("report", "--output-dir", str(tmp_path / "new"), "--epochs", "2",
+                 "--image-format", "svg", "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["files"][0] == str(tmp_path / "new" / "figures" /
+                                                         "01-network-a.svg")
+    help_text = cli("report", "--help").stdout
+    assert "nnmath report --output-dir report/" in help_text
+    assert "--output report/" not in help_text and "--format svg" not in help_text
+
+
+def test_report_of_a_regression_model(cli, tmp_path):
+    import numpy as np
+
+    import nnmath
+    from nnmath.render.mathexpr import num
+
+    sk = pytest.importorskip("sklearn.datasets")
+    frame = sk.load_diabetes(as_frame=True).frame[["bmi", "target"]]
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert cli("train", str(tmp_path / "d.csv"), "--target", "target", "--hidden", "4",
+               "--epochs", "20", "--learning-rate", "0.05",
+               "--save", str(tmp_path / "m.json")).returncode == 0
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--data", str(tmp_path / "d.csv"),
+                 "--target", "target", "--output-dir", str(tmp_path / "r"), "--json")
+    assert result.returncode == 0, result.stderr
+    names = [Path(f).name for f in json.loads(result.stdout)["files"]]
+    assert names == ["01-network.png", "02-step.png", "03-loss.png", "04-fit.png",
+                     "05-residuals.png", "06-curve.png", "report.md", "index.html"]
+    md = (tmp_path / "r" / "report.md").read_text()
+    net = nnmath.load(tmp_path / "m.json")
+    data = nnmath.datasets.load_csv(tmp_path / "d.csv", target="target", task="regression")
+    y_hat = nnmath.inference.outputs(net, data.X)[:, 0]
+    r2 = 1 - np.sum((data.y - y_hat) ** 2) / np.sum((data.y - data.y.mean()) ** 2)
+    assert f"| R² | {num(r2)} |" in md
+    assert f"| loss after epoch 20 | {num(net.info['history']['loss'][-1])} |" in md
+    assert "P(" not in md and "confusion" not in md.lower()

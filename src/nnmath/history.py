@@ -13,12 +13,14 @@ of each value in ``"recorded_epochs"``::
                 "val_metrics": {}, "best_epoch": null}
 
 >>> h = History(loss=[0.5, 0.25, 0.125], initial_loss=1.0, metrics={"r2": [0.1, 0.5, 0.7]})
->>> record = h.record(max_epochs=2)
+>>> h.loss += [0.0625, 0.03125]
+>>> h.metrics["r2"] += [0.8, 0.9]
+>>> record = h.record(max_epochs=3)
 >>> record["recorded_epochs"], record["loss"], record["epochs"]
-([1, 3], [0.5, 0.125], 3)
+([1, 3, 5], [0.5, 0.125, 0.03125], 5)
 >>> back = History.from_dict(record)
 >>> back.epochs, back.epoch_numbers(), back.metrics
-(3, [1, 3], {'r2': [0.1, 0.7]})
+(5, [1, 3, 5], {'r2': [0.1, 0.7, 0.9]})
 """
 
 from __future__ import annotations
@@ -95,25 +97,25 @@ class History:
                    if self.recorded_epochs else {})}
 
     def record(self, max_epochs: int = MAX_RECORDED_EPOCHS, upto: int | None = None) -> dict:
-        """The model file's ``"history"``: plain numbers, at most ``max_epochs`` (+1) of them.
+        """The model file's ``"history"``: plain numbers, at most ``max_epochs`` of them.
 
         Parameters
         ----------
         max_epochs : int
-            A longer run is thinned evenly: the first and the last epoch and
-            the best one (early stopping) are always kept, and
-            ``"recorded_epochs"`` names the epoch of each value.
+            A longer run is thinned evenly to at most ``max_epochs`` values: the
+            first and the last epoch and the best one (early stopping) are always
+            kept, and ``"recorded_epochs"`` names the epoch of each value.
         upto : int, optional
             Only the first ``upto`` epochs (a checkpoint saved during training).
         """
         n = len(self.loss) if upto is None else min(int(upto), len(self.loss))
         numbers = self.epoch_numbers()[:n]
         keep = list(range(n))
-        if n > max(max_epochs, 2):
-            step = (n - 1) / (max(max_epochs, 2) - 1)
-            keep = sorted({round(i * step) for i in range(max_epochs)}
-                          | ({self.best_epoch - 1} if self.best_epoch and
-                             self.best_epoch <= n and not self.recorded_epochs else set()))
+        max_epochs = max(int(max_epochs), 3)
+        if n > max_epochs:   # evenly spread, with the first, the last and the best epoch
+            best = {numbers.index(self.best_epoch)} if self.best_epoch in numbers else set()
+            m = max_epochs - len(best)
+            keep = sorted({round(i * (n - 1) / (m - 1)) for i in range(m)} | best)
 
         def pick(values):
             values = list(values)[:n]
