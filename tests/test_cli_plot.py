@@ -201,6 +201,14 @@ def test_curve_and_map_of_a_regression_model_draw_y_hat(diabetes, tmp_path, monk
                                rtol=1e-12)
     assert curve.ax.get_ylabel() == "target" and "P(" not in curve.ax.get_title()
     assert len(curve["points"][0].get_offsets()) == 442
+    # without --data: the curve alone (not the PSA data), over the training rows' range
+    assert main(["plot", "curve", "--model", str(model), "--output", str(tmp_path / "c.png")]) == 0
+    x, y_hat = drawn[-1]["curves"][0].get_data()
+    scaling = nnmath.load(model).info["scaling"]
+    assert drawn[-1]["points"] == [] and x[0] == pytest.approx(
+        scaling["mean"][0] - 3 * scaling["std"][0])
+    np.testing.assert_allclose(y_hat, outputs(nnmath.load(model), x[:, None])[:, 0],
+                               rtol=1e-12)
     csv, model = diabetes["bmi_bp"]
     assert main(["plot", "map", "--model", str(model), "--output", str(tmp_path / "m.png")]) == 0
     g1, g2 = drawn[-1]["grid"]

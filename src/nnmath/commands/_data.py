@@ -20,10 +20,14 @@ def model_data(args, net, required: bool = True):
             raise ConfigError(must_be("--target", "the name of one target column when --data "
                                       "is given", target, "For example --target status."))
         features = net.info.get("feature_names")
-        return datasets.load_csv(args.data, target=target,
+        data = datasets.load_csv(args.data, target=target,
                                  features=features if features else None, task=task,
-                                 classes=class_names_of(net) if task == "classification"
-                                 else None)
+                                 classes=net.info.get("class_names") or None)
+        if task == "classification" and data.n_classes > len(class_names_of(net)):
+            raise ConfigError(must_be(f"the classes in column {target!r}", "at most the "
+                                      f"model's {len(class_names_of(net))}", f"{data.n_classes} "
+                                      "classes", "Give the data the model was trained for."))
+        return data
     if net.n_inputs == 1 and task == "classification":
         return datasets.psa()
     if not required:

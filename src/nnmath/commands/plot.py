@@ -11,7 +11,7 @@ NAME = "plot"
 HELP = ("draw a network, its loss curve, P(class | x) or fitted curve, map, ROC, confusion, "
         "predicted vs actual or residuals")
 KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "fit", "residuals", "animation")
-CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion"), ("fit", "residuals")
+CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion", "animation"), ("fit", "residuals")
 EXAMPLE = """kinds:
   network     the network with its weights (and one step's values and gradients)
   loss        the loss over the epochs: with --model the history recorded in the model file
@@ -23,7 +23,7 @@ EXAMPLE = """kinds:
   confusion   classifiers: the confusion matrix at threshold 0.5
   fit         regression: predicted vs actual, with the line y_hat = y and R²
   residuals   regression: the residuals y - y_hat against the prediction
-  animation   training as a GIF: the curve/map and the loss every --every epochs
+  animation   classifiers: training as a GIF, the curve/map and the loss every --every epochs
 
 The model file says whether a model is a classifier or a regressor ("task"; else its
 output layer); a picture of the other kind is an error.
@@ -216,10 +216,15 @@ def _regression_picture(args, source) -> dict:
                                   f"{net.n_inputs} input(s)", "'nnmath plot fit' draws a "
                                   "regression model of any size (predicted vs actual)."))
     data = source.data(required=kind in REGRESSION_KINDS)
-    names = source.regression_names()
+    names = source.regression_names(data)
     report = {}
     if data is not None:
         T = data.targets(net.n_outputs)
+        if T.shape[1] != net.n_outputs:
+            raise ConfigError(must_be("the network of a regression picture", "one with an "
+                                      "output per target column", f"{net.n_outputs} outputs "
+                                      f"for {T.shape[1]} target column", "Give a model with "
+                                      "one output for --target COL."))
         y_hat = outputs(net, data.X)   # the stored scaling, then the forward pass
         scores = evaluate(net, data.X, T if T.shape[1] > 1 else T[:, 0])
         report.update(n_samples=scores["n_samples"], r2=scores["r2"], mse=scores["mse"])
@@ -297,14 +302,16 @@ class _Source:
                                       "the loss per epoch."))
         return History.from_dict(record, settings=self.net.info.get("training") or {})
 
-    def regression_names(self) -> dict:
-        """Feature and target names of a regression model (its file's, else x1, x2, ...; y)."""
+    def regression_names(self, data=None) -> dict:
+        """Feature and target names of a regression model: its file's, else the data's,
+        else x (x1, x2, ...) and y."""
         info = self.net.info
-        features = list(info.get("feature_names") or ())
+        features = list(info.get("feature_names") or getattr(data, "feature_names", ()) or ())
         if len(features) != self.net.n_inputs:
             features = ["x"] if self.net.n_inputs == 1 else \
                 [f"x{i + 1}" for i in range(self.net.n_inputs)]
-        return {"feature_names": features, "target_name": str(info.get("target_name") or "y")}
+        target = info.get("target_name") or getattr(data, "target_name", None) or "y"
+        return {"feature_names": features, "target_name": str(target)}
 
     def feature_limits(self, spread: float):
         """Per input: mean ± ``spread`` std of the stored scaling (the training rows' range),
