@@ -31,7 +31,7 @@ output layer); a picture of the other kind is an error.
 Without --model the article's networks and PSA data are used: network B (1-1-1) and its
 step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
 --article a|b chooses. With --model, --data CSV --target COL gives the data (else the
-PSA data for a one-input model); a scaling stored in the model file is applied, and the
+PSA data for a one-input classifier); a scaling stored in the model file is applied, and the
 pictures show the data in its own units. 'network' draws the step on --x/--target values,
 or on the first data row with --data.
 
