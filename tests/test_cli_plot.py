@@ -116,3 +116,161 @@ def test_plot_with_data_and_a_stored_scaling(cli, circle_csv, tmp_path):
     assert sum(map(sum, json.loads(result.stdout)["confusion_matrix"])) == 80
     result = cli("plot", "curve", "--output", str(tmp_path / "c.png"), *args)
     assert result.returncode == 2 and "one with one input" in result.stderr
+
+
+# -- regression models: their own pictures -------------------------------------------------
+@pytest.fixture(scope="module")
+def diabetes(tmp_path_factory):
+    """scikit-learn's diabetes data as CSVs (all ten features; bmi alone; bmi and bp) and a
+    regression model trained by `nnmath train` on each."""
+    import subprocess
+    import sys
+
+    sk = pytest.importorskip("sklearn.datasets")
+    folder = tmp_path_factory.mktemp("diabetes")
+    frame = sk.load_diabetes(as_frame=True).frame
+    made = {}
+    for name, columns in (("all", list(frame.columns)), ("bmi", ["bmi", "target"]),
+                          ("bmi_bp", ["bmi", "bp", "target"])):
+        csv = folder / f"{name}.csv"
+        frame[columns].to_csv(csv, index=False)
+        model = folder / f"{name}.json"
+        out = subprocess.run([sys.executable, "-m", "nnmath", "train", str(csv), "--target",
+                              "target", "--hidden", "8", "--epochs", "40",
+                              "--learning-rate", "0.05", "--save", str(model)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        made[name] = (csv, model)
+    return made
+
+
+def _drawn(monkeypatch):
+    """Keep every Drawing the command saves (to read what it drew)."""
+    from nnmath.plots._common import Drawing
+
+    drawn, save = [], Drawing.save
+    monkeypatch.setattr(Drawing, "save", lambda self, path: (drawn.append(self),
+                                                             save(self, path))[1])
+    return drawn
+
+
+@pytest.mark.parametrize("kind", ["fit", "residuals"])
+def test_fit_and_residuals_of_a_regression_model(cli, diabetes, tmp_path, kind):
+    import numpy as np
+
+    import nnmath
+    from nnmath.inference import outputs
+
+    csv, model = diabetes["all"]
+    out = tmp_path / f"{kind}.png"
+    result = cli("plot", kind, "--model", str(model), "--data", str(csv), "--target", "target",
+                 "--output", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    evaluated = json.loads(cli("evaluate", str(model), str(csv), "--target", "target",
+                               "--json").stdout)
+    assert shown["r2"] == pytest.approx(evaluated["r2"], rel=1e-12)
+    assert shown["mse"] == pytest.approx(evaluated["mse"], rel=1e-12)
+    # by hand: the stored scaling, the forward pass, then R² in NumPy
+    data = nnmath.datasets.load_csv(csv, target="target", task="regression")
+    net = nnmath.load(model)
+    scaling = net.info["scaling"]
+    y_hat = net.forward((data.X - scaling["mean"]) / np.asarray(scaling["std"]))[:, 0]
+    np.testing.assert_allclose(y_hat, outputs(net, data.X)[:, 0], rtol=1e-12)
+    r2 = 1 - np.sum((data.y - y_hat) ** 2) / np.sum((data.y - data.y.mean()) ** 2)
+    assert shown["r2"] == pytest.approx(r2, rel=1e-10) and shown["n_samples"] == 442
+    assert out.read_bytes()[:8] == PNG
+
+
+def test_curve_and_map_of_a_regression_model_draw_y_hat(diabetes, tmp_path, monkeypatch,
+                                                        capsys):
+    import numpy as np
+
+    import nnmath
+    from nnmath.cli import main
+    from nnmath.inference import outputs
+
+    drawn = _drawn(monkeypatch)
+    csv, model = diabetes["bmi"]
+    assert main(["plot", "curve", "--model", str(model), "--data", str(csv), "--target",
+                 "target", "--output", str(tmp_path / "c.png")]) == 0
+    curve = drawn[-1]
+    x, y_hat = curve["curves"][0].get_data()
+    # the line is the model's prediction at the raw x drawn (its stored scaling applied)
+    np.testing.assert_allclose(y_hat, outputs(nnmath.load(model), x[:, None])[:, 0],
+                               rtol=1e-12)
+    assert curve.ax.get_ylabel() == "target" and "P(" not in curve.ax.get_title()
+    assert len(curve["points"][0].get_offsets()) == 442
+    # without --data: the curve alone (not the PSA data), over the training rows' range
+    assert main(["plot", "curve", "--model", str(model), "--output", str(tmp_path / "c.png")]) == 0
+    x, y_hat = drawn[-1]["curves"][0].get_data()
+    scaling = nnmath.load(model).info["scaling"]
+    assert drawn[-1]["points"] == [] and x[0] == pytest.approx(
+        scaling["mean"][0] - 3 * scaling["std"][0])
+    np.testing.assert_allclose(y_hat, outputs(nnmath.load(model), x[:, None])[:, 0],
+                               rtol=1e-12)
+    csv, model = diabetes["bmi_bp"]
+    assert main(["plot", "map", "--model", str(model), "--output", str(tmp_path / "m.png")]) == 0
+    g1, g2 = drawn[-1]["grid"]
+    G1, G2 = np.meshgrid(g1, g2)
+    net = nnmath.load(model)
+    expected = outputs(net, np.column_stack([G1.ravel(), G2.ravel()]))[:, 0]
+    np.testing.assert_allclose(drawn[-1]["values"].ravel(), expected, rtol=1e-12)
+    # without --data the plane spans the training rows: mean ± 3 std of the stored scaling
+    mean, std = net.info["scaling"]["mean"], net.info["scaling"]["std"]
+    assert g1[0] == pytest.approx(mean[0] - 3 * std[0]) and g2[-1] == pytest.approx(
+        mean[1] + 3 * std[1])
+    capsys.readouterr()
+
+
+def test_train_plots_of_a_regression_model(cli, diabetes, tmp_path):
+    from PIL import Image
+
+    csv, _ = diabetes["bmi"]
+    result = cli("train", str(csv), "--target", "target", "--hidden", "4", "--epochs", "5",
+                 "--plots", str(tmp_path / "plots"), "--json")
+    assert result.returncode == 0, result.stderr
+    plots = json.loads(result.stdout)["plots"]
+    assert [p.rsplit("/", 1)[1] for p in plots] == ["network.png", "loss.png", "fit.png",
+                                                    "residuals.png", "curve.png"]
+    for p in plots:
+        with Image.open(p) as image:
+            assert image.format == "PNG"
+
+
+def test_classification_pictures_of_a_regression_model_fail_at_once(diabetes, tmp_path,
+                                                                     monkeypatch, capsys):
+    import nnmath.datasets
+    from nnmath.cli import main
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("the data must not be read")
+
+    monkeypatch.setattr(nnmath.datasets, "load_csv", no_data)
+    csv, model = diabetes["all"]
+    for kind in ("roc", "confusion"):
+        assert main(["plot", kind, "--model", str(model), "--data", str(csv), "--target",
+                     "target", "--output", str(tmp_path / "x.png")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "must be a classifier" in err and "'fit'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_confusion_of_a_classifier_from_iris(cli, tmp_path):
+    sk = pytest.importorskip("sklearn.datasets")
+    iris = sk.load_iris(as_frame=True)
+    frame = iris.frame.assign(target=[iris.target_names[t] for t in iris.target])
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    assert cli("train", str(tmp_path / "iris.csv"), "--target", "target", "--epochs", "30",
+               "--save", str(tmp_path / "iris.json")).returncode == 0
+    args = ["--model", str(tmp_path / "iris.json"), "--data", str(tmp_path / "iris.csv"),
+            "--target", "target"]
+    result = cli("plot", "confusion", *args, "--output", str(tmp_path / "c.png"), "--json")
+    assert result.returncode == 0, result.stderr
+    matrix = json.loads(result.stdout)["confusion_matrix"]
+    evaluated = json.loads(cli("evaluate", str(tmp_path / "iris.json"),
+                               str(tmp_path / "iris.csv"), "--target", "target",
+                               "--json").stdout)
+    assert matrix == evaluated["confusion_matrix"] and sum(map(sum, matrix)) == 150
+    result = cli("plot", "fit", *args, "--output", str(tmp_path / "f.png"))
+    assert result.returncode == 2 and "must be a regression model" in result.stderr

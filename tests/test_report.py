@@ -134,14 +134,14 @@ def test_svg_figures(run, tmp_path):
 
 
 def test_the_command(cli, tmp_path):
-    result = cli("report", "--output", str(tmp_path / "r"), "--epochs", "2", "--json")
+    result = cli("report", "--output-dir", str(tmp_path / "r"), "--epochs", "2", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["page"] == str(tmp_path / "r" / "index.html") and len(data["files"]) == 12
     assert all(Path(f).is_file() for f in data["files"])
     assert "| after epoch 2 |" in (tmp_path / "r" / "report.md").read_text()
     (tmp_path / "file").write_text("x")
-    result = cli("report", "--output", str(tmp_path / "file"))
+    result = cli("report", "--output-dir", str(tmp_path / "file"))
     assert result.returncode == 2 and "must be a folder" in result.stderr
 
 
@@ -190,12 +190,12 @@ def test_a_report_for_a_random_243_network_and_its_data(tmp_path):
     net = nnmath.Network.random([2, 4, 3], activation="tanh", output_activation="softmax",
                                 seed=1)
     before = {k: v.copy() for k, v in net.params().items()}
-    files = write_model_report(tmp_path, net, data, epochs=5)
-    assert [f.name for f in files] == ["01-network.png", "02-step.png", "03-loss.png",
-                                       "04-map.png", "05-confusion.png", "report.md",
-                                       "index.html"]
+    files = write_model_report(tmp_path, net, data)
+    assert [f.name for f in files] == ["01-network.png", "02-step.png", "03-map.png",
+                                       "04-confusion.png", "report.md", "index.html"]
     md = files[-2].read_text()
     assert "A 2-4-3 network" in md and "| 1 | " + six(X[0, 0]) in md
+    assert "holds no record of its training" in md   # nothing retrained, and it says so
     # The step is on row 1 with its one-hot target; the file's network is left unchanged.
     assert "target [0, 1, 0]" in md or "target [1, 0, 0]" in md or "target [0, 0, 1]" in md
     for name, value in net.params().items():
@@ -206,10 +206,12 @@ def test_report_of_a_model_file_through_the_command(cli, tmp_path):
     import nnmath
 
     nnmath.Network.random([1, 2, 2], output_activation="softmax", seed=0).save(tmp_path / "m.json")
-    result = cli("report", "--model", str(tmp_path / "m.json"), "--epochs", "3",
-                 "--output", str(tmp_path / "r"), "--json")
+    result = cli("report", "--model", str(tmp_path / "m.json"),
+                 "--output-dir", str(tmp_path / "r"), "--json")
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["files"]) == 8
+    assert [Path(f).name for f in json.loads(result.stdout)["files"]] == [
+        "01-network.png", "02-step.png", "03-curve.png", "04-confusion.png", "05-roc.png",
+        "report.md", "index.html"]
 
 
 def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
@@ -225,11 +227,61 @@ def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
     assert cli("train", str(tmp_path / "c.csv"), "--target", "label", "--hidden", "3",
                "--epochs", "2", "--save", str(tmp_path / "m.json")).returncode == 0
     result = cli("report", "--model", str(tmp_path / "m.json"), "--data", str(tmp_path / "c.csv"),
-                 "--target", "label", "--epochs", "2", "--output", str(tmp_path / "r"), "--json")
+                 "--target", "label", "--output-dir", str(tmp_path / "r"), "--json")
     assert result.returncode == 0, result.stderr
     names = [Path(f).name for f in json.loads(result.stdout)["files"]]
     assert "04-map.png" in names and names[-1] == "index.html"
     md = (tmp_path / "r" / "report.md").read_text()
     assert "standardised with the scaling stored in its model file" in md
-    result = cli("report", "--model", str(tmp_path / "m.json"), "--output", str(tmp_path / "s"))
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--output-dir", str(tmp_path / "s"))
     assert result.returncode == 2 and "--data CSV --target COL" in result.stderr
+
+
+def test_old_option_names_still_work_with_a_note(cli, tmp_path):
+    for old in ("--output", "-o"):
+        result = cli("report", old, str(tmp_path / old), "--epochs", "2", "--format", "svg",
+                     "--json")
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines() == [
+            "nnmath report: note: --output (-o) is deprecated and still works for now; use "
+            "--output-dir.",
+            "nnmath report: note: --format is deprecated and still works for now; use "
+            "--image-format."]
+        data = json.loads(result.stdout)                      # stdout: one JSON object still
+        assert data["output"] == str(tmp_path / old) and data["files"][0].endswith(".svg")
+    result = cli("report", "--output-dir", str(tmp_path / "new"), "--epochs", "2",
+                 "--image-format", "svg", "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["files"][0] == str(tmp_path / "new" / "figures" /
+                                                         "01-network-a.svg")
+    help_text = cli("report", "--help").stdout
+    assert "nnmath report --output-dir report/" in help_text
+    assert "--output report/" not in help_text and "--format svg" not in help_text
+
+
+def test_report_of_a_regression_model(cli, tmp_path):
+    import numpy as np
+
+    import nnmath
+    from nnmath.render.mathexpr import num
+
+    sk = pytest.importorskip("sklearn.datasets")
+    frame = sk.load_diabetes(as_frame=True).frame[["bmi", "target"]]
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert cli("train", str(tmp_path / "d.csv"), "--target", "target", "--hidden", "4",
+               "--epochs", "20", "--learning-rate", "0.05",
+               "--save", str(tmp_path / "m.json")).returncode == 0
+    result = cli("report", "--model", str(tmp_path / "m.json"), "--data", str(tmp_path / "d.csv"),
+                 "--target", "target", "--output-dir", str(tmp_path / "r"), "--json")
+    assert result.returncode == 0, result.stderr
+    names = [Path(f).name for f in json.loads(result.stdout)["files"]]
+    assert names == ["01-network.png", "02-step.png", "03-loss.png", "04-fit.png",
+                     "05-residuals.png", "06-curve.png", "report.md", "index.html"]
+    md = (tmp_path / "r" / "report.md").read_text()
+    net = nnmath.load(tmp_path / "m.json")
+    data = nnmath.datasets.load_csv(tmp_path / "d.csv", target="target", task="regression")
+    y_hat = nnmath.inference.outputs(net, data.X)[:, 0]
+    r2 = 1 - np.sum((data.y - y_hat) ** 2) / np.sum((data.y - data.y.mean()) ** 2)
+    assert f"| R² | {num(r2)} |" in md
+    assert f"| loss after epoch 20 | {num(net.info['history']['loss'][-1])} |" in md
+    assert "P(" not in md and "confusion" not in md.lower()

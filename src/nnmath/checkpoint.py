@@ -3,7 +3,8 @@
 A :class:`Checkpoint` is a training callback. After every finished epoch it
 copies the parameters (the last good ones: every epoch that finishes has a
 finite loss, :func:`nnmath.training.train` checks). It writes them to its
-model file
+model file, with the history so far (``"history"``,
+:meth:`nnmath.history.History.record`),
 
 - every ``every`` epochs, if asked (``nnmath train --checkpoint-every N``);
 - when training is interrupted (Ctrl-C) or diverges: :meth:`save_last_good`
@@ -26,8 +27,9 @@ written then.
 (3, 2)
 >>> ckpt.save_last_good("interrupted")     # what `nnmath train` does on Ctrl-C
 3
->>> Network.load(path).info["training"]["stop_reason"]
-'interrupted'
+>>> saved = Network.load(path)
+>>> saved.info["training"]["stop_reason"], saved.info["history"]["epochs"]   # the history so far
+('interrupted', 3)
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ class Checkpoint:
         self.params = None          # the last good parameters (copies)
         self.epoch = 0              # the epoch they belong to (0: none finished)
         self.saved_epoch = None     # the epoch last written to path
+        self.history = None         # the History of the run (its first `epoch` epochs are good)
 
     def start(self, net) -> None:
         """Watch ``net`` (call before training; ``net.info`` is saved with it)."""
@@ -102,7 +105,7 @@ class Checkpoint:
 
     def __call__(self, epoch, history) -> bool:
         self.params = {name: p.copy() for name, p in self.net.params().items()}
-        self.epoch = epoch
+        self.epoch, self.history = epoch, history
         if self.every and epoch % self.every == 0:
             self._save(history_note={"stop_reason": "checkpoint"})
         return False
@@ -121,5 +124,8 @@ class Checkpoint:
     def _save(self, history_note) -> None:
         training = dict(self.net.info.get("training", {}))
         training.update(epochs_run=self.epoch, **history_note)
-        self.net.save(self.path, training=training)
+        extra = {}
+        if self.history is not None:   # the epochs up to the parameters saved, no further
+            extra["history"] = {**self.history.record(upto=self.epoch), **history_note}
+        self.net.save(self.path, training=training, **extra)
         self.saved_epoch = self.epoch

@@ -1,10 +1,38 @@
-"""What training recorded: :class:`History`."""
+"""What training recorded: :class:`History`, and its record in a model file.
+
+``nnmath train`` (:func:`nnmath.workflow.fit_dataset`) stores the history in
+the model file under ``"history"`` (:meth:`History.record`), so
+``nnmath plot loss --model`` and ``nnmath report --model`` draw how the model
+was really trained instead of training a copy. The record holds at most
+:data:`MAX_RECORDED_EPOCHS` epochs: a longer run is thinned evenly (the first,
+the last and the best epoch always kept) and the record then names the epoch
+of each value in ``"recorded_epochs"``::
+
+    "history": {"initial_loss": 1.27, "loss": [0.9, 0.61, ...], "epochs": 200,
+                "stop_reason": "epochs", "val_loss": [], "metrics": {"accuracy": [...]},
+                "val_metrics": {}, "best_epoch": null}
+
+>>> h = History(loss=[0.5, 0.25, 0.125], initial_loss=1.0, metrics={"r2": [0.1, 0.5, 0.7]})
+>>> h.loss += [0.0625, 0.03125]
+>>> h.metrics["r2"] += [0.8, 0.9]
+>>> record = h.record(max_epochs=3)
+>>> record["recorded_epochs"], record["loss"], record["epochs"]
+([1, 3, 5], [0.5, 0.125, 0.03125], 5)
+>>> back = History.from_dict(record)
+>>> back.epochs, back.epoch_numbers(), back.metrics
+(5, [1, 3, 5], {'r2': [0.1, 0.7, 0.9]})
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-__all__ = ["History"]
+from .errors import ModelFileError, must_be
+
+__all__ = ["History", "MAX_RECORDED_EPOCHS"]
+
+MAX_RECORDED_EPOCHS = 10_000   # a model file records at most this many epochs (thinned evenly)
 
 
 @dataclass
@@ -33,6 +61,10 @@ class History:
         validation rows.
     best_epoch : int or None
         With early stopping: the epoch (from 1) whose parameters were kept.
+    recorded_epochs : list of int
+        Empty when ``loss[e]`` is epoch ``e + 1`` (a History from training).
+        A History read back from a thinned record (:meth:`from_dict`) has
+        the epoch of each value here; :meth:`epoch_numbers` gives them in both cases.
     """
 
     loss: list = field(default_factory=list)
@@ -43,10 +75,16 @@ class History:
     metrics: dict = field(default_factory=dict)
     val_metrics: dict = field(default_factory=dict)
     best_epoch: int | None = None
+    recorded_epochs: list = field(default_factory=list)
 
     @property
     def epochs(self) -> int:
-        return len(self.loss)
+        """The number of epochs run."""
+        return int(self.recorded_epochs[-1]) if self.recorded_epochs else len(self.loss)
+
+    def epoch_numbers(self) -> list:
+        """The epoch (from 1) of each value of ``loss``."""
+        return list(self.recorded_epochs) or list(range(1, len(self.loss) + 1))
 
     @property
     def kept_epoch(self) -> int:
@@ -105,4 +143,140 @@ class History:
                 "settings": dict(self.settings), "val_loss": list(self.val_loss),
                 "metrics": {k: list(v) for k, v in self.metrics.items()},
                 "val_metrics": {k: list(v) for k, v in self.val_metrics.items()},
-                "best_epoch": self.best_epoch}
+                "best_epoch": self.best_epoch,
+                **({"recorded_epochs": list(self.recorded_epochs)}
+                   if self.recorded_epochs else {})}
+
+    def record(self, max_epochs: int = MAX_RECORDED_EPOCHS, upto: int | None = None) -> dict:
+        """The model file's ``"history"``: plain numbers, at most ``max_epochs`` of them.
+
+        Parameters
+        ----------
+        max_epochs : int
+            A longer run is thinned evenly to at most ``max_epochs`` values: the
+            first and the last epoch and the best one (early stopping) are always
+            kept, and ``"recorded_epochs"`` names the epoch of each value.
+        upto : int, optional
+            Only the first ``upto`` epochs (a checkpoint saved during training).
+        """
+        n = len(self.loss) if upto is None else min(int(upto), len(self.loss))
+        numbers = self.epoch_numbers()[:n]
+        keep = list(range(n))
+        max_epochs = max(int(max_epochs), 3)
+        if n > max_epochs:   # evenly spread, with the first, the last and the best epoch
+            best = {numbers.index(self.best_epoch)} if self.best_epoch in numbers else set()
+            m = max_epochs - len(best)
+            keep = sorted({round(i * (n - 1) / (m - 1)) for i in range(m)} | best)
+
+        def pick(values):
+            values = list(values)[:n]
+            return [float(values[i]) for i in keep] if values else []
+
+        out = {"initial_loss": _finite_or_none(self.initial_loss), "loss": pick(self.loss),
+               "epochs": numbers[-1] if numbers else 0, "stop_reason": self.stop_reason,
+               "val_loss": pick(self.val_loss),
+               "metrics": {k: pick(v) for k, v in self.metrics.items()},
+               "val_metrics": {k: pick(v) for k, v in self.val_metrics.items()},
+               "best_epoch": self.best_epoch if self.best_epoch and self.best_epoch <= (
+                   numbers[-1] if numbers else 0) else None}
+        if len(keep) < len(numbers) or self.recorded_epochs:
+            out["recorded_epochs"] = [int(numbers[i]) for i in keep]
+        return out
+
+    @classmethod
+    def from_dict(cls, data, settings: dict | None = None) -> "History":
+        """A History from a model file's ``"history"`` (or :meth:`to_dict`), validated.
+
+        Raises
+        ------
+        ModelFileError
+            Naming the first key that is not what :meth:`record` writes.
+        """
+        if not isinstance(data, dict):
+            _fail("history", "an object with the loss after each epoch", data)
+        loss = _numbers(data, "loss", required=True)
+        n = len(loss)
+        if n == 0:
+            _fail("history.loss", "a non-empty list of numbers (the loss after each epoch)",
+                  data["loss"])
+        recorded = data.get("recorded_epochs") or []
+        if recorded:
+            if not (isinstance(recorded, list) and all(_is_int(e) and e >= 1 for e in recorded)
+                    and all(b > a for a, b in zip(recorded, recorded[1:]))):
+                _fail("history.recorded_epochs", "a list of increasing epoch numbers (from 1)",
+                      recorded)
+            if len(recorded) != n:
+                _fail("history.recorded_epochs", f"one epoch number per loss value ({n})",
+                      f"{len(recorded)} numbers")
+        last = int(recorded[-1]) if recorded else n
+        epochs = data.get("epochs", last)
+        if not _is_int(epochs) or epochs != last:
+            _fail("history.epochs", f"the number of epochs recorded ({last})", epochs)
+        initial = data.get("initial_loss")
+        if initial is not None and not _is_num(initial):
+            _fail("history.initial_loss", "a finite number or null", initial)
+        val_loss = _numbers(data, "val_loss")
+        if val_loss and len(val_loss) != n:
+            _fail("history.val_loss", f"empty or one value per epoch recorded ({n})",
+                  f"{len(val_loss)} values")
+        metrics = {key: _metric_lists(data, key, n) for key in ("metrics", "val_metrics")}
+        reason = data.get("stop_reason", "epochs")
+        if not isinstance(reason, str):
+            _fail("history.stop_reason", "a string such as 'epochs' or 'early_stopping'",
+                  reason)
+        best = data.get("best_epoch")
+        if best is not None and not (_is_int(best) and 1 <= best <= last):
+            _fail("history.best_epoch", f"null or an epoch from 1 to {last}", best)
+        if settings is None:
+            settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+        return cls(loss=loss, initial_loss=float("nan") if initial is None else float(initial),
+                   stop_reason=reason, settings=dict(settings), val_loss=val_loss,
+                   metrics=metrics["metrics"], val_metrics=metrics["val_metrics"],
+                   best_epoch=None if best is None else int(best),
+                   recorded_epochs=[int(e) for e in recorded])
+
+
+def _finite_or_none(value):
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_num(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:   # an int beyond 1.8e308
+        return False
+
+
+def _fail(key, constraint, value):
+    from .modelfile import _got
+
+    raise ModelFileError(must_be(f'"{key}"', constraint, _got(value)))
+
+
+def _numbers(data, key, required=False, where="history") -> list:
+    if key not in data and not required:
+        return []
+    values = data.get(key)
+    if not (isinstance(values, list) and all(_is_num(v) for v in values)):
+        _fail(f"{where}.{key}", "a list of finite numbers", values)
+    return [float(v) for v in values]
+
+
+def _metric_lists(data, key, n) -> dict:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        _fail(f"history.{key}", "an object: metric name -> one value per epoch", value)
+    out = {}
+    for name, values in value.items():
+        out[name] = _numbers(value, name, required=True, where=f"history.{key}")
+        if len(out[name]) != n:
+            _fail(f"history.{key}.{name}", f"one value per epoch recorded ({n})",
+                  f"{len(out[name])} values")
+    return out

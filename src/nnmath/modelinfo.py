@@ -14,6 +14,8 @@ names the key (instead of deep inside ``predict``)::
     target_name    a string
     scaling        {"method": "standard", "mean": [...], "std": [...]}, n_inputs each
     training       an object (the settings training ran with; free-form)
+    history        the loss (and metrics) after each epoch, as ``nnmath train`` records
+                   it (:meth:`nnmath.history.History.record`; checked by ``History.from_dict``)
 
 Any other key is kept as it is.
 
@@ -33,7 +35,7 @@ from .errors import ModelFileError, NnmathError, must_be
 __all__ = ["check_info", "KNOWN_KEYS"]
 
 KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", "target_name",
-              "scaling", "training")
+              "scaling", "training", "history")
 
 
 def check_info(info: dict, net, where: str = "") -> None:
@@ -67,6 +69,13 @@ def check_info(info: dict, net, where: str = "") -> None:
         _check_scaling(info["scaling"], net, where)
     if "training" in info and not isinstance(info["training"], dict):
         fail("training", "an object", info["training"])
+    if "history" in info:
+        from .history import History
+
+        try:
+            History.from_dict(info["history"])
+        except NnmathError as exc:
+            raise ModelFileError(where + str(exc)) from None
 
 
 def _check_positive(info, net, fail) -> None:

@@ -3,7 +3,9 @@
 One call: split (seeded, stratified), standardise with the training rows'
 mean and std, build a network whose output layer and loss fit the target,
 train, evaluate on both parts, and record everything ``predict`` needs in
-``net.info`` (so ``net.save(path)`` writes a self-contained model file).
+``net.info`` (so ``net.save(path)`` writes a self-contained model file): the
+settings under ``"training"`` and the loss per epoch under ``"history"``
+(:meth:`nnmath.history.History.record`).
 
 Output layer and loss, when not given (:func:`head_for`):
 
@@ -21,6 +23,8 @@ regression          one neuron per target, identity  mse
 ...                      learning_rate=0.05, seed=0)
 >>> result.net.sizes, result.net.info["loss"], result.history.epochs
 ([2, 8, 2], 'cross_entropy', 40)
+>>> result.net.info["history"]["loss"] == result.history.loss
+True
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     net.info["training"] = {**history.settings, "hidden": list(hidden),
                             "activation": activation, "test_size": test_size or 0,
                             "epochs_run": history.epochs, "stop_reason": history.stop_reason}
+    net.info["history"] = history.record()   # plot loss / report --model draw this record
     train_report = evaluate(net, train.X, train.y, threshold)
     test_report = evaluate(net, test.X, test.y, threshold) if test is not None else None
     return FitResult(net, history, train, test, train_report, test_report)

@@ -6,9 +6,12 @@ from ..errors import ConfigError, must_be
 
 
 def model_data(args, net, required: bool = True):
-    """``--data CSV --target COL`` loaded for ``net`` (its feature and class names),
-    else the PSA rows for a one-input model; None if not ``required`` and there is none."""
+    """``--data CSV --target COL`` loaded for ``net`` (its task, feature and class names),
+    else the PSA rows for a one-input classifier; None if not ``required`` and there is none."""
     from .. import datasets
+    from ..inference import class_names_of, task_of
+
+    task = task_of(net)
 
     target = args.target[0] if isinstance(args.target, list) and len(args.target) == 1 \
         else args.target
@@ -17,13 +20,22 @@ def model_data(args, net, required: bool = True):
             raise ConfigError(must_be("--target", "the name of one target column when --data "
                                       "is given", target, "For example --target status."))
         features = net.info.get("feature_names")
-        return datasets.load_csv(args.data, target=target,
-                                 features=features if features else None,
+        data = datasets.load_csv(args.data, target=target,
+                                 features=features if features else None, task=task,
                                  classes=net.info.get("class_names") or None)
-    if net.n_inputs == 1:
+        if task == "classification" and data.n_classes > len(class_names_of(net)):
+            raise ConfigError(must_be(f"the classes in column {target!r}", "at most the "
+                                      f"model's {len(class_names_of(net))}", f"{data.n_classes} "
+                                      "classes", "Give the data the model was trained for."))
+        return data
+    if net.n_inputs == 1 and task == "classification":
         return datasets.psa()
     if not required:
         return None
+    if task == "regression":
+        raise ConfigError(must_be("the data", "given with --data CSV --target COL for a "
+                                  "regression model", "no --data", "The PSA data has classes, "
+                                  "not numbers to fit."))
     raise ConfigError(must_be("the data", "given with --data CSV --target COL for a model "
                               "with more than one input", f"{net.n_inputs} inputs and no "
                               "--data", "Without --data only one-input models are drawn with "

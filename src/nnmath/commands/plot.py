@@ -10,21 +10,30 @@ from ._io import print_json
 from ._sample import add_sample_arguments, read_sample
 
 NAME = "plot"
-HELP = "draw a network, its loss curve, P(class | x) curve, decision map, ROC or confusion"
-KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "animation")
+HELP = ("draw a network, its loss curve, P(class | x) or fitted curve, map, ROC, confusion, "
+        "predicted vs actual or residuals")
+KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "fit", "residuals", "animation")
+CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion", "animation"), ("fit", "residuals")
 EXAMPLE = """kinds:
   network     the network with its weights (and one step's values and gradients)
-  loss        the loss over the epochs of training (--epochs, --learning-rate, --log)
-  curve       P(class | x) of a one-input network, with the data and the decision boundary
-  map         the decision map of a two-input network
-  roc         the ROC curve, with its AUC
-  confusion   the confusion matrix at threshold 0.5
-  animation   training as a GIF: the curve/map and the loss every --every epochs
+  loss        the loss over the epochs: with --model the history recorded in the model file
+              by 'nnmath train'; without, network B trained (--epochs, --learning-rate); --log
+  curve       one input: P(class | x) with the decision boundary (classifier), or the
+              fitted y_hat(x) (regression), with the data
+  map         two inputs: the decision map (classifier), or y_hat over the plane (regression)
+  roc         classifiers with two classes: the ROC curve, with its AUC
+  confusion   classifiers: the confusion matrix at threshold 0.5
+  fit         regression: predicted vs actual, with the line y_hat = y and R²
+  residuals   regression: the residuals y - y_hat against the prediction
+  animation   classifiers: training as a GIF, the curve/map and the loss every --every epochs
+
+The model file says whether a model is a classifier or a regressor ("task"; else its
+output layer); a picture of the other kind is an error.
 
 Without --model the article's networks and PSA data are used: network B (1-1-1) and its
 step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
 --article a|b chooses. With --model, --data CSV --target COL gives the data (else the
-PSA data for a one-input model); a scaling stored in the model file is applied, and the
+PSA data for a one-input classifier); a scaling stored in the model file is applied, and the
 pictures show the data in its own units. 'network' draws the step on the --x sample (raw
 values) with its --y target (numbers, or a class name), or on data row --row N (default 1)
 with --data.
@@ -35,6 +44,8 @@ examples:
   nnmath plot curve --output psa.png
   nnmath plot loss --epochs 2000 --log --output loss.png
   nnmath plot map --model model.json --data data.csv --target label --output map.png
+  nnmath plot fit --model house.json --data house.csv --target price --output fit.png
+  nnmath plot loss --model model.json --log --output loss.png
   nnmath plot network --model model.json --x 0.5 -1 --y 0 1 0 --output step.png
   nnmath plot network --model iris.json --data iris.csv --row 3 -o step.png"""
 
@@ -54,8 +65,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
                         help="step size for the step drawn or the training (default 0.1)")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs of training for loss/animation (default 2000; 200 for "
-                             "animation)")
+                        help="epochs of training for loss/animation without --model (network "
+                             "B; default 2000; 200 for animation); with --model for animation "
+                             "only (a model's loss is the history its file records)")
     parser.add_argument("--every", type=int, default=10, help="animation: a frame every N "
                         "epochs (default 10)")
     parser.add_argument("--log", action="store_true", help="loss: logarithmic loss axis")
@@ -74,7 +86,9 @@ def run(args) -> int:
                                                            else 2000)
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 500."))
+    _check_kind(args)
     source = _Source(args, epochs)
+    _check_task(args, source.net)   # from the model file: before any data is read
     net, report = source.net, {"kind": args.kind, "output": str(args.output)}
     if args.kind != "network":
         _no_sample_options(args)
@@ -86,6 +100,11 @@ def run(args) -> int:
         if trace is not None:
             report.update(loss=trace.loss, gradients={k: v.tolist()
                                                       for k, v in trace.gradients.items()})
+    elif args.kind == "loss" and args.model:
+        history = source.recorded_history()
+        plots.loss_curve(history, log=args.log).save(args.output)
+        report.update(initial_loss=_finite(history.initial_loss), loss=history.loss[-1],
+                      epochs=history.epochs, recorded=True)
     elif args.kind in ("loss", "animation"):
         trained, data = net.copy(), source.data()
         X, T = source.inputs(data.X), data.targets(net.n_outputs)
@@ -103,6 +122,8 @@ def run(args) -> int:
                                              **fit)
         report.update(initial_loss=history.initial_loss, loss=history.loss[-1],
                       epochs=history.epochs)
+    elif args.kind in REGRESSION_KINDS or source.task == "regression":
+        report.update(_regression_picture(args, source))
     elif args.kind == "curve":
         if net.n_inputs != 1:
             raise ConfigError(must_be("the network of 'nnmath plot curve'", "one with one input",
@@ -152,6 +173,99 @@ def _no_sample_options(args) -> None:
                                       f"Drop {option}."))
 
 
+def _check_kind(args) -> None:
+    """Errors that need no model file: the article's networks are classifiers."""
+    if args.model:
+        if args.epochs is not None and args.kind != "animation":
+            raise ConfigError(must_be("--epochs", "given without --model (it sets the training "
+                                      "of the article's network B)", args.epochs,
+                                      "A model's loss curve is the history its file records: "
+                                      "drop --epochs."))
+        return
+    if args.kind in REGRESSION_KINDS:
+        raise ConfigError(must_be(f"'nnmath plot {args.kind}'", "given a regression model "
+                                  "(--model FILE)", "the article's networks, which are "
+                                  "classifiers", "Train one with 'nnmath train DATA.csv "
+                                  "--target COL --save model.json' on a numeric target."))
+
+
+def _check_task(args, net) -> None:
+    """A picture for the other task, or ROC beyond two classes: one line, before the data."""
+    from ..inference import n_classes_of, task_of
+    from ..plots.classifier import MAX_CLASSES
+
+    if not args.model:
+        return
+    task, n_classes = task_of(net), n_classes_of(net)
+    if args.kind in CLASSIFIER_KINDS and task == "regression":
+        raise ConfigError(must_be(f"the model of 'nnmath plot {args.kind}'", "a classifier",
+                                  f"a regression model ({args.model})", "For a regression "
+                                  "model draw 'fit' (predicted vs actual), 'residuals', 'curve' "
+                                  "(one input) or 'map' (two inputs)."))
+    if args.kind in REGRESSION_KINDS and task == "classification":
+        raise ConfigError(must_be(f"the model of 'nnmath plot {args.kind}'", "a regression "
+                                  "model", f"a classifier ({args.model}, {n_classes} classes)",
+                                  "For a classifier draw 'confusion', 'roc' (two classes), "
+                                  "'curve' (one input) or 'map' (two inputs)."))
+    if args.kind == "roc" and n_classes != 2:
+        raise ConfigError(must_be("the model of 'nnmath plot roc'", "a classifier with two "
+                                  "classes", f"{n_classes} classes", "'nnmath plot confusion' "
+                                  "shows every class."))
+    if args.kind == "confusion" and n_classes > MAX_CLASSES:
+        raise ConfigError(must_be("the classes of 'nnmath plot confusion'", f"at most "
+                                  f"{MAX_CLASSES} to be drawn", f"{n_classes} classes",
+                                  "Use 'nnmath evaluate MODEL DATA --target COL --json' for "
+                                  "the counts."))
+
+
+def _regression_picture(args, source) -> dict:
+    """fit, residuals, curve or map of a regression model; the numbers for --json."""
+    from .. import plots
+    from ..inference import evaluate, outputs
+
+    net, kind = source.net, args.kind
+    if kind in ("curve", "map") and net.n_inputs != (1 if kind == "curve" else 2):
+        want = "one input" if kind == "curve" else "two inputs"
+        raise ConfigError(must_be(f"the network of 'nnmath plot {kind}'", f"one with {want}",
+                                  f"{net.n_inputs} input(s)", "'nnmath plot fit' draws a "
+                                  "regression model of any size (predicted vs actual)."))
+    data = source.data(required=kind in REGRESSION_KINDS)
+    names = source.regression_names(data)
+    report = {}
+    if data is not None:
+        T = data.targets(net.n_outputs)
+        if T.shape[1] != net.n_outputs:
+            raise ConfigError(must_be("the network of a regression picture", "one with an "
+                                      "output per target column", f"{net.n_outputs} outputs "
+                                      f"for {T.shape[1]} target column", "Give a model with "
+                                      "one output for --target COL."))
+        y_hat = outputs(net, data.X)   # the stored scaling, then the forward pass
+        scores = evaluate(net, data.X, T if T.shape[1] > 1 else T[:, 0])
+        report.update(n_samples=scores["n_samples"], r2=scores["r2"], mse=scores["mse"])
+    if kind == "fit":
+        drawing = plots.predicted_vs_actual(T, y_hat, target_name=names["target_name"])
+    elif kind == "residuals":
+        drawing = plots.residual_plot(T, y_hat, target_name=names["target_name"])
+    elif kind == "curve":
+        drawing = plots.regression_curve(
+            net, None if data is None else data.X, None if data is None else T,
+            feature_name=names["feature_names"][0], target_name=names["target_name"],
+            x_range=None if data is not None else source.feature_limits(3.0)[0],
+            transform=source.transform)
+    else:
+        drawing = plots.regression_map(
+            net, None if data is None else data.X, None if data is None else T,
+            feature_names=names["feature_names"], target_name=names["target_name"],
+            limits=None if data is not None else source.feature_limits(3.0),
+            transform=source.transform)
+    drawing.save(args.output)
+    return report
+
+
+def _finite(value):
+    return float(value) if np.isfinite(value) else None
+
+
 class _Source:
     """The network (and data) a plot is about: the article's, or the user's model file."""
 
@@ -182,6 +296,47 @@ class _Source:
                 data = self.data()
                 self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
                              epochs=epochs, batch_size=1)
+
+    @property
+    def task(self) -> str:
+        from ..inference import task_of
+
+        return "classification" if self.article else task_of(self.net)
+
+    def recorded_history(self):
+        """The History recorded in the model file (``"history"``), or a clear error."""
+        from ..history import History
+
+        record = self.net.info.get("history")
+        if record is None:
+            raise ConfigError(must_be(f"the model file {self.args.model!r}", "one with a record "
+                                      "of its training (the key \"history\") to draw its loss",
+                                      "no record", "Train it with 'nnmath train DATA.csv "
+                                      "--target COL --save MODEL.json': the file then records "
+                                      "the loss per epoch."))
+        return History.from_dict(record, settings=self.net.info.get("training") or {})
+
+    def regression_names(self, data=None) -> dict:
+        """Feature and target names of a regression model: its file's, else the data's,
+        else x (x1, x2, ...) and y."""
+        info = self.net.info
+        features = list(info.get("feature_names") or getattr(data, "feature_names", ()) or ())
+        if len(features) != self.net.n_inputs:
+            features = ["x"] if self.net.n_inputs == 1 else \
+                [f"x{i + 1}" for i in range(self.net.n_inputs)]
+        target = info.get("target_name") or getattr(data, "target_name", None) or "y"
+        return {"feature_names": features, "target_name": str(target)}
+
+    def feature_limits(self, spread: float):
+        """Per input: mean ± ``spread`` std of the stored scaling (the training rows' range),
+        else (-spread, spread)."""
+        from ..inference import scaling_of
+
+        scaling = scaling_of(self.net)
+        if scaling is None:
+            return [(-spread, spread)] * self.net.n_inputs
+        return [(float(m - spread * s), float(m + spread * s))
+                for m, s in zip(scaling.mean, scaling.std)]
 
     def inputs(self, X):
         """Rows as the network sees them (the stored scaling applied)."""

@@ -3,41 +3,54 @@
 from __future__ import annotations
 
 from ..errors import ConfigError, must_be
+from ._args import deprecated
 from ._io import print_json
 
 NAME = "report"
-HELP = "regenerate the article as a standalone HTML page + Markdown, figure by figure"
-EXAMPLE = """writes into the folder (created if missing):
+HELP = "regenerate the article (or report on your model) as a standalone HTML page + Markdown"
+EXAMPLE = """writes into the folder --output-dir (created if missing; default report/):
   index.html        the page (no network access needed; open it in a browser)
   report.md         the same report in Markdown
-  figures/NN-*.png  the images both link to (--format svg for SVG)
+  figures/NN-*.png  the images both link to (--image-format svg for SVG)
+
+Without --model: the article, network B trained for --epochs epochs. With --model: your
+model as it is (nothing is retrained): the network, the data, one step explained on the
+first row, how it was trained (the settings and the loss per epoch that 'nnmath train'
+records in the model file) and its pictures on the data, by task (classifier: curve or
+map, confusion, ROC; regression: predicted vs actual, residuals, curve or map).
 
 examples:
-  nnmath report --output report/
-  nnmath report --output report/ --epochs 500 --format svg
-  nnmath report --output report/ --json       # the list of files written
-  nnmath report --model model.json --data data.csv --target status --output mine/
-  nnmath report --model psa_model.json --output mine/   # one input: the PSA data"""
+  nnmath report --output-dir report/
+  nnmath report --output-dir report/ --epochs 500 --image-format svg
+  nnmath report --output-dir report/ --json       # the list of files written
+  nnmath report --model model.json --data data.csv --target status --output-dir mine/
+  nnmath report --model psa_model.json --output-dir mine/   # one input: the PSA data"""
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--output", "-o", default="report", metavar="DIR",
+    parser.add_argument("--output-dir", metavar="DIR", default=None,
                         help="the folder to write into (default: report)")
+    parser.add_argument("--output", "-o", metavar="DIR", default=None, dest="old_output",
+                        help="deprecated: the old name of --output-dir")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs of network B's training over all rows (default 2000)")
+                        help="the article only (not with --model): epochs of network B's "
+                             "training over all rows (default 2000)")
     parser.add_argument("--model", metavar="FILE",
                         help="report on this model file instead of the article's networks")
     parser.add_argument("--data", metavar="CSV",
                         help="with --model: the data (CSV with a header line; default: the PSA "
-                             "data for a one-input model)")
+                             "data for a one-input classifier)")
     parser.add_argument("--target", metavar="COL", help="with --data: the target column")
     parser.add_argument("--loss", default=None,
-                        help="with --model: ssr, mse, bce or cross_entropy (default: the "
-                             "model's, else from its output activation)")
+                        help="with --model: the loss of the step explained, ssr, mse, bce or "
+                             "cross_entropy (default: the model's, else from its output "
+                             "activation)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="with --model: step size of the step and the training (default 0.1)")
-    parser.add_argument("--format", choices=["png", "svg"], default="png",
+                        help="with --model: the step size of the step explained (default 0.1)")
+    parser.add_argument("--image-format", choices=["png", "svg"], default=None,
                         help="image format of the figures (default png)")
+    parser.add_argument("--format", choices=["png", "svg"], default=None, dest="old_format",
+                        help="deprecated: the old name of --image-format")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: the files written")
 
@@ -46,35 +59,60 @@ def run(args) -> int:
     from ..article import B_EPOCHS, run_article
     from ..report import prepare_folder, write_article_report
 
+    folder = _renamed(args.output_dir, args.old_output, "--output-dir", "--output (-o)",
+                      "report")
+    fmt = _renamed(args.image_format, args.old_format, "--image-format", "--format", "png")
+    if args.model and args.epochs is not None:
+        raise ConfigError(must_be("--epochs", "given without --model (it sets the training of "
+                                  "the article's network B)", args.epochs, "A model is "
+                                  "reported as it is, with the training its file records: "
+                                  "drop --epochs."))
+    if args.data and not args.model:
+        raise ConfigError(must_be("--data", "given with --model", args.data,
+                                  "The article's report uses the PSA data."))
     epochs = B_EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 2000."))
     from ..plots._common import require_matplotlib
 
     require_matplotlib("drawing the report's pictures")   # before the folder is made: nothing left behind
-    prepare_folder(args.output)   # a folder that cannot be written: say so before the work
     if args.model:
-        files = _model_report(args, epochs)
+        net, data = _model_and_data(args)   # bad model or data: fail before the folder is made
+        prepare_folder(folder)
+        from ..report import write_model_report
+
+        files = write_model_report(folder, net, data, loss=args.loss,
+                                   learning_rate=args.learning_rate, fmt=fmt)
     else:
+        prepare_folder(folder)   # a folder that cannot be written: say so before the work
         run_ = run_article(epochs_b=epochs) if args.json else _run_with_progress(epochs)
-        files = write_article_report(args.output, fmt=args.format, run=run_)
+        files = write_article_report(folder, fmt=fmt, run=run_)
     if args.json:
-        print_json({"output": str(args.output), "files": [str(f) for f in files],
+        print_json({"output": str(folder), "files": [str(f) for f in files],
                     "page": str(files[-1]), "markdown": str(files[-2])})
     else:
-        print(f"wrote {len(files)} files into {args.output}: open {files[-1]}")
+        print(f"wrote {len(files)} files into {folder}: open {files[-1]}")
     return 0
 
 
-def _model_report(args, epochs):
+def _renamed(new, old, new_name, old_name, default):
+    """The value of a renamed option: the new name's, else the old one's (with a note)."""
+    if old is None:
+        return default if new is None else new
+    if new is not None:
+        raise ConfigError(must_be(f"{new_name} and {old_name}", "given one at a time",
+                                  "both", f"{old_name} is the old name of {new_name}: give "
+                                  f"{new_name} only."))
+    deprecated(NAME, old_name, new_name)
+    return old
+
+
+def _model_and_data(args):
     from ..modelfile import load
-    from ..report import write_model_report
     from ._data import model_data
 
     net = load(args.model)
-    return write_model_report(args.output, net, model_data(args, net), loss=args.loss,
-                              learning_rate=args.learning_rate,
-                              epochs=100 if args.epochs is None else epochs, fmt=args.format)
+    return net, model_data(args, net)
 
 
 def _run_with_progress(epochs: int):

@@ -8,40 +8,70 @@ from __future__ import annotations
 import numpy as np
 
 from .. import metrics
+from ..errors import ConfigError, must_be
 from ._common import CLASS_COLORS, Drawing, new_axes, num
 
-__all__ = ["confusion_plot", "roc_plot"]
+__all__ = ["confusion_plot", "roc_plot", "MAX_CLASSES"]
+
+MAX_CLASSES = 50          # a confusion matrix of more classes is refused (unreadable)
+MAX_COUNTS_SHOWN = 20     # counts are written in the cells up to this many classes
+MAX_SIDE = 11.0           # inches: the largest figure side
 
 
 def confusion_plot(y_true, y_pred, class_names=None, ax=None, title: str | None = None,
                    n_classes: int | None = None) -> Drawing:
     """``C[i, j]`` = rows of class ``i`` predicted as ``j``, as a grid of counts.
 
+    Bounded for many classes: the figure is at most :data:`MAX_SIDE` inches
+    wide, the counts are written only up to :data:`MAX_COUNTS_SHOWN` classes
+    (the colours still show them), and more than :data:`MAX_CLASSES` classes
+    is an error (a grid that large cannot be read; ``nnmath evaluate --json``
+    lists the counts).
+
     Returns
     -------
     Drawing with ``artists``: ``matrix`` (the counts, from
-    :func:`nnmath.metrics.confusion_matrix`), ``image``, ``counts`` ({(i, j): Text}).
+    :func:`nnmath.metrics.confusion_matrix`), ``image``, ``counts`` ({(i, j): Text},
+    empty when not written).
     """
     if class_names is not None and n_classes is None:
         n_classes = len(class_names)
+    k = n_classes or _n_labels(y_true, y_pred)
+    if k > MAX_CLASSES:   # before the matrix is made: bounded time and memory
+        raise ConfigError(must_be("the classes of a confusion matrix", f"at most {MAX_CLASSES} "
+                                  "to be drawn", f"{k} classes", "Use 'nnmath evaluate --json' "
+                                  "for the counts."))
     C = metrics.confusion_matrix(y_true, y_pred, n_classes=n_classes)
     k = C.shape[0]
     names = list(class_names) if class_names is not None else [str(c) for c in range(k)]
-    fig, ax = new_axes(ax, figsize=(1.3 * k + 2.4, 1.2 * k + 1.6))
+    side = min(MAX_SIDE, 1.3 * k + 2.4)
+    fig, ax = new_axes(ax, figsize=(side, min(MAX_SIDE, 1.2 * k + 1.6)))
     image = ax.imshow(C, cmap="Blues", vmin=0, vmax=max(int(C.max()), 1))
     counts = {}
-    for i in range(k):
-        for j in range(k):
-            dark = C[i, j] > 0.6 * max(int(C.max()), 1)
-            counts[(i, j)] = ax.text(j, i, str(int(C[i, j])), ha="center", va="center",
-                                     fontsize=13, color="white" if dark else "#222222")
-    ax.set_xticks(range(k), names)
-    ax.set_yticks(range(k), names)
+    if k <= MAX_COUNTS_SHOWN:
+        size = 13 if k <= 6 else max(6, 13 - 0.5 * (k - 6))
+        for i in range(k):
+            for j in range(k):
+                dark = C[i, j] > 0.6 * max(int(C.max()), 1)
+                counts[(i, j)] = ax.text(j, i, str(int(C[i, j])), ha="center", va="center",
+                                         fontsize=size, color="white" if dark else "#222222")
+    tick = 10 if k <= 10 else max(5, 10 - (k - 10) / 6)
+    ax.set_xticks(range(k), names, fontsize=tick, rotation=90 if k > 10 else 0)
+    ax.set_yticks(range(k), names, fontsize=tick)
     ax.set_xlabel("predicted")
     ax.set_ylabel("actual")
     acc = metrics.accuracy(y_true, y_pred)
-    ax.set_title(title or f"Confusion matrix (accuracy {num(acc, 4)})", fontsize=10)
+    note = "" if counts else " (counts: the colour scale)"
+    ax.set_title(title or f"Confusion matrix (accuracy {num(acc, 4)}){note}", fontsize=10)
+    if not counts:
+        fig.colorbar(image, ax=ax, label="rows")
     return Drawing(fig, ax, {"matrix": C, "image": image, "counts": counts})
+
+
+def _n_labels(y_true, y_pred) -> int:
+    top = max(np.max(np.asarray(y_true, dtype=float), initial=0),
+              np.max(np.asarray(y_pred, dtype=float), initial=0))
+    return int(top) + 1 if np.isfinite(top) else MAX_CLASSES + 1
 
 
 def roc_plot(y_true, score, ax=None, label: str = "network", title: str | None = None,

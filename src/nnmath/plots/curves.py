@@ -16,6 +16,7 @@ __all__ = ["loss_curve", "probability_curve", "decision_boundary", "decision_map
            "class_probability"]
 
 VALIDATION_KEYS = ("val_loss", "validation_loss")
+MAX_LEGEND = 12   # classes named in a legend; beyond, the legend is left out
 
 
 def loss_curve(history, ax=None, log: bool = False, label: str = "training",
@@ -26,22 +27,27 @@ def loss_curve(history, ax=None, log: bool = False, label: str = "training",
     ----------
     history : History
         ``history.loss[e]`` is drawn at epoch ``e + 1``, ``history.initial_loss``
-        at epoch 0. A validation curve is drawn when the history has one
-        (attribute ``val_loss`` or ``validation_loss``, one value per epoch).
+        at epoch 0 (a History read back from a thinned model-file record: at its
+        ``epoch_numbers()``). A validation curve is drawn when the history has one
+        (attribute ``val_loss`` or ``validation_loss``, one value per epoch), and
+        the best epoch of early stopping as a dotted line.
     log : bool, default False
         Logarithmic loss axis.
 
     Returns
     -------
-    Drawing with ``artists["train"]`` (Line2D) and ``artists["validation"]`` (or None).
+    Drawing with ``artists["train"]`` (Line2D), ``artists["validation"]`` and
+    ``artists["best"]`` (or None).
     """
     loss = [float(v) for v in history.loss]
     if not loss:
         raise ConfigError(must_be("history", "the record of at least one epoch", "no epochs",
                                   "Train first: history = net.fit(X, T, epochs=...)."))
     fig, ax = new_axes(ax, figsize=(6.0, 3.8))
+    numbers = history.epoch_numbers() if hasattr(history, "epoch_numbers") else \
+        list(range(1, len(loss) + 1))
     initial = float(getattr(history, "initial_loss", float("nan")))
-    epochs = np.arange(0 if np.isfinite(initial) else 1, len(loss) + 1)
+    epochs = np.array(([0] if np.isfinite(initial) else []) + list(numbers))
     values = ([initial] if np.isfinite(initial) else []) + loss
     settings = getattr(history, "settings", {}) or {}
     loss_name = settings.get("loss", "loss")
@@ -51,18 +57,25 @@ def loss_curve(history, ax=None, log: bool = False, label: str = "training",
         val = getattr(history, key, None)
         if val:
             val = [float(v) for v in val]
-            validation, = ax.plot(np.arange(len(loss) - len(val) + 1, len(loss) + 1), val,
+            validation, = ax.plot(numbers[len(numbers) - len(val):], val,
                                   color=CLASS_COLORS[4], lw=1.8, ls="--", label="validation")
             break
+    best = getattr(history, "best_epoch", None)
+    best_line = None
+    if best:
+        best_line = ax.axvline(best, color="#777777", lw=1, ls=":",
+                               label=f"best epoch {best} (its parameters kept)")
     if log:
         ax.set_yscale("log")
+    n_epochs = int(numbers[-1])
+    thinned = "" if n_epochs == len(loss) else f", {len(loss)} of them recorded"
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"loss ({loss_name}, mean over rows)")
-    ax.set_title(title or f"Loss over {len(loss)} epochs: {num(values[0])} → {num(loss[-1])}",
-                 fontsize=10)
+    ax.set_title(title or f"Loss over {n_epochs} epochs{thinned}: {num(values[0])} → "
+                          f"{num(loss[-1])}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    return Drawing(fig, ax, {"train": train, "validation": validation})
+    return Drawing(fig, ax, {"train": train, "validation": validation, "best": best_line})
 
 
 def class_probability(net, X, class_index: int | None = None, transform=None) -> np.ndarray:
@@ -174,7 +187,8 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
     ax.set_ylabel(f"P({positive} | {feature_name})")
     ax.set_title(title or f"The network's P({positive} | {feature_name})", fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=8, loc="center left" if boundaries else "best")
+    if len(points) <= MAX_LEGEND:   # more classes than that: a legend would hide the plot
+        ax.legend(frameon=False, fontsize=8, loc="center left" if boundaries else "best")
     return Drawing(fig, ax, {"curve": curve, "points": points, "boundaries": boundaries,
                              "boundary_lines": lines})
 
@@ -247,7 +261,8 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
             points.append(ax.scatter(X[rows, 0], X[rows, 1], s=30,
                                      color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
                                      edgecolor="#222222", lw=0.9, label=str(names[int(k)])))
-        ax.legend(frameon=True, fontsize=8)
+        if len(points) <= MAX_LEGEND:
+            ax.legend(frameon=True, fontsize=8)
     ax.set_xlabel(feature_names[0])
     ax.set_ylabel(feature_names[1])
     ax.set_title(title or "Decision map", fontsize=10)

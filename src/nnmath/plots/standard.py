@@ -1,13 +1,18 @@
-"""The usual set of pictures after training, written into one folder.
+"""The usual set of pictures of a model, by its task, written into one folder.
 
-``nnmath train … --plots DIR`` calls :func:`training_plots`:
+``nnmath train … --plots DIR`` calls :func:`training_plots`; ``nnmath report
+--model`` draws the same pictures of the data (:func:`data_pictures`). Classifiers::
 
     network.png    the trained network with its weights
     loss.png       the loss over the epochs (and validation, if recorded)
-    curve.png      P(class | x) with the data (one-input classifiers)
-    map.png        the decision map with the data (two-input classifiers)
-    confusion.png  the confusion matrix (classifiers)
+    curve.png      P(class | x) with the data (one input)
+    map.png        the decision map with the data (two inputs)
+    confusion.png  the confusion matrix
     roc.png        the ROC curve (two classes)
+
+Regressors: ``network``, ``loss``, ``fit`` (predicted vs actual, with R²),
+``residuals``, and ``curve`` (the fitted y_hat(x), one input) or ``map``
+(y_hat over the plane, two inputs).
 """
 
 from __future__ import annotations
@@ -18,7 +23,96 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 
-__all__ = ["training_plots", "fit_result_plots"]
+__all__ = ["training_plots", "fit_result_plots", "model_pictures", "data_pictures"]
+
+
+def model_pictures(net, data=None, history=None, transform=None, task: str | None = None):
+    """The pictures of ``net`` (on ``data``), one at a time: ``(name, drawing, caption)``.
+
+    The network, the loss curve (with ``history``), then :func:`data_pictures`.
+    Drawings are made lazily, so a caller saves (and forgets) each before the next.
+    """
+    from .curves import loss_curve
+    from .network import draw_network
+
+    features = _feature_names(net, data)
+    classes = list(getattr(data, "class_names", ()) or ())
+    yield "network", draw_network(
+        net, feature_names=features or None,
+        output_names=classes if len(classes) == net.n_outputs > 1 else None), \
+        "The network: weights on the edges, biases under the neurons."
+    if history is not None and history.loss:
+        yield "loss", loss_curve(history), "The loss after each epoch of training."
+    if data is not None:
+        yield from data_pictures(net, data, transform, task)
+
+
+def data_pictures(net, data, transform=None, task: str | None = None):
+    """How ``net`` does on ``data``, by its task: ``(name, drawing, caption)`` one at a time.
+
+    Parameters
+    ----------
+    net : Network
+    data : Dataset
+        The rows drawn, in their own units (``transform`` maps them to the
+        network's inputs, e.g. a stored scaling's ``apply``).
+    task : {"classification", "regression"}, optional
+        Default: ``data.task``, else :func:`nnmath.inference.task_of`.
+
+    Classifiers: curve (one input) or map (two), confusion, roc (two classes).
+    Regressors: fit, residuals, curve (one input) or map (two).
+    """
+    from ..inference import task_of
+    from .classifier import MAX_CLASSES, confusion_plot, roc_plot
+    from .curves import class_probability, decision_map, probability_curve
+    from .regression import (predicted_vs_actual, regression_curve, regression_map,
+                             residual_plot)
+
+    task = task or getattr(data, "task", None) or task_of(net)
+    features = _feature_names(net, data)
+    classes = list(getattr(data, "class_names", ()) or ())
+    target = getattr(data, "target_name", None) or net.info.get("target_name") or "y"
+    y_hat = net.forward(data.X if transform is None else transform(data.X))
+    if task == "regression":
+        T = data.targets(net.n_outputs)
+        yield "fit", predicted_vs_actual(T, y_hat, target_name=target), \
+            "Predicted vs actual: a perfect fit lies on the dashed line y_hat = y."
+        yield "residuals", residual_plot(T, y_hat, target_name=target), \
+            "Residuals y − y_hat against the prediction: a good fit leaves no pattern."
+        if net.n_inputs == 1:
+            yield "curve", regression_curve(net, data.X, T, feature_name=features[0] if
+                                            features else "x", target_name=target,
+                                            transform=transform), \
+                "The fitted curve y_hat(x), with the data."
+        elif net.n_inputs == 2:
+            yield "map", regression_map(net, data.X, T, feature_names=features or ("x1", "x2"),
+                                        target_name=target, transform=transform), \
+                "y_hat over the plane, with the data in the same colours."
+        return
+    names = classes or None
+    if net.n_inputs == 1:
+        yield "curve", probability_curve(net, data.X, data.y, class_names=names,
+                                         feature_name=features[0] if features else "x",
+                                         transform=transform), \
+            "P(class | x), with the data and the decision boundary."
+    elif net.n_inputs == 2:
+        yield "map", decision_map(net, data.X, data.y, class_names=names,
+                                  feature_names=features or ("x1", "x2"), transform=transform), \
+            "The decision map, with the data."
+    y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+        np.argmax(y_hat, axis=1)
+    k = max(len(classes), net.n_outputs, 2)
+    if k <= MAX_CLASSES:
+        yield "confusion", confusion_plot(data.y, y_pred, class_names=names, n_classes=k), \
+            "Confusion matrix at 0.5 (rows: actual class, columns: predicted)."
+    if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
+        yield "roc", roc_plot(data.y, class_probability(net, data.X, transform=transform)), \
+            "ROC curve over all thresholds, with its area (AUC)."
+
+
+def _feature_names(net, data) -> list:
+    names = list(getattr(data, "feature_names", ()) or net.info.get("feature_names") or ())
+    return names if len(names) == net.n_inputs else []
 
 
 def training_plots(folder, net, history=None, data=None, transform=None,
@@ -32,15 +126,11 @@ def training_plots(folder, net, history=None, data=None, transform=None,
     history : History, optional
         For the loss curve.
     data : Dataset, optional
-        The rows drawn with the curve or map, the confusion matrix and ROC
-        (in the data's own units: ``transform`` maps them to the network's inputs).
+        The rows drawn (:func:`model_pictures`), in the data's own units:
+        ``transform`` maps them to the network's inputs.
     transform : callable, optional
         E.g. a stored scaling's ``apply``.
     """
-    from .classifier import confusion_plot, roc_plot
-    from .curves import class_probability, decision_map, loss_curve, probability_curve
-    from .network import draw_network
-
     if fmt not in ("png", "svg"):
         raise ConfigError(must_be("the plot format", "png or svg", fmt))
     folder = Path(folder)
@@ -48,36 +138,8 @@ def training_plots(folder, net, history=None, data=None, transform=None,
         raise ConfigError(must_be("the plots folder", "a folder", str(folder),
                                   "Choose another --plots."))
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    def save(name, drawing):
-        written.append(drawing.save(folder / f"{name}.{fmt}"))
-
-    features = list(getattr(data, "feature_names", ()) or ())
-    classes = list(getattr(data, "class_names", ()) or ())
-    save("network", draw_network(
-        net, feature_names=features if len(features) == net.n_inputs else None,
-        output_names=classes if len(classes) == net.n_outputs > 1 else None))
-    if history is not None and history.loss:
-        save("loss", loss_curve(history))
-    if data is None or getattr(data, "task", "classification") != "classification":
-        return written
-    names = classes or None
-    if net.n_inputs == 1:
-        save("curve", probability_curve(net, data.X, data.y, class_names=names,
-                                        feature_name=features[0] if features else "x",
-                                        transform=transform))
-    elif net.n_inputs == 2:
-        save("map", decision_map(net, data.X, data.y, class_names=names,
-                                 feature_names=features or ("x1", "x2"), transform=transform))
-    y_hat = net.forward(data.X if transform is None else transform(data.X))
-    y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
-        np.argmax(y_hat, axis=1)
-    save("confusion", confusion_plot(data.y, y_pred, class_names=names,
-                                     n_classes=max(len(classes), net.n_outputs, 2)))
-    if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
-        save("roc", roc_plot(data.y, class_probability(net, data.X, transform=transform)))
-    return written
+    return [drawing.save(folder / f"{name}.{fmt}")
+            for name, drawing, _ in model_pictures(net, data, history, transform)]
 
 
 def fit_result_plots(folder, result, fmt: str = "png") -> list[Path]:

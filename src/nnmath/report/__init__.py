@@ -37,12 +37,15 @@ def write_article_report(folder, epochs: int | None = None, fmt: str = "png",
 
 
 def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
-                       epochs: int = 100, batch_size=1, fmt: str = "png",
-                       title: str | None = None, transform=None) -> list[Path]:
+                       fmt: str = "png", title: str | None = None,
+                       transform=None) -> list[Path]:
     """The same kind of report for a user's network ``net`` and :class:`Dataset` ``data``.
 
-    ``transform`` maps the data's rows to the network's inputs (default: the
-    scaling stored in the model file, if any).
+    Nothing is trained: the report shows how the model was trained as its file
+    records it (``net.info["training"]`` and ``["history"]``) and pictures of
+    the model as it is. ``loss`` and ``learning_rate`` are those of the one
+    step explained on the first row. ``transform`` maps the data's rows to
+    the network's inputs (default: the scaling stored in the model file, if any).
     """
     if transform is None:
         from ..inference import scaling_of
@@ -51,12 +54,12 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
         transform = None if scaling is None else scaling.apply
     from .model import model_sections
 
-    loss = loss or net.info.get("loss") or ("cross_entropy" if net.n_outputs > 1 else "bce"
-                                            if net.layers[-1].activation == "sigmoid"
-                                            else "ssr")
+    output = net.layers[-1].activation
+    loss = loss or net.info.get("loss") or {"softmax": "cross_entropy",
+                                             "sigmoid": "bce"}.get(output, "ssr")
     return write_report(folder, title or "Your network, number by number",
                         lambda figures: model_sections(net, data, figures, loss, learning_rate,
-                                                       epochs, batch_size, transform), fmt)
+                                                       transform), fmt)
 
 
 def prepare_folder(folder) -> Path:
@@ -65,7 +68,7 @@ def prepare_folder(folder) -> Path:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"the report folder must be a folder. Got the file {str(folder)!r}. "
-                          "Choose another --output.")
+                          "Choose another --output-dir.")
     try:
         (folder / Figures.SUBFOLDER).mkdir(parents=True, exist_ok=True)
     except OSError as exc:

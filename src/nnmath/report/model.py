@@ -1,32 +1,43 @@
 """A report for a user's own network and data, laid out like the article's.
 
 Sections: the network drawn, the data, one training step on the first row
-(number by number), training over epochs with its pictures (loss curve,
-P(class | x) curve or decision map, confusion matrix, ROC for two classes).
+(number by number), how the model was trained (the settings and the loss per
+epoch its model file records; nothing is retrained), and the model as it is
+on the data, by its task: P(class | x) curve or decision map, confusion
+matrix, ROC for two classes (classifiers); predicted vs actual, residuals,
+fitted curve or map of y_hat (regression).
 """
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
+from .. import metrics
 from ..plots._common import num
 from ..render.document import Para, Section, Table, array_text
 from ..trace import explain
 from .figures import Figures
 from .step import trace_sections
 
-__all__ = ["model_sections"]
+__all__ = ["model_sections", "training_section"]
 
 MAX_ROWS = 20
+STOP_REASONS = {"epochs": "all the epochs asked for", "converged": "the loss stopped improving",
+                "early_stopping": "early stopping: the validation loss stopped improving",
+                "callback": "stopped by a callback", "interrupted": "interrupted (Ctrl-C)",
+                "diverged": "stopped when the loss diverged",
+                "checkpoint": "a checkpoint saved during training"}
 
 
 def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
-                   epochs: int, batch_size=1, transform=None) -> list:
-    """Sections for ``net`` (trained on a copy, the file is not changed) and ``data``.
+                   transform=None) -> list:
+    """Sections for ``net`` as it is (the file is not changed) and ``data``.
 
     ``transform`` (a stored scaling's ``apply``) maps the data's rows to the
-    network's inputs; the step and the training use the transformed rows, the
-    pictures show the data in its own units.
+    network's inputs; the step uses the transformed rows, the pictures show
+    the data in its own units.
     """
     from .. import plots
 
@@ -46,7 +57,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
             for l, layer in enumerate(net.layers, start=1)) + f"; {net.n_params()} parameters."),
         figures.add("network", plots.draw_network(
             net, feature_names=_names(features, net.n_inputs), output_names=outputs),
-            f"The network as loaded: weights on the edges, biases under the neurons."),
+            "The network as loaded: weights on the edges, biases under the neurons."),
         Table(("parameter", "value"), params, "Parameters"),
     )))
 
@@ -71,41 +82,101 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
         Para(f"One step on row 1 (x = {array_text(data.X[0])}, target {array_text(T[0])}): "
              + ("scaling, " if step.scaling is not None else "") +
              f"forward pass, {loss} loss, backward pass and update with learning rate "
-             f"{num(learning_rate)}."),
+             f"{num(learning_rate)}. The step is shown, not kept: the pictures below are of "
+             "the model as loaded."),
         figures.add("step", plots.draw_network(
             net, step, feature_names=_names(features, net.n_inputs), output_names=outputs),
             "The step: the forward pass inside the neurons, the gradients (purple)."))})
 
-    trained = net.copy()
-    history = trained.fit(X_in, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
-                          batch_size=batch_size)
-    blocks = [Para(f"A copy of the network trained on all {n} rows for {history.epochs} epochs "
-                   f"({loss}, learning rate {num(learning_rate)}, batch size "
-                   f"{history.settings['batch_size']}): loss {num(history.initial_loss)} → "
-                   f"{num(history.loss[-1])}."),
-              figures.add("loss", plots.loss_curve(history), "The loss after each epoch.")]
-    if not classify:
-        sections.append(Section("Training over epochs", tuple(blocks)))
-        return sections
-    if trained.n_inputs == 1:
-        blocks.append(figures.add("curve", plots.probability_curve(
-            trained, data.X, data.y, class_names=data.class_names, feature_name=features[0],
-            transform=transform),
-            "The trained network's probability of the last class, with the data."))
-    elif trained.n_inputs == 2:
-        blocks.append(figures.add("map", plots.decision_map(
-            trained, data.X, data.y, class_names=data.class_names, feature_names=features,
-            transform=transform), "The trained network's decision map, with the data."))
-    y_hat = trained.forward(X_in)
-    y_pred = (y_hat[:, 0] >= 0.5).astype(int) if trained.n_outputs == 1 else \
-        np.argmax(y_hat, axis=1)
-    blocks.append(figures.add("confusion", plots.confusion_plot(
-        data.y, y_pred, class_names=list(data.class_names)), "Confusion matrix."))
-    if len(np.unique(data.y)) == 2 and trained.n_outputs <= 2:
-        blocks.append(figures.add("roc", plots.roc_plot(
-            data.y, plots.class_probability(trained, X_in)), "ROC curve."))
-    sections.append(Section("Training over epochs", tuple(blocks)))
+    sections.append(training_section(net, figures))
+    sections.append(_data_section(net, data, figures, transform))
     return sections
+
+
+def training_section(net, figures: Figures) -> Section:
+    """How the model was trained, as its file records it (``"training"``, ``"history"``)."""
+    from .. import plots
+    from ..history import History
+
+    settings = net.info.get("training")
+    record = net.info.get("history")
+    if not settings and record is None:
+        return Section("How it was trained", (Para(
+            "The model file holds no record of its training (no \"training\" or \"history\" "
+            "key), so none is shown; nothing was retrained. A model file written by "
+            "'nnmath train DATA.csv --target COL --save MODEL.json' records its settings and "
+            "the loss after every epoch."),))
+    blocks = []
+    history = None if record is None else History.from_dict(record, settings=settings or {})
+    if history is not None:
+        last = history.epochs
+        reason = STOP_REASONS.get(history.stop_reason, history.stop_reason)
+        summary = (f"Trained for {last} epochs ({reason}): loss "
+                   f"{num(history.initial_loss)} → {num(history.loss[-1])}"
+                   + (f"; the parameters kept are those of epoch {history.best_epoch}, the "
+                      "best on the validation rows" if history.best_epoch else "") + ".")
+        if len(history.loss) < last:
+            summary += f" The file records {len(history.loss)} of the epochs, evenly spread."
+        blocks.append(Para(summary + " The numbers below are the record in the model file; "
+                           "nothing was retrained."))
+    if settings:
+        blocks.append(Table(("setting", "value"),
+                            tuple((str(k), _setting(v)) for k, v in settings.items()),
+                            "Training settings (the model file's \"training\")"))
+    if history is not None:
+        rows = [("loss before training", num(history.initial_loss)),
+                (f"loss after epoch {history.epochs}", num(history.loss[-1]))]
+        if history.val_loss:
+            rows.append((f"validation loss after epoch {history.epochs}",
+                         num(history.val_loss[-1])))
+        for name, values in history.metrics.items():
+            rows.append((f"{name} on the training rows after epoch {history.epochs}",
+                         num(values[-1])))
+        for name, values in history.val_metrics.items():
+            rows.append((f"{name} on the validation rows after epoch {history.epochs}",
+                         num(values[-1])))
+        if history.best_epoch:
+            rows.append(("best epoch (kept)", str(history.best_epoch)))
+        blocks.append(Table(("quantity", "value"), tuple(rows), "The recorded history"))
+        blocks.append(figures.add("loss", plots.loss_curve(history),
+                                  "The loss after each epoch, as recorded in the model file."))
+    elif settings:
+        blocks.append(Para("The file records the settings but not the loss per epoch (no "
+                           "\"history\" key)."))
+    return Section("How it was trained", tuple(blocks))
+
+
+def _data_section(net, data, figures: Figures, transform) -> Section:
+    """The model as it is on ``data``: its scores (nnmath.metrics) and pictures, by task."""
+    from ..plots.standard import data_pictures
+
+    y_hat = net.forward(data.X if transform is None else transform(data.X))
+    if getattr(data, "task", "classification") == "regression":
+        T = data.targets(net.n_outputs)
+        rows = (("rows", str(len(data))), ("R²", num(metrics.r2(T, y_hat))),
+                ("mean squared error", num(metrics.mean_squared_error(T, y_hat))))
+    else:
+        y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+            np.argmax(y_hat, axis=1)
+        rows = [("rows", str(len(data))), ("accuracy", num(metrics.accuracy(data.y, y_pred)))]
+        if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
+            rows.append(("ROC AUC", num(metrics.roc_auc(data.y, y_hat[:, -1]))))
+        rows = tuple(rows)
+    blocks = [Para(f"The model as loaded, on the {len(data)} rows of the data (the scores from "
+                   "nnmath.metrics)."),
+              Table(("quantity", "value"), rows, "Scores")]
+    blocks += [figures.add(name, drawing, caption)
+               for name, drawing, caption in data_pictures(net, data, transform)]
+    return Section("The model on the data", tuple(blocks))
+
+
+def _setting(value) -> str:
+    if isinstance(value, float):
+        return num(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return str(value)
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 def _names(features, n):
