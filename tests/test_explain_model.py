@@ -194,7 +194,6 @@ def test_data_row_target_column_by_name(models, tmp_path):
 
 
 def test_plot_network_draws_the_real_step_from_the_raw_row(models, tmp_path):
-    pytest.importorskip("matplotlib")
     model, data, rows = models["wine"]
     step = _explain_json("--model", model, "--data", data, "--row", 5)
     for sample in (["--data", data, "--row", 5], ["--x", *rows[4][:-1], "--y", rows[4][-1]]):
@@ -206,14 +205,13 @@ def test_plot_network_draws_the_real_step_from_the_raw_row(models, tmp_path):
 
 
 def test_the_report_step_starts_from_the_raw_row(models, tmp_path):
-    pytest.importorskip("matplotlib")
     from nnmath.report import write_model_report
 
     model, data, rows = models["iris"]
     net = nnmath.load(model)
     dataset = nnmath.datasets.load_csv(data, target="target", classes=net.info["class_names"])
     small = dataset.subset(np.arange(0, 150, 10))
-    files = write_model_report(tmp_path / "r", net, small, epochs=1)
+    files = write_model_report(tmp_path / "r", net, small)
     md = next(f for f in files if f.suffix == ".md").read_text()
     step = nnmath.explain(net, small.X[0], small.targets(3)[0], loss="cross_entropy")
     assert "## Scaling the input" in md and step.scaling is not None

@@ -14,7 +14,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-pytest.importorskip("matplotlib")
 
 from nnmath.article import run_article  # noqa: E402
 from nnmath.report import write_article_report  # noqa: E402

@@ -262,6 +262,10 @@ def _evaluate(net, X, y, threshold) -> dict:
     loss = net.info.get("loss")
     if p.task == "regression":
         T = y.reshape(len(y), -1).astype(np.float64)
+        if T.shape[1] != p.y_hat.shape[1]:
+            raise DataError(must_be("the targets", f"{p.y_hat.shape[1]} column(s), one per "
+                                    "output of the network", f"{T.shape[1]} column(s)",
+                                    "Give one target column per output."))
         report.update(mse=metrics.mean_squared_error(T, p.y_hat), r2=metrics.r2(T, p.y_hat))
         if loss:
             report["loss"] = net.loss(_scaled(net, X), T, loss)

@@ -1,4 +1,5 @@
-"""The data a command draws or reports a user's model with: ``--data CSV --target COL``."""
+"""The data a command draws or reports a user's model with: ``--data CSV [--target COL]``
+(the target column defaults to the one the model file records, ``target_name``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ def model_data(args, net, required: bool = True):
     target = args.target[0] if isinstance(args.target, list) and len(args.target) == 1 \
         else args.target
     if args.data:
+        target = target or net.info.get("target_name")   # nnmath train records the column
         if not target or not isinstance(target, str):
             raise ConfigError(must_be("--target", "the name of one target column when --data "
-                                      "is given", target, "For example --target status."))
+                                      "is given (the model file names none)", target,
+                                      "For example --target status."))
         features = net.info.get("feature_names")
         data = datasets.load_csv(args.data, target=target,
                                  features=features if features else None, task=task,

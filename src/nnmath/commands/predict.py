@@ -15,7 +15,7 @@ import csv
 import io
 import sys
 
-from ..errors import ConfigError, DataError, must_be
+from ..errors import ConfigError, must_be
 from ._args import add_model, add_threshold_and_json, deprecated
 from ._io import console, print_json
 
@@ -115,14 +115,7 @@ def _samples(net, xs, data):
 
     names = net.info.get("feature_names")
     if data:
-        X, read = read_features(data, names)
-        if names is None and X.shape[1] != net.n_inputs:
-            raise DataError(must_be(
-                f"the CSV file {data!r}", f"made of {net.n_inputs} column(s), one per input "
-                "(the model file names no features, so every column is an input)",
-                f"{X.shape[1]} columns: {', '.join(read)}", 'Drop the other columns, or '
-                'add "feature_names" to the model file.'))
-        names = read
+        X, names = read_features(data, names, n_inputs=net.n_inputs)
     else:
         X = np.array(xs, dtype=np.float64) if len({len(x) for x in xs}) == 1 else None
         if X is None or X.shape[1] != net.n_inputs:

@@ -123,13 +123,20 @@ def load_csv(path, target, features=None, task="auto", classes=None,
                    target_name=target, task=task)
 
 
-def read_features(path, features=None, delimiter=","):
+def read_features(path, features=None, delimiter=",", n_inputs=None):
     """Only the feature columns of a CSV file (for prediction): ``(X, feature_names)``.
 
     ``features`` names the columns to read, in order (other columns, such as
-    the target, are ignored); default: every column.
+    the target, are ignored); default: every column, which must then be
+    ``n_inputs`` columns when that is given (checked before any value is read).
     """
     header, rows = _read(Path(path), delimiter)
+    if features is None and n_inputs is not None and len(header) != n_inputs:
+        raise DataError(must_be(
+            f"the CSV file {str(path)!r}", f"made of {n_inputs} column(s), one per input (the "
+            "model file names no features, so every column is an input)",
+            f"{len(header)} columns: {', '.join(header[:20])}", "Drop the other columns, or "
+            'add "feature_names" to the model file (nnmath new --feature-names ...).'))
     features = list(header if features is None else features)
     missing = [name for name in features if name not in header]
     if missing:
@@ -338,7 +345,9 @@ def _target(raw, target, task, classes, min_classes=2, positive=None):
         unknown = sorted(set(labels) - set(classes))
         if unknown:
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
-                                    f"classes {classes}", unknown, "Add them to the classes."))
+                                    f"classes {classes}", unknown, "Give --classes every class "
+                                    "when training; for a saved model, data of its classes "
+                                    "(its file lists them in \"class_names\")."))
         names = classes
     names = order_classes(names, positive, given=classes is not None)
     if len(set(labels)) < min_classes:

@@ -66,6 +66,9 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
     top = (max(sizes) - 1) / 2 * DY + 0.75
     bottom = -((max(sizes) - 1) / 2) * DY - RADIUS - 0.75
     names = _names(sizes, feature_names, output_names)
+    if trace is not None and getattr(trace, "scaling", None) is not None:
+        # the step starts from the raw input; the input neurons hold it standardised
+        names[0] = [f"{name} (scaled)" for name in names[0]]
     outside = {k: max(len(_plain(n)) for n in names[k]) for k in (0, len(sizes) - 1)
                if max(len(_plain(n)) for n in names[k]) > 3}
     char = 0.13 * (8 if max(sizes) <= 3 else 7) / 7
