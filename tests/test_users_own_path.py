@@ -250,3 +250,17 @@ def test_demo_runs_without_matplotlib_or_scikit_learn():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "0.324962" in result.stdout and "0.0519276" in result.stdout
+
+
+def test_target_column_defaults_to_the_models(cli, tmp_path):
+    data, model = psa_csv(tmp_path), tmp_path / "m.json"
+    assert cli("train", str(data), "--target", "status", "--epochs", "5", "--save",
+               str(model)).returncode == 0
+    named = one_json(cli("evaluate", str(model), str(data), "--target", "status", "--json"))
+    default = one_json(cli("evaluate", str(model), str(data), "--json"))
+    assert default == named and default["target"] == "status"
+    hand = tmp_path / "hand.json"
+    hand.write_text('{"format": "nnmath.network/1", "layers": [{"activation": "sigmoid", '
+                    '"W": [[1.0]], "b": [0.0]}]}')
+    refused = cli("evaluate", str(hand), str(data))
+    assert refused.returncode == 2 and "--target must be given" in refused.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import ConfigError, must_be
 from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 
@@ -20,7 +21,8 @@ the ROC curve of P(class 1). Regression: MSE and R²."""
 def add_arguments(parser) -> None:
     add_model(parser)
     parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line")
-    parser.add_argument("--target", required=True, metavar="COL", help="the target column")
+    parser.add_argument("--target", metavar="COL", help="the target column (default: the one "
+                        "the model file records, as nnmath train writes it)")
     parser.add_argument("--classes", nargs="+", metavar="NAME",
                         help="class names in label order, when the model file has none")
     add_threshold_and_json(parser)
@@ -32,15 +34,19 @@ def run(args) -> int:
     from ..modelfile import load
 
     net = load(args.model)
+    target = args.target or net.info.get("target_name")
+    if not target:
+        raise ConfigError(must_be("--target", "given: the model file names no target column",
+                                  None, "For example --target status."))
     task = task_of(net)
     classes = None
     if task == "classification":
         classes = net.info.get("class_names") or args.classes or list(class_names_of(net))
-    data = load_csv(args.data, target=args.target, features=net.info.get("feature_names"),
+    data = load_csv(args.data, target=target, features=net.info.get("feature_names"),
                     task=task, classes=classes, min_classes=1)
     report = evaluate(net, data.X, data.y, threshold=args.threshold)
     if args.json:
-        print_json({"model": args.model, "data": args.data, "target": args.target, **report})
+        print_json({"model": args.model, "data": args.data, "target": target, **report})
         return 0
     from ..render.report import confusion_table, metrics_table, per_class_table, positive_line
 
