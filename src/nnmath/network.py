@@ -203,21 +203,9 @@ class Network:
         """
         from .training import train
 
-        if isinstance(progress, bool) and progress:
-            from .progress import training_progress
-
-            with training_progress(epochs if isinstance(epochs, int) else 0,
-                                   always=True) as (on_epoch, on_batch):
-                options["callbacks"] = (*options.get("callbacks", ()), on_epoch)
-                options["batch_callbacks"] = (*options.get("batch_callbacks", ()), on_batch)
-                return train(self, X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
-                             batch_size=batch_size, shuffle=shuffle, seed=seed,
-                             optimizer=optimizer, **options)
-        if not isinstance(progress, bool):
-            raise ConfigError(must_be("progress", "True or False", progress))
         return train(self, X, T, loss=loss, learning_rate=learning_rate, epochs=epochs,
                      batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
-                     **options)
+                     progress=progress, **options)
 
     # -- checks -------------------------------------------------------------
     def check_X(self, X) -> np.ndarray:

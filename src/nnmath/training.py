@@ -45,7 +45,7 @@ __all__ = ["History", "train"]
 def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
           seed=None, optimizer="sgd", tol=None, patience=10, callbacks=(), *, alpha=0.0,
           validation_data=None, validation_fraction=None, early_stopping=False, metrics=(),
-          batch_callbacks=()) -> History:
+          batch_callbacks=(), progress=False) -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -92,6 +92,9 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     batch_callbacks : sequence of callables
         Each is called as ``callback(epoch, batch, n_batches, batch_loss)``
         after every step (``batch`` counts from 1), for progress bars.
+    progress : bool, default False
+        Show a progress bar (epochs, loss, time left) on stderr
+        (:mod:`nnmath.progress`, in a terminal or in Jupyter).
 
     Raises
     ------
@@ -99,6 +102,19 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         If the loss becomes non-finite. The parameters of the last epoch with a
         finite loss are put back first.
     """
+    if isinstance(progress, bool) and progress:
+        from .progress import training_progress
+
+        with training_progress(epochs if isinstance(epochs, int) else 0,
+                               always=True) as (on_epoch, on_batch):
+            return train(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
+                         optimizer, tol, patience, (*callbacks, on_epoch), alpha=alpha,
+                         validation_data=validation_data,
+                         validation_fraction=validation_fraction,
+                         early_stopping=early_stopping, metrics=metrics,
+                         batch_callbacks=(*batch_callbacks, on_batch))
+    if not isinstance(progress, bool):
+        raise ConfigError(must_be("progress", "True or False", progress))
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
     loss = check_loss(net.layers[-1].activation, loss, T)

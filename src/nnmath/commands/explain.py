@@ -39,7 +39,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="gradient-descent step size η (default 0.1)")
+                        help="gradient-descent step size η (default 0.1, the article's; "
+                             "nnmath train's 0.01 is for adam)")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="text (terminal, default), markdown (LaTeX math), html (a "
                              "standalone page) or json")

@@ -63,7 +63,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="step size for the step drawn or the training (default 0.1)")
+                        help="step size for the step drawn or the training (default 0.1, "
+                             "the article's η)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of training for loss/animation without --model (network "
                              "B; default 2000; 200 for animation); with --model for animation "

@@ -46,7 +46,8 @@ def add_arguments(parser) -> None:
                              "cross_entropy (default: the model's, else from its output "
                              "activation)")
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="with --model: the step size of the step explained (default 0.1)")
+                        help="with --model: the step size of the step explained (default 0.1, "
+                             "the article's η)")
     parser.add_argument("--image-format", choices=["png", "svg"], default=None,
                         help="image format of the figures (default png)")
     parser.add_argument("--format", choices=["png", "svg"], default=None, dest="old_format",

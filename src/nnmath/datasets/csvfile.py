@@ -37,7 +37,7 @@ sorted (numerically for numbers) unless ``classes`` gives their order; class
 Two classes: class 1 (the second name) is the **positive class**, the one
 sensitivity, precision and the ROC curve are about. ``positive`` names it.
 Without ``positive`` or ``classes``, a class whose name says "nothing found"
-(:data:`NEGATIVE_NAMES`: healthy, normal, benign, no, false, 0, ...) is class 0
+(:data:`nnmath.datasets.classes.NEGATIVE_NAMES`: healthy, normal, benign, no, false, 0, ...) is class 0
 when the other is not, so the other is the positive class (Cancer, not
 Healthy); otherwise the sorted order decides (1 rather than 0). Every command
 that reports these metrics names the positive class.
@@ -61,17 +61,12 @@ import numpy as np
 
 from ..errors import DataError, must_be
 from .base import TASKS, Dataset
+from .classes import order_classes
 
-__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES", "NEGATIVE_NAMES",
-           "order_classes"]
+__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES"]
 
 MAX_AUTO_CLASSES = 20
 
-NEGATIVE_NAMES = frozenset({
-    "0", "-1", "no", "n", "false", "f", "negative", "neg", "healthy", "normal", "benign",
-    "control", "none", "absent", "clean", "ham", "legit", "legitimate", "good", "ok", "pass",
-    "off", "not spam", "non-spam"})
-"""Class names (compared in lower case) that mean "nothing found": the negative class."""
 
 
 def load_csv(path, target, features=None, task="auto", classes=None,
@@ -357,43 +352,6 @@ def _target(raw, target, task, classes, min_classes=2, positive=None):
                                 "data with samples of every class."))
     index = {name: i for i, name in enumerate(names)}
     return np.array([index[label] for label in labels]), tuple(names), task
-
-
-def order_classes(names, positive=None, given=False) -> list:
-    """Class names in label order, the positive class last when there are two.
-
-    ``positive`` names the positive class (two classes only); ``given`` says
-    the order was given by the user (``--classes``), which is then kept unless
-    ``positive`` asks otherwise.
-
-    >>> order_classes(["Cancer", "Healthy"])
-    ['Healthy', 'Cancer']
-    >>> order_classes(["no", "yes"]), order_classes(["0", "1"]), order_classes(["a", "b"])
-    (['no', 'yes'], ['0', '1'], ['a', 'b'])
-    >>> order_classes(["Cancer", "Healthy"], positive="Healthy")
-    ['Cancer', 'Healthy']
-    """
-    names = [str(n) for n in names]
-    if positive is not None:
-        positive = str(positive)
-        if len(names) != 2:
-            raise DataError(must_be("--positive", "given for a target with two classes",
-                                    positive, f"The target has {len(names)} classes "
-                                    f"({', '.join(names[:10])}); drop --positive."))
-        if positive not in names:
-            raise DataError(must_be("the positive class", "one of the classes "
-                                    + " or ".join(repr(n) for n in names), positive))
-        if given and names[-1] != positive:
-            raise DataError(must_be("--positive", f"the last of --classes ({names[-1]!r}), "
-                                    "the positive class", positive, "Give one of the two, "
-                                    "or list the positive class last."))
-        return [n for n in names if n != positive] + [positive]
-    if given or len(names) != 2:
-        return names
-    negative = [n.strip().lower() in NEGATIVE_NAMES for n in names]
-    if negative == [False, True]:   # e.g. sorted (Cancer, Healthy): Healthy is class 0
-        return names[::-1]
-    return names
 
 
 def _label(text: str, numeric: bool) -> str:

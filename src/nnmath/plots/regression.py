@@ -171,11 +171,7 @@ def regression_curve(net, X=None, y=None, ax=None, feature_name: str = "x",
     fig, ax = new_axes(ax, figsize=(6.4, 4.0))
     points = []
     if X is not None and y is not None:
-        T = np.asarray(y, dtype=float)
-        T = T[:, None] if T.ndim == 1 else T
-        if T.shape != (X.shape[0], net.n_outputs):
-            raise DataError(must_be("y", f"one value per output for each row, shape "
-                                    f"({X.shape[0]}, {net.n_outputs})", f"shape {T.shape}"))
+        T = _target_columns(y, X.shape[0], net.n_outputs)
         for j, label in enumerate(labels):
             points.append(ax.scatter(X[:, 0], T[:, j], s=18, alpha=_alpha(len(X)),
                                      color=CLASS_COLORS[(2 + j) % len(CLASS_COLORS)],
@@ -243,11 +239,7 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
     values = values.reshape(G1.shape)
     T = None
     if X is not None and y is not None:
-        T = np.asarray(y, dtype=float)
-        T = T[:, None] if T.ndim == 1 else T
-        if T.shape != (X.shape[0], net.n_outputs):
-            raise DataError(must_be("y", f"one value per output for each row, shape "
-                                    f"({X.shape[0]}, {net.n_outputs})", f"shape {T.shape}"))
+        T = _target_columns(y, X.shape[0], net.n_outputs)
         T = T[:, output]
     lo = float(values.min() if T is None else min(values.min(), T.min()))
     hi = float(values.max() if T is None else max(values.max(), T.max()))
@@ -276,3 +268,13 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
     ax.set_title(title or f"The network's y_hat ({label}) over the plane", fontsize=10)
     return Drawing(fig, ax, {"mesh": mesh, "grid": (g1, g2), "values": values,
                              "contour": contour, "points": points})
+
+
+def _target_columns(y, n_samples: int, n_outputs: int) -> np.ndarray:
+    """``y`` as (n_samples, n_outputs) floats (a 1-D ``y`` is one column), or a DataError."""
+    T = np.asarray(y, dtype=float)
+    T = T[:, None] if T.ndim == 1 else T
+    if T.shape != (n_samples, n_outputs):
+        raise DataError(must_be("y", f"one value per output for each row, shape "
+                                f"({n_samples}, {n_outputs})", f"shape {T.shape}"))
+    return T
