@@ -5,24 +5,39 @@
 ...                       nnmath.Dense(W=[[-1.0]], b=[0.0], activation="sigmoid")])
 >>> round(float(net.forward([[2.0]])[0, 0]), 6)
 0.324962
+
+The public names are imported when first used (PEP 562), so that ``import
+nnmath`` alone imports nothing heavy: the command line installs its Ctrl-C
+handling (:mod:`nnmath.interrupt`) before NumPy is loaded.
 """
 
-from . import datasets
-from .errors import NnmathError
-from .layers import Dense
-from .network import Network
-from .trace import explain
-from .training import History
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-load = Network.load
+__all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
+           "explain", "load", "save"]
+
+_WHERE = {"Dense": ".layers", "History": ".history", "Network": ".network",
+          "NnmathError": ".errors", "explain": ".trace"}
+
+
+def __getattr__(name):
+    if name == "datasets":
+        return import_module(".datasets", __name__)
+    if name == "load":
+        return import_module(".network", __name__).Network.load
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name], __name__), name)
+        globals()[name] = value   # the next lookup is a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 def save(network, path, **extra):
     """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``)."""
     network.save(path, **extra)
-
-
-__all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
-           "explain", "load", "save"]

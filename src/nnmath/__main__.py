@@ -1,7 +1,5 @@
 """``python -m nnmath``: the same as the ``nnmath`` command."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

@@ -35,6 +35,7 @@ written then.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -48,32 +49,30 @@ def ctrl_c_noticed():
     """Remember every Ctrl-C; yields an epoch callback that raises one Python swallowed.
 
     Found by the kill test: a KeyboardInterrupt raised while Python imports a
-    module can land in the import system's cleanup, where Python only prints
-    "Exception ignored" and goes on, so training would run on after Ctrl-C.
-    Inside this block a Ctrl-C still raises KeyboardInterrupt at once, and is
-    also noted; the callback raises it again at the end of the next epoch.
-    (Only with Python's own handler installed, in the main thread.)
+    module can land in the import system's cleanup, where Python only reports
+    it and goes on, so training would run on after Ctrl-C. Inside this block a
+    Ctrl-C still raises KeyboardInterrupt at once, and is also noted
+    (:mod:`nnmath.interrupt`); the callback raises it again at the end of the
+    next epoch. The command line has installed that already; in-process (tests,
+    notebooks) it is installed for the block, when Python's own handler is the
+    current one, in the main thread.
     """
-    seen = []
+    from . import interrupt
 
-    def handler(signum, frame):
-        seen.append(signum)
-        raise KeyboardInterrupt
-
-    def noticed(epoch, history) -> bool:
-        if seen:
-            raise KeyboardInterrupt
-        return False
-
-    ours = (threading.current_thread() is threading.main_thread()
+    ours = (not interrupt.installed()
+            and threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
     if ours:
-        signal.signal(signal.SIGINT, handler)
+        hook = sys.unraisablehook
+        interrupt.SEEN.clear()
+        interrupt.install()
     try:
-        yield noticed
+        yield interrupt.raise_if_seen
     finally:
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
+            interrupt.SEEN.clear()
 
 
 class Checkpoint:

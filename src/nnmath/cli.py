@@ -64,6 +64,33 @@ def _version() -> str:
     return f"nnmath {__version__}"
 
 
+def entry(argv=None) -> None:
+    """The ``nnmath`` program (the console script and ``python -m nnmath``).
+
+    Ctrl-C at any moment gives one line on stderr and exit code 130
+    (:mod:`nnmath.interrupt` says how); otherwise the exit code is :func:`main`'s.
+    """
+    from . import interrupt
+
+    interrupt.install()   # before anything heavy is imported
+    try:
+        code = main(argv)
+    except SystemExit as exc:   # argparse: --help, --version, a usage error
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            sys.stderr.write(f"{exc.code}\n")
+    except BaseException:
+        # Before main could say so (while the commands are imported): a Ctrl-C, or what
+        # one turned into (NumPy's C code makes an ImportError of it). Else a bug.
+        if not (interrupt.SEEN or sys.exc_info()[0] is KeyboardInterrupt):
+            raise
+        code = None
+    if code is None or (interrupt.SEEN and code != 130):   # and a Ctrl-C Python swallowed
+        sys.stderr.write("nnmath: interrupted\n")
+        code = 130
+    interrupt.exit_now(code)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -72,19 +99,28 @@ def main(argv=None) -> int:
         return 0
     try:
         return args.run(args)
-    except NnmathError as exc:
-        sys.stderr.write(f"nnmath {args.command}: error: {_one_line(exc)}\n")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write(f"nnmath {args.command}: interrupted\n")
         return 130
-    except Exception as exc:  # a bug: say so, briefly
-        if args.debug:
+    except Exception as exc:
+        if _interrupted():   # e.g. an ImportError that a Ctrl-C caused: not the cause
+            sys.stderr.write(f"nnmath {args.command}: interrupted\n")
+            return 130
+        if isinstance(exc, NnmathError):
+            sys.stderr.write(f"nnmath {args.command}: error: {_one_line(exc)}\n")
+            return 2
+        if args.debug:   # a bug: say so, briefly
             raise
         sys.stderr.write(f"nnmath {args.command}: internal error (this is a bug): "
                          f"{type(exc).__name__}: {_one_line(exc)}. "
                          "Run again with --debug for the traceback.\n")
         return 1
+
+
+def _interrupted() -> bool:
+    from . import interrupt
+
+    return bool(interrupt.SEEN)
 
 
 def _one_line(exc) -> str:
