@@ -28,6 +28,18 @@ What counts as a header and a separator (files are not always what they seem):
 names (``Cancer``, ``Healthy``), integer labels (``0``, ``1``, ``2``) or, for
 regression, any numbers.
 
+A number is written with the digits 0-9, a point and an exponent (``-1.5e3``);
+``nan`` and ``inf`` are read and refused as not finite. Python's ``float`` also
+reads ``1_000`` and the digits of other scripts: a CSV file means neither, so
+both are errors that say how to write the number.
+
+Bounded (:mod:`nnmath.safefile`): the file is a regular file or a pipe
+(``<(cat data.csv)``, ``/dev/stdin``) of at most :data:`MAX_BYTES`, never a
+device; a line is at most :data:`MAX_LINE` characters; a classification target
+holds at most :data:`MAX_CLASSES` classes. It is read in one pass, row by row,
+straight into a float64 array: time and memory grow linearly with the rows and
+the columns (``benchmarks/scaling.py`` shows it).
+
 ``task="auto"`` decides: a target with any non-numeric value, or with whole
 numbers only and at most ``MAX_AUTO_CLASSES`` distinct values, is a
 classification target; anything else is a regression target. Class names are
