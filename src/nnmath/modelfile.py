@@ -81,7 +81,7 @@ def _text(data: dict) -> str:
 MODEL_FILE = InputFile(
     name="model file", path_name="the model path", kind="a file", noun="a model file",
     limit=_MAX_BYTES, error=ModelFileError, missing_fix="Check the path (nnmath writes one "
-    "with --save).", limit_fix="A model file of nnmath's size limits is far smaller.")
+    "with --save).", limit_fix="Is it a model file? nnmath writes far smaller ones.")
 """How :func:`load` reads a model file (:func:`nnmath.safefile.read_input`)."""
 
 

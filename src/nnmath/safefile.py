@@ -1,6 +1,6 @@
 """A user's files: nothing they have is lost, and nothing nnmath reads is endless.
 
-Four rules, each enforced here and nowhere else:
+Three rules, each enforced here and nowhere else:
 
 1. **An output is never an input.** :func:`check_not_input`: no file a command
    writes may be a file the same command reads (the same path, a symbolic link
@@ -40,7 +40,8 @@ from pathlib import Path
 
 from .errors import ConfigError, ModelFileError, NnmathError, must_be, shown
 
-__all__ = ["write_atomic", "check_writable", "atomic_path", "check_not_input", "new_folder",
+__all__ = ["write_atomic", "check_writable", "atomic_path", "check_not_input",
+           "check_not_inside", "new_folder",
            "InputFile", "open_input", "read_input"]
 
 

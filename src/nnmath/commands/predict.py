@@ -55,7 +55,6 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..inference import predict
     from ..modelfile import load
-
     from ..safefile import check_not_input, check_writable, write_atomic
 
     data, csv_out, note = _sources(args)

@@ -201,6 +201,10 @@ def _distinct(what, names) -> None:
         raise DataError(must_be(what, "distinct names", twice, "Give each name once."))
 
 
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _columns(names, shown_names: int = 10) -> str:
     """``'a', 'b', ...`` for a message: the first few names of a wide header, and the count.
 
@@ -348,7 +352,7 @@ class _Table:
                 if row[c].strip():
                     raise DataError(must_be(
                         f"column {c + 1} of {self.name!r}", "named in the header line",
-                        f"no name, and the value {row[c].strip()} in line {self.line}",
+                        f"no name, and the value {_cut(row[c].strip())} in line {self.line}",
                         "Name the column, or drop it: pandas writes its row index as an "
                         "unnamed first column unless to_csv(..., index=False)."))
             append(values)
@@ -640,7 +644,7 @@ def _target(column, target, task, classes, min_classes=2, positive=None):
         unknown = sorted(distinct - set(classes))
         if unknown:
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
-                                    f"classes {classes}", unknown, "Give --classes every class "
+                                    f"classes [{_columns(classes)}]", unknown, "Give --classes every class "
                                     "when training; for a saved model, data of its classes "
                                     "(its file lists them in \"class_names\")."))
         names = classes
