@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -68,6 +69,14 @@ def _setup(action: dict, tmp: Path, cleanups: list) -> None:
         shutil.copy(_sub(action["copy"], tmp), _sub(action["to"], tmp))
     elif "mkfifo" in action:
         os.mkfifo(_sub(action["mkfifo"], tmp))
+        if "feed" in action:
+            _feed(Path(_sub(action["mkfifo"], tmp)), Path(_sub(action["feed"], tmp)), cleanups)
+    elif "symlink" in action:
+        os.symlink(_sub(action["to"], tmp), _sub(action["symlink"], tmp))
+    elif "link" in action:
+        os.link(_sub(action["to"], tmp), _sub(action["link"], tmp))
+    elif "chmod" in action:
+        os.chmod(_sub(action["chmod"], tmp), int(action["mode"], 8))
     elif "mkdir" in action:
         path = Path(_sub(action["mkdir"], tmp))
         path.mkdir()
@@ -75,6 +84,33 @@ def _setup(action: dict, tmp: Path, cleanups: list) -> None:
             _make_read_only(path, cleanups)
     else:
         raise ValueError(f"unknown setup action: {action}")
+
+
+def _feed(fifo: Path, source: Path, cleanups: list) -> None:
+    """A writer (a thread) that writes ``source``'s bytes into ``fifo`` once a reader
+    opens it, as ``<(cat source)`` does; the cleanup opens the FIFO itself (so that a
+    writer whose reader never came stops waiting) and drains it."""
+    def write():
+        try:
+            with open(fifo, "wb") as f:
+                f.write(source.read_bytes())
+        except BrokenPipeError:   # the reader stopped early (an error found in the data)
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+
+    def stop():
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)   # lets a waiting writer open it
+        os.set_blocking(fd, True)
+        try:
+            while writer.is_alive() and os.read(fd, 1 << 16):
+                pass
+        finally:
+            os.close(fd)
+        writer.join(timeout=30)
+
+    cleanups.append(stop)
 
 
 def _make_read_only(path: Path, cleanups: list) -> None:
@@ -224,7 +260,7 @@ def test_the_corpus_is_well_formed():
         assert ("stderr" if case["exit"] else "stdout") in case, case["id"]
         assert case["id"].split("-")[0] in {case["kind"], "explain", "unknown", "demo",
                                             "train", "predict", "evaluate", "summary",
-                                            "plot", "report", "numerics"}, case["id"]
+                                            "plot", "report", "numerics", "model", "new"}, case["id"]
 
 
 def test_the_corpus_covers_every_kind_with_60_cases_or_more():

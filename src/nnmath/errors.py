@@ -47,11 +47,33 @@ class DependencyError(NnmathError, ImportError):
     ``pip install`` to run)."""
 
 
+SHOWN = 80
+"""The most characters of a value a message shows (a bad cell may hold megabytes)."""
+
+
 def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
-    """Build a message in the project's template.
+    """Build a message in the project's template; the value is :func:`shown` (cut short).
 
     >>> must_be("learning_rate", "a positive number", -1.0, "Try 0.1.")
     'learning_rate must be a positive number. Got -1.0. Try 0.1.'
     """
-    msg = f"{what} must be {constraint}. Got {got!r}."
+    msg = f"{what} must be {constraint}. Got {shown(got)}."
     return f"{msg} {fix}" if fix else msg
+
+
+def shown(value, limit: int = SHOWN) -> str:
+    """``repr(value)``, cut to about ``limit`` characters: every error message is one short
+    line, whatever the value (a 130 000-character CSV cell, a 5000-digit integer).
+
+    >>> print(shown("a cell of 130 000 characters", limit=6))
+    'a cell'... (28 characters)
+    >>> print(shown(list(range(100)), limit=12))
+    [0, 1, 2, 3,...
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value)} characters)"
+    try:
+        text = repr(value)
+    except ValueError:   # an int with more digits than Python prints
+        return f"an integer with {value.bit_length()} bits"
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-import stat
-from pathlib import Path
 
 from .activations import ACTIVATIONS
-from .errors import ModelFileError, NnmathError, must_be
+from .errors import ModelFileError, NnmathError, must_be, shown
 from .modelinfo import check_info
-from .safefile import write_atomic
+from .safefile import InputFile, read_input, write_atomic
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
 
@@ -47,47 +45,74 @@ def to_dict(net, **extra) -> dict:
 
 
 def save(net, path, **extra) -> None:
-    """Write ``net`` to ``path`` atomically (a complete old file or a complete new one)."""
-    text = json.dumps(to_dict(net, **extra), indent=1, allow_nan=False) + "\n"
+    """Write ``net`` to ``path`` atomically (a complete old file or a complete new one).
+
+    What ``save`` writes, ``load`` reads: the text is first read back through the
+    loader's own checks (:func:`from_dict`), so a model that ``load`` would refuse
+    (two classes of one name, NaN in ``info``, an object JSON cannot hold) is an
+    error here and no file is written or replaced.
+    """
+    text = _text(to_dict(net, **extra))
+    from_dict(_parse(text, "the model to save"), source=f"the model to save to {str(path)!r}")
     write_atomic(path, text)
+
+
+def _text(data: dict) -> str:
+    """The file's JSON text, or a ModelFileError naming the key JSON cannot hold."""
+    try:
+        return json.dumps(data, indent=1, allow_nan=False) + "\n"
+    except (TypeError, ValueError, RecursionError):
+        pass
+    for key, value in data.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            reason = ("NaN or infinity" if "Out of range" in str(exc) else
+                      "nested too deeply" if isinstance(exc, RecursionError) else
+                      "a circular reference" if "Circular" in str(exc) else
+                      str(exc).replace("Object of type", "an object of type"))
+            raise ModelFileError(must_be(f"the model's {key!r}", "JSON data to be saved "
+                                         "(objects, lists, strings, finite numbers, true, "
+                                         "false, null)", reason, "Convert it (e.g. a NumPy "
+                                         "array with .tolist()) or drop it.")) from None
+    raise ModelFileError("the model cannot be written as JSON. Check its info.")
+
+
+MODEL_FILE = InputFile(
+    name="model file", path_name="the model path", kind="a file", noun="a model file",
+    limit=_MAX_BYTES, error=ModelFileError, missing_fix="Check the path (nnmath writes one "
+    "with --save).", limit_fix="Is it a model file? nnmath writes far smaller ones.")
+"""How :func:`load` reads a model file (:func:`nnmath.safefile.read_input`)."""
 
 
 def load(path):
     """Read and validate a model file; return a :class:`~nnmath.network.Network`."""
-    path = Path(path)
+    raw = read_input(path, MODEL_FILE)   # a file or a pipe of at most 64 MB, never a device
     try:
-        info = path.stat()
-        mode = info.st_mode
-        if stat.S_ISREG(mode) and info.st_size > _MAX_BYTES:
-            raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
-                                         f"{info.st_size} bytes"))
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
-            raise ModelFileError(must_be("the model path", "a file", str(path),
-                                         "A device such as /dev/zero is not a model file."))
-        with open(path, "rb") as f:   # a pipe (<(...)) is fine; read at most 64 MB + 1
-            raw = f.read(_MAX_BYTES + 1)
-        if len(raw) > _MAX_BYTES:
-            raise ModelFileError(must_be(f"model file {str(path)!r}", "at most 64 MB",
-                                         "a larger file"))
         text = raw.decode("utf-8-sig")   # a BOM from a Windows editor is fine
-    except FileNotFoundError:
-        raise ModelFileError(f"model file {str(path)!r} does not exist. "
-                             "Check the path (nnmath writes one with --save).") from None
-    except IsADirectoryError:
-        raise ModelFileError(must_be("the model path", "a file, not a folder", str(path))) from None
     except UnicodeDecodeError:
-        raise ModelFileError(f"model file {str(path)!r} is not UTF-8 text. "
+        raise ModelFileError(f"model file {shown(str(path))} is not UTF-8 text. "
                              "Give a JSON file written by nnmath.") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}.") from None
+    return from_dict(_parse(text, f"model file {shown(str(path))}"), source=str(path))
+
+
+MAX_DEPTH_SHOWN = 900
+"""About how deep Python's JSON reader nests lists and objects (its recursion limit);
+a model file is 4 levels deep."""
+
+
+def _parse(text: str, what: str):
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        detail = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
-        raise ModelFileError(f"model file {str(path)!r} is not valid JSON{detail}. "
-                             "Check that it is complete (a model file starts with "
-                             '{"format": "nnmath.network/1").') from None
-    return from_dict(data, source=str(path))
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
+    except RecursionError:
+        raise ModelFileError(must_be(what, f"JSON nested at most about {MAX_DEPTH_SHOWN} "
+                                     "levels deep (a model file is 4: {\"layers\": [{\"W\": "
+                                     "[[...]]}]})", "deeper nesting", "It is not a model "
+                                     "file: give one written by nnmath.")) from None
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"{what} is not valid JSON at line {exc.lineno} column "
+                             f"{exc.colno}. Check that it is complete (a model file starts "
+                             'with {"format": "nnmath.network/1").') from None
 
 
 def _parse_int(digits: str):

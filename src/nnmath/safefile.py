@@ -1,28 +1,48 @@
-"""Writing files safely: all of the new file or all of the old one, never half.
+"""A user's files: nothing they have is lost, and nothing nnmath reads is endless.
 
-:func:`write_atomic` writes to a temporary file in the same folder, flushes
-and fsyncs it, then renames it over the target (``os.replace``: atomic on
-POSIX and Windows) and fsyncs the folder. A crash, a kill or a full disk at
-any moment leaves either the old file or the complete new one (at worst a
-stray ``.NAME.*.tmp`` beside it after a SIGKILL). :class:`atomic_path` does
-the same for writers that need a file name (matplotlib, Pillow).
+Three rules, each enforced here and nowhere else:
 
-:func:`check_writable` makes the same checks up front, so that a long
-training run does not end with "cannot write".
+1. **An output is never an input.** :func:`check_not_input`: no file a command
+   writes may be a file the same command reads (the same path, a symbolic link
+   to it or a hard link of it); checked before any work, so a refused command
+   changes nothing.
+2. **All of the new file or all of the old one, never half.** :func:`write_atomic`
+   writes to a temporary file in the same folder, flushes and fsyncs it, then
+   renames it over the target (``os.replace``: atomic on POSIX and Windows) and
+   fsyncs the folder. A crash, a kill or a full disk at any moment leaves
+   either the old file or the complete new one (at worst a stray
+   ``.NAME.*.tmp`` beside it after a SIGKILL). :class:`atomic_path` does the
+   same for writers that need a file name (matplotlib, Pillow); an ``OSError``
+   while they write (a full disk) is one clear error. :func:`check_writable`
+   makes the same checks up front, so that a long training run does not end
+   with "cannot write". A read-only file is not replaced (not even by root, who
+   could). :func:`new_folder` removes the folders a command made when it fails.
+3. **Every file read is checked for kind and size.** :func:`open_input` and
+   :func:`read_input`: a regular file of at most the reader's limit, or a pipe
+   (``<(cat data.csv)``, ``/dev/stdin``, a FIFO) read as a stream of at most
+   that limit; never a device (``/dev/zero``) or a folder. A path that cannot be
+   opened (missing, not a folder on the way, a symbolic-link loop, a name too
+   long, permission denied) is one line naming the reason.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
+import stat
 import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelFileError, must_be
+from .errors import ConfigError, ModelFileError, NnmathError, must_be, shown
 
-__all__ = ["write_atomic", "check_writable", "atomic_path"]
+__all__ = ["write_atomic", "check_writable", "atomic_path", "check_not_input",
+           "check_not_inside", "new_folder",
+           "InputFile", "open_input", "read_input"]
 
 
 def check_writable(path) -> None:
@@ -41,8 +61,11 @@ def check_writable(path) -> None:
                              "Choose another path.") from None
 
 
-def write_atomic(path, text: str) -> None:
+def write_atomic(path, text) -> None:
     """Write ``text`` to ``path``: temporary file in the same folder, fsync, rename.
+
+    ``text`` is a str, or an iterable of str written one after the other (a large
+    file made a block at a time).
 
     An existing file at ``path`` is either left as it was or replaced by the
     complete new text, whatever happens (an error, a full disk, a kill). It
@@ -67,10 +90,23 @@ def _target(path: Path):
     if path.exists() and not path.is_file():   # a device (/dev/null), FIFO or socket
         raise ModelFileError(must_be("the output path", "a regular file", str(path),
                                      "Choose a file name in a folder, e.g. model.json."))
+    if path.is_file() and _read_only(path):
+        raise ModelFileError(must_be("the output file", "writable (nnmath does not replace a "
+                                     "read-only file)", str(path), "Make it writable (chmod "
+                                     "u+w FILE) or choose another name; nothing was changed."))
     if not folder.is_dir():
         raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
                                      "Create it first, or choose another path."))
     return path, folder
+
+
+def _read_only(path: Path) -> bool:
+    """No one may write the file (``chmod a-w``), or we may not. Root may write anyway and
+    a rename needs only the folder: the permissions say what the owner wants kept."""
+    try:
+        return not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK)
+    except OSError:
+        return False
 
 
 def _temporary(path: Path, folder: Path, suffix: str = ""):
@@ -135,11 +171,13 @@ class atomic_path:
 
     def __exit__(self, kind, value, tb):
         with _interrupts_deferred():
-            return self._finish(kind)
+            return self._finish(kind, value)
 
-    def _finish(self, kind) -> bool:
+    def _finish(self, kind, value) -> bool:
         if kind is not None:
             _remove(self.tmp)
+            if isinstance(value, OSError):   # the writer's: a full disk, a quota, an I/O error
+                raise _not_written(self.target, value) from None
             return False
         try:
             fd = os.open(self.tmp, os.O_RDONLY)
@@ -173,7 +211,8 @@ def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = _temporary(path, folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            for part in [text] if isinstance(text, str) else text:
+                f.write(part)
             f.flush()
             os.fchmod(f.fileno(), _mode_for(path))
             os.fsync(f.fileno())
@@ -208,3 +247,234 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- 1. an output is never an input -------------------------------------------------------
+
+def check_not_input(output, inputs: dict, option: str = "--output", into: bool = False) -> None:
+    """Raise :class:`ConfigError` if the file ``output`` is one of the command's ``inputs``.
+
+    ``inputs`` maps what each input is (``"the data file"``) to its path (None: not
+    given). The same file is found through symbolic links and hard links
+    (``os.path.samefile``), else by the resolved path. Call it before any work.
+    ``into``: ``output`` is a file the command writes into the folder ``option`` names.
+
+    >>> check_not_input("model.json", {"the data file": "data.csv"}, "--save")
+    >>> check_not_input("./data.csv", {"the data file": "data.csv"}, "--save")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: the file --save writes must be another file than the command reads. Got './data.csv'. It is the data file: choose another name for --save; nothing was changed.
+    """
+    if output is None:
+        return
+    for what, path in inputs.items():
+        if path is not None and _same_file(output, path):
+            raise ConfigError(must_be(f"the file {option} writes", "another file than the "
+                                      "command reads", str(output), f"It is {what}: choose "
+                                      f"another {'folder' if into else 'name'} for {option}; "
+                                      "nothing was changed."))
+
+
+def check_not_inside(folder, inputs: dict, option: str, names=None) -> None:
+    """:func:`check_not_input` for a folder a command writes into: no input may be one of
+    the files ``folder/NAME`` for NAME in ``names``, or (``names`` None) anywhere in it."""
+    if names is not None:
+        for name in names:
+            check_not_input(Path(folder) / name, inputs, option, into=True)
+        return
+    inside = os.path.realpath(folder)
+    for what, path in inputs.items():
+        if path is not None and os.path.realpath(path).startswith(inside + os.sep):
+            check_not_input(path, {what: path}, option, into=True)
+
+
+def _same_file(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError, TypeError):   # one of them does not exist (yet)
+        pass
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+# -- 2. folders a command makes are removed when it fails ---------------------------------
+
+@contextmanager
+def new_folder(folder, what: str = "the output folder"):
+    """``with new_folder(path) as written:`` ``path`` exists (made with its missing parents).
+
+    If the block raises, the files appended to ``written`` that lie in a folder made
+    here are removed, then those folders if they are empty: a failed command (a full
+    disk, a bad value found late, Ctrl-C) leaves no empty or half-filled new folder. A
+    folder that existed before is left as it is (each file in it is written atomically).
+    """
+    folder, made = Path(folder), []
+    missing = []
+    probe = folder
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            made.append(path)
+        if not folder.is_dir():
+            raise ConfigError(must_be(what, "a folder", str(folder),
+                                      "Choose another folder name."))
+    except OSError as exc:
+        _remove_made(made, [])
+        raise ConfigError(f"cannot create {what} {shown(str(folder))}: "
+                          f"{exc.strerror or exc}. Choose a folder you can write to.") from None
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        _remove_made(made, written)
+        raise
+
+
+def _remove_made(made, written) -> None:
+    made_set = {os.path.realpath(p) for p in made}
+    for path in written:
+        if os.path.realpath(Path(path).parent) in made_set:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+    for path in reversed(made):
+        try:
+            path.rmdir()   # only when empty: never a file we did not write
+        except OSError:
+            pass
+
+
+# -- 3. every file read is checked for kind and size --------------------------------------
+
+@dataclass(frozen=True)
+class InputFile:
+    """What a reader of a user's file accepts, and the words of its messages.
+
+    name : ``"the CSV file"`` (``<name> 'path' does not exist``)
+    path_name : ``"the data path"`` (``<path_name> must be a CSV file, not a folder``)
+    kind : ``"a CSV file"``; noun : the same as a noun phrase for the device message
+    limit : the most bytes read (a larger file, or a longer stream, is refused)
+    limit_fix : how to get under the limit
+    error : the NnmathError subclass raised
+    missing_fix : what to do about a missing file
+    """
+
+    name: str
+    path_name: str
+    kind: str
+    noun: str
+    limit: int
+    limit_fix: str = ""
+    error: type = NnmathError
+    missing_fix: str = "Check the path."
+
+
+_READ_REASONS = {
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "Check the path."),
+    errno.ELOOP: ("its symbolic links form a loop", "Check where they point (ls -l)."),
+    errno.ENAMETOOLONG: ("the name is longer than the system allows", "Use a shorter path."),
+    errno.EACCES: ("permission denied", "Make the file readable (chmod u+r FILE) or ask "
+                   "its owner."),
+    errno.EPERM: ("permission denied", "Make the file readable (chmod u+r FILE) or ask "
+                  "its owner."),
+}
+
+
+def open_input(path, spec: InputFile):
+    """Open a user's file for reading, checked: a binary stream of at most ``spec.limit``
+    bytes (use it in a ``with``).
+
+    A regular file larger than the limit is refused before reading; a pipe (a FIFO,
+    ``<(cat data.csv)``, ``/dev/stdin``) is read as a stream and refused once it goes
+    past the limit; a folder or a device (``/dev/zero``, a terminal) is refused.
+    Every refusal is ``spec.error`` with one line.
+    """
+    name = _input_name(path, spec)
+    try:
+        mode, size = _stat(name)
+        if stat.S_ISDIR(mode):
+            raise spec.error(must_be(spec.path_name, f"{spec.kind}, not a folder", name))
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise spec.error(must_be(spec.path_name, spec.kind, name, f"A device such as "
+                                     f"/dev/zero is not {spec.noun}: give a file (or a pipe, "
+                                     "such as <(cat FILE))."))
+        if stat.S_ISREG(mode) and size > spec.limit:
+            raise _too_big(name, spec, f"{size} bytes")
+        raw = open(name, "rb", buffering=0)
+    except IsADirectoryError:
+        raise spec.error(must_be(spec.path_name, f"{spec.kind}, not a folder", name)) from None
+    except OSError as exc:
+        raise _cannot_read(name, spec, exc) from None
+    return io.BufferedReader(_Bounded(raw, name, spec), buffer_size=1 << 20)
+
+
+def read_input(path, spec: InputFile) -> bytes:
+    """The bytes of a user's file, checked as :func:`open_input` checks it."""
+    with open_input(path, spec) as f:
+        return f.read()
+
+
+def _input_name(path, spec) -> str:
+    try:
+        name = os.fsdecode(os.fspath(path))
+    except TypeError:
+        raise spec.error(must_be(spec.path_name, "a file name (str or Path)",
+                                 type(path).__name__)) from None
+    if "\0" in name or not name:
+        raise spec.error(must_be(spec.path_name, "a file name", name))
+    return name
+
+
+def _stat(name):
+    info = os.stat(name)
+    return info.st_mode, info.st_size
+
+
+def _too_big(name, spec, got) -> NnmathError:
+    return spec.error(must_be(f"{spec.name} {shown(name)}", f"at most {_megabytes(spec.limit)}"
+                              " (the most nnmath reads)", got, spec.limit_fix))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def _cannot_read(name, spec, exc: OSError) -> NnmathError:
+    if exc.errno == errno.ENOENT:
+        return spec.error(f"{spec.name} {shown(name)} does not exist. {spec.missing_fix}")
+    reason, fix = _READ_REASONS.get(exc.errno, (exc.strerror or str(exc), "Check the path."))
+    detail = f" ({exc.strerror})" if exc.strerror and exc.errno in _READ_REASONS else ""
+    return spec.error(f"cannot read {spec.name} {shown(name)}: {reason}{detail}. {fix}")
+
+
+class _Bounded(io.RawIOBase):
+    """A raw file that raises ``spec.error`` once more than ``spec.limit`` bytes were read."""
+
+    def __init__(self, raw, name, spec):
+        super().__init__()
+        self._raw, self._name, self._spec, self.count = raw, name, spec, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            n = self._raw.readinto(buffer)
+        except OSError as exc:   # an I/O error, or a folder found after all
+            raise _cannot_read(self._name, self._spec, exc) from None
+        self.count += n or 0
+        if self.count > self._spec.limit:
+            raise _too_big(self._name, self._spec, "a longer stream")
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()

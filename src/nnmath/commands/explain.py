@@ -53,9 +53,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..safefile import check_not_input
     from ..trace import explain
 
     fmt = _format(args)
+    check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
+                    "--output")
     net, sample, loss = _inputs(args)
     trace = explain(net, sample.X, sample.T, loss=loss, learning_rate=args.learning_rate,
                     check=args.check)

@@ -79,8 +79,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from .. import plots
     from ..plots._common import check_output, require_matplotlib
+    from ..safefile import check_not_input
 
     require_matplotlib("drawing pictures", gif=args.kind == "animation")   # before any work
+    check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
+                    "--output")
     check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
                  plots._common.FORMATS)
     epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"

@@ -55,16 +55,18 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..inference import predict
     from ..modelfile import load
+    from ..safefile import check_not_input, check_writable, write_atomic
 
     data, csv_out, note = _sources(args)
+    check_not_input(args.output, {"the model file": args.model, "the data file": data},
+                    "--output")
+    if args.output:
+        check_writable(args.output)   # before the model and the data are read
     net = load(args.model)
     X, names = _samples(net, args.x, data)
     p = predict(net, X, threshold=args.threshold)
-    header, rows = _rows(X, names, p)
     if args.output:
-        from ..safefile import write_atomic
-
-        write_atomic(args.output, _csv_text(header, rows))
+        write_atomic(args.output, _csv_chunks(X, names, p))
     if args.json:
         record = {"feature_names": list(names), "task": p.task,
                   "class_names": list(p.class_names), "n_samples": len(X),
@@ -72,7 +74,8 @@ def run(args) -> int:
                   "output": args.output}
         print_json(record)
     elif csv_out:
-        sys.stdout.write(_csv_text(header, rows))
+        for chunk in _csv_chunks(X, names, p):
+            sys.stdout.write(chunk)
     elif args.output:
         console().print(f"wrote {len(X)} predictions to {args.output}")
     else:
@@ -132,20 +135,30 @@ def _record(x, p, s) -> dict:
             "predicted": p.labels[s]}
 
 
-def _rows(X, names, p):
+def _csv_chunks(X, names, p, rows: int = 10_000):
+    """The predictions CSV, a block of ``rows`` rows at a time (its memory stays small
+    for millions of rows): the feature columns, then P(<class>) for every class and
+    predicted (regression: predicted, or predicted_1, predicted_2, ...)."""
     if p.task == "regression":
         outs = ["predicted"] if p.y_hat.shape[1] == 1 else \
             [f"predicted_{j + 1}" for j in range(p.y_hat.shape[1])]
-        return [*names, *outs], [[*map(repr, x), *map(repr, y)]
-                                 for x, y in zip(X.tolist(), p.y_hat.tolist())]
-    header = [*names, *[f"P({c})" for c in p.class_names], "predicted"]
-    return header, [[*map(repr, x), *map(repr, pr), label] for x, pr, label
-                    in zip(X.tolist(), p.probabilities.tolist(), p.labels)]
-
-
-def _csv_text(header, rows) -> str:
+        header = [*names, *outs]
+    else:
+        header = [*names, *[f"P({c})" for c in p.class_names], "predicted"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    for start in range(0, len(X), rows):
+        block = slice(start, start + rows)
+        if p.task == "regression":
+            writer.writerows([*map(repr, x), *map(repr, y)] for x, y in
+                             zip(X[block].tolist(), p.y_hat[block].tolist()))
+        else:
+            writer.writerows([*map(repr, x), *map(repr, pr), label] for x, pr, label in
+                             zip(X[block].tolist(), p.probabilities[block].tolist(),
+                                 p.labels[block]))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import ConfigError, must_be
 from ._args import deprecated
 from ._io import print_json
@@ -59,9 +61,14 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..article import B_EPOCHS, run_article
     from ..report import prepare_folder, write_article_report
+    from ..report.figures import Figures
+    from ..safefile import check_not_inside
 
     folder = _renamed(args.output_dir, args.old_output, "--output-dir", "--output (-o)",
                       "report")
+    inputs = {"the model file": args.model, "the data file": args.data}
+    check_not_inside(folder, inputs, "--output-dir", ["index.html", "report.md"])
+    check_not_inside(Path(folder) / Figures.SUBFOLDER, inputs, "--output-dir")
     fmt = _renamed(args.image_format, args.old_format, "--image-format", "--format", "png")
     if args.model and args.epochs is not None:
         raise ConfigError(must_be("--epochs", "given without --model (it sets the training of "

@@ -162,8 +162,14 @@ def _checks(args):
     from ..checkpoint import Checkpoint
     from ..errors import ConfigError, must_be
     from ..inference import check_threshold
-    from ..safefile import check_writable
+    from ..safefile import check_not_input, check_not_inside, check_writable
 
+    inputs = {"the data file": args.data}
+    check_not_input(args.save, inputs, "--save")
+    if args.plots:
+        from ..plots.standard import PICTURE_NAMES
+
+        check_not_inside(args.plots, inputs, "--plots", [f"{n}.png" for n in PICTURE_NAMES])
     if any(n < 1 for n in args.hidden):
         raise ConfigError(must_be("--hidden", "whole numbers of at least 1 (neurons per "
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "

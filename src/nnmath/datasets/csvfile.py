@@ -28,6 +28,18 @@ What counts as a header and a separator (files are not always what they seem):
 names (``Cancer``, ``Healthy``), integer labels (``0``, ``1``, ``2``) or, for
 regression, any numbers.
 
+A number is written with the digits 0-9, a point and an exponent (``-1.5e3``);
+``nan`` and ``inf`` are read and refused as not finite. Python's ``float`` also
+reads ``1_000`` and the digits of other scripts: a CSV file means neither, so
+both are errors that say how to write the number.
+
+Bounded (:mod:`nnmath.safefile`): the file is a regular file or a pipe
+(``<(cat data.csv)``, ``/dev/stdin``) of at most :data:`MAX_BYTES`, never a
+device; a line is at most :data:`MAX_LINE` characters; a classification target
+holds at most :data:`MAX_CLASSES` classes. It is read in one pass, row by row,
+straight into a float64 array: time and memory grow linearly with the rows and
+the columns (``benchmarks/scaling.py`` shows it).
+
 ``task="auto"`` decides: a target with any non-numeric value, or with whole
 numbers only and at most ``MAX_AUTO_CLASSES`` distinct values, is a
 classification target; anything else is a regression target. Class names are
@@ -53,20 +65,42 @@ that reports these metrics names the positive class.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
-from pathlib import Path
+from array import array
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
-from ..errors import DataError, must_be
+from ..errors import DataError, must_be, shown
+from ..safefile import InputFile, open_input
 from .base import TASKS, Dataset
 from .classes import order_classes
 
-__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES"]
+__all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES", "MAX_CLASSES", "MAX_BYTES",
+           "MAX_LINE"]
 
 MAX_AUTO_CLASSES = 20
 
+MAX_BYTES = 256 * 1024 * 1024
+"""The largest CSV file (or stream) nnmath reads: 256 MB (about 16 million rows of two
+numbers; the values take at most about 4 times as much memory as float64)."""
+
+MAX_LINE = 64 * 1024 * 1024
+"""The longest line read, in characters (a file without newlines is not read whole)."""
+
+MAX_CLASSES = 10_000
+"""The most distinct values a classification target may hold (a target of more
+numbers is a regression target)."""
+
+CSV_FILE = InputFile(
+    name="the CSV file", path_name="the data path", kind="a CSV file", noun="a CSV file",
+    limit=MAX_BYTES, error=DataError, limit_fix="Use a sample of its rows, e.g. "
+    "head -n 1000001 data.csv > sample.csv.")
+"""How a CSV file is opened (:func:`nnmath.safefile.open_input`): a file or a pipe of at
+most :data:`MAX_BYTES`, never a device or a folder."""
 
 
 def load_csv(path, target, features=None, task="auto", classes=None,
@@ -76,6 +110,8 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     Parameters
     ----------
     path : str or Path
+        A CSV file, or a pipe (``<(cat data.csv)``, ``/dev/stdin``) read as a stream; at
+        most :data:`MAX_BYTES`.
     target : str
         The name of the target column.
     features : sequence of str, optional
@@ -95,25 +131,33 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     DataError
         Missing file or column, an empty file, a non-numeric or missing value
         (with its line and column), NaN or inf, or only one class.
+
+    Notes
+    -----
+    Time and memory are linear in the file: columns are found by name through a
+    dict, and rows are parsed one by one into a float64 array (the target into one
+    code per row and its distinct values), never kept as text.
     """
     if task not in ("auto",) + TASKS:
         raise DataError(must_be("task", "'auto', 'classification' or 'regression'", task))
-    header, rows = _read(Path(path), delimiter)
-    if not isinstance(target, str) or target not in header:
-        raise DataError(must_be("the target column", "one of the columns " + ", ".join(
-            repr(h) for h in header), target, "Give --target the name of a column."))
-    if features is None:
-        features = [h for h in header if h != target]
-    for name in features:
-        if name not in header:
-            raise DataError(must_be("a feature column", "one of the columns " + ", ".join(
-                repr(h) for h in header), name))
-    if not features:
-        raise DataError(must_be(f"{path}", "a file with at least one feature column besides "
-                                f"the target {target!r}", header))
-    X = _features(header, rows, features)
-    raw = [(line, row[header.index(target)].strip()) for line, row in rows]
-    y, class_names, task = _target(raw, target, task, classes, min_classes, positive)
+    _distinct("the feature columns (--features)", features)
+    _distinct("the class names (--classes)", classes)
+    with _Table(path, delimiter) as table:
+        if not isinstance(target, str) or target not in table.index:
+            raise DataError(must_be("the target column", "one of the columns " +
+                                    _columns(table.header), target,
+                                    "Give --target the name of a column."))
+        if features is None:
+            features = [h for h in table.header if h != target]
+        for name in features:
+            if name not in table.index:
+                raise DataError(must_be("a feature column", "one of the columns " +
+                                        _columns(table.header), name))
+        if not features:
+            raise DataError(must_be(f"{path}", "a file with at least one feature column "
+                                    f"besides the target {target!r}", table.header))
+        X, column = table.read(features, _TargetColumn(target, task))
+    y, class_names, task = _target(column, target, task, classes, min_classes, positive)
     return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
                    target_name=target, task=task)
 
@@ -125,67 +169,327 @@ def read_features(path, features=None, delimiter=",", n_inputs=None):
     the target, are ignored); default: every column, which must then be
     ``n_inputs`` columns when that is given (checked before any value is read).
     """
-    header, rows = _read(Path(path), delimiter)
-    if features is None and n_inputs is not None and len(header) != n_inputs:
-        raise DataError(must_be(
-            f"the CSV file {str(path)!r}", f"made of {n_inputs} column(s), one per input (the "
-            "model file names no features, so every column is an input)",
-            f"{len(header)} columns: {', '.join(header[:20])}", "Drop the other columns, or "
-            'add "feature_names" to the model file (nnmath new --feature-names ...).'))
-    features = list(header if features is None else features)
-    missing = [name for name in features if name not in header]
-    if missing:
-        raise DataError(must_be(f"the CSV file {str(path)!r}", "a file with the model's "
-                                "feature columns " + ", ".join(map(repr, features)),
-                                f"no column {missing[0]!r}", "Give the columns the model "
-                                "was trained on."))
-    return _features(header, rows, features), tuple(features)
+    with _Table(path, delimiter) as table:
+        header = table.header
+        if features is None and n_inputs is not None and len(header) != n_inputs:
+            raise DataError(must_be(
+                f"the CSV file {str(path)!r}", f"made of {n_inputs} column(s), one per input "
+                "(the model file names no features, so every column is an input)",
+                f"{len(header)} columns: {', '.join(header[:20])}", "Drop the other "
+                'columns, or add "feature_names" to the model file (nnmath new '
+                "--feature-names ...)."))
+        features = list(header if features is None else features)
+        missing = [name for name in features if name not in table.index]
+        if missing:
+            raise DataError(must_be(f"the CSV file {str(path)!r}", "a file with the model's "
+                                    "feature columns " + _columns(features),
+                                    f"no column {missing[0]!r}", "Give the columns the model "
+                                    "was trained on."))
+        X, _ = table.read(features)
+    return X, tuple(features)
 
 
-def _features(header, rows, features) -> np.ndarray:
-    cols = [header.index(name) for name in features]
-    X = np.empty((len(rows), len(cols)))
-    for r, (line, row) in enumerate(rows):
-        for c, col in enumerate(cols):
-            X[r, c] = _number(row[col], line, header[col], col)
-    return X
+def _distinct(what, names) -> None:
+    if names is None:
+        return
+    seen, twice = set(), []
+    for name in names:
+        if name in seen and name not in twice:
+            twice.append(name)
+        seen.add(name)
+    if twice:
+        raise DataError(must_be(what, "distinct names", twice, "Give each name once."))
 
 
-def _read(path: Path, delimiter):
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _columns(names, shown_names: int = 10) -> str:
+    """``'a', 'b', ...`` for a message: the first few names of a wide header, and the count.
+
+    >>> _columns(["psa", "age"]), _columns([str(i) for i in range(40)], 3)
+    ("'psa', 'age'", "'0', '1', '2', ... (40 columns)")
+    """
+    text = ", ".join(shown(str(h), 40) for h in names[:shown_names])
+    return text + (f", ... ({len(names)} columns)" if len(names) > shown_names else "")
+
+
+class _Table:
+    """A CSV file opened for one pass: its header now, its rows read by :meth:`read`.
+
+    ``header`` is the list of column names (unnamed columns left out), ``index`` maps a
+    name to its position in a row; both are checked (names, not numbers; unique).
+    """
+
+    def __init__(self, path, delimiter):
+        self.path, self.name = path, str(path)
+        self._binary = open_input(path, CSV_FILE)   # kind and size checked: one line if not
+        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        self._line_number = 0
+        try:
+            self._start(delimiter)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self._text.close()
+
+    def _lines(self):
+        """The file's lines, each at most :data:`MAX_LINE` characters."""
+        readline = self._text.readline
+        while True:
+            line = readline(MAX_LINE + 1)
+            if not line:
+                return
+            self._line_number += 1
+            if len(line) > MAX_LINE and line[-1] not in "\r\n":
+                raise DataError(must_be(f"line {self._line_number} of the CSV file "
+                                        f"{shown(self.name)}", f"at most {MAX_LINE} characters "
+                                        "long (nnmath.datasets.csvfile.MAX_LINE)", "a longer "
+                                        "line", "Is it a CSV file? Its lines end with a "
+                                        "newline."))
+            yield line
+
+    def _decoding(self, step):
+        try:
+            return step()
+        except UnicodeDecodeError:
+            raise DataError(f"the CSV file {shown(self.name)} is not UTF-8 text. "
+                            "Save it as UTF-8 CSV.") from None
+        except csv.Error as exc:
+            raise DataError(f"the CSV file {shown(self.name)} cannot be read: {exc}.") from None
+
+    def _start(self, delimiter) -> None:
+        self._decoding(lambda: self._open_reader(delimiter))
+        path = self.name
+        cells = self._decoding(self._next_row)
+        if cells is None:
+            raise DataError(must_be(f"the CSV file {path!r}", "non-empty (a header line, then "
+                                    "one line per sample)", "an empty file"))
+        names = _header(cells, self.delimiter, path)
+        self._first = self._decoding(self._next_row)
+        if self._first is None:
+            raise DataError(must_be(f"the CSV file {path!r}", "a header and at least one "
+                                    "row of data", "a header only"))
+        self.width = len(names)
+        if len(self._first) != self.width:   # e.g. a header that is not split as the rows are
+            raise DataError(must_be(f"line {self.line}", f"{self.width} values, one per "
+                                    "column of the header", f"{len(self._first)} values"))
+        self.unnamed = [c for c, h in enumerate(names) if not h]
+        self.header = [h for h in names if h]
+        self.index = {h: c for c, h in enumerate(names) if h}
+        if len(self.index) != len(self.header):
+            counts: dict = {}
+            for h in self.header:
+                counts[h] = counts.get(h, 0) + 1
+            raise DataError(must_be("column names", "unique",
+                                    sorted(h for h, k in counts.items() if k > 1),
+                                    "Rename the columns."))
+
+    def _open_reader(self, delimiter) -> None:
+        lines = self._lines()
+        head = [line for _, line in zip(range(_SNIFF_LINES), lines)]
+        self.delimiter = _delimiter(*_first_two(head), delimiter)
+        lines = chain(head, lines)
+        if self.delimiter == " ":
+            lines = (line.strip() for line in lines)
+        self._reader = csv.reader(lines, delimiter=self.delimiter,
+                                  skipinitialspace=self.delimiter == " ")
+
+    def _next_row(self):
+        """The next row that is not blank, or None at the end."""
+        for row in self._reader:
+            if any(v.strip() for v in row):
+                return row
+        return None
+
+    @property
+    def line(self) -> int:
+        """The line number of the row just read (its last line, for a quoted newline)."""
+        return self._reader.line_num
+
+    def read(self, features, target=None):
+        """``(X, target)``: the ``features`` columns as a float64 array of shape
+        (n_rows, n_features), row by row; ``target`` (a :class:`_TargetColumn`) takes the
+        target column's text."""
+        cols = [self.index[name] for name in features]
+        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
+        rows = _Rows(len(cols))
+        add_target = None
+        if target is not None:
+            add_target = target.adder(self.index[target.name], self)
+        self._decoding(lambda: self._read_rows(pick, cols, features, rows, add_target))
+        return rows.array(), target
+
+    def _read_rows(self, pick, cols, features, rows, add_target) -> None:
+        width, unnamed, isfinite = self.width, self.unnamed, math.isfinite
+        append, full = rows.extend, rows.full
+        for row in chain([self._first], self._reader):
+            if len(row) != width:
+                if not any(v.strip() for v in row):
+                    continue   # a blank line
+                raise DataError(must_be(f"line {self.line}", f"{width} values, one per "
+                                        "column of the header", f"{len(row)} values"))
+            cells = pick(row)
+            try:
+                values = list(map(float, cells))
+            except ValueError:
+                if not any(v.strip() for v in row):
+                    continue
+                values = self._numbers(cells, cols, features)
+            joined = "".join(cells)
+            if "_" in joined or not joined.isascii() or not isfinite(sum(values)):
+                values = self._numbers(cells, cols, features)   # finds the bad cell, if any
+            for c in unnamed:
+                if row[c].strip():
+                    raise DataError(must_be(
+                        f"column {c + 1} of {self.name!r}", "named in the header line",
+                        f"no name, and the value {_cut(row[c].strip())} in line {self.line}",
+                        "Name the column, or drop it: pandas writes its row index as an "
+                        "unnamed first column unless to_csv(..., index=False)."))
+            append(values)
+            if full():
+                rows.flush()
+            if add_target is not None:
+                add_target(row)
+
+    def _numbers(self, cells, cols, features) -> list:
+        return [_number(text, self.line, name, col)
+                for text, col, name in zip(cells, cols, features)]
+
+
+class _Rows:
+    """Rows of floats collected in chunks into one float64 array grown in place."""
+
+    CHUNK = 1 << 16   # values kept as Python floats before they go into the array
+
+    def __init__(self, width: int):
+        self.width, self.n = width, 0
+        self.X = np.empty((max(1, (1 << 12) // max(width, 1)), width))
+        self.buffer: list = []
+        self.extend = self.buffer.extend
+
+    def full(self) -> bool:
+        return len(self.buffer) >= self.CHUNK
+
+    def flush(self) -> None:
+        k = len(self.buffer) // self.width
+        if not k:
+            return
+        if self.n + k > self.X.shape[0]:
+            self.X.resize((max(2 * self.X.shape[0], self.n + k), self.width), refcheck=False)
+        self.X[self.n:self.n + k] = np.array(self.buffer, dtype=np.float64).reshape(k, -1)
+        self.n += k
+        self.buffer.clear()
+
+    def array(self) -> np.ndarray:
+        self.flush()
+        self.X.resize((self.n, self.width), refcheck=False)
+        return self.X
+
+
+class _TargetColumn:
+    """The target column read row by row in little memory: a code per row and each
+    distinct text once (with the line it first appears in); past :data:`MAX_CLASSES`
+    distinct texts only numbers can follow (a regression target), kept as floats."""
+
+    def __init__(self, name: str, task: str):
+        self.name, self.task = name, task
+        self.codes = array("i")
+        self.texts: dict = {}       # text -> code, in the order first seen
+        self.first_line: list = []  # code -> line
+        self.numbers = None         # array("d") once there are too many distinct texts
+        self.bad = None             # numbers: (line, text) of the first value not finite
+
+    def adder(self, col: int, table):
+        """``add(row)`` for :meth:`_Table.read`: takes the target cell of ``row``."""
+        get, append = self.texts.get, self.codes.append
+
+        def add(row):
+            text = row[col].strip()
+            if self.numbers is not None:
+                return self._add_number(text, table.line)
+            code = get(text)
+            if code is None:
+                code = self._new(text, table.line)
+                if code is None:
+                    return None
+            append(code)
+            return None
+
+        return add
+
+    def _new(self, text: str, line: int):
+        if not text:
+            raise DataError(must_be(f"the target in line {line} (column {self.name!r})",
+                                    "a value", "an empty cell"))
+        if len(self.texts) < MAX_CLASSES:
+            self.texts[text] = len(self.texts)
+            self.first_line.append(line)
+            return self.texts[text]
+        if self.task == "classification":
+            raise self._too_many()
+        self._to_numbers()              # a regression target: numbers from here on
+        self._add_number(text, line)
+        return None
+
+    def _too_many(self) -> DataError:
+        return DataError(must_be(f"the target column {self.name!r}", f"made of at most "
+                                 f"{MAX_CLASSES} classes (nnmath.datasets.csvfile."
+                                 "MAX_CLASSES), or of numbers for regression",
+                                 f"more than {MAX_CLASSES} distinct values, not all numbers",
+                                 "Check --target: is it an identifier column?"))
+
+    def _to_numbers(self) -> None:
+        values = []
+        for text, line in zip(self.texts, self.first_line):
+            v = _to_float(text)
+            if v is None:
+                if self.task == "regression":
+                    raise _not_a_number(self.name, line, text)
+                raise self._too_many()
+            values.append(v)
+            if not math.isfinite(v) and (self.bad is None or line < self.bad[0]):
+                self.bad = (line, text)
+        self.numbers = array("d", np.asarray(values)[np.frombuffer(self.codes, dtype=np.intc)]
+                             .tobytes())
+        self.codes = array("i")
+
+    def _add_number(self, text: str, line: int) -> None:
+        v = _to_float(text)
+        if v is None:
+            if not text:
+                raise DataError(must_be(f"the target in line {line} (column {self.name!r})",
+                                        "a value", "an empty cell"))
+            if self.task == "regression":
+                raise _not_a_number(self.name, line, text)
+            raise self._too_many()
+        if not math.isfinite(v) and self.bad is None:
+            self.bad = (line, text)
+        self.numbers.append(v)
+
+
+def _not_a_number(target, line, text) -> DataError:
+    return DataError(must_be(f"the target in line {line} (column {target!r})",
+                             "a number for regression", text, _number_hint(text)))
+
+
+def _to_float(text: str):
+    """``float(text)`` for a number as a CSV file writes it, else None (Python's float
+    also reads ``1_000`` and digits of other scripts)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            head = [line for line in (f.readline() for _ in range(_SNIFF_LINES)) if line]
-            delimiter = _delimiter(*_first_two(head), delimiter)
-            f.seek(0)
-            lines = f if delimiter != " " else (line.strip() for line in f)
-            reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter == " ")
-            lines = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
-    except FileNotFoundError:
-        raise DataError(f"the CSV file {str(path)!r} does not exist. Check the path.") from None
-    except IsADirectoryError:
-        raise DataError(must_be("the data path", "a CSV file, not a folder", str(path))) from None
-    except UnicodeDecodeError:
-        raise DataError(f"the CSV file {str(path)!r} is not UTF-8 text. "
-                        "Save it as UTF-8 CSV.") from None
-    except csv.Error as exc:
-        raise DataError(f"the CSV file {str(path)!r} cannot be read: {exc}.") from None
-    if not lines:
-        raise DataError(must_be(f"the CSV file {str(path)!r}", "non-empty (a header line, then "
-                                "one line per sample)", "an empty file"))
-    header = _header(lines[0][1], delimiter, path)
-    rows = lines[1:]
-    if not rows:
-        raise DataError(must_be(f"the CSV file {str(path)!r}", "a header and at least one row "
-                                "of data", "a header only"))
-    for line, row in rows:
-        if len(row) != len(header):
-            raise DataError(must_be(f"line {line}", f"{len(header)} values, one per column of "
-                                    "the header", f"{len(row)} values"))
-    header, rows = _drop_empty_unnamed(header, rows, path)
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise DataError(must_be("column names", "unique", duplicates, "Rename the columns."))
-    return header, rows
+        value = float(text)
+    except ValueError:
+        return None
+    return value if "_" not in text and text.isascii() else None
 
 
 _SNIFF_LINES = 20
@@ -265,58 +569,51 @@ def _header(cells, delimiter, path):
     return header
 
 
-def _drop_empty_unnamed(header, rows, path):
-    """Columns without a name: dropped if empty throughout, else an error."""
-    unnamed = [c for c, h in enumerate(header) if not h]
-    for c in unnamed:
-        filled = next(((line, row[c]) for line, row in rows if row[c].strip()), None)
-        if filled is not None:
-            raise DataError(must_be(
-                f"column {c + 1} of {str(path)!r}", "named in the header line", "no name, "
-                f"and the value {filled[1].strip()} in line {filled[0]}", "Name the column, or drop "
-                "it: pandas writes its row index as an unnamed first column unless "
-                "to_csv(..., index=False)."))
-    if not unnamed:
-        return header, rows
-    keep = [c for c in range(len(header)) if c not in unnamed]
-    return [header[c] for c in keep], [(line, [row[c] for c in keep]) for line, row in rows]
-
-
 def _number(text: str, line: int, column: str, index: int) -> float:
+    """One feature cell as a number, or a DataError naming its line and column (and how
+    to fix it: ``1,5`` and ``1_000`` are not numbers in a CSV file)."""
     where = f"the value in line {line}, column {index + 1} ({column!r})"
     text = text.strip()
     if not text:
         raise DataError(must_be(where, "a number", "an empty cell",
                                 "Fill in or remove the rows with missing values."))
-    try:
-        value = float(text)
-    except ValueError:
-        fix = ("Feature columns must be numeric; drop the column or encode it as numbers.")
-        if re.fullmatch(r"[-+]?\d*,\d+", text):
-            fix = (f"Write decimals with a point ({text.replace(',', '.')}, not {text}): "
-                   "export the CSV with '.' as the decimal separator.")
-        raise DataError(must_be(where, "a number", text, fix)) from None
+    value = _to_float(text)
+    if value is None:
+        raise DataError(must_be(where, "a number", text, _number_hint(text) or
+                                "Feature columns must be numeric; drop the column or encode "
+                                "it as numbers."))
     if not math.isfinite(value):
         raise DataError(must_be(where, "a finite number", text,
                                 "Replace NaN and infinite values."))
     return value
 
 
-def _target(raw, target, task, classes, min_classes=2, positive=None):
-    for line, text in raw:
-        if not text:
-            raise DataError(must_be(f"the target in line {line} (column {target!r})",
-                                    "a value", "an empty cell"))
-    numbers = []
-    for line, text in raw:
-        try:
-            numbers.append(float(text))
-        except ValueError:
-            numbers = None
-            break
-    numeric = numbers is not None
+def _number_hint(text: str) -> str:
+    """How to write ``text`` as a number, when it looks like one written another way.
+
+    >>> _number_hint("1_000"), _number_hint("2,5")
+    ('Write numbers without "_" (1000, not 1_000): a CSV file has no digit separators.', "Write decimals with a point (2.5, not 2,5): export the CSV with '.' as the decimal separator.")
+    """
+    if re.fullmatch(r"[-+]?\d*,\d+", text):
+        return (f"Write decimals with a point ({text.replace(',', '.')}, not {text}): "
+                "export the CSV with '.' as the decimal separator.")
+    if "_" in text and _is_float(text):
+        return (f'Write numbers without "_" ({shown(text.replace("_", ""), 30)[1:-1]}, not '
+                f'{shown(text, 30)[1:-1]}): a CSV file has no digit separators.')
+    if not text.isascii() and _is_float(text):
+        return "Write numbers with the digits 0-9."
+    return ""
+
+
+def _target(column, target, task, classes, min_classes=2, positive=None):
+    """``(y, class_names, task)`` from the target column read by :class:`_TargetColumn`."""
+    texts = list(column.texts)                       # each distinct text once
+    codes = np.frombuffer(column.codes, dtype=np.intc)
+    numbers = None if column.numbers is not None else [_to_float(t) for t in texts]
+    numeric = column.numbers is not None or all(v is not None for v in numbers)
     if task == "auto":
-        whole = numeric and all(math.isfinite(v) and v.is_integer() for v in numbers)
+        whole = numeric and column.numbers is None and all(
+            math.isfinite(v) and v.is_integer() for v in numbers)
         task = "classification" if not numeric or (
             whole and len(set(numbers)) <= MAX_AUTO_CLASSES) else "regression"
     if task == "regression":
@@ -324,34 +621,41 @@ def _target(raw, target, task, classes, min_classes=2, positive=None):
             raise DataError(must_be("--positive", "given for a target with two classes",
                                     positive, f"The target {target!r} holds numbers "
                                     "(regression); drop --positive."))
-        if not numeric:
-            line, text = next((ln, t) for ln, t in raw if not _is_float(t))
-            raise DataError(must_be(f"the target in line {line} (column {target!r})",
-                                    "a number for regression", text))
-        for (line, text), v in zip(raw, numbers):
-            if not math.isfinite(v):
-                raise DataError(must_be(f"the target in line {line} (column {target!r})",
-                                        "a finite number", text))
-        return np.array(numbers), (), task
-    labels = [_label(t, numeric) for _, t in raw]
-    names = list(dict.fromkeys(sorted(set(labels), key=_order(numeric))))
+        if column.numbers is not None:
+            values, bad = np.frombuffer(column.numbers, dtype=np.float64), column.bad
+        else:
+            wrong = [(line, t) for t, v, line in zip(texts, numbers, column.first_line)
+                     if v is None]
+            if wrong:
+                line, text = min(wrong)
+                raise _not_a_number(target, line, text)
+            values = np.asarray(numbers, dtype=np.float64)[codes]
+            bad = min(((line, t) for t, v, line in zip(texts, numbers, column.first_line)
+                       if not math.isfinite(v)), default=None)
+        if bad is not None:
+            raise DataError(must_be(f"the target in line {bad[0]} (column {target!r})",
+                                    "a finite number", bad[1]))
+        return values.copy(), (), task
+    label_of = [_label(t, numeric) for t in texts]   # "1.0" and "1" are the class "1"
+    distinct = set(label_of)
+    names = list(dict.fromkeys(sorted(distinct, key=_order(numeric))))
     if classes is not None:
         classes = [str(c) for c in classes]
-        unknown = sorted(set(labels) - set(classes))
+        unknown = sorted(distinct - set(classes))
         if unknown:
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
-                                    f"classes {classes}", unknown, "Give --classes every class "
+                                    f"classes [{_columns(classes)}]", unknown, "Give --classes every class "
                                     "when training; for a saved model, data of its classes "
                                     "(its file lists them in \"class_names\")."))
         names = classes
     names = order_classes(names, positive, given=classes is not None)
-    if len(set(labels)) < min_classes:
+    if len(distinct) < min_classes:
         raise DataError(must_be(f"the target column {target!r}",
                                 f"made of at least {min_classes} classes",
-                                f"only {labels[0]!r}", "Check the target column, or use "
+                                f"only {label_of[0]!r}", "Check the target column, or use "
                                 "data with samples of every class."))
     index = {name: i for i, name in enumerate(names)}
-    return np.array([index[label] for label in labels]), tuple(names), task
+    return np.array([index[label] for label in label_of], dtype=int)[codes], tuple(names), task
 
 
 def _label(text: str, numeric: bool) -> str:

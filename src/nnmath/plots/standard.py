@@ -23,7 +23,12 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 
-__all__ = ["training_plots", "fit_result_plots", "model_pictures", "data_pictures"]
+__all__ = ["training_plots", "fit_result_plots", "model_pictures", "data_pictures",
+           "PICTURE_NAMES"]
+
+PICTURE_NAMES = ("network", "loss", "curve", "map", "confusion", "roc", "fit", "residuals")
+"""Every name :func:`model_pictures` may give a picture (``--plots DIR`` writes
+``DIR/<name>.png``)."""
 
 
 def model_pictures(net, data=None, history=None, transform=None, task: str | None = None):
@@ -133,13 +138,17 @@ def training_plots(folder, net, history=None, data=None, transform=None,
     """
     if fmt not in ("png", "svg"):
         raise ConfigError(must_be("the plot format", "png or svg", fmt))
+    from ..safefile import new_folder
+
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(must_be("the plots folder", "a folder", str(folder),
                                   "Choose another --plots."))
-    folder.mkdir(parents=True, exist_ok=True)
-    return [drawing.save(folder / f"{name}.{fmt}")
-            for name, drawing, _ in model_pictures(net, data, history, transform)]
+    with new_folder(folder, "the plots folder") as written:   # made here: removed on failure
+        for name, drawing, _ in model_pictures(net, data, history, transform):
+            written.append(folder / f"{name}.{fmt}")
+            drawing.save(written[-1])
+    return written
 
 
 def fit_result_plots(folder, result, fmt: str = "png") -> list[Path]:

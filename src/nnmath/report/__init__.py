@@ -63,17 +63,28 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
 
 
 def prepare_folder(folder) -> Path:
-    """Create the report folder and its ``figures/`` (or raise a clear error), before any
-    work is done."""
+    """Check, before any work is done, that the report folder can be made and written
+    (or raise a clear error). Nothing is created: :func:`write_report` makes the folder
+    and removes it again if writing fails (a full disk), so a failed report leaves no
+    empty folder behind."""
+    from ..errors import NnmathError
+    from ..safefile import check_writable
+
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"the report folder must be a folder. Got the file {str(folder)!r}. "
                           "Choose another --output-dir.")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        (folder / Figures.SUBFOLDER).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot create the report folder {str(folder)!r}: "
-                          f"{exc.strerror or exc}. Choose a folder you can write to.") from None
+        if not existing.is_dir():
+            raise NotADirectoryError(20, f"{str(existing)!r} is a file")
+        check_writable(existing / ".nnmath-report-probe")
+    except (OSError, NnmathError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it cannot be written"
+        raise ConfigError(f"cannot create the report folder {str(folder)!r}: {reason}. "
+                          "Choose a folder you can write to.") from None
     return folder
 
 
@@ -81,12 +92,18 @@ def write_report(folder, title: str, make_sections, fmt: str = "png",
                  subtitle: str = "") -> list[Path]:
     """Write ``make_sections(figures)``'s report into ``folder`` (created if missing)."""
     from .. import __version__
+    from ..safefile import new_folder
 
     folder = prepare_folder(folder)
-    figures = Figures(folder, fmt)
-    sections = make_sections(figures)
-    subtitle = f"{subtitle} (nnmath {__version__})" if subtitle else f"nnmath {__version__}"
-    md, html = folder / "report.md", folder / "index.html"
-    write_atomic(md, to_markdown(title, sections, subtitle))
-    write_atomic(html, to_html(title, sections, subtitle))
-    return [*figures.written, md, html]
+    # the folders made here are removed again, with what was written, if writing fails
+    with new_folder(folder / Figures.SUBFOLDER, "the report folder") as written:
+        figures = Figures(folder, fmt, written=written)
+        sections = make_sections(figures)
+        subtitle = f"{subtitle} (nnmath {__version__})" if subtitle else \
+            f"nnmath {__version__}"
+        md, html = folder / "report.md", folder / "index.html"
+        for path, text in ((md, to_markdown(title, sections, subtitle)),
+                           (html, to_html(title, sections, subtitle))):
+            written.append(path)
+            write_atomic(path, text)
+    return list(written)
