@@ -21,6 +21,11 @@ load = Network.load
 
 def save(network, path, **extra):
     """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``)."""
+    if not isinstance(network, Network):
+        from .errors import ConfigError, must_be
+
+        raise ConfigError(must_be("network", "a nnmath.Network", network,
+                                  "For example nnmath.save(net, 'model.json')."))
     network.save(path, **extra)
 
 

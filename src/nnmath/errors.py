@@ -47,11 +47,40 @@ class DependencyError(NnmathError, ImportError):
     ``pip install`` to run)."""
 
 
+LIMIT = 80   # characters of a value shown in a message
+
+
 def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
-    """Build a message in the project's template.
+    """Build a message in the project's template; ``got`` is shown cut to ``LIMIT``
+    characters (:func:`short_repr`), so a huge value still gives one short line.
 
     >>> must_be("learning_rate", "a positive number", -1.0, "Try 0.1.")
     'learning_rate must be a positive number. Got -1.0. Try 0.1.'
+    >>> must_be("callbacks", "callables", [1] * 100)[:60]
+    'callbacks must be callables. Got [1, 1, 1, 1, 1, 1, 1, 1, 1,'
+    >>> len(must_be("callbacks", "callables", [1] * 100))
+    114
     """
-    msg = f"{what} must be {constraint}. Got {got!r}."
+    msg = f"{what} must be {constraint}. Got {short_repr(got)}."
     return f"{msg} {fix}" if fix else msg
+
+
+def short_repr(value: object, limit: int = LIMIT) -> str:
+    """``repr(value)``, cut to ``limit`` characters (ending in ``...``).
+
+    Never fails: an int too long to print, or an object whose ``repr`` raises,
+    is described by its type.
+
+    >>> short_repr("x" * 100, limit=10)
+    "'xxxxxx..."
+    >>> short_repr(10 ** 5000)
+    'an integer of about 5001 digits'
+    """
+    try:
+        text = repr(value)
+    except ValueError:   # an int with more digits than Python prints
+        digits = int(abs(value).bit_length() * 0.30103) + 1 if isinstance(value, int) else 0
+        text = f"an integer of about {digits} digits" if digits else f"a {type(value).__name__}"
+    except Exception:    # noqa: BLE001 - a user's object whose repr fails
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."

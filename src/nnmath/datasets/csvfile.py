@@ -59,6 +59,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import check_path
 from ..errors import DataError, must_be
 from .base import TASKS, Dataset
 from .classes import order_classes
@@ -78,7 +79,7 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     path : str or Path
     target : str
         The name of the target column.
-    features : sequence of str, optional
+    features : sequence of str, or one str, optional
         Feature columns, in this order (default: every other column).
     task : {"auto", "classification", "regression"}, default "auto"
     classes : sequence of str, optional
@@ -98,6 +99,8 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     """
     if task not in ("auto",) + TASKS:
         raise DataError(must_be("task", "'auto', 'classification' or 'regression'", task))
+    path = check_path(path, "path", "load_csv('data.csv', target='status')")
+    features = [features] if isinstance(features, str) else features   # one column
     header, rows = _read(Path(path), delimiter)
     if not isinstance(target, str) or target not in header:
         raise DataError(must_be("the target column", "one of the columns " + ", ".join(
