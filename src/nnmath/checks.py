@@ -217,7 +217,7 @@ def check_dtype(dtype, what: str = "dtype") -> np.dtype:
         resolved = np.dtype(dtype)
     except (TypeError, ValueError):
         resolved = None
-    if dtype is None or resolved not in FLOAT_DTYPES:
+    if dtype is None or resolved is None or resolved not in FLOAT_DTYPES:
         raise ConfigError(must_be(what, "float32 or float64", dtype, "The math is in floating "
                                   "point: float64 (exact, the default) or float32 (faster)."))
     return resolved

@@ -109,6 +109,11 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     training loop's) is then already complete enough to save it
     (``nnmath.checkpoint`` saves it while it trains).
     """
+    if not isinstance(data, Dataset):
+        raise ConfigError(must_be("data", "a nnmath.datasets.Dataset", data, "For example "
+                                  "nnmath.datasets.load_csv('data.csv', target='y')."))
+    if on_start is not None and not callable(on_start):
+        raise ConfigError(must_be("on_start", "None or a callable on_start(net)", on_start))
     hidden = _check_hidden(hidden)
     seed = check_seed(seed)
     scale = check_bool(scale, "scale")

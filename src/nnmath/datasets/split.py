@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..checks import check_seed, is_number, is_whole
+from ..checks import check_bool, check_seed, is_number, is_whole
 from ..errors import ConfigError, DataError, must_be
 
 __all__ = ["split_indices", "train_test_split"]
@@ -39,6 +39,7 @@ def split_indices(y, test_size=0.25, seed=0, stratify=True):
     y = np.asarray(y)
     n = len(y)
     n_test = _n_test(test_size, n)
+    stratify = check_bool(stratify, "stratify")
     rng = np.random.default_rng(check_seed(seed))
     if not stratify:
         order = rng.permutation(n)
@@ -64,6 +65,7 @@ def train_test_split(data, test_size=0.25, seed=0, stratify=None):
     """
     if stratify is None:
         stratify = data.task == "classification"
+    stratify = check_bool(stratify, "stratify")
     train, test = split_indices(data.y, test_size, seed, stratify)
     return data.subset(train), data.subset(test)
 
