@@ -43,10 +43,9 @@ class Network:
     """
 
     def __init__(self, layers):
-        layers = list(layers) if isinstance(layers, (list, tuple)) else layers
-        if not isinstance(layers, list) or not layers or \
-                not all(isinstance(layer, Dense) for layer in layers):
-            raise ConfigError(must_be("layers", "a non-empty list of Dense layers", layers,
+        given, layers = layers, _as_list(layers)
+        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+            raise ConfigError(must_be("layers", "a non-empty list of Dense layers", given,
                                       "For example Network([Dense(1, 2, 'softmax')])."))
         for l in range(1, len(layers)):
             if layers[l].n_in != layers[l - 1].n_out:
@@ -72,11 +71,11 @@ class Network:
         whole number >= 0 (:func:`nnmath.checks.check_seed`); ``dtype`` float32
         or float64.
         """
-        if not isinstance(sizes, (list, tuple, np.ndarray)) or len(sizes) < 2:
+        given, sizes = sizes, _as_list(sizes)
+        if sizes is None or len(sizes) < 2:
             raise ConfigError(must_be("sizes", "a list [n_inputs, hidden..., n_outputs] of at "
-                                      "least two whole numbers", sizes,
+                                      "least two whole numbers", given,
                                       "For example Network.random([1, 2, 1])."))
-        sizes = list(sizes)
         dtype = check_dtype(dtype)
         rng = np.random.default_rng(check_seed(seed))
         acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
@@ -445,6 +444,16 @@ def loss_and_output(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr",
         y_hat.append(part.y_hat)
     per_sample = np.concatenate(per_sample)
     return float(per_sample.sum() / n), np.concatenate(y_hat)
+
+
+def _as_list(values) -> list | None:
+    """``list(values)`` for any iterable but a string; None for anything else."""
+    if isinstance(values, (str, bytes)):
+        return None
+    try:
+        return list(values)
+    except TypeError:
+        return None
 
 
 def _check_finite(name: str, values: np.ndarray, given) -> None:
