@@ -331,3 +331,10 @@ def test_the_model_file_error_class_is_unchanged_for_bad_files(tmp_path):
     path.write_text("{")
     with pytest.raises(ModelFileError):
         Network.load(str(path))
+
+
+def test_layers_and_sizes_may_be_any_iterable():
+    assert Network(Dense(1, 1, rng=0) for _ in range(3)).sizes == [1, 1, 1, 1]
+    assert Network.random(range(1, 4), seed=0).sizes == [1, 2, 3]
+    with pytest.raises(ConfigError, match="sizes must be a list .* Got 'ab'"):
+        Network.random("ab")
