@@ -130,7 +130,8 @@ def _range_words(minimum, maximum, open_min, open_max) -> str:
         return f"a number {'<' if open_max else '<='} {maximum:g}"
     if (minimum, maximum, open_min, open_max) == (0, 1, True, True):
         return "a fraction in (0, 1)"
-    return f"a number in {'(' if open_min else '['}{minimum:g}, {maximum:g}{')' if open_max else ']'}"
+    left, right = "(" if open_min else "[", ")" if open_max else "]"
+    return f"a number in {left}{minimum:g}, {maximum:g}{right}"
 
 
 def check_bool(value, what: str) -> bool:

@@ -42,6 +42,8 @@ from .scoring import METRICS, check_metrics, labels_of
 
 __all__ = ["History", "train"]
 
+HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not the step
+
 
 def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
           seed=None, optimizer="sgd", tol=None, patience=10, callbacks=(), *, alpha=0.0,
@@ -226,9 +228,6 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     if early_stopping and best_params is not None:
         net.set_params(best_params)
     return history
-
-
-HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not the step
 
 
 def _objective(net, X, T, loss, alpha):

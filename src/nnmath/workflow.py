@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .checks import check_bool, check_int, check_seed, is_whole
 from .datasets.base import Dataset
 from .datasets.scaling import standardize
@@ -71,7 +73,8 @@ def _check_hidden(hidden) -> tuple:
     """Neurons per hidden layer as a tuple of ints (one whole number: one layer)."""
     if is_whole(hidden):
         hidden = (hidden,)
-    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple, range)):
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple, range,
+                                                                    np.ndarray)):
         raise ConfigError(must_be("hidden", "a sequence of whole numbers >= 1 (neurons per "
                                   "hidden layer)", hidden, "For example hidden=(8, 4), or () "
                                   "for no hidden layer."))
