@@ -473,7 +473,7 @@ def _check_finite(name: str, values: np.ndarray, given) -> None:
                                  "in size)", f"{original:g} at {at}",
                                  "Scale them, or use a float64 network (net.astype('float64'))."))
     fix = "Remove or replace the missing values." if np.isnan(original) else \
-        "Replace the infinite values with finite numbers."
+        "Replace the infinite values with finite numbers (at most 1.8e308 in size)."
     raise ShapeError(must_be(name, "finite numbers", f"{original} at {at}", fix))
 
 
