@@ -158,7 +158,7 @@ def test_checkpoint_saves_every_n_epochs_and_the_last_good_epoch(tmp_path):
     assert ckpt.save_last_good("interrupted") is None and not path.exists()  # nothing yet
     ckpt.start(net)
     seen = []
-    net.fit([[0.5], [1.5]], [[0.0], [1.0]], epochs=7, learning_rate=0.5,
+    history = net.fit([[0.5], [1.5]], [[0.0], [1.0]], epochs=7, learning_rate=0.5,
             callbacks=(ckpt, lambda epoch, h: seen.append(load(path).info["training"]
                                                           ["epochs_run"]) if path.exists()
                        else seen.append(None)))
@@ -171,7 +171,10 @@ def test_checkpoint_saves_every_n_epochs_and_the_last_good_epoch(tmp_path):
     for name, p in saved.params().items():
         assert np.array_equal(p, after_7[name])
     assert saved.info["feature_names"] == ["x"]
-    assert saved.info["training"] == {"epochs_run": 7, "stop_reason": "interrupted"}
+    # the settings of the run, as a finished run records them (issue 10, point 18)
+    assert saved.info["training"] == {**history.settings, "epochs_run": 7,
+                                      "stop_reason": "interrupted"}
+    assert saved.info["training"]["learning_rate"] == 0.5
     with pytest.raises(ConfigError, match="--checkpoint-every must be"):
         Checkpoint(path, every=0)
 

@@ -40,4 +40,9 @@ def __dir__():
 
 def save(network, path, **extra):
     """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``)."""
+    if not isinstance(network, Network):
+        from .errors import ConfigError, must_be
+
+        raise ConfigError(must_be("network", "a nnmath.Network", network,
+                                  "For example nnmath.save(net, 'model.json')."))
     network.save(path, **extra)

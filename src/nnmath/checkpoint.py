@@ -4,7 +4,10 @@ A :class:`Checkpoint` is a training callback. After every finished epoch it
 copies the parameters (the last good ones: every epoch that finishes has a
 finite loss, :func:`nnmath.training.train` checks). It writes them to its
 model file, with the history so far (``"history"``,
-:meth:`nnmath.history.History.record`),
+:meth:`nnmath.history.History.record`) and the settings of the run under
+``"training"``, as a finished run records them (the training loop's
+``History.settings``, what the caller put in ``info["training"]``, and
+``epochs_run``, ``stop_reason``),
 
 - every ``every`` epochs, if asked (``nnmath train --checkpoint-every N``);
 - when training is interrupted (Ctrl-C) or diverges: :meth:`save_last_good`
@@ -30,6 +33,8 @@ written then.
 >>> saved = Network.load(path)
 >>> saved.info["training"]["stop_reason"], saved.info["history"]["epochs"]   # the history so far
 ('interrupted', 3)
+>>> saved.info["training"]["learning_rate"], saved.info["training"]["epochs"]   # the settings
+(0.1, 3)
 """
 
 from __future__ import annotations
@@ -121,7 +126,10 @@ class Checkpoint:
         return self.epoch
 
     def _save(self, history_note) -> None:
-        training = dict(self.net.info.get("training", {}))
+        # The settings of the run, as a finished one records them: the training loop's
+        # (History.settings) and those the caller put in info["training"] before it began.
+        training = {**(self.history.settings if self.history is not None else {}),
+                    **self.net.info.get("training", {})}
         training.update(epochs_run=self.epoch, **history_note)
         extra = {}
         if self.history is not None:   # the epochs up to the parameters saved, no further

@@ -49,13 +49,17 @@ class DependencyError(NnmathError, ImportError):
 
 SHOWN = 80
 """The most characters of a value a message shows (a bad cell may hold megabytes)."""
+LIMIT = SHOWN   # the same, by its other name
 
 
 def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
-    """Build a message in the project's template; the value is :func:`shown` (cut short).
+    """Build a message in the project's template; the value is :func:`shown` (cut short),
+    so a huge value still gives one short line.
 
     >>> must_be("learning_rate", "a positive number", -1.0, "Try 0.1.")
     'learning_rate must be a positive number. Got -1.0. Try 0.1.'
+    >>> must_be("callbacks", "callables", [1] * 100)[:60]
+    'callbacks must be callables. Got [1, 1, 1, 1, 1, 1, 1, 1, 1,'
     """
     msg = f"{what} must be {constraint}. Got {shown(got)}."
     return f"{msg} {fix}" if fix else msg
@@ -63,17 +67,26 @@ def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
 
 def shown(value, limit: int = SHOWN) -> str:
     """``repr(value)``, cut to about ``limit`` characters: every error message is one short
-    line, whatever the value (a 130 000-character CSV cell, a 5000-digit integer).
+    line, whatever the value (a 130 000-character CSV cell, a 5000-digit integer). Never
+    fails: a value whose ``repr`` cannot be made is described by its type.
 
     >>> print(shown("a cell of 130 000 characters", limit=6))
     'a cell'... (28 characters)
     >>> print(shown(list(range(100)), limit=12))
     [0, 1, 2, 3,...
+    >>> shown(10 ** 5000)
+    'an integer with 16610 bits'
     """
     if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit]!r}... ({len(value)} characters)"
     try:
         text = repr(value)
     except ValueError:   # an int with more digits than Python prints
-        return f"an integer with {value.bit_length()} bits"
+        return (f"an integer with {value.bit_length()} bits" if isinstance(value, int)
+                else f"a {type(value).__name__}")
+    except Exception:    # noqa: BLE001 - a user's object whose repr fails
+        return f"a {type(value).__name__}"
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+short_repr = shown   # the name the argument checks (nnmath.checks) use

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import check_number
+
 __all__ = ["GradCheck", "numeric_gradients", "check_gradients", "FLOOR"]
 
 FLOOR = 1e-8
@@ -65,9 +67,10 @@ def numeric_gradients(network, X, T, loss="ssr", eps=1e-6) -> dict:
     X : array-like of shape (n_samples, n_inputs)
     T : array-like of shape (n_samples, n_outputs)
     loss : str
-    eps : float, default 1e-6
+    eps : float > 0, default 1e-6
         The step ``h``.
     """
+    eps = check_number(eps, "eps", minimum=0, open_min=True, fix="For example 1e-6.")
     probe = network.copy()
     X = probe.check_X(X)
     T = probe.check_T(T, X.shape[0])

@@ -28,10 +28,11 @@ import numpy as np
 from . import metrics
 from .datasets.base import one_hot
 from .datasets.scaling import Scaling
-from .errors import ConfigError, DataError, must_be
+from .errors import ConfigError, DataError, ShapeError, must_be
 
 __all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
-           "probabilities", "predict", "evaluate", "check_threshold", "class_targets"]
+           "probabilities", "predict", "evaluate", "check_threshold", "class_targets",
+           "regression_scores"]
 
 
 def task_of(net) -> str:
@@ -125,22 +126,21 @@ def outputs(net, X) -> np.ndarray:
     X = net.check_X(X)
     scaling = scaling_of(net)
     # Weights or inputs near 1e308 can overflow on the way: a clear error, not inf/NaN
-    # (which no CSV or JSON output can hold) and not a NumPy warning.
-    with np.errstate(over="ignore", invalid="ignore"):
-        if scaling is not None:
+    # (which no CSV or JSON output can hold) and not a NumPy warning. Network.forward
+    # checks its outputs.
+    if scaling is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
             X = scaling.apply(X)
-            _check_finite("the scaled inputs", X)
-        y_hat = net.forward(X)
-    _check_finite("the network's outputs", y_hat)
-    return y_hat
+        _check_finite("the scaled inputs", X)
+    return net.forward(X)
 
 
 def _check_finite(what, values) -> None:
     bad = np.flatnonzero(~np.all(np.isfinite(values), axis=1))
     if bad.size:
         raise DataError(must_be(what, "finite numbers", f"{values[bad[0]].tolist()} for "
-                                f"sample {bad[0]}", "The numbers overflowed: the inputs or "
-                                "the weights are too large. Scale the inputs, or retrain."))
+                                f"sample {bad[0]}", "The numbers overflowed: the rows are far "
+                                "outside the data the model was trained on."))
 
 
 def probabilities(net, y_hat) -> np.ndarray:
@@ -242,22 +242,62 @@ def evaluate(net, X, y, threshold=None) -> dict:
     Regression: ``mse`` and ``r2``. Always ``n_samples`` and, when the model
     file names its loss, ``loss`` (the mean of that loss).
 
-    Raises DataError when a metric overflows (outputs near 1e200 squared).
+    Raises DataError when a metric overflows (outputs or targets near 1e200
+    squared); the message says which of them is too large.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        report = _evaluate(net, X, y, threshold)
-    for key in ("loss", "mse", "r2", "log_loss"):
-        if key in report and not np.isfinite(report[key]):
-            raise DataError(must_be(f"the {key}", "a finite number", float(report[key]),
-                                    "The network's outputs are too large to be squared: "
-                                    "scale the target, or retrain."))
-    return report
+    return _evaluate(net, X, y, threshold)
+
+
+def regression_scores(T, y_hat, loss=None) -> dict:
+    """``mse`` and ``r2`` of outputs ``y_hat`` against targets ``T`` (n_samples, n_outputs),
+    and ``loss`` (the mean of a loss value already computed) if given.
+
+    Raises DataError, with advice that fits, when one is not finite: targets or
+    outputs near 1e200 overflow when squared.
+
+    >>> regression_scores([[1.0], [3.0]], [[1.0], [2.0]])
+    {'mse': 0.5, 'r2': 0.5}
+    >>> regression_scores([[1e300], [3.0]], [[1.0], [2.0]])
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.DataError: the mse must be a finite number. Got inf. The targets (up to 1e+300) are too large to be squared: scale them (values in the thousands are fine, 1e300 is not).
+    """
+    T, y_hat = np.asarray(T, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        scores = {"mse": metrics.mean_squared_error(T, y_hat), "r2": metrics.r2(T, y_hat)}
+    if loss is not None:
+        scores["loss"] = loss
+    _check_scores(scores, T, y_hat)
+    return scores
+
+
+def _check_scores(scores: dict, T, y_hat) -> None:
+    """A DataError naming the first score that is not finite (the loss first), and why."""
+    for key, value in sorted(scores.items(), key=lambda item: item[0] != "loss"):
+        if np.isfinite(value):
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):
+            t_max, y_max = float(np.max(np.abs(T))), float(np.max(np.abs(y_hat)))
+        if t_max > 1e100:
+            why = (f"The targets (up to {t_max:.3g}) are too large to be squared: scale them "
+                   "(values in the thousands are fine, 1e300 is not).")
+        elif y_max > 1e100:
+            why = (f"The network's outputs (up to {y_max:.3g}) are too large to be squared: "
+                   "the rows are far outside the data the model was trained on, or its "
+                   "weights are too large.")
+        else:
+            why = (f"The outputs (up to {y_max:.3g}) and the targets (up to {t_max:.3g}) "
+                   "overflow when squared.")
+        raise DataError(must_be(f"the {key}", "a finite number", float(value), why))
 
 
 def _evaluate(net, X, y, threshold) -> dict:
     p = predict(net, X, threshold)
     threshold = check_threshold(threshold, n_classes_of(net))
     y = np.asarray(y)
+    if y.ndim == 0 or len(y) != len(p.y_hat) or y.dtype == object:
+        raise ShapeError(must_be("y", f"{len(p.y_hat)} labels or targets, one per row of X",
+                                 y.tolist() if y.ndim == 0 else f"shape {y.shape}"))
     report = {"task": p.task, "n_samples": int(len(y))}
     loss = net.info.get("loss")
     if p.task == "regression":
@@ -266,9 +306,11 @@ def _evaluate(net, X, y, threshold) -> dict:
             raise DataError(must_be("the targets", f"{p.y_hat.shape[1]} column(s), one per "
                                     "output of the network", f"{T.shape[1]} column(s)",
                                     "Give one target column per output."))
-        report.update(mse=metrics.mean_squared_error(T, p.y_hat), r2=metrics.r2(T, p.y_hat))
+        value = None
         if loss:
-            report["loss"] = net.loss(_scaled(net, X), T, loss)
+            with np.errstate(over="ignore", invalid="ignore"):
+                value = net.loss(_scaled(net, X), T, loss)
+        report.update(regression_scores(T, p.y_hat, value))
         return report
     k = len(p.class_names)
     y = y.astype(int)
@@ -279,7 +321,9 @@ def _evaluate(net, X, y, threshold) -> dict:
     report["log_loss"] = metrics.log_loss(one_hot(y, k), p.probabilities)
     if loss:
         T = y[:, None].astype(float) if net.n_outputs == 1 else one_hot(y, k)
-        report["loss"] = net.loss(_scaled(net, X), T, loss)
+        with np.errstate(over="ignore", invalid="ignore"):
+            report["loss"] = net.loss(_scaled(net, X), T, loss)
+        _check_scores({"loss": report["loss"]}, T, p.y_hat)
     report["confusion_matrix"] = metrics.confusion_matrix(y, p.classes, n_classes=k).tolist()
     if k == 2:
         report["positive_class"] = p.class_names[1]
@@ -298,4 +342,7 @@ def _evaluate(net, X, y, threshold) -> dict:
 def _scaled(net, X):
     X = net.check_X(X)
     scaling = scaling_of(net)
-    return X if scaling is None else scaling.apply(X)
+    if scaling is None:
+        return X
+    with np.errstate(over="ignore", invalid="ignore"):
+        return scaling.apply(X)

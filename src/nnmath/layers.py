@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
+from .checks import check_dtype, check_seed
 from .errors import ConfigError, ShapeError, must_be
 
 __all__ = ["Dense", "Forward", "Backward"]
@@ -75,28 +76,30 @@ class Dense:
     b : array-like of shape (n_out,), optional
         Biases; zeros when omitted.
     rng : numpy.random.Generator or int, optional
-        Seed or generator for the random weights.
-    dtype : numpy dtype, default float64
+        Generator, or seed (None or a whole number >= 0), for the random weights.
+    dtype : float32 or float64, default float64
     """
 
     def __init__(self, n_in=None, n_out=None, activation="sigmoid", *, W=None, b=None,
                  rng=None, dtype=np.float64):
         self.activation = activation
+        dtype = check_dtype(dtype)
         if W is None:
             if not _is_count(n_in) or not _is_count(n_out):
                 raise ConfigError(must_be(
                     "Dense(n_in, n_out)", "two positive whole numbers (or give W)",
                     (n_in, n_out), "For example Dense(1, 2, 'softmax')."))
-            rng = np.random.default_rng(rng)
+            if not isinstance(rng, np.random.Generator):
+                rng = np.random.default_rng(check_seed(rng, "rng"))
             gain = 6.0 / n_in if self.activation == "relu" else 6.0 / (n_in + n_out)
             W = rng.uniform(-np.sqrt(gain), np.sqrt(gain), size=(n_in, n_out))
-        W = np.array(W, dtype=dtype)
+        W, b = _array("W", W, dtype), None if b is None else _array("b", b, dtype)
         if W.ndim != 2 or 0 in W.shape:
             raise ShapeError(must_be("W", "a non-empty 2-D array (n_in, n_out)", W.tolist(),
                                      "Write W as a list of rows, e.g. [[0.5]]."))
         if n_in is not None and n_out is not None and W.shape != (n_in, n_out):
             raise ShapeError(must_be("W", f"of shape ({n_in}, {n_out})", W.shape))
-        b = np.zeros(W.shape[1], dtype=dtype) if b is None else np.array(b, dtype=dtype)
+        b = np.zeros(W.shape[1], dtype=dtype) if b is None else b
         if b.shape != (W.shape[1],):
             raise ShapeError(must_be(
                 "b", f"a list of {W.shape[1]} numbers (one per neuron, as W has {W.shape[1]} columns)",
@@ -154,6 +157,22 @@ class Dense:
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation!r})"
+
+
+def _array(name: str, values, dtype) -> np.ndarray:
+    """``values`` as a new array of ``dtype``, or a ShapeError/ConfigError naming ``name``."""
+    try:
+        with np.errstate(over="ignore"):   # too large for float32: below
+            array = np.array(values, dtype=dtype)
+            wide = array if array.dtype == np.float64 else np.array(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ShapeError(must_be(name, "an array of numbers", values,
+                                 "For example W=[[0.5]], b=[0.0].")) from None
+    if np.all(np.isfinite(wide)) and not np.all(np.isfinite(array)):
+        raise ConfigError(must_be(name, f"numbers that fit {array.dtype} (at most "
+                                  f"{np.finfo(array.dtype).max:.3g} in size)",
+                                  f"up to {np.max(np.abs(wide)):.3g}", "Keep float64."))
+    return array
 
 
 def _is_count(n) -> bool:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ConfigError, ShapeError, must_be
+from .checks import check_dtype, check_path, check_seed
+from .errors import ConfigError, DataError, ShapeError, must_be
 from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
@@ -42,9 +43,9 @@ class Network:
     """
 
     def __init__(self, layers):
-        layers = list(layers)
+        given, layers = layers, _as_list(layers)
         if not layers or not all(isinstance(layer, Dense) for layer in layers):
-            raise ConfigError(must_be("layers", "a non-empty list of Dense layers", layers,
+            raise ConfigError(must_be("layers", "a non-empty list of Dense layers", given,
                                       "For example Network([Dense(1, 2, 'softmax')])."))
         for l in range(1, len(layers)):
             if layers[l].n_in != layers[l - 1].n_out:
@@ -66,12 +67,17 @@ class Network:
         """A network with layer sizes ``sizes = [n_inputs, hidden..., n_outputs]``.
 
         Weights are drawn from ``np.random.default_rng(seed)``; biases start at 0.
-        ``output_activation`` defaults to ``activation``.
+        ``output_activation`` defaults to ``activation``. ``seed`` is None or a
+        whole number >= 0 (:func:`nnmath.checks.check_seed`); ``dtype`` float32
+        or float64.
         """
-        sizes = list(sizes)
-        if len(sizes) < 2:
-            raise ConfigError(must_be("sizes", "at least [n_inputs, n_outputs]", sizes))
-        rng = np.random.default_rng(seed)
+        given, sizes = sizes, _as_list(sizes)
+        if sizes is None or len(sizes) < 2:
+            raise ConfigError(must_be("sizes", "a list [n_inputs, hidden..., n_outputs] of at "
+                                      "least two whole numbers", given,
+                                      "For example Network.random([1, 2, 1])."))
+        dtype = check_dtype(dtype)
+        rng = np.random.default_rng(check_seed(seed))
         acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
         return cls([Dense(n_in, n_out, act, rng=rng, dtype=dtype)
                     for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)])
@@ -104,10 +110,16 @@ class Network:
     def set_params(self, params: dict) -> "Network":
         """Replace parameters by name (shapes must match); returns self."""
         current = self.params()
+        if not isinstance(params, dict):
+            raise ConfigError(must_be("params", "a dict {name: array}", params,
+                                      "For example net.set_params({'W1': [[0.5]]})."))
         for name, value in params.items():
             if name not in current:
                 raise ConfigError(must_be("parameter name", f"one of {list(current)}", name))
-            value = np.asarray(value, dtype=self.dtype)
+            try:
+                value = np.asarray(value, dtype=self.dtype)
+            except (TypeError, ValueError, OverflowError):
+                raise ConfigError(must_be(name, "an array of numbers", value)) from None
             if value.shape != current[name].shape:
                 raise ShapeError(must_be(name, f"of shape {current[name].shape}", value.shape))
             current[name][...] = value
@@ -137,9 +149,29 @@ class Network:
         return net
 
     def astype(self, dtype) -> "Network":
-        """A copy in another float type (float32 trains faster, float64 is exact)."""
-        return Network([Dense(W=layer.W, b=layer.b, activation=layer.activation, dtype=dtype)
-                        for layer in self.layers])
+        """A copy in float32 or float64 (float32 trains faster, float64 is exact).
+
+        The copy keeps ``info``. Any other type is a ConfigError, and so are
+        parameters too large for float32 (beyond about 3.4e38).
+
+        >>> net = Network.random([1, 2, 1], seed=0)
+        >>> net.astype("float32").dtype
+        dtype('float32')
+        >>> net.astype(int)
+        Traceback (most recent call last):
+        ...
+        nnmath.errors.ConfigError: dtype must be float32 or float64. Got <class 'int'>. The math is in floating point: float64 (exact, the default) or float32 (faster).
+        """
+        dtype = check_dtype(dtype)
+        largest = max(float(np.max(np.abs(p))) for p in self.params().values())
+        if largest > float(np.finfo(dtype).max):
+            raise ConfigError(must_be(f"the parameters, to be {dtype}", "at most "
+                                      f"{np.finfo(dtype).max:.3g} in size", f"up to {largest:.3g}",
+                                      "Keep float64."))
+        net = Network([Dense(W=layer.W, b=layer.b, activation=layer.activation, dtype=dtype)
+                       for layer in self.layers])
+        net.info = dict(self.info)
+        return net
 
     # -- math -------------------------------------------------------------------
     def forward(self, X) -> np.ndarray:
@@ -152,10 +184,20 @@ class Network:
         Returns
         -------
         y_hat : ndarray of shape (n_samples, n_outputs)
+
+        Raises
+        ------
+        DataError
+            If an output is not finite: the numbers overflowed (the inputs or the
+            weights are too large). An overflow inside that a saturating
+            activation absorbs (sigmoid of 1e309 is 1) is not an error, and no
+            NumPy warning is printed for it.
         """
-        a = self.check_X(X)
-        for layer in self.layers:
-            a = layer.forward(a).a
+        X = a = self.check_X(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in self.layers:
+                a = layer.forward(a).a
+        check_outputs(self, X, a)
         return a
 
     predict_proba = forward
@@ -210,10 +252,12 @@ class Network:
     # -- checks -------------------------------------------------------------
     def check_X(self, X) -> np.ndarray:
         """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
+        X_given = X
         try:
-            X = np.asarray(X, dtype=self.dtype)   # no copy when X already fits
-        except (TypeError, ValueError):
-            raise ShapeError(must_be("X", "a 2-D array of numbers", _short(X),
+            with np.errstate(over="ignore"):   # too large for float32: checked below
+                X = np.asarray(X, dtype=self.dtype)   # no copy when X already fits
+        except (TypeError, ValueError, OverflowError):
+            raise ShapeError(must_be("X", "a 2-D array of numbers", X,
                                      "Give one row per sample.")) from None
         if X.ndim == 1 and X.shape[0] == self.n_inputs:
             X = X[None, :]
@@ -222,17 +266,17 @@ class Network:
                 "X", f"of shape (n_samples, {self.n_inputs}) for a network with "
                 f"{self.n_inputs} input(s)", f"shape {X.shape}",
                 f"Give {self.n_inputs} value(s) per sample."))
-        if not np.all(np.isfinite(X)):
-            raise ShapeError(must_be("X", "finite numbers", "NaN or inf",
-                                     "Remove or replace the missing values."))
+        _check_finite("X", X, X_given)
         return X
 
     def check_T(self, T, n_samples: int) -> np.ndarray:
         """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
+        T_given = T
         try:
-            T = np.asarray(T, dtype=self.dtype)
-        except (TypeError, ValueError):
-            raise ShapeError(must_be("T", "an array of numbers", _short(T))) from None
+            with np.errstate(over="ignore"):   # too large for float32: checked below
+                T = np.asarray(T, dtype=self.dtype)
+        except (TypeError, ValueError, OverflowError):
+            raise ShapeError(must_be("T", "an array of numbers", T)) from None
         if T.ndim == 0:
             T = T.reshape(1, 1)
         if T.ndim == 1 and self.n_outputs > 1 and T.shape[0] == n_samples != 1:
@@ -248,23 +292,24 @@ class Network:
                 "target", f"of shape ({n_samples}, {self.n_outputs}): one row per sample, "
                 f"one column per output", f"shape {T.shape}",
                 f"Give {self.n_outputs} target value(s) per sample."))
-        if not np.all(np.isfinite(T)):
-            raise ShapeError(must_be("target", "finite numbers", "NaN or inf"))
+        _check_finite("target", T, T_given)
         return T
 
     # -- files ------------------------------------------------------------------
     def save(self, path, **extra) -> None:
-        """Write the ``nnmath.network/1`` JSON model file atomically."""
+        """Write the ``nnmath.network/1`` JSON model file atomically.
+
+        ``path`` is a ``str`` or ``pathlib.Path``."""
         from .modelfile import save
 
-        save(self, path, **extra)
+        save(self, check_path(path, "path", "net.save('model.json')"), **extra)
 
     @classmethod
     def load(cls, path) -> "Network":
-        """Read a ``nnmath.network/1`` JSON model file."""
+        """Read a ``nnmath.network/1`` JSON model file (``path``: a ``str`` or ``pathlib.Path``)."""
         from .modelfile import load
 
-        return load(path)
+        return load(check_path(path, "path", "Network.load('model.json')"))
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
@@ -401,6 +446,86 @@ def loss_and_output(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr",
     return float(per_sample.sum() / n), np.concatenate(y_hat)
 
 
-def _short(value, limit=60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+def _as_list(values) -> list | None:
+    """``list(values)`` for any iterable but a string; None for anything else."""
+    if isinstance(values, (str, bytes)):
+        return None
+    try:
+        return list(values)
+    except TypeError:
+        return None
+
+
+def _check_finite(name: str, values: np.ndarray, given) -> None:
+    """A ShapeError naming the first value that is NaN, inf, or too large for the dtype."""
+    if np.all(np.isfinite(values)):
+        return
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+    at = f"{'X' if name == 'X' else 'T'}[{', '.join(map(str, where))}]"
+    try:   # the value as given: finite there, it is too large for float32
+        with np.errstate(over="ignore"):
+            original = np.asarray(given, dtype=np.float64).reshape(values.shape)[where]
+    except (TypeError, ValueError, OverflowError):
+        original = values[where]
+    if np.isfinite(original):
+        limit = np.finfo(values.dtype).max
+        raise ShapeError(must_be(name, f"numbers that fit {values.dtype} (at most {limit:.3g} "
+                                 "in size)", f"{original:g} at {at}",
+                                 "Scale them, or use a float64 network (net.astype('float64'))."))
+    fix = "Remove or replace the missing values." if np.isnan(original) else \
+        "Replace the infinite values with finite numbers (at most 1.8e308 in size)."
+    raise ShapeError(must_be(name, "finite numbers", f"{original} at {at}", fix))
+
+
+def check_outputs(net: Network, X: np.ndarray, y_hat: np.ndarray) -> None:
+    """A DataError, with the sizes that overflowed, if an output is not finite.
+
+    ``X`` are the network's inputs (after any scaling), ``y_hat`` its outputs.
+    """
+    bad = np.flatnonzero(~np.all(np.isfinite(y_hat), axis=1))
+    if not bad.size:
+        return
+    raise DataError(must_be("the network's outputs", "finite numbers",
+                            f"{y_hat[bad[0]].tolist()} for sample {bad[0]}",
+                            "The numbers overflowed. " + too_large(net, X)))
+
+
+def too_large(net: Network, X=None, T=None) -> str:
+    """Which of the inputs ``X``, the weights and the targets ``T`` are too large, and
+    what to do: sentences for an error message, with the largest magnitude of each.
+
+    >>> net = Network([Dense(W=[[1e300]], b=[0.0], activation="identity")])
+    >>> too_large(net, X=[[2.0]], T=[[1e200]])
+    'The weights (up to 1e+300) and the targets (up to 1e+200) are too large. Retrain, or write smaller weights; scale the targets (values in the thousands are fine, 1e300 is not).'
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        sizes = {"inputs": _largest(X),
+                 "weights": max(_largest(p) for p in net.params().values()),
+                 "targets": _largest(T)}
+    huge = [name for name, size in sizes.items() if size > HUGE]
+    if not huge:   # nothing huge on its own: together they overflow
+        huge = [name for name, size in sizes.items() if size > 0]
+    scaled = bool(net.info.get("scaling"))   # the inputs went through the model's scaling
+    label = {"inputs": "inputs after the model's scaling" if scaled else "inputs",
+             "weights": "weights", "targets": "targets"}
+    shown = " and the ".join(f"{label[name]} (up to {sizes[name]:.3g})" for name in huge)
+    advice = {"inputs": "these rows are far outside the data the model was trained on" if scaled
+              else "scale the inputs (nnmath train standardises features, unless --no-scale "
+                   "is given)",
+              "weights": "retrain, or write smaller weights",
+              "targets": "scale the targets (values in the thousands are fine, 1e300 is not)"}
+    # the fix for the weights first: retraining is the fix when the weights are huge
+    fixes = "; ".join(advice[name] for name in sorted(huge, key=("weights", "inputs",
+                                                                "targets").index))
+    return f"The {shown} are too large. {fixes[0].upper()}{fixes[1:]}."
+
+
+HUGE = 1e100   # a magnitude whose square (1e200) is still finite, but not for long
+
+
+def _largest(values) -> float:
+    if values is None:
+        return 0.0
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0

@@ -36,7 +36,12 @@ METRICS = {
 
 
 def check_metrics(names) -> tuple:
-    names = (names,) if isinstance(names, str) else tuple(names)
+    if isinstance(names, str):
+        names = (names,)
+    elif not isinstance(names, (list, tuple)):
+        raise ConfigError(must_be("metrics", "a sequence of metric names", names,
+                                  "For example metrics=('accuracy',)."))
+    names = tuple(names)
     for name in names:
         if name not in METRICS:
             raise ConfigError(must_be("a metric", "one of " + ", ".join(map(repr, METRICS)),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .checks import check_bool
 from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, check_gradients
@@ -260,6 +261,10 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1,
     >>> explain(net, [2.5], [0.0], scaling=Scaling(np.array([0.5]), np.array([2.0]))).X.tolist()
     [[1.0]]
     """
+    if not isinstance(network, Network):
+        raise ConfigError(must_be("network", "a nnmath.Network", network,
+                                  "For example nnmath.Network.load('model.json')."))
+    check = check_bool(check, "check")
     X_raw = network.check_X(x)
     scaling = _scaling(network, scaling)
     if scaling is None:

@@ -31,15 +31,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigError, TrainingError, must_be
+from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
+from .errors import ConfigError, DataError, TrainingError, must_be
 from .history import History
 from .losses import check_loss
-from .network import backprop, loss_and_output
+from .network import backprop, loss_and_output, too_large
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .scoring import METRICS, check_metrics, labels_of
 
 __all__ = ["History", "train"]
+
+HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not the step
 
 
 def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
@@ -62,16 +65,17 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         (or n_samples) full-batch.
     shuffle : bool, default False
         Shuffle the rows before each epoch, with ``np.random.default_rng(seed)``.
-    seed : int, optional
+    seed : int >= 0, optional
         Seeds the shuffling and the validation split: the same seed, data and
-        network give bit-for-bit the same run.
+        network give bit-for-bit the same run (:func:`nnmath.checks.check_seed`:
+        not a ``numpy.random.Generator``, which could not be recorded).
     optimizer : {"sgd", "momentum", "adam"}, default "sgd"
     tol : float, optional
         Stop early ("converged") once the epoch loss has improved by less
         than ``tol`` for ``patience`` epochs in a row. With ``early_stopping``,
         the improvement the validation loss must make (default 0).
     patience : int, default 10
-    callbacks : sequence of callables
+    callbacks : sequence of callables, or one callable
         Each is called as ``callback(epoch, history)`` after every epoch
         (``epoch`` counts from 1); returning True stops training.
     alpha : float, default 0
@@ -89,7 +93,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         Names from :data:`nnmath.scoring.METRICS` (``accuracy``, ``mse``,
         ``r2``) to record after every epoch in ``History.metrics`` (and
         ``History.val_metrics``).
-    batch_callbacks : sequence of callables
+    batch_callbacks : sequence of callables, or one callable
         Each is called as ``callback(epoch, batch, n_batches, batch_loss)``
         after every step (``batch`` counts from 1), for progress bars.
     progress : bool, default False
@@ -98,10 +102,19 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
 
     Raises
     ------
+    ConfigError
+        For an argument out of its range (the message names it).
+    DataError
+        If the loss before training is already not finite: the inputs, targets
+        or weights are too large (the message says which).
     TrainingError
         If the loss becomes non-finite. The parameters of the last epoch with a
         finite loss are put back first.
     """
+    callbacks = check_callbacks(callbacks, "callbacks", "Each is called as "
+                                "callback(epoch, history) after every epoch.")
+    batch_callbacks = check_callbacks(batch_callbacks, "batch_callbacks", "Each is called as "
+                                      "callback(epoch, batch, n_batches, batch_loss).")
     if isinstance(progress, bool) and progress:
         from .progress import training_progress
 
@@ -122,6 +135,12 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     _check_count("patience", patience)
     alpha = check_alpha(alpha)
     metrics = check_metrics(metrics)
+    seed = check_seed(seed)
+    shuffle = check_bool(shuffle, "shuffle")
+    early_stopping = check_bool(early_stopping, "early_stopping")
+    if tol is not None:
+        tol = check_number(tol, "tol", minimum=0, constraint="None or a number >= 0",
+                           fix="For example tol=1e-4.")
     if early_stopping and validation_data is None and validation_fraction is None:
         validation_fraction = 0.1
     X, T, X_val, T_val = _validation(net, X, T, loss, validation_data, validation_fraction, seed)
@@ -145,7 +164,11 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         validation_rows=0 if X_val is None else int(X_val.shape[0])))
     history.metrics = {name: [] for name in metrics}
     history.val_metrics = {name: [] for name in metrics} if X_val is not None else {}
-    history.initial_loss = _objective(net, X, T, loss, alpha)[0]
+    with np.errstate(over="ignore", invalid="ignore"):   # too large: an error just below
+        history.initial_loss = _objective(net, X, T, loss, alpha)[0]
+    if not np.isfinite(history.initial_loss):
+        raise DataError(f"the loss before training must be a finite number. Got "
+                        f"{history.initial_loss}. {too_large(net, X, T)}")
     stalled = 0
     previous = history.initial_loss
     best, best_params = np.inf, None
@@ -173,7 +196,10 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
             raise TrainingError(
                 f"the loss became non-finite ({current}) in epoch {epoch}. "
                 f"The parameters after epoch {epoch - 1} were kept. "
-                f"Try a smaller learning rate than {opt.learning_rate}.")
+                + (f"The loss before training was already {history.initial_loss:.3g}. "
+                   f"{too_large(net, X, T)}"
+                   if history.initial_loss > HUGE_LOSS else
+                   f"Try a smaller learning rate than {opt.learning_rate}."))
         history.loss.append(current)
         for name in metrics:
             history.metrics[name].append(float(METRICS[name](T, y_hat)))
@@ -215,8 +241,7 @@ def _copy(params):
 
 
 def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ConfigError(must_be(name, "a whole number of at least 1", value))
+    check_int(value, name, minimum=1)
 
 
 def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
@@ -236,10 +261,8 @@ def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
         return X, T, X_val, T_val
     if validation_fraction is None:
         return X, T, None, None
-    if isinstance(validation_fraction, bool) or not isinstance(
-            validation_fraction, (float, np.floating)) or not 0 < validation_fraction < 1:
-        raise ConfigError(must_be("validation_fraction", "a fraction in (0, 1)",
-                                  validation_fraction, "For example 0.1."))
+    validation_fraction = check_number(validation_fraction, "validation_fraction", 0, 1,
+                                       open_min=True, open_max=True, fix="For example 0.1.")
     from .datasets.split import split_indices
 
     classify = loss in ("bce", "cross_entropy")

@@ -31,6 +31,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from .checks import check_bool, check_int, check_seed, is_whole
 from .datasets.base import Dataset
 from .datasets.scaling import standardize
 from .datasets.split import train_test_split
@@ -66,6 +69,18 @@ def head_for(task: str, n_targets: int, output_activation=None, loss=None):
     return n_targets, output_activation, loss or "mse"
 
 
+def _check_hidden(hidden) -> tuple:
+    """Neurons per hidden layer as a tuple of ints (one whole number: one layer)."""
+    if is_whole(hidden):
+        hidden = (hidden,)
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple, range,
+                                                                    np.ndarray)):
+        raise ConfigError(must_be("hidden", "a sequence of whole numbers >= 1 (neurons per "
+                                  "hidden layer)", hidden, "For example hidden=(8, 4), or () "
+                                  "for no hidden layer."))
+    return tuple(check_int(n, f"hidden[{i}]", minimum=1) for i, n in enumerate(hidden))
+
+
 @dataclass(frozen=True)
 class FitResult:
     """The trained network (with ``info`` ready to save), its History, the two
@@ -87,13 +102,24 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                 batch_callbacks=(), on_start=None) -> FitResult:
     """Split, scale, build, train and evaluate (see the module docstring).
 
-    ``test_size`` 0 or None trains on every row. ``seed`` seeds the split, the
-    initial weights and the shuffling: the same call gives the same model.
-    ``on_start(net)``, if given, is called before the first epoch with the
-    network, whose ``info`` (scaling, names, loss) is then already complete
-    enough to save it (``nnmath.checkpoint`` saves it while it trains).
+    ``hidden`` is a sequence of neuron counts (one whole number is one hidden
+    layer, as in scikit-learn). ``test_size`` is a fraction in (0, 1) or a
+    number of rows (0 or None trains on every row). ``seed`` (None or a whole
+    number >= 0) seeds the split, the initial weights and the shuffling: the
+    same call gives the same model. ``on_start(net)``, if given, is called
+    before the first epoch with the network, whose ``info`` (scaling, names,
+    loss, and under ``"training"`` the settings this function adds to the
+    training loop's) is then already complete enough to save it
+    (``nnmath.checkpoint`` saves it while it trains).
     """
-    hidden = tuple(hidden)
+    if not isinstance(data, Dataset):
+        raise ConfigError(must_be("data", "a nnmath.datasets.Dataset", data, "For example "
+                                  "nnmath.datasets.load_csv('data.csv', target='y')."))
+    if on_start is not None and not callable(on_start):
+        raise ConfigError(must_be("on_start", "None or a callable on_start(net)", on_start))
+    hidden = _check_hidden(hidden)
+    seed = check_seed(seed)
+    scale = check_bool(scale, "scale")
     check_threshold(threshold, data.n_classes if data.task == "classification" else None)
     if test_size:
         train, test = train_test_split(data, test_size=test_size, seed=seed)
@@ -114,6 +140,10 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
             net.info["positive_class"] = str(data.class_names[1])
     if scale:
         net.info["scaling"] = scaling.to_dict()
+    # The settings the training loop does not know: a save during training records them
+    # with the loop's own (History.settings), as a finished run does.
+    settings = {"hidden": list(hidden), "activation": activation, "test_size": test_size or 0}
+    net.info["training"] = dict(settings)
     if on_start is not None:
         on_start(net)
     history = net.fit(X_train, train.targets(n_outputs), loss=loss, learning_rate=learning_rate,
@@ -122,9 +152,8 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                       validation_fraction=validation_fraction, patience=patience,
                       metrics=("accuracy",) if data.task == "classification" else ("r2",),
                       callbacks=callbacks, batch_callbacks=batch_callbacks)
-    net.info["training"] = {**history.settings, "hidden": list(hidden),
-                            "activation": activation, "test_size": test_size or 0,
-                            "epochs_run": history.epochs, "stop_reason": history.stop_reason}
+    net.info["training"] = {**history.settings, **settings, "epochs_run": history.epochs,
+                            "stop_reason": history.stop_reason}
     net.info["history"] = history.record()   # plot loss / report --model draw this record
     train_report = evaluate(net, train.X, train.y, threshold)
     test_report = evaluate(net, test.X, test.y, threshold) if test is not None else None

@@ -81,13 +81,14 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..checks import check_seed
     from ..modelfile import FORMAT, from_dict, to_dict
     from ..network import Network
 
     sizes = _check_sizes(args.sizes)
     activations = _activations(sizes, args.activation, args.output_activation)
     net = Network.random(sizes, activation=args.activation,
-                         output_activation=activations[-1], seed=args.seed)
+                         output_activation=activations[-1], seed=check_seed(args.seed, "--seed"))
     given = _parameters(args.set, net)
     for name, value in given.items():
         net.params()[name][...] = value

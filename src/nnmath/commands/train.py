@@ -61,8 +61,9 @@ def add_arguments(parser) -> None:
                         help="rows per step (default 32; 0 = all rows)")
     parser.add_argument("--alpha", type=float, default=0.0,
                         help="L2 penalty alpha/(2n)·Σ||W||² (default 0)")
-    parser.add_argument("--test-size", type=float, default=0.25,
-                        help="fraction held out for testing, stratified (default 0.25; 0: none)")
+    parser.add_argument("--test-size", type=_test_size, default=0.25, metavar="SIZE",
+                        help="held out for testing (stratified by class): a fraction of the rows "
+                        "(default 0.25) or a number of rows (e.g. 30); 0: none")
     parser.add_argument("--early-stopping", action="store_true",
                         help="stop when the validation loss stops improving; keep the best")
     parser.add_argument("--validation-fraction", type=float, default=None,
@@ -83,6 +84,23 @@ def add_arguments(parser) -> None:
     parser.add_argument("--plots", metavar="DIR", help="write the pictures into DIR: network, "
                         "loss, curve or map, confusion, ROC (of the test rows)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _test_size(text: str):
+    """``--test-size``: a whole number is a number of rows, anything else a fraction
+    (as scikit-learn's train_test_split reads an int and a float)."""
+    import argparse
+
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a fraction of the rows (e.g. 0.25) or a number of rows (e.g. 30). "
+            f"Got {text[:80]!r}") from None
 
 
 def run(args) -> int:
@@ -160,6 +178,7 @@ def _run(args, noticed) -> int:
 def _checks(args):
     """Check what can be checked before training; the Checkpoint for --save (or None)."""
     from ..checkpoint import Checkpoint
+    from ..checks import check_seed
     from ..errors import ConfigError, must_be
     from ..inference import check_threshold
     from ..safefile import check_not_input, check_not_inside, check_writable
@@ -174,6 +193,7 @@ def _checks(args):
         raise ConfigError(must_be("--hidden", "whole numbers of at least 1 (neurons per "
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "
                                   "give --hidden alone for no hidden layer."))
+    check_seed(args.seed, "--seed")
     if args.threshold is not None:
         check_threshold(args.threshold)   # the range now; two classes once the data is read
     if args.checkpoint_every is not None and not args.save:

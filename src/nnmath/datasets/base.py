@@ -6,6 +6,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..checks import check_int
+from ..errors import DataError, must_be
+
 __all__ = ["Dataset", "one_hot", "TASKS"]
 
 TASKS = ("classification", "regression")
@@ -72,5 +75,12 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     array([[0., 1.],
            [1., 0.]])
     """
-    y = np.asarray(y, dtype=int)
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    try:
+        y = np.asarray(y, dtype=int)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(must_be("the labels", "whole numbers (class indices)", y)) from None
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise DataError(must_be("the labels", f"class indices from 0 to {n_classes - 1}",
+                                sorted(set(y.ravel().tolist()))[:20]))
     return np.eye(n_classes)[y]

@@ -74,6 +74,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from ..checks import check_path
 from ..errors import DataError, must_be, shown
 from ..safefile import InputFile, open_input
 from .base import TASKS, Dataset
@@ -114,7 +115,7 @@ def load_csv(path, target, features=None, task="auto", classes=None,
         most :data:`MAX_BYTES`.
     target : str
         The name of the target column.
-    features : sequence of str, optional
+    features : sequence of str, or one str, optional
         Feature columns, in this order (default: every other column).
     task : {"auto", "classification", "regression"}, default "auto"
     classes : sequence of str, optional
@@ -140,6 +141,8 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     """
     if task not in ("auto",) + TASKS:
         raise DataError(must_be("task", "'auto', 'classification' or 'regression'", task))
+    path = check_path(path, "path", "load_csv('data.csv', target='status')")
+    features = [features] if isinstance(features, str) else features   # one column
     _distinct("the feature columns (--features)", features)
     _distinct("the class names (--classes)", classes)
     with _Table(path, delimiter) as table:

@@ -73,7 +73,10 @@ class Scaling:
 
 def standardize(X) -> Scaling:
     """The :class:`Scaling` that standardises the columns of ``X`` (n_samples, n_features)."""
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(must_be("X", "a 2-D array of numbers", X)) from None
     if X.ndim != 2 or X.shape[0] == 0:
         raise DataError(must_be("X", "a non-empty 2-D array", f"shape {X.shape}"))
     # Computed on X / 2^k per column (2^k <= max|x|), then scaled back: dividing by a

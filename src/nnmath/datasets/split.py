@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ..checks import check_bool, check_seed, is_number, is_whole
 from ..errors import ConfigError, DataError, must_be
 
 __all__ = ["split_indices", "train_test_split"]
@@ -29,15 +30,17 @@ def split_indices(y, test_size=0.25, seed=0, stratify=True):
     ----------
     y : array-like of shape (n_samples,)
         Class labels (used only when ``stratify``).
-    test_size : float in (0, 1) or int
-        Fraction or number of rows for the test part.
-    seed : int or None
+    test_size : float in (0, 1) or int >= 1
+        Fraction or number of rows for the test part (as scikit-learn's
+        ``train_test_split``: a float is a fraction, an int a number of rows).
+    seed : int >= 0 or None
     stratify : bool, default True
     """
     y = np.asarray(y)
     n = len(y)
     n_test = _n_test(test_size, n)
-    rng = np.random.default_rng(seed)
+    stratify = check_bool(stratify, "stratify")
+    rng = np.random.default_rng(check_seed(seed))
     if not stratify:
         order = rng.permutation(n)
         return np.sort(order[n_test:]), np.sort(order[:n_test])
@@ -62,22 +65,21 @@ def train_test_split(data, test_size=0.25, seed=0, stratify=None):
     """
     if stratify is None:
         stratify = data.task == "classification"
+    stratify = check_bool(stratify, "stratify")
     train, test = split_indices(data.y, test_size, seed, stratify)
     return data.subset(train), data.subset(test)
 
 
 def _n_test(test_size, n: int) -> int:
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.integer,
-                                                                  np.floating)):
-        raise ConfigError(must_be("test_size", "a fraction in (0, 1) or a number of rows",
-                                  test_size, "For example 0.25."))
-    if isinstance(test_size, (int, np.integer)):
+    """The number of test rows: ``ceil(test_size * n)`` for a fraction, else ``test_size``."""
+    if is_whole(test_size) and test_size >= 1:
         n_test = int(test_size)
-    elif 0 < test_size < 1:
+    elif is_number(test_size) and not is_whole(test_size) and 0 < test_size < 1:
         n_test = math.ceil(test_size * n)
     else:
         raise ConfigError(must_be("test_size", "a fraction in (0, 1) or a number of rows",
-                                  test_size, "For example 0.25."))
+                                  test_size, "For example 0.25 (a quarter of the rows) or 30 "
+                                  "(30 rows)."))
     if not 1 <= n_test <= n - 1:
         raise DataError(must_be("the test part", f"between 1 and {n - 1} rows of {n}",
                                 n_test, "Use more data or another test_size."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_seed
 from ..errors import ConfigError, must_be
 from .base import Dataset
 
@@ -75,7 +76,7 @@ def _check(n_samples, noise, seed):
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) \
             or not np.isfinite(noise) or noise < 0:
         raise ConfigError(must_be("noise", "a number >= 0", noise, "For example 0.1."))
-    return int(n_samples), np.random.default_rng(seed)
+    return int(n_samples), np.random.default_rng(check_seed(seed))
 
 
 def _classes(n_classes) -> int:

@@ -152,9 +152,11 @@ def _data_section(net, data, figures: Figures, transform) -> Section:
 
     y_hat = net.forward(data.X if transform is None else transform(data.X))
     if getattr(data, "task", "classification") == "regression":
-        T = data.targets(net.n_outputs)
-        rows = (("rows", str(len(data))), ("R²", num(metrics.r2(T, y_hat))),
-                ("mean squared error", num(metrics.mean_squared_error(T, y_hat))))
+        from ..inference import regression_scores
+
+        scores = regression_scores(data.targets(net.n_outputs), y_hat)   # finite, or an error
+        rows = (("rows", str(len(data))), ("R²", num(scores["r2"])),
+                ("mean squared error", num(scores["mse"])))
     else:
         y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
             np.argmax(y_hat, axis=1)
