@@ -187,7 +187,7 @@ def test_bad_arguments_raise_an_nnmath_error_naming_the_argument_and_the_value(n
     (lambda: fit(callbacks=tuple(range(10_000))), "callbacks[0] must be a callable. Got 0."),
     (lambda: fit(tol="x" * 100_000), "tol must be None or a number >= 0. Got 'xxxx"),
     (lambda: Network.random([1, 1], seed=10 ** 5000 * -1), "seed must be None or a whole "
-                                                            "number >= 0. Got an integer of"),
+                                                            "number >= 0. Got an integer with"),
     (lambda: Network(list(range(100_000))), "layers must be a non-empty list of Dense layers. "
                                             "Got [0, 1, 2,"),
 ])
