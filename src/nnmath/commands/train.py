@@ -168,6 +168,10 @@ def _checks(args):
         raise ConfigError(must_be("--hidden", "whole numbers of at least 1 (neurons per "
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "
                                   "give --hidden alone for no hidden layer."))
+    from ..network import check_sizes   # the network's size limits, with the data unread
+
+    shown = " ".join(map(str, args.hidden[:8])) + (" ..." if len(args.hidden) > 8 else "")
+    check_sizes([1, *args.hidden, 1], f"--hidden {shown} (with one input and one output)")
     if args.threshold is not None:
         check_threshold(args.threshold)   # the range now; two classes once the data is read
     if args.checkpoint_every is not None and not args.save:
