@@ -60,11 +60,11 @@ def check_params(n_params: int, got: str, fix: str = "Use fewer neurons.") -> in
     >>> check_params(count_params([1, 100000, 100000, 1]), "sizes 1 100000 100000 1")
     Traceback (most recent call last):
     ...
-    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS: a model file holds at most 64 MB). Got '10,000,400,001 for sizes 1 100000 100000 1'. Use fewer neurons.
+    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '10,000,400,001 for sizes 1 100000 100000 1'. Use fewer neurons.
     """
     if n_params > MAX_PARAMS:
         raise ConfigError(must_be("the number of parameters", f"at most {MAX_PARAMS:,} "
-                                  "(MAX_PARAMS: a model file holds at most 64 MB)",
+                                  "(MAX_PARAMS, the limit of every network)",
                                   f"{n_params:,} for {got}", fix))
     return n_params
 

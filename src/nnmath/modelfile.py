@@ -22,6 +22,8 @@ from pathlib import Path
 
 from .activations import ACTIVATIONS
 from .errors import ModelFileError, NnmathError, must_be
+from .layers import MAX_PARAMS
+from .network import MAX_LAYERS
 from .modelinfo import check_info
 from .safefile import write_atomic
 
@@ -80,6 +82,7 @@ def load(path):
                              "Give a JSON file written by nnmath.") from None
     except OSError as exc:
         raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}.") from None
+    _check_structure(text, str(path))
     try:
         data = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -87,7 +90,37 @@ def load(path):
         raise ModelFileError(f"model file {str(path)!r} is not valid JSON{detail}. "
                              "Check that it is complete (a model file starts with "
                              '{"format": "nnmath.network/1").') from None
-    return from_dict(data, source=str(path))
+    del text
+    return _build(data, str(path), consume=True)
+
+
+# What json.loads builds for a model file is bounded by the network's limits. A layer is
+# one object; a list per row of W (a row holds at least one parameter), plus W and b; an
+# item per parameter, per row, per input (scaling mean and std, feature names: at most
+# one per parameter of W1 each) and 3 per layer; the other keys (the history: at most
+# MAX_RECORDED_EPOCHS values per list) stay within the slack.
+_SLACK = 100_000
+_MAX_OBJECTS = MAX_LAYERS + _SLACK
+_MAX_LISTS = MAX_PARAMS + 2 * MAX_LAYERS + _SLACK
+_MAX_ITEMS = 4 * MAX_PARAMS + 3 * MAX_LAYERS + _SLACK
+
+
+def _check_structure(text: str, source: str) -> None:
+    """Refuse a text that would parse into more objects, lists or values than a network
+    of at most MAX_LAYERS layers and MAX_PARAMS parameters has, before json.loads builds
+    any: a ``[0],`` is 4 bytes of text but about 100 bytes of Python objects. The counts
+    (of ``{``, ``[`` and ``,``, also inside strings: an upper bound) run at C speed."""
+    for char, limit, what in (("{", _MAX_OBJECTS, f"at most {MAX_LAYERS:,} layers (MAX_LAYERS)"),
+                              ("[", _MAX_LISTS, f"at most {MAX_PARAMS:,} parameters "
+                               "(MAX_PARAMS)"),
+                              (",", _MAX_ITEMS, f"at most {MAX_PARAMS:,} parameters "
+                               "(MAX_PARAMS)")):
+        count = text.count(char)
+        if count > limit:
+            kind = {"{": "objects", "[": "lists", ",": "values"}[char]
+            raise ModelFileError(must_be(f"model file {source!r}", f"a network of {what}",
+                                         f"{count:,} JSON {kind} (at most {limit:,} fit)",
+                                         "A file this large is not a model nnmath can use."))
 
 
 def _parse_int(digits: str):
@@ -112,6 +145,13 @@ def from_dict(data, source="model") -> "Network":
     ...
     nnmath.errors.ModelFileError: model: "format" must be 'nnmath.network/1'. Got 'nnmath.network/2'. Write the model with this version of nnmath.
     """
+    return _build(data, source, consume=False)
+
+
+def _build(data, source: str, consume: bool) -> "Network":
+    """:func:`from_dict`; with ``consume`` (a dict :func:`load` parsed, no one else's) each
+    layer's lists are dropped as soon as its arrays are made, so the lists of all layers
+    and the arrays of all layers are never in memory at once."""
     from .layers import Dense
     from .network import Network
 
@@ -148,6 +188,8 @@ def from_dict(data, source="model") -> "Network":
             built.append(Dense(W=W, b=b, activation=act))
         except NnmathError as exc:
             raise ModelFileError(at + str(exc)) from None
+        if consume:
+            layers[l - 1] = spec = W = b = None
     try:
         net = Network(built)
     except NnmathError as exc:

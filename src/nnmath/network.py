@@ -50,7 +50,7 @@ def check_sizes(sizes, what: str = "sizes") -> list:
     >>> check_sizes([1, 10**9, 1], "--hidden 1000000000")
     Traceback (most recent call last):
     ...
-    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS: a model file holds at most 64 MB). Got '3,000,000,001 for --hidden 1000000000'. Use fewer neurons.
+    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '3,000,000,001 for --hidden 1000000000'. Use fewer neurons.
     """
     sizes = list(sizes)
     if what == "sizes":
