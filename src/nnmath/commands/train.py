@@ -147,7 +147,9 @@ def _run(args, noticed) -> int:
                     "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
                     "history": {"initial_loss": h.initial_loss, "loss": h.loss,
                                 "val_loss": h.val_loss, "metrics": h.metrics,
-                                "val_metrics": h.val_metrics},
+                                "val_metrics": h.val_metrics,
+                                **({"recorded_epochs": h.recorded_epochs}   # a thinned run
+                                   if h.recorded_epochs else {})},
                     "train": result.train_report, "test": result.test_report,
                     "saved": args.save, "plots": plots})
         return 0
