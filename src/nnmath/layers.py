@@ -131,7 +131,7 @@ class Dense:
             W = rng.uniform(-np.sqrt(gain), np.sqrt(gain), size=(n_in, n_out))
         W = np.array(W, dtype=dtype)
         if W.ndim == 2:
-            check_params(count_params(W.shape), f"W of shape {W.shape}")
+            check_params(count_params(W.shape), f"a layer with W of shape {W.shape}")
         if W.ndim != 2 or 0 in W.shape:
             raise ShapeError(must_be("W", "a non-empty 2-D array (n_in, n_out)", W.tolist(),
                                      "Write W as a list of rows, e.g. [[0.5]]."))

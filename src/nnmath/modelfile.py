@@ -97,12 +97,11 @@ def load(path):
 # What json.loads builds for a model file is bounded by the network's limits. A layer is
 # one object; a list per row of W (a row holds at least one parameter), plus W and b; an
 # item per parameter, per row, per input (scaling mean and std, feature names: at most
-# one per parameter of W1 each) and 3 per layer; the other keys (the history: at most
-# MAX_RECORDED_EPOCHS values per list) stay within the slack.
-_SLACK = 100_000
-_MAX_OBJECTS = MAX_LAYERS + _SLACK
-_MAX_LISTS = MAX_PARAMS + 2 * MAX_LAYERS + _SLACK
-_MAX_ITEMS = 4 * MAX_PARAMS + 3 * MAX_LAYERS + _SLACK
+# one per parameter of W1 each) and 3 per layer. The other keys have a few objects and
+# lists, and at most MAX_RECORDED_EPOCHS values per list of the history.
+_MAX_OBJECTS = MAX_LAYERS + 1_000
+_MAX_LISTS = MAX_PARAMS + 2 * MAX_LAYERS + 1_000
+_MAX_ITEMS = 4 * MAX_PARAMS + 3 * MAX_LAYERS + 100_000
 
 
 def _check_structure(text: str, source: str) -> None:
