@@ -118,13 +118,16 @@ def _overview(trace, ex) -> Section:
 
 
 def _layer_runs(layers) -> str:
-    """The layers in words, a run of alike layers in one phrase (deep networks stay short).
+    """The layers in words; a run of 3 or more alike layers in one phrase (deep networks
+    stay short).
 
     >>> from types import SimpleNamespace as L
     >>> print(_layer_runs([L(index=1, W=np.ones((1, 2)), activation="tanh"),
     ...                    *[L(index=l, W=np.ones((1, 1)), activation="sigmoid")
     ...                      for l in (2, 3, 4)]]))
     layer 1: 2 tanh neurons; layers 2–4: 1 sigmoid neuron each
+    >>> print(_layer_runs([L(index=l, W=np.ones((1, 1)), activation="sigmoid") for l in (1, 2)]))
+    layer 1: 1 sigmoid neuron; layer 2: 1 sigmoid neuron
     """
     runs = []   # [first, last, n_out, activation]
     for lt in layers:
@@ -133,10 +136,14 @@ def _layer_runs(layers) -> str:
             runs[-1][1] = lt.index
         else:
             runs.append([lt.index, lt.index, *kind])
-    return "; ".join(
-        (f"layer {first}: " if first == last else f"layers {first}–{last}: ") +
-        f"{n} {act} neuron{'s' if n > 1 else ''}" + ("" if first == last else " each")
-        for first, last, n, act in runs)
+    phrases = []
+    for first, last, n, act in runs:
+        neurons = f"{n} {act} neuron{'s' if n > 1 else ''}"
+        if last - first >= 2:
+            phrases.append(f"layers {first}–{last}: {neurons} each")
+        else:
+            phrases += [f"layer {l}: {neurons}" for l in range(first, last + 1)]
+    return "; ".join(phrases)
 
 
 def _samples_table(trace) -> Table:
