@@ -23,8 +23,8 @@ from pathlib import Path
 from .activations import ACTIVATIONS
 from .errors import ModelFileError, NnmathError, must_be
 from .layers import MAX_PARAMS
-from .network import MAX_LAYERS
 from .modelinfo import check_info
+from .network import MAX_LAYERS
 from .safefile import write_atomic
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError, ShapeError, must_be
-from .layers import Backward, Dense, Forward, _is_count, check_params, count_params
+from .layers import Backward, Dense, Forward, check_params, count_params
 from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["Network", "Pass", "backprop", "loss_and_output", "MAX_LAYERS", "check_sizes"]
@@ -41,9 +41,10 @@ def check_layers(n_layers: int, got: str) -> int:
 
 
 def check_sizes(sizes, what: str = "sizes") -> list:
-    """Layer sizes ``[n_inputs, n_1, ..., n_L]`` (positive ints) within :data:`MAX_LAYERS`
-    and :data:`~nnmath.layers.MAX_PARAMS`, checked from the sizes alone: before any weight
-    is drawn. ``what`` names them in the message.
+    """Layer sizes ``[n_inputs, n_1, ..., n_L]`` within :data:`MAX_LAYERS` and
+    :data:`~nnmath.layers.MAX_PARAMS`, checked from the sizes alone: before any weight is
+    drawn. ``what`` names them in the message. (Sizes that are not positive whole
+    numbers are returned unchecked: ``Dense(n_in, n_out)`` refuses them.)
 
     >>> check_sizes([1, 1, 1])
     [1, 1, 1]
@@ -53,6 +54,9 @@ def check_sizes(sizes, what: str = "sizes") -> list:
     nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '3,000,000,001 for --hidden 1000000000'. Use fewer neurons.
     """
     sizes = list(sizes)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0
+               for n in sizes):
+        return sizes     # not sizes at all: Dense(n_in, n_out) says why
     if what == "sizes":
         what += " " + (" ".join(map(str, sizes)) if len(sizes) <= 12 else
                        f"{' '.join(map(str, sizes[:6]))} ... ({len(sizes):,} sizes)")
@@ -108,8 +112,7 @@ class Network:
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ConfigError(must_be("sizes", "at least [n_inputs, n_outputs]", sizes))
-        if all(map(_is_count, sizes)):   # before any weight is drawn (else Dense says why)
-            check_sizes(sizes)
+        check_sizes(sizes)   # before any weight is drawn
         rng = np.random.default_rng(seed)
         acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
         return cls([Dense(n_in, n_out, act, rng=rng, dtype=dtype)
