@@ -36,6 +36,7 @@ test: setup-dev
 
 bench: setup-dev
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/scaling.py
 
 # Not in CI: the fuzzers of tests/test_fuzz.py on fresh examples for FUZZ_MINUTES (default 30).
 FUZZ_MINUTES ?= 30

@@ -1,131 +1,180 @@
-"""Scaling: how time (and memory) grow with a size a user chooses. Never part of the test run.
+"""Scaling: time (and output size) of nnmath's commands as their input doubles.
 
-Each section measures one size at several values and prints the time (best of
-``--repeat`` runs), the time per unit and the ratio of each step's time to the
-size's ratio: about 1 means linear growth (2 means quadratic). A timed test would
-depend on the machine's load; this shows the growth instead.
+Each function below runs one series of growing inputs through the real command
+line (``nnmath.cli.main`` in this process, so Python's start-up is not timed)
+and prints, per size, the seconds, the output's size and the growth ratio from
+the previous size: about 2 per doubling is linear, about 4 quadratic. A series
+stops early when one step takes longer than ``--budget`` seconds (a quadratic
+version would otherwise run for many minutes). Never part of the test run.
 
-    python benchmarks/scaling.py                  # every section
-    python benchmarks/scaling.py columns rows     # some sections
-    python benchmarks/scaling.py --json
+    python benchmarks/scaling.py                    # every series
+    python benchmarks/scaling.py layers_explain     # one of them
+    python benchmarks/scaling.py --budget 30
 
-Sections (each a function registered with :func:`section`):
-
-- ``columns``: ``load_csv`` of a CSV file of N feature columns (and 3 rows): column
-  names are found through a dict, so 100 000 columns load in a fraction of a second
-  (it was list.count/list.index: 40 000 columns took 284 s);
-- ``rows``: ``load_csv`` of N rows of two numbers and a class, with the peak of the
-  memory Python allocated (tracemalloc): the rows are parsed into a float64 array,
-  never kept as text.
+The CSV loader's series (columns, rows) are in ``scaling_csv.py``; ``csv`` runs them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-SECTIONS: dict = {}
+
+def _series(title, sizes, run, budget, unit="n"):
+    """Print ``run(size) -> {"seconds": s, column: value, ...}`` for each size, with the
+    growth ratio of each column from the previous size."""
+    print(f"\n{title}")
+    previous, header = None, False
+    for size in sizes:
+        row = run(size)
+        if not header:
+            print(f"  {unit:>8}  " + "  ".join(f"{k:>14} {'ratio':>6}" for k in row))
+            header = True
+        cells = []
+        for key, value in row.items():
+            ratio = f"{value / previous[key]:6.2f}" if previous and previous[key] else " " * 6
+            shown = f"{value:14.3f}" if isinstance(value, float) else f"{value:14,}"
+            cells.append(f"{shown} {ratio}")
+        print(f"  {size:>8,}  " + "  ".join(cells), flush=True)
+        previous = row
+        if row["seconds"] > budget:
+            print(f"  (stopped: one step took more than {budget:g} s)")
+            break
 
 
-def section(name: str):
-    """Register ``fn(repeat, folder) -> list of {"size": n, "seconds": t, ...}``."""
-    def register(fn):
-        SECTIONS[name] = fn
-        return fn
-    return register
+def _cli(argv) -> tuple[float, str]:
+    """Run ``nnmath ARGV`` in this process: (seconds, stdout)."""
+    from nnmath.cli import main
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        code = main(argv)
+    seconds = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"nnmath {' '.join(argv)} exited with {code}")
+    return seconds, out.getvalue()
 
 
-def best_time(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-@section("columns")
-def csv_columns(repeat: int, folder: Path, sizes=(5_000, 10_000, 20_000, 40_000, 100_000)):
-    """``load_csv`` of a CSV file with N feature columns, a class column and 3 rows."""
-    from nnmath.datasets import load_csv
-
-    results = []
-    for n in sizes:
-        path = folder / f"columns-{n}.csv"
-        header = ",".join([f"feature_{i}" for i in range(n)] + ["label"])
-        rows = [",".join([f"{r}.25"] * n + [label]) for r, label in enumerate("aba")]
-        path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-        seconds = best_time(lambda: load_csv(path, target="label"), repeat)
-        results.append({"size": n, "bytes": path.stat().st_size, "seconds": seconds})
-    return results
-
-
-@section("rows")
-def csv_rows(repeat: int, folder: Path, sizes=(250_000, 500_000, 1_000_000, 2_000_000)):
-    """``load_csv`` of N rows ``x1,x2,label`` (16 bytes a row), with its peak memory."""
+def _deep_model(path: Path, n_layers: int) -> Path:
+    """A network of ``n_layers`` one-neuron sigmoid layers (the article's network B, deeper)."""
     import numpy as np
 
-    from nnmath.datasets import load_csv
-
-    results = []
-    for n in sizes:
-        path = folder / f"rows-{n}.csv"
-        rng = np.random.default_rng(0)
-        X = rng.random((n, 2))
-        with path.open("w", encoding="utf-8") as f:
-            f.write("x1,x2,label\n")
-            f.writelines(f"{a:.4f},{b:.4f},{int(a + b > 1)}\n" for a, b in X.tolist())
-        seconds = best_time(lambda: load_csv(path, target="label"), repeat)
-        tracemalloc.start()
-        data = load_csv(path, target="label")
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        results.append({"size": n, "bytes": path.stat().st_size, "seconds": seconds,
-                        "peak_MB": round(peak / 1e6, 1),
-                        "array_MB": round((data.X.nbytes + data.y.nbytes) / 1e6, 1)})
-    return results
+    w = np.random.default_rng(0).uniform(0.5, 1.5, n_layers)
+    layers = [{"activation": "sigmoid", "W": [[float(v)]], "b": [0.0]} for v in w]
+    path.write_text(json.dumps({"format": "nnmath.network/1", "layers": layers}))
+    return path
 
 
-def with_ratios(results: list) -> list:
-    """Add ``time_ratio / size_ratio`` against the previous size (about 1: linear)."""
-    for before, now in zip(results, results[1:]):
-        now["growth"] = round((now["seconds"] / before["seconds"]) /
-                              (now["size"] / before["size"]), 2)
-    return results
+# -- layers: explain, summary, model files ----------------------------------------------
+
+def layers_explain(budget: float) -> None:
+    """explain (JSON and text) of one-neuron-per-layer networks, 100 to 1600 layers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("json", "text"):
+            def run(n, fmt=fmt):
+                model, out = _deep_model(Path(tmp) / f"deep{n}.json", n), Path(tmp) / "out"
+                seconds, _ = _cli(["explain", "--model", str(model), "--x", "1", "--y", "0",
+                                   "--format", fmt, "--output", str(out)])
+                return {"seconds": seconds, "bytes": out.stat().st_size}
+
+            _series(f"nnmath explain --format {fmt}, one neuron per layer", [100, 200, 400, 800,
+                                                                              1600], run,
+                    budget, unit="layers")
+
+
+def layers_summary(budget: float) -> None:
+    """nnmath summary (the table) of one-neuron-per-layer models, 10 000 to 80 000 layers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        def run(n):
+            model = _deep_model(Path(tmp) / f"deep{n}.json", n)
+            seconds, out = _cli(["summary", str(model)])
+            return {"seconds": seconds, "bytes": len(out.encode())}
+
+        _series("nnmath summary, one neuron per layer", [10_000, 20_000, 40_000, 80_000], run,
+                budget, unit="layers")
+
+
+# Linux's VmHWM is this process's own peak (ru_maxrss would include the parent's at fork).
+_LOAD = """
+import resource, sys, time
+import nnmath
+start = time.perf_counter()
+nnmath.Network.load(sys.argv[1])
+seconds = time.perf_counter() - start
+try:
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(seconds, peak)
+"""
+
+
+def model_file_load(budget: float) -> None:
+    """Network.load of deep files (12 500 to 100 000 layers) and of wide ones (250 000 to
+    2 000 000 parameters, written by net.save), each in a fresh Python: seconds, and the
+    process's peak memory (max RSS, Python and NumPy included) against the file's size."""
+    import subprocess
+
+    import nnmath
+
+    def measure(path: Path) -> dict:
+        out = subprocess.run([sys.executable, "-c", _LOAD, str(path)], check=True,
+                             capture_output=True, text=True).stdout.split()
+        size = path.stat().st_size
+        return {"seconds": float(out[0]), "file_bytes": size, "max_rss": int(out[1]),
+                "rss/file": int(out[1]) / size}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _series("Network.load, one neuron per layer", [12_500, 25_000, 50_000, 100_000],
+                lambda n: measure(_deep_model(Path(tmp) / f"deep{n}.json", n)), budget,
+                unit="layers")
+
+        def wide(n_params):
+            hidden = n_params // 12                # 10-hidden-1: 12 parameters per neuron
+            path = Path(tmp) / f"wide{n_params}.json"
+            nnmath.Network.random([10, hidden, 1], seed=0).save(path)
+            return measure(path)
+
+        _series("Network.load, 10-inputs-hidden-1 (net.save)", [250_000, 500_000, 1_000_000,
+                                                                2_000_000], wide, budget,
+                unit="params")
+
+
+def csv(budget: float) -> None:
+    """The CSV loader: columns and rows (benchmarks/scaling_csv.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import scaling_csv
+
+    scaling_csv.main([])
+
+
+BENCHMARKS = [layers_explain, layers_summary, model_file_load, csv]
 
 
 def main(argv=None) -> int:
+    names = {fn.__name__: fn for fn in BENCHMARKS}
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sections", nargs="*", metavar="SECTION",
-                        help=f"which sections: {', '.join(SECTIONS)} (default: all)")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("only", nargs="*", metavar="NAME",
+                        help="series to run (default all): " + ", ".join(names))
+    parser.add_argument("--budget", type=float, default=60.0,
+                        help="stop a series after a step slower than this (seconds)")
     args = parser.parse_args(argv)
-    unknown = [name for name in args.sections if name not in SECTIONS]
+    unknown = [name for name in args.only if name not in names]
     if unknown:
-        parser.error(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
-    report = {}
-    with tempfile.TemporaryDirectory(prefix="nnmath-scaling-") as folder:
-        for name in args.sections or list(SECTIONS):
-            report[name] = with_ratios(SECTIONS[name](args.repeat, Path(folder)))
-    if args.json:
-        print(json.dumps(report))
-        return 0
-    for name, results in report.items():
-        print(f"{name}: {SECTIONS[name].__doc__.splitlines()[0]}")
-        keys = [k for k in results[0] if k not in ("size", "seconds")]
-        print(f"  {'size':>10} {'seconds':>9} {'µs/unit':>8} {'growth':>7} "
-              + " ".join(f"{k:>9}" for k in keys if k != "growth"))
-        for row in results:
-            per = row["seconds"] / row["size"] * 1e6
-            print(f"  {row['size']:>10} {row['seconds']:>9.4f} {per:>8.3f} "
-                  f"{row.get('growth', ''):>7} "
-                  + " ".join(f"{row[k]:>9}" for k in keys if k != "growth"))
+        parser.error(f"unknown series {', '.join(unknown)}; choose from {', '.join(names)}")
+    import nnmath
+
+    print(f"nnmath from {Path(nnmath.__file__).parent}")
+    for name in args.only or names:
+        names[name](args.budget)
     return 0
 
 

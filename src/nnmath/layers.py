@@ -29,7 +29,45 @@ from .activations import get_activation
 from .checks import check_dtype, check_seed
 from .errors import ConfigError, ShapeError, must_be
 
-__all__ = ["Dense", "Forward", "Backward"]
+__all__ = ["Dense", "Forward", "Backward", "MAX_PARAMS", "count_params", "check_params"]
+
+MAX_PARAMS = 2_000_000
+"""The most parameters a network may have, however it is made (``Dense(n_in, n_out)``,
+``Network.random``, ``nnmath train --hidden``, ``nnmath new``, a model file): checked
+before any weight is drawn, so a huge size is a one-line error, not a MemoryError. A
+model file of this many parameters stays under the 64 MB a model file may have (a
+float64 value takes about 25 bytes in the JSON ``net.save`` writes)."""
+
+
+def count_params(sizes) -> int:
+    """The number of weights and biases of a network with layer sizes ``sizes``.
+
+    ``sizes = [n_inputs, n_1, ..., n_L]`` (Python ints: no overflow, however large).
+
+    >>> count_params([1, 1, 1]), count_params([4, 8, 3])      # network B; 4-8-3: 40 + 27
+    (4, 67)
+    """
+    sizes = [int(n) for n in sizes]
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def check_params(n_params: int, got: str, fix: str = "Use fewer neurons.") -> int:
+    """``n_params`` if it is at most :data:`MAX_PARAMS`, else a ConfigError naming the limit.
+
+    ``got`` says where the number comes from (it follows the count in the message).
+
+    >>> check_params(4, "sizes 1 1 1")
+    4
+    >>> check_params(count_params([1, 100000, 100000, 1]), "sizes 1 100000 100000 1")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '10,000,400,001 for sizes 1 100000 100000 1'. Use fewer neurons.
+    """
+    if n_params > MAX_PARAMS:
+        raise ConfigError(must_be("the number of parameters", f"at most {MAX_PARAMS:,} "
+                                  "(MAX_PARAMS, the limit of every network)",
+                                  f"{n_params:,} for {got}", fix))
+    return n_params
 
 
 @dataclass(frozen=True)
@@ -89,11 +127,14 @@ class Dense:
                 raise ConfigError(must_be(
                     "Dense(n_in, n_out)", "two positive whole numbers (or give W)",
                     (n_in, n_out), "For example Dense(1, 2, 'softmax')."))
+            check_params(count_params([n_in, n_out]), f"Dense({n_in}, {n_out})")
             if not isinstance(rng, np.random.Generator):
                 rng = np.random.default_rng(check_seed(rng, "rng"))
             gain = 6.0 / n_in if self.activation == "relu" else 6.0 / (n_in + n_out)
             W = rng.uniform(-np.sqrt(gain), np.sqrt(gain), size=(n_in, n_out))
         W, b = _array("W", W, dtype), None if b is None else _array("b", b, dtype)
+        if W.ndim == 2:
+            check_params(count_params(W.shape), f"a layer with W of shape {W.shape}")
         if W.ndim != 2 or 0 in W.shape:
             raise ShapeError(must_be("W", "a non-empty 2-D array (n_in, n_out)", W.tolist(),
                                      "Write W as a list of rows, e.g. [[0.5]]."))

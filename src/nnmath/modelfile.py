@@ -20,7 +20,9 @@ import math
 
 from .activations import ACTIVATIONS
 from .errors import ModelFileError, NnmathError, must_be, shown
+from .layers import MAX_PARAMS
 from .modelinfo import check_info
+from .network import MAX_LAYERS
 from .safefile import InputFile, read_input, write_atomic
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
@@ -93,7 +95,11 @@ def load(path):
     except UnicodeDecodeError:
         raise ModelFileError(f"model file {shown(str(path))} is not UTF-8 text. "
                              "Give a JSON file written by nnmath.") from None
-    return from_dict(_parse(text, f"model file {shown(str(path))}"), source=str(path))
+    del raw
+    _check_structure(text, str(path))   # bounded before json.loads builds anything
+    data = _parse(text, f"model file {shown(str(path))}")
+    del text
+    return _build(data, str(path), consume=True)
 
 
 MAX_DEPTH_SHOWN = 900
@@ -113,6 +119,34 @@ def _parse(text: str, what: str):
         raise ModelFileError(f"{what} is not valid JSON at line {exc.lineno} column "
                              f"{exc.colno}. Check that it is complete (a model file starts "
                              'with {"format": "nnmath.network/1").') from None
+
+
+# What json.loads builds for a model file is bounded by the network's limits. A layer is
+# one object; a list per row of W (a row holds at least one parameter), plus W and b; an
+# item per parameter, per row, per input (scaling mean and std, feature names: at most
+# one per parameter of W1 each) and 3 per layer. The other keys have a few objects and
+# lists, and at most MAX_RECORDED_EPOCHS values per list of the history.
+_MAX_OBJECTS = MAX_LAYERS + 1_000
+_MAX_LISTS = MAX_PARAMS + 2 * MAX_LAYERS + 1_000
+_MAX_ITEMS = 4 * MAX_PARAMS + 3 * MAX_LAYERS + 100_000
+
+
+def _check_structure(text: str, source: str) -> None:
+    """Refuse a text that would parse into more objects, lists or values than a network
+    of at most MAX_LAYERS layers and MAX_PARAMS parameters has, before json.loads builds
+    any: a ``[0],`` is 4 bytes of text but about 100 bytes of Python objects. The counts
+    (of ``{``, ``[`` and ``,``, also inside strings: an upper bound) run at C speed."""
+    for char, limit, what in (("{", _MAX_OBJECTS, f"at most {MAX_LAYERS:,} layers (MAX_LAYERS)"),
+                              ("[", _MAX_LISTS, f"at most {MAX_PARAMS:,} parameters "
+                               "(MAX_PARAMS)"),
+                              (",", _MAX_ITEMS, f"at most {MAX_PARAMS:,} parameters "
+                               "(MAX_PARAMS)")):
+        count = text.count(char)
+        if count > limit:
+            kind = {"{": "objects", "[": "lists", ",": "values"}[char]
+            raise ModelFileError(must_be(f"model file {source!r}", f"a network of {what}",
+                                         f"{count:,} JSON {kind} (at most {limit:,} fit)",
+                                         "A file this large is not a model nnmath can use."))
 
 
 def _parse_int(digits: str):
@@ -137,6 +171,13 @@ def from_dict(data, source="model") -> "Network":
     ...
     nnmath.errors.ModelFileError: model: "format" must be 'nnmath.network/1'. Got 'nnmath.network/2'. Write the model with this version of nnmath.
     """
+    return _build(data, source, consume=False)
+
+
+def _build(data, source: str, consume: bool) -> "Network":
+    """:func:`from_dict`; with ``consume`` (a dict :func:`load` parsed, no one else's) each
+    layer's lists are dropped as soon as its arrays are made, so the lists of all layers
+    and the arrays of all layers are never in memory at once."""
     from .layers import Dense
     from .network import Network
 
@@ -173,6 +214,8 @@ def from_dict(data, source="model") -> "Network":
             built.append(Dense(W=W, b=b, activation=act))
         except NnmathError as exc:
             raise ModelFileError(at + str(exc)) from None
+        if consume:
+            layers[l - 1] = spec = W = b = None
     try:
         net = Network(built)
     except NnmathError as exc:

@@ -21,10 +21,49 @@ import numpy as np
 
 from .checks import check_dtype, check_path, check_seed
 from .errors import ConfigError, DataError, ShapeError, must_be
-from .layers import Backward, Dense, Forward
+from .layers import Backward, Dense, Forward, check_params, count_params
 from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
 
-__all__ = ["Network", "Pass", "backprop", "loss_and_output"]
+__all__ = ["Network", "Pass", "backprop", "loss_and_output", "MAX_LAYERS", "check_sizes"]
+
+MAX_LAYERS = 100_000
+"""The most layers a network may have (with at most :data:`~nnmath.layers.MAX_PARAMS`
+parameters in all): a layer is a few hundred bytes of Python objects, so this bounds
+the memory of a deep model file, and every view of a network (summary, explain) stays
+linear in its depth."""
+
+
+def check_layers(n_layers: int, got: str) -> int:
+    """``n_layers`` if it is at most :data:`MAX_LAYERS`, else a ConfigError naming the limit."""
+    if n_layers > MAX_LAYERS:
+        raise ConfigError(must_be("the number of layers", f"at most {MAX_LAYERS:,} "
+                                  "(MAX_LAYERS)", f"{n_layers:,} {got}", "Use fewer layers."))
+    return n_layers
+
+
+def check_sizes(sizes, what: str = "sizes") -> list:
+    """Layer sizes ``[n_inputs, n_1, ..., n_L]`` within :data:`MAX_LAYERS` and
+    :data:`~nnmath.layers.MAX_PARAMS`, checked from the sizes alone: before any weight is
+    drawn. ``what`` names them in the message. (Sizes that are not positive whole
+    numbers are returned unchecked: ``Dense(n_in, n_out)`` refuses them.)
+
+    >>> check_sizes([1, 1, 1])
+    [1, 1, 1]
+    >>> check_sizes([1, 10**9, 1], "--hidden 1000000000")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '3,000,000,001 for --hidden 1000000000'. Use fewer neurons.
+    """
+    sizes = list(sizes)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0
+               for n in sizes):
+        return sizes     # not sizes at all: Dense(n_in, n_out) says why
+    if what == "sizes":
+        what += " " + (" ".join(map(str, sizes)) if len(sizes) <= 12 else
+                       f"{' '.join(map(str, sizes[:6]))} ... ({len(sizes):,} sizes)")
+    check_layers(len(sizes) - 1, f"for {what}")
+    check_params(count_params(sizes), what)
+    return sizes
 
 
 class Network:
@@ -47,6 +86,8 @@ class Network:
         if not layers or not all(isinstance(layer, Dense) for layer in layers):
             raise ConfigError(must_be("layers", "a non-empty list of Dense layers", given,
                                       "For example Network([Dense(1, 2, 'softmax')])."))
+        check_layers(len(layers), "layers")
+        check_params(sum(layer.W.size + layer.b.size for layer in layers), "the layers given")
         for l in range(1, len(layers)):
             if layers[l].n_in != layers[l - 1].n_out:
                 raise ShapeError(
@@ -78,6 +119,7 @@ class Network:
                                       "For example Network.random([1, 2, 1])."))
         dtype = check_dtype(dtype)
         rng = np.random.default_rng(check_seed(seed))
+        check_sizes(sizes)   # before any weight is drawn
         acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
         return cls([Dense(n_in, n_out, act, rng=rng, dtype=dtype)
                     for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)])

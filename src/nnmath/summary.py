@@ -37,12 +37,33 @@ def summarize(net) -> dict:
 
 
 COLUMNS = ("layer (type)", "output shape", "W", "b", "activation", "params")
+MAX_TABLE_LAYERS = 50
+"""The most layers a table shows: a deeper network shows its first 40 and last 10
+layers, and one row in between says how many more there are (``to_dict()``, ``nnmath
+summary --json``, has every layer)."""
 
 
 def rows(summary: dict) -> list[tuple]:
-    """One tuple of cells (strings, in :data:`COLUMNS` order) per layer."""
+    """One tuple of cells (strings, in :data:`COLUMNS` order) per layer shown: every layer
+    up to :data:`MAX_TABLE_LAYERS`; else the first 40, ``… N more layers``, the last 10.
+
+    >>> from nnmath import Network
+    >>> table = rows(summarize(Network.random([1] * 1001, seed=0)))
+    >>> len(table), table[40][0], table[-1][0]
+    (51, '… 950 more layers', 'dense_1000 (Dense)')
+    """
+    layers = summary["layers"]
+    if len(layers) <= MAX_TABLE_LAYERS:
+        return _rows(layers)
+    head, tail = MAX_TABLE_LAYERS - 10, 10
+    more = len(layers) - head - tail
+    return [*_rows(layers[:head]), (f"… {more:,} more layers",) + ("",) * (len(COLUMNS) - 1),
+            *_rows(layers[-tail:])]
+
+
+def _rows(layers) -> list[tuple]:
     out = []
-    for layer in summary["layers"]:
+    for layer in layers:
         shape = "(" + ", ".join("None" if d is None else str(d)
                                 for d in layer["output_shape"]) + ")"
         (w_name, w_shape), (b_name, b_shape) = layer["W"], layer["b"]

@@ -30,7 +30,14 @@ from .optimizers import SGD
 from .trace_terms import (FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, OutputDelta,
                           find_warnings, layer_summaries, output_delta, recursion_terms)
 
-__all__ = ["explain", "Trace", "LayerTrace", "Chain", "Factor"]
+__all__ = ["explain", "Trace", "LayerTrace", "Chain", "Factor", "MAX_CHAIN_LAYERS"]
+
+MAX_CHAIN_LAYERS = 10
+"""The deepest network whose chains (:attr:`Trace.chains`) are written out. The chain of a
+layer-``l`` parameter holds every factor from the loss down to layer ``l``, so the chains
+of ``L`` one-neuron layers hold about ``L²`` factors (a million for 1 000 layers). A
+deeper network is explained by the delta recursion, a few numbers per layer, so every
+view of the step stays linear in the depth; :attr:`Trace.chains_omitted` says so."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,10 @@ class Trace:
     product beside the shortcut; ``warnings`` what a teacher would point out;
     ``check`` the finite-difference check (``explain(..., check=True)``).
 
+    ``chains`` holds the article's chain-rule products, one per parameter, for the
+    article's scalar networks (:attr:`scalar`) of up to :data:`MAX_CHAIN_LAYERS`
+    layers; for a deeper one it is empty and ``chains_omitted`` says why.
+
     ``X`` is the network's input. With a ``scaling`` (the standardisation a
     model file stores), ``X_raw`` is the input as given and
     ``X = scaling.apply(X_raw)``, computed by :class:`~nnmath.datasets.Scaling`
@@ -122,6 +133,7 @@ class Trace:
     y_hat_after: np.ndarray
     loss_after: float
     chains: dict = field(default_factory=dict)
+    chains_omitted: str | None = None
     reduction: str = "mean"
     output_delta: OutputDelta | None = None
     warnings: tuple = ()
@@ -136,6 +148,12 @@ class Trace:
     @property
     def n_params(self) -> int:
         return sum(p.size for p in self.params.values())
+
+    @property
+    def scalar(self) -> bool:
+        """True for the article's scalar networks: one sample, one input, one neuron per
+        layer (every entry is a plain number: w1, x, z1, ...)."""
+        return self.X.shape == (1, 1) and all(lt.W.shape[1] == 1 for lt in self.layers)
 
     @property
     def full_detail(self) -> bool:
@@ -198,6 +216,7 @@ class Trace:
                 "factors": [{"name": f.name, "value": f.value, "meaning": f.meaning}
                             for f in c.factors],
             } for name, c in self.chains.items()},
+            "chains_omitted": self.chains_omitted,
             "output_delta": None if self.output_delta is None else self.output_delta.to_dict(rows),
             "warnings": [w.to_dict() for w in self.warnings],
             "check": None if self.check is None else self.check.to_dict(),
@@ -326,10 +345,16 @@ def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=Non
         output_delta=output_delta(layers[-1].activation, layers[-1].z, layers[-1].a,
                                   before.dL_dy_hat, layers[-1].delta, before.shortcut),
         X_raw=X_raw, scaling=scaling)
-    # The article's scalar chain (w1, x, ...): one sample, one input, one neuron per layer.
-    if X.shape == (1, 1) and all(layer.n_out == 1 for layer in network.layers):
-        object.__setattr__(trace, "chains", _chains(trace))
-    return trace
+    if not trace.scalar:
+        return trace
+    if len(layers) > MAX_CHAIN_LAYERS:
+        return replace(trace, chains_omitted=(
+            f"The chain-rule products of each parameter are written out for networks of up "
+            f"to {MAX_CHAIN_LAYERS} layers (MAX_CHAIN_LAYERS); this one has {len(layers)}. "
+            "The chain of a layer-l parameter holds every factor from the loss down to "
+            "layer l, so they would grow with the square of the depth. The delta recursion, "
+            "layer by layer, gives the same gradients."))
+    return replace(trace, chains=_chains(trace))
 
 
 _MEANINGS = {

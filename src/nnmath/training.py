@@ -200,13 +200,11 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                    f"{too_large(net, X, T)}"
                    if history.initial_loss > HUGE_LOSS else
                    f"Try a smaller learning rate than {opt.learning_rate}."))
-        history.loss.append(current)
-        for name in metrics:
-            history.metrics[name].append(float(METRICS[name](T, y_hat)))
-        if X_val is not None:
-            history.val_loss.append(val_loss)
-            for name in metrics:
-                history.val_metrics[name].append(float(METRICS[name](T_val, y_hat_val)))
+        history.add_epoch(   # at most MAX_KEPT_EPOCHS kept in memory: an endless run is bounded
+            epoch, current, metrics={name: METRICS[name](T, y_hat) for name in metrics},
+            val_loss=None if X_val is None else val_loss,
+            val_metrics=None if X_val is None else {name: METRICS[name](T_val, y_hat_val)
+                                                    for name in metrics})
         if any(cb(epoch, history) for cb in callbacks):
             history.stop_reason = "callback"
             break

@@ -39,11 +39,6 @@ not given: random (seed 0 by default, as Network.random draws them); biases: 0.
 Without -o the model file is printed. Then: nnmath summary FILE, nnmath explain
 --model FILE ..."""
 
-MAX_PARAMS = 2_000_000
-"""The most parameters a new model may have: its file stays under the 64 MB a model
-file may have (random float64 values take about 22 bytes each in JSON)."""
-
-
 def add_arguments(parser) -> None:
     from ..activations import ACTIVATIONS
     from ..losses import LOSSES
@@ -164,12 +159,9 @@ def _check_sizes(sizes) -> list:
     if bad:
         raise ConfigError(must_be("every size", "a positive whole number (inputs and neurons "
                                   "per layer)", bad[0]))
-    n_params = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-    if n_params > MAX_PARAMS:
-        raise ConfigError(must_be("the number of parameters", f"at most {MAX_PARAMS:,} (a "
-                                  "model file holds at most 64 MB)", f"{n_params:,} for sizes "
-                                  f"{' '.join(map(str, sizes))}", "Use fewer neurons."))
-    return list(sizes)
+    from ..network import check_sizes
+
+    return check_sizes(sizes)   # the limits of every network, before any array is made
 
 
 def _activations(sizes, hidden, output) -> list:

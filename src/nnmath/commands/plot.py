@@ -90,6 +90,10 @@ def run(args) -> int:
                                                            else 2000)
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 500."))
+    if args.kind == "animation":
+        from ..plots.animation import check_frames
+
+        check_frames(epochs, args.every, ("--epochs", "--every"))   # before any training
     _check_kind(args)
     source = _Source(args, epochs)
     _check_task(args, source.net)   # from the model file: before any data is read

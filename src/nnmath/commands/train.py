@@ -165,7 +165,9 @@ def _run(args, noticed) -> int:
                     "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
                     "history": {"initial_loss": h.initial_loss, "loss": h.loss,
                                 "val_loss": h.val_loss, "metrics": h.metrics,
-                                "val_metrics": h.val_metrics},
+                                "val_metrics": h.val_metrics,
+                                **({"recorded_epochs": h.recorded_epochs}   # a thinned run
+                                   if h.recorded_epochs else {})},
                     "train": result.train_report, "test": result.test_report,
                     "saved": args.save, "plots": plots})
         return 0
@@ -194,6 +196,10 @@ def _checks(args):
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "
                                   "give --hidden alone for no hidden layer."))
     check_seed(args.seed, "--seed")
+    from ..network import check_sizes   # the network's size limits, with the data unread
+
+    shown = " ".join(map(str, args.hidden[:8])) + (" ..." if len(args.hidden) > 8 else "")
+    check_sizes([1, *args.hidden, 1], f"--hidden {shown} (with one input and one output)")
     if args.threshold is not None:
         check_threshold(args.threshold)   # the range now; two classes once the data is read
     if args.checkpoint_every is not None and not args.save:

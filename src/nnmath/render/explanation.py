@@ -63,7 +63,7 @@ class _Names:
     one-neuron-per-layer single-sample networks, else W1[i,j], z1[j] (z1[s,j] in a batch)."""
 
     def __init__(self, trace):
-        self.scalar = bool(trace.chains)
+        self.scalar = trace.scalar
         self.batch = trace.n_samples > 1
         self.L = len(trace.layers)
         self.input = "x" if trace.scaling is None else "x_scaled"   # what the network sees
@@ -88,8 +88,7 @@ class _Names:
 
 def _overview(trace, ex) -> Section:
     sizes = [trace.layers[0].W.shape[0]] + [lt.W.shape[1] for lt in trace.layers]
-    layers = "; ".join(f"layer {lt.index}: {lt.W.shape[1]} {lt.activation} neuron"
-                       f"{'s' if lt.W.shape[1] > 1 else ''}" for lt in trace.layers)
+    layers = _layer_runs(trace.layers)
     n = trace.n_samples
     blocks = [
         Para(f"Network {'-'.join(map(str, sizes))} ({layers}); {trace.n_params} parameters. "
@@ -116,6 +115,35 @@ def _overview(trace, ex) -> Section:
             f"parameters and {FULL_DETAIL_SAMPLES} samples), so this step is summarised per "
             "layer. Use --format json for every number.", level="info"))
     return Section("The step", tuple(blocks))
+
+
+def _layer_runs(layers) -> str:
+    """The layers in words; a run of 3 or more alike layers in one phrase (deep networks
+    stay short).
+
+    >>> from types import SimpleNamespace as L
+    >>> print(_layer_runs([L(index=1, W=np.ones((1, 2)), activation="tanh"),
+    ...                    *[L(index=l, W=np.ones((1, 1)), activation="sigmoid")
+    ...                      for l in (2, 3, 4)]]))
+    layer 1: 2 tanh neurons; layers 2–4: 1 sigmoid neuron each
+    >>> print(_layer_runs([L(index=l, W=np.ones((1, 1)), activation="sigmoid") for l in (1, 2)]))
+    layer 1: 1 sigmoid neuron; layer 2: 1 sigmoid neuron
+    """
+    runs = []   # [first, last, n_out, activation]
+    for lt in layers:
+        kind = (lt.W.shape[1], lt.activation)
+        if runs and tuple(runs[-1][2:]) == kind:
+            runs[-1][1] = lt.index
+        else:
+            runs.append([lt.index, lt.index, *kind])
+    phrases = []
+    for first, last, n, act in runs:
+        neurons = f"{n} {act} neuron{'s' if n > 1 else ''}"
+        if last - first >= 2:
+            phrases.append(f"layers {first}–{last}: {neurons} each")
+        else:
+            phrases += [f"layer {l}: {neurons}" for l in range(first, last + 1)]
+    return "; ".join(phrases)
 
 
 def _samples_table(trace) -> Table:
@@ -239,15 +267,18 @@ def _loss(trace, ex) -> Section:
 
 
 def _backward(trace, ex) -> Section:
-    if ex.scalar:
+    if trace.chains:
         return _chain_table(trace, ex)
-    blocks = [Para("delta = dL/dz, layer by layer from the output back. Slopes: " +
-                   "; ".join(SLOPES[a] for a in dict.fromkeys(lt.activation
-                                                              for lt in trace.layers)) + ".")]
+    blocks = [Note(trace.chains_omitted, level="info")] if trace.chains_omitted else []
+    blocks.append(Para("delta = dL/dz, layer by layer from the output back. Slopes: " +
+                       "; ".join(SLOPES[a] for a in dict.fromkeys(lt.activation
+                                                                  for lt in trace.layers)) + "."))
     blocks += _output_delta(trace, ex)
     for lt in reversed(trace.layers[:-1]):
-        blocks += [Para(f"Layer {lt.index}: delta{lt.index}[j] = (Σ_k delta{lt.index + 1}[k]"
-                        f" · W{lt.index + 1}[j,k]) · g'(z{lt.index}[j])"),
+        l = lt.index
+        blocks += [Para(f"Layer {l}: delta{l} = delta{l + 1} · w{l + 1} · g'(z{l})" if ex.scalar
+                        else f"Layer {l}: delta{l}[j] = (Σ_k delta{l + 1}[k] · W{l + 1}[j,k]) · "
+                        f"g'(z{l}[j])"),
                    Eqs(tuple(_recursion_lines(ex, lt, trace.layers[lt.index])))]
     blocks.append(Para("Gradients: dL/dW[i,j] = Σ_s a_prev[s,i] · delta[s,j] and "
                        "dL/db[j] = Σ_s delta[s,j]."))
@@ -325,7 +356,7 @@ def _recursion_lines(ex, lt, nxt) -> list:
                 TIMES, g, EQ]
             lines += [
                 (ex.node("delta", l, s, j), EQ, LP,
-                 *_join([[ex.node("delta", l + 1, s, k), TIMES, Sym("W", str(l + 1), f"{j},{k}")]
+                 *_join([[ex.node("delta", l + 1, s, k), TIMES, ex.param(f"W{l + 1}", (j, k))]
                          for k in k_range], PLUS), RP, TIMES, Fn("g'"), LP,
                  ex.node("z", l, s, j), RP),
                 (EQ, LP, *_join([[Num(nxt.delta[s, k], paren=True), TIMES,
