@@ -27,9 +27,9 @@ import numpy as np
 import pytest
 
 import nnmath
-from nnmath import safefile
+from nnmath import inputfile, safefile
 from nnmath.cli import main
-from nnmath.datasets import csvfile, load_csv
+from nnmath.datasets import csvfile, csvtable, load_csv
 from nnmath.datasets.csvfile import read_features
 from nnmath.errors import ConfigError, DataError, ModelFileError
 from nnmath.modelfile import load
@@ -220,7 +220,7 @@ def test_every_reason_a_file_cannot_be_opened_is_one_line(tmp_path, monkeypatch,
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(safefile, "open", refuse, raising=False)   # as root, no EACCES
+    monkeypatch.setattr(inputfile, "open", refuse, raising=False)   # as root, no EACCES
     with pytest.raises(DataError, match=fragment) as info:
         safefile.open_input(path, small())
     assert "\n" not in str(info.value)
@@ -304,7 +304,7 @@ def _quote(text) -> str:
 # -- 5. the CSV loader: one pass, a float64 array, linear in rows and columns --------------
 
 def test_rows_across_many_chunks_equal_an_independent_parse(tmp_path, monkeypatch):
-    monkeypatch.setattr(csvfile._Rows, "CHUNK", 7)   # a flush every few rows
+    monkeypatch.setattr(csvtable._Rows, "CHUNK", 7)   # a flush every few rows
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 3)) * 10.0 ** rng.integers(-5, 5, size=(500, 3))
     labels = rng.choice(["Cancer", "Healthy", "Other"], size=500)
@@ -366,7 +366,7 @@ def test_a_regression_target_past_the_class_limit_is_kept_as_numbers(tmp_path, m
 
 
 def test_a_line_past_the_limit_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(csvfile, "MAX_LINE", 50)
+    monkeypatch.setattr(csvtable, "MAX_LINE", 50)
     path = tmp_path / "long.csv"
     path.write_text("x,y\n" + "1" * 60 + ",2\n")
     with pytest.raises(DataError, match=r"line 2 of the CSV file '.*long.csv' must be at most "

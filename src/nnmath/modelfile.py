@@ -23,7 +23,8 @@ from .errors import ModelFileError, NnmathError, must_be, shown
 from .layers import MAX_PARAMS
 from .modelinfo import check_info
 from .network import MAX_LAYERS
-from .safefile import InputFile, read_input, write_atomic
+from .inputfile import InputFile, read_input
+from .safefile import write_atomic
 
 __all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
 

@@ -15,15 +15,16 @@ array([[0.324962]])
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from .backprop import Pass, backprop, loss_and_output  # noqa: F401 (also nnmath.network's)
 from .checks import check_dtype, check_path, check_seed
-from .errors import ConfigError, DataError, ShapeError, must_be
-from .layers import Backward, Dense, Forward, check_params, count_params
-from .losses import BCE, CrossEntropy, check_loss, check_pair, get_loss, uses_shortcut
+from .errors import ConfigError, ShapeError, must_be
+from .finite import _check_finite, check_outputs
+from .layers import Dense, check_params, count_params
+from .losses import check_loss
 
+# The chain rule itself lives in nnmath.backprop; its names stay importable from here.
 __all__ = ["Network", "Pass", "backprop", "loss_and_output", "MAX_LAYERS", "check_sizes"]
 
 MAX_LAYERS = 100_000
@@ -368,126 +369,6 @@ class Network:
         return network_markdown(self)
 
 
-@dataclass(frozen=True)
-class Pass:
-    """One forward and backward pass: everything the engine computed.
-
-    forwards[l] and backwards[l] belong to layer l+1. ``dL_dy_hat`` is the
-    gradient of the batch loss with respect to the output (always computed,
-    so explanations can show the full chain-rule product); ``shortcut`` says
-    whether the output layer's delta came from the documented shortcut
-    ``delta_L = (y_hat - T) / n`` instead of ``dL_dy_hat * dy_hat/dz``.
-    """
-
-    X: np.ndarray
-    T: np.ndarray
-    loss_name: str
-    per_sample_loss: np.ndarray
-    loss: float
-    forwards: list[Forward]
-    backwards: list[Backward] | None
-    dL_dy_hat: np.ndarray | None
-    shortcut: bool
-
-    @property
-    def y_hat(self) -> np.ndarray:
-        return self.forwards[-1].a
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        out = {}
-        for l, back in enumerate(self.backwards, start=1):
-            out[f"W{l}"], out[f"b{l}"] = back.dL_dW, back.dL_db
-        return out
-
-
-def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True,
-             record=True) -> Pass:
-    """Forward pass, loss, and (unless ``backward=False``) backpropagation.
-
-    ``X`` and ``T`` must already be checked arrays (``Network.check_X`` and
-    ``check_T``). Layer by layer, from the output back::
-
-        delta_L    = dL_dy_hat * g_L'(z_L)      (or (y_hat - T) / n: shortcut)
-        dL_dW_l    = a_{l-1}.T @ delta_l
-        dL_db_l    = delta_l.sum(axis=0)
-        dL_da_{l-1} = delta_l @ W_l.T
-        delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
-
-    ``backward=False`` keeps only the output layer in ``forwards`` (the hidden
-    activations are freed as soon as the next layer has used them).
-    ``record=False`` (the training loop) computes only what the update needs:
-    the gradients are the same numbers, but the loss value (``nan``), the
-    unused ``dL_dy_hat`` of a shortcut and ``dL_da_prev`` of layer 1 are skipped.
-    """
-    loss_fn = get_loss(loss)
-    out_act = net.layers[-1].activation
-    check_pair(out_act, loss_fn.name)
-    forwards, a = [], X
-    for layer in net.layers:
-        fwd = layer.forward(a)
-        if backward:           # a loss-only pass keeps just the output layer's values
-            forwards.append(fwd)
-        a = fwd.a
-    if not backward:
-        forwards.append(fwd)
-    y_hat, z_L = a, forwards[-1].z
-    shortcut = uses_shortcut(out_act, loss_fn.name)
-    per_sample, value = None, float("nan")
-    if record or not backward:
-        if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
-            from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-            per_sample = from_logits.per_sample_from_logits(z_L, T)
-        else:
-            per_sample = loss_fn.per_sample(y_hat, T)
-        value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
-    if not backward:
-        return Pass(X, T, loss_fn.name, per_sample, value, forwards, None, None, shortcut)
-
-    n = X.shape[0]
-    dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
-    backwards: list[Backward] = [None] * len(net.layers)
-    dL_da, delta = dL_dy_hat, None
-    if shortcut:   # documented: sigmoid+bce, softmax+cross_entropy
-        if loss_fn.name == "cross_entropy":
-            # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
-            # and still the true gradient for rows that miss 1 by rounding.
-            delta = (y_hat * T.sum(axis=1, keepdims=True) - T) / n
-        else:
-            delta = (y_hat - T) / n
-    for l in range(len(net.layers) - 1, -1, -1):
-        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
-                                      need_prev=record or l > 0)
-        backwards[l] = back
-        dL_da, delta = back.dL_da_prev, None
-    return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)
-
-
-CHUNK_ROWS = 256
-
-
-def loss_and_output(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr",
-                    chunk: int = CHUNK_ROWS) -> tuple[float, np.ndarray]:
-    """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time.
-
-    The same numbers as one ``backprop(..., backward=False)`` over all rows
-    (each row's loss depends on that row only), with memory bounded by
-    ``chunk`` rows of the widest layer instead of all rows. ``X`` and ``T``
-    must already be checked.
-    """
-    n = X.shape[0]
-    if n <= chunk:
-        result = backprop(net, X, T, loss, backward=False)
-        return result.loss, result.y_hat
-    per_sample, y_hat = [], []
-    for start in range(0, n, chunk):
-        part = backprop(net, X[start:start + chunk], T[start:start + chunk], loss,
-                        backward=False)
-        per_sample.append(part.per_sample_loss)
-        y_hat.append(part.y_hat)
-    per_sample = np.concatenate(per_sample)
-    return float(per_sample.sum() / n), np.concatenate(y_hat)
-
-
 def _as_list(values) -> list | None:
     """``list(values)`` for any iterable but a string; None for anything else."""
     if isinstance(values, (str, bytes)):
@@ -496,78 +377,3 @@ def _as_list(values) -> list | None:
         return list(values)
     except TypeError:
         return None
-
-
-def _check_finite(name: str, values: np.ndarray, given) -> None:
-    """A ShapeError naming the first value that is NaN, inf, or too large for the dtype."""
-    if np.all(np.isfinite(values)):
-        return
-    where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-    at = f"{'X' if name == 'X' else 'T'}[{', '.join(map(str, where))}]"
-    try:   # the value as given: finite there, it is too large for float32
-        with np.errstate(over="ignore"):
-            original = np.asarray(given, dtype=np.float64).reshape(values.shape)[where]
-    except (TypeError, ValueError, OverflowError):
-        original = values[where]
-    if np.isfinite(original):
-        limit = np.finfo(values.dtype).max
-        raise ShapeError(must_be(name, f"numbers that fit {values.dtype} (at most {limit:.3g} "
-                                 "in size)", f"{original:g} at {at}",
-                                 "Scale them, or use a float64 network (net.astype('float64'))."))
-    fix = "Remove or replace the missing values." if np.isnan(original) else \
-        "Replace the infinite values with finite numbers (at most 1.8e308 in size)."
-    raise ShapeError(must_be(name, "finite numbers", f"{original} at {at}", fix))
-
-
-def check_outputs(net: Network, X: np.ndarray, y_hat: np.ndarray) -> None:
-    """A DataError, with the sizes that overflowed, if an output is not finite.
-
-    ``X`` are the network's inputs (after any scaling), ``y_hat`` its outputs.
-    """
-    bad = np.flatnonzero(~np.all(np.isfinite(y_hat), axis=1))
-    if not bad.size:
-        return
-    raise DataError(must_be("the network's outputs", "finite numbers",
-                            f"{y_hat[bad[0]].tolist()} for sample {bad[0]}",
-                            "The numbers overflowed. " + too_large(net, X)))
-
-
-def too_large(net: Network, X=None, T=None) -> str:
-    """Which of the inputs ``X``, the weights and the targets ``T`` are too large, and
-    what to do: sentences for an error message, with the largest magnitude of each.
-
-    >>> net = Network([Dense(W=[[1e300]], b=[0.0], activation="identity")])
-    >>> too_large(net, X=[[2.0]], T=[[1e200]])
-    'The weights (up to 1e+300) and the targets (up to 1e+200) are too large. Retrain, or write smaller weights; scale the targets (values in the thousands are fine, 1e300 is not).'
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        sizes = {"inputs": _largest(X),
-                 "weights": max(_largest(p) for p in net.params().values()),
-                 "targets": _largest(T)}
-    huge = [name for name, size in sizes.items() if size > HUGE]
-    if not huge:   # nothing huge on its own: together they overflow
-        huge = [name for name, size in sizes.items() if size > 0]
-    scaled = bool(net.info.get("scaling"))   # the inputs went through the model's scaling
-    label = {"inputs": "inputs after the model's scaling" if scaled else "inputs",
-             "weights": "weights", "targets": "targets"}
-    shown = " and the ".join(f"{label[name]} (up to {sizes[name]:.3g})" for name in huge)
-    advice = {"inputs": "these rows are far outside the data the model was trained on" if scaled
-              else "scale the inputs (nnmath train standardises features, unless --no-scale "
-                   "is given)",
-              "weights": "retrain, or write smaller weights",
-              "targets": "scale the targets (values in the thousands are fine, 1e300 is not)"}
-    # the fix for the weights first: retraining is the fix when the weights are huge
-    fixes = "; ".join(advice[name] for name in sorted(huge, key=("weights", "inputs",
-                                                                "targets").index))
-    return f"The {shown} are too large. {fixes[0].upper()}{fixes[1:]}."
-
-
-HUGE = 1e100   # a magnitude whose square (1e200) is still finite, but not for long
-
-
-def _largest(values) -> float:
-    if values is None:
-        return 0.0
-    values = np.asarray(values, dtype=np.float64)
-    finite = np.abs(values[np.isfinite(values)])
-    return float(finite.max()) if finite.size else 0.0

@@ -25,7 +25,8 @@ from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, check_gradients
 from .losses import check_loss
-from .network import Network, backprop
+from .backprop import backprop
+from .network import Network
 from .optimizers import SGD
 from .trace_terms import (FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, OutputDelta,
                           find_warnings, layer_summaries, output_delta, recursion_terms)

@@ -35,7 +35,8 @@ from .checks import check_bool, check_callbacks, check_int, check_number, check_
 from .errors import ConfigError, DataError, TrainingError, must_be
 from .history import History
 from .losses import check_loss
-from .network import backprop, loss_and_output, too_large
+from .backprop import backprop, loss_and_output
+from .finite import too_large
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .scoring import METRICS, check_metrics, labels_of

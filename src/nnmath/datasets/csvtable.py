@@ -1,0 +1,364 @@
+"""Reading a CSV file into a table of numbers: the file, its separator, its header, its cells.
+
+:class:`_Table` reads a user's CSV file (or a pipe) once, in chunks: it opens it with
+:func:`nnmath.safefile.open_input` (a file or a pipe of at most :data:`MAX_BYTES`,
+never a device), detects the separator (``,``; ``;`` or a tab from spreadsheet
+exports; runs of spaces), checks the header (names, not numbers; unique; no unnamed
+column holding values), finds columns through a dict (so 100 000 columns are read in
+linear time), and parses the feature cells into a float64 array that grows in place
+(:class:`_Rows`), never keeping rows of text. What the target column means is
+:mod:`nnmath.datasets.csvfile`'s business: the table hands its cells to an adder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from itertools import chain
+from operator import itemgetter
+
+import numpy as np
+
+from ..errors import DataError, must_be, shown
+from ..inputfile import InputFile, open_input
+
+MAX_BYTES = 256 * 1024 * 1024
+"""The largest CSV file (or stream) nnmath reads: 256 MB (about 16 million rows of two
+numbers; the values take at most about 4 times as much memory as float64)."""
+
+MAX_LINE = 64 * 1024 * 1024
+"""The longest line read, in characters (a file without newlines is not read whole)."""
+
+CSV_FILE = InputFile(
+    name="the CSV file", path_name="the data path", kind="a CSV file", noun="a CSV file",
+    limit=MAX_BYTES, error=DataError, limit_fix="Use a sample of its rows, e.g. "
+    "head -n 1000001 data.csv > sample.csv.")
+"""How a CSV file is opened (:func:`nnmath.safefile.open_input`): a file or a pipe of at
+most :data:`MAX_BYTES`, never a device or a folder."""
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _columns(names, shown_names: int = 10) -> str:
+    """``'a', 'b', ...`` for a message: the first few names of a wide header, and the count.
+
+    >>> _columns(["psa", "age"]), _columns([str(i) for i in range(40)], 3)
+    ("'psa', 'age'", "'0', '1', '2', ... (40 columns)")
+    """
+    text = ", ".join(shown(str(h), 40) for h in names[:shown_names])
+    return text + (f", ... ({len(names)} columns)" if len(names) > shown_names else "")
+
+
+class _Table:
+    """A CSV file opened for one pass: its header now, its rows read by :meth:`read`.
+
+    ``header`` is the list of column names (unnamed columns left out), ``index`` maps a
+    name to its position in a row; both are checked (names, not numbers; unique).
+    """
+
+    def __init__(self, path, delimiter):
+        self.path, self.name = path, str(path)
+        self._binary = open_input(path, CSV_FILE)   # kind and size checked: one line if not
+        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        self._line_number = 0
+        try:
+            self._start(delimiter)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self._text.close()
+
+    def _lines(self):
+        """The file's lines, each at most :data:`MAX_LINE` characters."""
+        readline = self._text.readline
+        while True:
+            line = readline(MAX_LINE + 1)
+            if not line:
+                return
+            self._line_number += 1
+            if len(line) > MAX_LINE and line[-1] not in "\r\n":
+                raise DataError(must_be(f"line {self._line_number} of the CSV file "
+                                        f"{shown(self.name)}", f"at most {MAX_LINE} characters "
+                                        "long (nnmath.datasets.csvfile.MAX_LINE)", "a longer "
+                                        "line", "Is it a CSV file? Its lines end with a "
+                                        "newline."))
+            yield line
+
+    def _decoding(self, step):
+        try:
+            return step()
+        except UnicodeDecodeError:
+            raise DataError(f"the CSV file {shown(self.name)} is not UTF-8 text. "
+                            "Save it as UTF-8 CSV.") from None
+        except csv.Error as exc:
+            raise DataError(f"the CSV file {shown(self.name)} cannot be read: {exc}.") from None
+
+    def _start(self, delimiter) -> None:
+        self._decoding(lambda: self._open_reader(delimiter))
+        path = self.name
+        cells = self._decoding(self._next_row)
+        if cells is None:
+            raise DataError(must_be(f"the CSV file {path!r}", "non-empty (a header line, then "
+                                    "one line per sample)", "an empty file"))
+        names = _header(cells, self.delimiter, path)
+        self._first = self._decoding(self._next_row)
+        if self._first is None:
+            raise DataError(must_be(f"the CSV file {path!r}", "a header and at least one "
+                                    "row of data", "a header only"))
+        self.width = len(names)
+        if len(self._first) != self.width:   # e.g. a header that is not split as the rows are
+            raise DataError(must_be(f"line {self.line}", f"{self.width} values, one per "
+                                    "column of the header", f"{len(self._first)} values"))
+        self.unnamed = [c for c, h in enumerate(names) if not h]
+        self.header = [h for h in names if h]
+        self.index = {h: c for c, h in enumerate(names) if h}
+        if len(self.index) != len(self.header):
+            counts: dict = {}
+            for h in self.header:
+                counts[h] = counts.get(h, 0) + 1
+            raise DataError(must_be("column names", "unique",
+                                    sorted(h for h, k in counts.items() if k > 1),
+                                    "Rename the columns."))
+
+    def _open_reader(self, delimiter) -> None:
+        lines = self._lines()
+        head = [line for _, line in zip(range(_SNIFF_LINES), lines)]
+        self.delimiter = _delimiter(*_first_two(head), delimiter)
+        lines = chain(head, lines)
+        if self.delimiter == " ":
+            lines = (line.strip() for line in lines)
+        self._reader = csv.reader(lines, delimiter=self.delimiter,
+                                  skipinitialspace=self.delimiter == " ")
+
+    def _next_row(self):
+        """The next row that is not blank, or None at the end."""
+        for row in self._reader:
+            if any(v.strip() for v in row):
+                return row
+        return None
+
+    @property
+    def line(self) -> int:
+        """The line number of the row just read (its last line, for a quoted newline)."""
+        return self._reader.line_num
+
+    def read(self, features, target=None):
+        """``(X, target)``: the ``features`` columns as a float64 array of shape
+        (n_rows, n_features), row by row; ``target`` (a :class:`_TargetColumn`) takes the
+        target column's text."""
+        cols = [self.index[name] for name in features]
+        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
+        rows = _Rows(len(cols))
+        add_target = None
+        if target is not None:
+            add_target = target.adder(self.index[target.name], self)
+        self._decoding(lambda: self._read_rows(pick, cols, features, rows, add_target))
+        return rows.array(), target
+
+    def _read_rows(self, pick, cols, features, rows, add_target) -> None:
+        width, unnamed, isfinite = self.width, self.unnamed, math.isfinite
+        append, full = rows.extend, rows.full
+        for row in chain([self._first], self._reader):
+            if len(row) != width:
+                if not any(v.strip() for v in row):
+                    continue   # a blank line
+                raise DataError(must_be(f"line {self.line}", f"{width} values, one per "
+                                        "column of the header", f"{len(row)} values"))
+            cells = pick(row)
+            try:
+                values = list(map(float, cells))
+            except ValueError:
+                if not any(v.strip() for v in row):
+                    continue
+                values = self._numbers(cells, cols, features)
+            joined = "".join(cells)
+            if "_" in joined or not joined.isascii() or not isfinite(sum(values)):
+                values = self._numbers(cells, cols, features)   # finds the bad cell, if any
+            for c in unnamed:
+                if row[c].strip():
+                    raise DataError(must_be(
+                        f"column {c + 1} of {self.name!r}", "named in the header line",
+                        f"no name, and the value {_cut(row[c].strip())} in line {self.line}",
+                        "Name the column, or drop it: pandas writes its row index as an "
+                        "unnamed first column unless to_csv(..., index=False)."))
+            append(values)
+            if full():
+                rows.flush()
+            if add_target is not None:
+                add_target(row)
+
+    def _numbers(self, cells, cols, features) -> list:
+        return [_number(text, self.line, name, col)
+                for text, col, name in zip(cells, cols, features)]
+
+
+class _Rows:
+    """Rows of floats collected in chunks into one float64 array grown in place."""
+
+    CHUNK = 1 << 16   # values kept as Python floats before they go into the array
+
+    def __init__(self, width: int):
+        self.width, self.n = width, 0
+        self.X = np.empty((max(1, (1 << 12) // max(width, 1)), width))
+        self.buffer: list = []
+        self.extend = self.buffer.extend
+
+    def full(self) -> bool:
+        return len(self.buffer) >= self.CHUNK
+
+    def flush(self) -> None:
+        k = len(self.buffer) // self.width
+        if not k:
+            return
+        if self.n + k > self.X.shape[0]:
+            self.X.resize((max(2 * self.X.shape[0], self.n + k), self.width), refcheck=False)
+        self.X[self.n:self.n + k] = np.array(self.buffer, dtype=np.float64).reshape(k, -1)
+        self.n += k
+        self.buffer.clear()
+
+    def array(self) -> np.ndarray:
+        self.flush()
+        self.X.resize((self.n, self.width), refcheck=False)
+        return self.X
+
+
+def _to_float(text: str):
+    """``float(text)`` for a number as a CSV file writes it, else None (Python's float
+    also reads ``1_000`` and digits of other scripts)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if "_" not in text and text.isascii() else None
+
+
+_SNIFF_LINES = 20
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _first_two(lines):
+    """The header line and the first data line (blank lines skipped; ``""`` if none)."""
+    lines = [line for line in lines if line.strip()] + ["", ""]
+    return lines[0], lines[1]
+
+
+def _delimiter(header_line: str, first_row: str, delimiter: str) -> str:
+    r"""``,`` unless the header has none but ``;``, a tab or spaces between its names.
+
+    Spaces separate only when the first data line splits into as many values.
+
+    >>> _delimiter("psa;age;status\n", "", ","), _delimiter("psa,age\n", "", ",")
+    (';', ',')
+    >>> _delimiter("a\tb", "", ","), _delimiter("psa age status\n", "3.8  61 Cancer\n", ",")
+    ('\t', ' ')
+    >>> _delimiter("mean radius\n", "17.99\n", ",")    # one column, a space in its name
+    ','
+    """
+    if delimiter != "," or "," in header_line:
+        return delimiter
+    for other in (";", "\t"):
+        if other in header_line:
+            return other
+    names = _split_spaces(_uncomment(header_line))
+    if len(names) > 1 and len(names) == len(_split_spaces(first_row)) and \
+            not any(c in first_row for c in ",;\t"):
+        return " "
+    return delimiter
+
+
+def _split_spaces(line: str) -> list:
+    return next(csv.reader([line.strip()], delimiter=" ", skipinitialspace=True), [])
+
+
+def _uncomment(line: str) -> str:
+    """NumPy's ``savetxt`` writes the header as a comment: ``# psa,age`` -> ``psa,age``."""
+    return re.sub(r"^#\s+", "", line) if re.match(r"#\s+\S", line) else line
+
+
+def _header(cells, delimiter, path):
+    """The column names of the first line, checked: names, not numbers.
+
+    >>> _header(["0", "1", "label"], ",", "x.csv")      # pandas' names for array columns
+    ['0', '1', 'label']
+    >>> _header(["150", "4", "setosa", "versicolor", "virginica"], ",", "iris.csv")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.DataError: the first line of 'iris.csv' must be the column names (a header line such as psa,age,status). Got '150,4,setosa,versicolor,virginica'. '150' and '4' are numbers, not names: put a first line with one name per column (scikit-learn's bundled CSV files start with counts instead: write the data with pandas' to_csv).
+    """
+    if delimiter == " " and cells and cells[0] == "#":
+        cells = cells[1:]
+    header = [h.strip() for h in cells]
+    if header:
+        header[0] = _uncomment(header[0])
+    numbers = [(i, h) for i, h in enumerate(header) if _NUMBER.fullmatch(h)]
+    positions = any(all(h == str(i + start) for i, h in numbers) for start in (0, 1))
+    if numbers and not positions:
+        shown = ", ".join(repr(h) for _, h in numbers[:3]) + (", ..." if len(numbers) > 3
+                                                              else "")
+        shown = " and ".join(shown.rsplit(", ", 1)) if 1 < len(numbers) <= 3 else shown
+        text = ("," if delimiter == " " else delimiter).join(cells)
+        text = text if len(text) <= 60 else text[:60] + "..."
+        are = "is a number" if len(numbers) == 1 else "are numbers"
+        fix = (" (the file seems to have no header line)" if len(numbers) == len(header) else
+               " (scikit-learn's bundled CSV files start with counts instead: write the "
+               "data with pandas' to_csv)")
+        raise DataError(must_be(
+            f"the first line of {str(path)!r}", "the column names (a header line such as "
+            "psa,age,status)", text, f"{shown} {are}, not names: put a first line with one "
+            f"name per column{fix}."))
+    return header
+
+
+def _number(text: str, line: int, column: str, index: int) -> float:
+    """One feature cell as a number, or a DataError naming its line and column (and how
+    to fix it: ``1,5`` and ``1_000`` are not numbers in a CSV file)."""
+    where = f"the value in line {line}, column {index + 1} ({column!r})"
+    text = text.strip()
+    if not text:
+        raise DataError(must_be(where, "a number", "an empty cell",
+                                "Fill in or remove the rows with missing values."))
+    value = _to_float(text)
+    if value is None:
+        raise DataError(must_be(where, "a number", text, _number_hint(text) or
+                                "Feature columns must be numeric; drop the column or encode "
+                                "it as numbers."))
+    if not math.isfinite(value):
+        raise DataError(must_be(where, "a finite number", text,
+                                "Replace NaN and infinite values."))
+    return value
+
+
+def _number_hint(text: str) -> str:
+    """How to write ``text`` as a number, when it looks like one written another way.
+
+    >>> _number_hint("1_000"), _number_hint("2,5")
+    ('Write numbers without "_" (1000, not 1_000): a CSV file has no digit separators.', "Write decimals with a point (2.5, not 2,5): export the CSV with '.' as the decimal separator.")
+    """
+    if re.fullmatch(r"[-+]?\d*,\d+", text):
+        return (f"Write decimals with a point ({text.replace(',', '.')}, not {text}): "
+                "export the CSV with '.' as the decimal separator.")
+    if "_" in text and _is_float(text):
+        return (f'Write numbers without "_" ({shown(text.replace("_", ""), 30)[1:-1]}, not '
+                f'{shown(text, 30)[1:-1]}): a CSV file has no digit separators.')
+    if not text.isascii() and _is_float(text):
+        return "Write numbers with the digits 0-9."
+    return ""
+
+def _is_float(text) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
