@@ -7,6 +7,7 @@ from nnmath import datasets
 from nnmath.datasets import Scaling, load_csv, split_indices, standardize, train_test_split
 from nnmath.datasets.csvfile import read_features
 from nnmath.errors import ConfigError, DataError, ModelFileError
+from nnmath.modelfile import read_scaling
 
 
 def write(tmp_path, text, name="data.csv"):
@@ -188,12 +189,12 @@ def test_standardize_matches_numpy_and_survives_a_constant_column():
 
 def test_scaling_round_trips_through_a_dict_and_rejects_bad_ones():
     s = standardize([[1.0, 2.0], [3.0, 5.0]])
-    back = Scaling.from_dict(s.to_dict())
+    back = read_scaling(s.to_dict())
     assert np.array_equal(back.mean, s.mean) and np.array_equal(back.std, s.std)
     for bad in ({"method": "minmax"}, {"method": "standard", "mean": [0.0], "std": [0.0]},
                 {"method": "standard", "mean": ["a"], "std": [1.0]}, [1, 2]):
         with pytest.raises(ModelFileError):
-            Scaling.from_dict(bad)
+            read_scaling(bad)
 
 
 # -- split ----------------------------------------------------------------------

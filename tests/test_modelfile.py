@@ -9,7 +9,8 @@ import pytest
 import nnmath
 from nnmath import Dense, Network
 from nnmath.errors import ModelFileError, NnmathError
-from nnmath.modelfile import from_dict, write_atomic
+from nnmath.modelfile import from_dict
+from nnmath.safefile import write_atomic
 
 
 @pytest.mark.parametrize("seed", range(5))

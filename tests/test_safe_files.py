@@ -12,7 +12,8 @@ import pytest
 
 from nnmath import Network
 from nnmath.errors import ModelFileError
-from nnmath.modelfile import FORMAT, from_dict, load, write_atomic
+from nnmath.modelfile import FORMAT, from_dict, load
+from nnmath.safefile import write_atomic
 
 
 def _leftovers(folder):

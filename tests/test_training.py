@@ -6,7 +6,7 @@ import pytest
 from nnmath import Network
 from nnmath.article import network_b
 from nnmath.errors import ConfigError
-from nnmath.network import backprop
+from nnmath.backprop import backprop, loss_pass
 
 
 def data(seed=0, n=10):
@@ -80,8 +80,8 @@ def test_history_and_callbacks():
     h = net.fit(X, T, epochs=6, callbacks=[lambda e, hist: seen.append((e, hist.loss[-1]))])
     assert [e for e, _ in seen] == list(range(1, 7)) and h.epochs == 6
     assert [v for _, v in seen] == h.loss
-    assert h.initial_loss == backprop(Network.random([2, 1], seed=0), X, T, "ssr",
-                                      backward=False).loss
+    assert h.initial_loss == loss_pass(Network.random([2, 1], seed=0).layers, X, T,
+                                       "ssr").loss
     stop = net.fit(X, T, epochs=50, callbacks=[lambda e, hist: e == 3])
     assert stop.epochs == 3 and stop.stop_reason == "callback"
 
@@ -116,12 +116,12 @@ def test_float32_when_asked():
 def test_epoch_loss_in_chunks_equals_one_pass():
     # The loss over all rows is computed chunk by chunk (bounded memory); the per-row
     # losses are the same numbers, so the mean equals one pass over all rows.
-    from nnmath.network import loss_and_output
+    from nnmath.backprop import loss_and_output
 
     rng = np.random.default_rng(4)
     X, T = rng.normal(size=(2500, 3)), np.eye(2)[rng.integers(0, 2, size=2500)]
     net = Network.random([3, 5, 2], activation="tanh", output_activation="softmax", seed=0)
-    one = backprop(net, X, T, "cross_entropy", backward=False)
-    value, y_hat = loss_and_output(net, X, T, "cross_entropy", chunk=1000)
+    one = loss_pass(net.layers, X, T, "cross_entropy")
+    value, y_hat = loss_and_output(net.layers, X, T, "cross_entropy", chunk=1000)
     np.testing.assert_allclose(y_hat, one.y_hat, rtol=1e-15, atol=0)
     assert value == pytest.approx(one.loss, rel=1e-15)

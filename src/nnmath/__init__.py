@@ -13,7 +13,7 @@ handling (:mod:`nnmath.interrupt`) before NumPy is loaded.
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
            "explain", "load", "save"]

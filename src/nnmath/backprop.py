@@ -1,47 +1,60 @@
-"""The chain rule, as the engine computes it: the forward pass, the loss and backpropagation.
+"""The chain rule, as the engine computes it: forward pass, loss, backward pass.
 
-:func:`backprop` runs the forward pass layer by layer (recording what the backward
-pass needs), the loss, and the backward pass from the output back; a
-:class:`Pass` keeps every number. :func:`loss_and_output` is the loss-only pass
-over many rows, a chunk at a time. :class:`nnmath.network.Network` is the
-container these run on; training (:mod:`nnmath.training`) and explanations
-(:mod:`nnmath.trace`) call them directly.
+Four named steps, each on a list of :class:`~nnmath.layers.Dense` layers
+(``net.layers``), so the algorithm needs nothing but layers and losses:
+
+- :func:`forward_pass` - layer by layer, recording ``a_prev, z, a`` for the backward pass;
+- :func:`loss_pass` - the loss only: the outputs and the loss, nothing recorded;
+- :func:`backward_pass` - from the output back, every ``delta`` and ``dL_dW, dL_db``;
+- :func:`backprop` - the three together: what one training step needs, kept in a
+  :class:`BackpropRecord`.
+
+:func:`loss_and_output` is the loss pass over many rows, a chunk at a time.
+Training (:mod:`nnmath.training`), explanations (:mod:`nnmath.trace`) and
+:class:`~nnmath.network.Network` call these; none of them computes a derivative itself.
+
+>>> from nnmath import Dense
+>>> layers = [Dense(W=[[0.5]], b=[0.0], activation="sigmoid"),
+...           Dense(W=[[-1.0]], b=[0.0], activation="sigmoid")]
+>>> record = backprop(layers, np.array([[2.0]]), np.array([[0.0]]), "ssr")
+>>> round(record.loss, 6), record.gradients()["W2"].round(7)
+(0.0528, array([[0.0521131]]))
+>>> round(loss_pass(layers, np.array([[2.0]]), np.array([[0.0]]), "ssr").loss, 6)
+0.0528
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from .layers import Backward, Forward
-from .losses import BCE, CrossEntropy, check_pair, get_loss, uses_shortcut
+from .layers import Backward, Dense, Forward
+from .losses import BCE, CrossEntropy, Loss, check_pair, get_loss, uses_shortcut
 
-if TYPE_CHECKING:   # the container, for annotations only
-    from .network import Network
-
-__all__ = ["Pass", "backprop", "loss_and_output", "CHUNK_ROWS"]
+__all__ = ["BackpropRecord", "LossPass", "forward_pass", "loss_pass", "backward_pass",
+           "backprop", "loss_and_output", "CHUNK_ROWS"]
 
 
 @dataclass(frozen=True)
-class Pass:
-    """One forward and backward pass: everything the engine computed.
+class BackpropRecord:
+    """One forward and backward pass: every number the engine computed.
 
     forwards[l] and backwards[l] belong to layer l+1. ``dL_dy_hat`` is the
-    gradient of the batch loss with respect to the output (always computed,
-    so explanations can show the full chain-rule product); ``shortcut`` says
-    whether the output layer's delta came from the documented shortcut
-    ``delta_L = (y_hat - T) / n`` instead of ``dL_dy_hat * dy_hat/dz``.
+    gradient of the batch loss with respect to the output (computed whenever the
+    pass records, so explanations can show the full chain-rule product);
+    ``shortcut`` says whether the output layer's delta came from the documented
+    shortcut ``delta_L = (y_hat - T) / n`` instead of ``dL_dy_hat * dy_hat/dz``.
     """
 
     X: np.ndarray
     T: np.ndarray
     loss_name: str
-    per_sample_loss: np.ndarray
+    per_sample_loss: np.ndarray | None
     loss: float
     forwards: list[Forward]
-    backwards: list[Backward] | None
+    backwards: list[Backward]
     dL_dy_hat: np.ndarray | None
     shortcut: bool
 
@@ -50,95 +63,135 @@ class Pass:
         return self.forwards[-1].a
 
     def gradients(self) -> dict[str, np.ndarray]:
+        """``{"W1": dL_dW1, "b1": dL_db1, ...}`` in layer order."""
         out = {}
         for l, back in enumerate(self.backwards, start=1):
             out[f"W{l}"], out[f"b{l}"] = back.dL_dW, back.dL_db
         return out
 
 
-def backprop(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr", backward=True,
-             record=True) -> Pass:
-    """Forward pass, loss, and (unless ``backward=False``) backpropagation.
+class LossPass(NamedTuple):
+    """What the loss-only pass computed: the mean ``loss``, ``per_sample_loss``
+    (n_samples,) and ``y_hat`` (n_samples, n_outputs)."""
 
-    ``X`` and ``T`` must already be checked arrays (``Network.check_X`` and
-    ``check_T``). Layer by layer, from the output back::
+    loss: float
+    per_sample_loss: np.ndarray
+    y_hat: np.ndarray
 
-        delta_L    = dL_dy_hat * g_L'(z_L)      (or (y_hat - T) / n: shortcut)
-        dL_dW_l    = a_{l-1}.T @ delta_l
-        dL_db_l    = delta_l.sum(axis=0)
+
+def forward_pass(layers: Sequence[Dense], X: np.ndarray) -> list[Forward]:
+    """``a0 = X``; ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = g_l(z_l)`` for each layer,
+    recorded: ``forwards[l-1]`` holds layer l's ``a_prev, z, a``."""
+    forwards, a = [], X
+    for layer in layers:
+        forwards.append(layer.forward(a))
+        a = forwards[-1].a
+    return forwards
+
+
+def loss_pass(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr") -> LossPass:
+    """The outputs and the loss of ``X`` against ``T``, keeping no layer's values
+    (each hidden activation is freed once the next layer has used it).
+
+    ``X`` and ``T`` must already be checked arrays (``Network.check_X``, ``check_T``).
+    """
+    loss_fn = _loss(layers, loss)
+    a = X
+    for layer in layers:
+        fwd = layer.forward(a)
+        a = fwd.a
+    per_sample = _per_sample_loss(layers, loss_fn, fwd, T)
+    return LossPass(float(per_sample.sum() / per_sample.shape[0]), per_sample, a)
+
+
+def backward_pass(layers: Sequence[Dense], forwards: list[Forward], T: np.ndarray, loss="ssr",
+                  record: bool = True) -> tuple[list[Backward], np.ndarray | None]:
+    """From the output back, layer by layer: ``(backwards, dL_dy_hat)``::
+
+        delta_L     = dL_dy_hat * g_L'(z_L)      (or (y_hat - T) / n: shortcut)
+        dL_dW_l     = a_{l-1}.T @ delta_l
+        dL_db_l     = delta_l.sum(axis=0)
         dL_da_{l-1} = delta_l @ W_l.T
         delta_{l-1} = dL_da_{l-1} * g_{l-1}'(z_{l-1})
 
-    ``backward=False`` keeps only the output layer in ``forwards`` (the hidden
-    activations are freed as soon as the next layer has used them).
-    ``record=False`` (the training loop) computes only what the update needs:
-    the gradients are the same numbers, but the loss value (``nan``), the
-    unused ``dL_dy_hat`` of a shortcut and ``dL_da_prev`` of layer 1 are skipped.
+    ``record=False`` (the training loop) computes only what the update needs: the
+    same gradients, without the unused ``dL_dy_hat`` of a shortcut, layer 1's
+    ``dL_da_prev`` or the activations' slopes beside a shortcut.
     """
-    loss_fn = get_loss(loss)
-    out_act = net.layers[-1].activation
-    check_pair(out_act, loss_fn.name)
-    forwards, a = [], X
-    for layer in net.layers:
-        fwd = layer.forward(a)
-        if backward:           # a loss-only pass keeps just the output layer's values
-            forwards.append(fwd)
-        a = fwd.a
-    if not backward:
-        forwards.append(fwd)
-    y_hat, z_L = a, forwards[-1].z
-    shortcut = uses_shortcut(out_act, loss_fn.name)
-    per_sample, value = None, float("nan")
-    if record or not backward:
-        if shortcut:  # the loss from the logits: finite even where y_hat rounds to 0 or 1
-            from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-            per_sample = from_logits.per_sample_from_logits(z_L, T)
-        else:
-            per_sample = loss_fn.per_sample(y_hat, T)
-        value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
-    if not backward:
-        return Pass(X, T, loss_fn.name, per_sample, value, forwards, None, None, shortcut)
-
-    n = X.shape[0]
+    loss_fn = _loss(layers, loss)
+    y_hat = forwards[-1].a
+    shortcut = uses_shortcut(layers[-1].activation, loss_fn.name)
     dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
-    backwards: list[Backward] = [None] * len(net.layers)
-    dL_da, delta = dL_dy_hat, None
-    if shortcut:   # documented: sigmoid+bce, softmax+cross_entropy
-        if loss_fn.name == "cross_entropy":
-            # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
-            # and still the true gradient for rows that miss 1 by rounding.
-            delta = (y_hat * T.sum(axis=1, keepdims=True) - T) / n
-        else:
-            delta = (y_hat - T) / n
-    for l in range(len(net.layers) - 1, -1, -1):
-        back = net.layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
-                                      need_prev=record or l > 0)
-        backwards[l] = back
-        dL_da, delta = back.dL_da_prev, None
-    return Pass(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat, shortcut)
+    delta = _shortcut_delta(loss_fn, y_hat, T) if shortcut else None
+    backwards: list[Backward] = [None] * len(layers)
+    dL_da = dL_dy_hat
+    for l in range(len(layers) - 1, -1, -1):
+        backwards[l] = layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
+                                          need_prev=record or l > 0, keep_slope=record)
+        dL_da, delta = backwards[l].dL_da_prev, None
+    return backwards, dL_dy_hat
+
+
+def backprop(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
+             record: bool = True) -> BackpropRecord:
+    """Forward pass, loss and backward pass: the gradients of one step.
+
+    ``X`` and ``T`` must already be checked arrays. ``record=False`` (the
+    training loop) skips the loss value (``nan``) and what only an explanation
+    reads (see :func:`backward_pass`); the gradients are the same numbers.
+    """
+    loss_fn = _loss(layers, loss)
+    forwards = forward_pass(layers, X)
+    per_sample, value = None, float("nan")
+    if record:
+        per_sample = _per_sample_loss(layers, loss_fn, forwards[-1], T)
+        value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
+    backwards, dL_dy_hat = backward_pass(layers, forwards, T, loss_fn.name, record)
+    return BackpropRecord(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat,
+                          uses_shortcut(layers[-1].activation, loss_fn.name))
 
 
 CHUNK_ROWS = 256
 
 
-def loss_and_output(net: Network, X: np.ndarray, T: np.ndarray, loss="ssr",
+def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
                     chunk: int = CHUNK_ROWS) -> tuple[float, np.ndarray]:
     """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time.
 
-    The same numbers as one ``backprop(..., backward=False)`` over all rows
-    (each row's loss depends on that row only), with memory bounded by
-    ``chunk`` rows of the widest layer instead of all rows. ``X`` and ``T``
-    must already be checked.
+    The same numbers as one :func:`loss_pass` over all rows (each row's loss
+    depends on that row only), with memory bounded by ``chunk`` rows of the
+    widest layer instead of all rows. ``X`` and ``T`` must already be checked.
     """
     n = X.shape[0]
     if n <= chunk:
-        result = backprop(net, X, T, loss, backward=False)
+        result = loss_pass(layers, X, T, loss)
         return result.loss, result.y_hat
-    per_sample, y_hat = [], []
-    for start in range(0, n, chunk):
-        part = backprop(net, X[start:start + chunk], T[start:start + chunk], loss,
-                        backward=False)
-        per_sample.append(part.per_sample_loss)
-        y_hat.append(part.y_hat)
-    per_sample = np.concatenate(per_sample)
-    return float(per_sample.sum() / n), np.concatenate(y_hat)
+    parts = [loss_pass(layers, X[start:start + chunk], T[start:start + chunk], loss)
+             for start in range(0, n, chunk)]
+    per_sample = np.concatenate([part.per_sample_loss for part in parts])
+    return float(per_sample.sum() / n), np.concatenate([part.y_hat for part in parts])
+
+
+def _loss(layers, loss) -> Loss:
+    """The loss object, refused if it does not fit the output activation."""
+    loss_fn = get_loss(loss)
+    check_pair(layers[-1].activation, loss_fn.name)
+    return loss_fn
+
+
+def _per_sample_loss(layers, loss_fn: Loss, last: Forward, T: np.ndarray) -> np.ndarray:
+    """Each sample's loss; from the logits ``z_L`` where the shortcut applies (finite
+    even where ``y_hat`` rounds to 0 or 1)."""
+    if uses_shortcut(layers[-1].activation, loss_fn.name):
+        from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
+        return from_logits.per_sample_from_logits(last.z, T)
+    return loss_fn.per_sample(last.a, T)
+
+
+def _shortcut_delta(loss_fn: Loss, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """The output layer's delta for sigmoid+bce and softmax+cross_entropy."""
+    if loss_fn.name == "cross_entropy":
+        # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
+        # and still the true gradient for rows that miss 1 by rounding.
+        return (y_hat * T.sum(axis=1, keepdims=True) - T) / T.shape[0]
+    return (y_hat - T) / T.shape[0]

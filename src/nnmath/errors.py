@@ -7,6 +7,8 @@ and exits with code 2.
 
 from __future__ import annotations
 
+import json
+
 __all__ = [
     "NnmathError",
     "ConfigError",
@@ -90,3 +92,28 @@ def shown(value, limit: int = SHOWN) -> str:
 
 
 short_repr = shown   # the name the argument checks (nnmath.checks) use
+
+
+def got(value, limit: int = 60):
+    """A value read from a file (JSON), as a message shows it: the value itself if it
+    prints short, else its JSON text cut to about ``limit`` characters.
+
+    >>> got("nnmath.network/2"), got(["Healthy"]), got(list(range(30)), limit=12)
+    ('nnmath.network/2', '["Healthy"]', '[0, 1, 2, 3,...')
+    """
+    if isinstance(value, (str, int, float, bool, type(None))):
+        try:
+            if len(repr(value)) <= limit:
+                return value
+        except ValueError:   # an int with more digits than Python prints
+            return f"an integer with {value.bit_length()} bits"
+    return json_shown(value, limit)
+
+
+def json_shown(value, limit: int = 60) -> str:
+    """``value``'s JSON text (a string as it is), cut to about ``limit`` characters."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -6,19 +6,14 @@ weights and the targets are too large, with their size, and what to do about eac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .errors import DataError, ShapeError, must_be
 
-if TYPE_CHECKING:
-    from .network import Network
-
-__all__ = ["check_outputs", "too_large", "HUGE"]
+__all__ = ["check_finite", "check_outputs", "too_large", "HUGE"]
 
 
-def _check_finite(name: str, values: np.ndarray, given) -> None:
+def check_finite(name: str, values: np.ndarray, given) -> None:
     """A ShapeError naming the first value that is NaN, inf, or too large for the dtype."""
     if np.all(np.isfinite(values)):
         return
@@ -39,10 +34,11 @@ def _check_finite(name: str, values: np.ndarray, given) -> None:
     raise ShapeError(must_be(name, "finite numbers", f"{original} at {at}", fix))
 
 
-def check_outputs(net: Network, X: np.ndarray, y_hat: np.ndarray) -> None:
+def check_outputs(net, X: np.ndarray, y_hat: np.ndarray) -> None:
     """A DataError, with the sizes that overflowed, if an output is not finite.
 
-    ``X`` are the network's inputs (after any scaling), ``y_hat`` its outputs.
+    ``net`` is the :class:`~nnmath.network.Network` (its ``params()`` and ``info``
+    are read), ``X`` its inputs (after any scaling), ``y_hat`` its outputs.
     """
     bad = np.flatnonzero(~np.all(np.isfinite(y_hat), axis=1))
     if not bad.size:
@@ -52,7 +48,7 @@ def check_outputs(net: Network, X: np.ndarray, y_hat: np.ndarray) -> None:
                             "The numbers overflowed. " + too_large(net, X)))
 
 
-def too_large(net: Network, X=None, T=None) -> str:
+def too_large(net, X=None, T=None) -> str:
     """Which of the inputs ``X``, the weights and the targets ``T`` are too large, and
     what to do: sentences for an error message, with the largest magnitude of each.
 

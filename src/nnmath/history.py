@@ -29,7 +29,8 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from .errors import ModelFileError, must_be
+from .checks import is_json_number, is_whole
+from .errors import ModelFileError, got, must_be
 
 __all__ = ["History", "MAX_RECORDED_EPOCHS", "MAX_KEPT_EPOCHS"]
 
@@ -261,7 +262,7 @@ class History:
                   data["loss"])
         recorded = data.get("recorded_epochs") or []
         if recorded:
-            if not (isinstance(recorded, list) and all(_is_int(e) and e >= 1 for e in recorded)
+            if not (isinstance(recorded, list) and all(is_whole(e) and e >= 1 for e in recorded)
                     and all(b > a for a, b in zip(recorded, recorded[1:]))):
                 _fail("history.recorded_epochs", "a list of increasing epoch numbers (from 1)",
                       recorded)
@@ -270,10 +271,10 @@ class History:
                       f"{len(recorded)} numbers")
         last = int(recorded[-1]) if recorded else n
         epochs = data.get("epochs", last)
-        if not _is_int(epochs) or epochs != last:
+        if not is_whole(epochs) or epochs != last:
             _fail("history.epochs", f"the number of epochs recorded ({last})", epochs)
         initial = data.get("initial_loss")
-        if initial is not None and not _is_num(initial):
+        if initial is not None and not is_json_number(initial):
             _fail("history.initial_loss", "a finite number or null", initial)
         val_loss = _numbers(data, "val_loss")
         if val_loss and len(val_loss) != n:
@@ -285,7 +286,7 @@ class History:
             _fail("history.stop_reason", "a string such as 'epochs' or 'early_stopping'",
                   reason)
         best = data.get("best_epoch")
-        if best is not None and not (_is_int(best) and 1 <= best <= last):
+        if best is not None and not (is_whole(best) and 1 <= best <= last):
             _fail("history.best_epoch", f"null or an epoch from 1 to {last}", best)
         if settings is None:
             settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
@@ -301,30 +302,15 @@ def _finite_or_none(value):
     return value if math.isfinite(value) else None
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_num(value) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:   # an int beyond 1.8e308
-        return False
-
-
 def _fail(key, constraint, value):
-    from .modelfile import _got
-
-    raise ModelFileError(must_be(f'"{key}"', constraint, _got(value)))
+    raise ModelFileError(must_be(f'"{key}"', constraint, got(value)))
 
 
 def _numbers(data, key, required=False, where="history") -> list:
     if key not in data and not required:
         return []
     values = data.get(key)
-    if not (isinstance(values, list) and all(_is_num(v) for v in values)):
+    if not (isinstance(values, list) and all(is_json_number(v) for v in values)):
         _fail(f"{where}.{key}", "a list of finite numbers", values)
     return [float(v) for v in values]
 

@@ -88,14 +88,19 @@ class Backward:
 
     dL_da : (n_samples, n_out) or None when delta came from a shortcut;
     delta, : (n_samples, n_out); dL_dW : (n_in, n_out); dL_db : (n_out,);
-    dL_da_prev : (n_samples, n_in).
+    dL_da_prev : (n_samples, n_in), or None when not needed (layer 1 in training);
+    g_prime : (n_samples, n_out), the activation's slope ``g'(z)`` (elementwise
+    activations; None where the pass did not need it); jacobian : (n_samples,
+    n_out, n_out), softmax's ``da_j/dz_i`` ``[s, i, j]``, kept for explanations only.
     """
 
     dL_da: np.ndarray | None
     delta: np.ndarray
     dL_dW: np.ndarray
     dL_db: np.ndarray
-    dL_da_prev: np.ndarray
+    dL_da_prev: np.ndarray | None
+    g_prime: np.ndarray | None = None
+    jacobian: np.ndarray | None = None
 
 
 class Dense:
@@ -178,19 +183,27 @@ class Dense:
         return Forward(a_prev, z, self._g.forward(z))
 
     def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,
-                 delta: np.ndarray | None = None, need_prev: bool = True) -> Backward:
+                 delta: np.ndarray | None = None, need_prev: bool = True,
+                 keep_slope: bool = False) -> Backward:
         """Chain rule through this layer, from ``dL_da`` (or a given ``delta``).
 
         ``need_prev=False`` skips ``dL_da_prev`` (None): the first layer's
         gradient with respect to the inputs, which training does not use.
+        ``keep_slope=True`` keeps the activation's slope ``g'(z)`` (softmax: its
+        Jacobian) even where ``delta`` was given: what an explanation shows.
         """
-        if delta is None:
-            delta = self._g.backward(fwd.z, fwd.a, dL_da)  # dL/dz = dL/da * da/dz
+        g, g_prime, jacobian = self._g, None, None
+        if g.elementwise and (delta is None or keep_slope):
+            g_prime = g.derivative(fwd.z, fwd.a)           # da/dz
+        elif keep_slope:
+            jacobian = g.jacobian(fwd.a)                   # da_j/dz_i
+        if delta is None:                                  # dL/dz = dL/da * da/dz
+            delta = dL_da * g_prime if g.elementwise else g.backward(fwd.z, fwd.a, dL_da)
         dL_dW = fwd.a_prev.T @ delta                       # dz/dW = a_prev
         dL_db = delta.sum(axis=0)                          # dz/db = 1
         dL_da_prev = delta @ self.W.T if need_prev else None   # dz/da_prev = W
         return Backward(dL_da=dL_da, delta=delta, dL_dW=dL_dW, dL_db=dL_db,
-                        dL_da_prev=dL_da_prev)
+                        dL_da_prev=dL_da_prev, g_prime=g_prime, jacobian=jacobian)
 
     def copy(self) -> "Dense":
         return Dense(W=self.W.copy(), b=self.b.copy(), activation=self.activation,

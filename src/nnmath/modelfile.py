@@ -10,7 +10,20 @@
 with Python's shortest round-trip ``repr``, so ``load(save(net))`` gives back
 bit-identical parameters. Optional keys (``loss``, ``class_names``,
 ``feature_names``, ``scaling``, ``training``, ...) are kept as they are in
-``Network.info`` on load.
+``Network.info`` on load, and those nnmath reads are checked against the network
+(:func:`check_info`)::
+
+    task           "classification" or "regression"
+    loss           a loss name that fits the output layer ("bce" needs sigmoid, ...)
+    feature_names  a list of n_inputs distinct strings
+    class_names    a list of distinct names: n_outputs of them (2 for one output)
+    positive_class two classes: the name of class 1 (the second class name), the class
+                   that sensitivity, precision and the ROC curve are about
+    target_name    a string
+    scaling        {"method": "standard", "mean": [...], "std": [...]}, n_inputs each
+    training       an object (the settings training ran with; free-form)
+    history        the loss (and metrics) after each epoch, as ``nnmath train`` records
+                   it (:meth:`nnmath.history.History.record`; checked by ``History.from_dict``)
 """
 
 from __future__ import annotations
@@ -18,15 +31,21 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
+
 from .activations import ACTIVATIONS
-from .errors import ModelFileError, NnmathError, must_be, shown
-from .layers import MAX_PARAMS
-from .modelinfo import check_info
-from .network import MAX_LAYERS
+from .checks import is_json_number
+from .datasets.scaling import Scaling
+from .errors import ModelFileError, NnmathError, got, json_shown, must_be, shown
+from .history import History
 from .inputfile import InputFile, read_input
+from .layers import MAX_PARAMS, Dense
+from .losses import LOSSES, check_pair
+from .network import MAX_LAYERS, Network
 from .safefile import write_atomic
 
-__all__ = ["FORMAT", "save", "load", "to_dict", "from_dict", "write_atomic"]
+__all__ = ["FORMAT", "KNOWN_KEYS", "save", "load", "to_dict", "from_dict", "check_info",
+           "read_scaling"]
 
 FORMAT = "nnmath.network/1"
 _MAX_BYTES = 64 * 1024 * 1024
@@ -179,38 +198,35 @@ def _build(data, source: str, consume: bool) -> "Network":
     """:func:`from_dict`; with ``consume`` (a dict :func:`load` parsed, no one else's) each
     layer's lists are dropped as soon as its arrays are made, so the lists of all layers
     and the arrays of all layers are never in memory at once."""
-    from .layers import Dense
-    from .network import Network
-
     where = f"{source}: "
     if not isinstance(data, dict):
         raise ModelFileError(where + must_be("the model file", "a JSON object",
                                              _json_type(data)))
     if data.get("format") != FORMAT:
-        raise ModelFileError(where + must_be('"format"', repr(FORMAT), _got(data.get("format")),
+        raise ModelFileError(where + must_be('"format"', repr(FORMAT), got(data.get("format")),
                                              "Write the model with this version of nnmath."))
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
-        raise ModelFileError(where + must_be('"layers"', "a non-empty list", _got(layers)))
+        raise ModelFileError(where + must_be('"layers"', "a non-empty list", got(layers)))
     built = []
     for l, spec in enumerate(layers, start=1):
         at = f"{where}layer {l}: "
         if not isinstance(spec, dict):
-            raise ModelFileError(at + must_be("a layer", "a JSON object", _got(spec)))
+            raise ModelFileError(at + must_be("a layer", "a JSON object", got(spec)))
         act = spec.get("activation")
         if not isinstance(act, str) or act not in ACTIVATIONS:
             raise ModelFileError(at + must_be('"activation"', "one of " + ", ".join(
-                repr(a) for a in sorted(ACTIVATIONS)), _got(act)))
+                repr(a) for a in sorted(ACTIVATIONS)), got(act)))
         W, b = spec.get("W"), spec.get("b")
         if not (isinstance(W, list) and W and all(isinstance(r, list) and r for r in W)
-                and len({len(r) for r in W}) == 1 and all(_is_num(v) for r in W for v in r)):
+                and len({len(r) for r in W}) == 1 and all(is_json_number(v) for r in W for v in r)):
             fix = "For example [[0.5, -1.0]]."
             if "W" not in spec:
                 fix = f'The layer has the keys {sorted(map(str, spec))}; "W" is a capital W.'
             raise ModelFileError(at + must_be('"W"', "a rectangular list of rows of finite numbers",
-                                              _short(W), fix))
-        if not (isinstance(b, list) and all(_is_num(v) for v in b)):
-            raise ModelFileError(at + must_be('"b"', "a list of finite numbers", _short(b)))
+                                              json_shown(W), fix))
+        if not (isinstance(b, list) and all(is_json_number(v) for v in b)):
+            raise ModelFileError(at + must_be('"b"', "a list of finite numbers", json_shown(b)))
         try:
             built.append(Dense(W=W, b=b, activation=act))
         except NnmathError as exc:
@@ -227,35 +243,114 @@ def _build(data, source: str, consume: bool) -> "Network":
     return net
 
 
-def _is_num(v) -> bool:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(v))   # an int beyond 1.8e308 does not fit a float
-    except OverflowError:
-        return False
-
-
-def _got(value, limit=60):
-    """``value`` itself if it prints short, else a shortened text of it (for messages)."""
-    if isinstance(value, (str, int, float, bool, type(None))):
-        try:
-            if len(repr(value)) <= limit:
-                return value
-        except ValueError:   # an int with more digits than Python prints
-            return f"an integer with {value.bit_length()} bits"
-    return _short(value, limit)
-
-
 def _json_type(value) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
 
 
-def _short(value, limit=60) -> str:
+# -- the optional keys, checked when the file is read -----------------------------------
+# ``nnmath.network/1`` allows further top-level keys beside ``format`` and ``layers``.
+# Those nnmath itself reads are checked here, against the network they describe, so that
+# a hand-edited file fails at once with a message that names the key (instead of deep
+# inside ``predict``). Any other key is kept as it is.
+
+KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", "target_name",
+              "scaling", "training", "history")
+
+
+def check_info(info: dict, net, where: str = "") -> None:
+    """Raise :class:`ModelFileError` if a known optional key does not fit ``net``."""
+    def fail(key, constraint, value, fix=""):
+        raise ModelFileError(where + must_be(f'"{key}"', constraint, got(value), fix))
+
+    task = info.get("task")
+    if "task" in info and task not in ("classification", "regression"):
+        fail("task", "'classification' or 'regression'", task)
+    if "loss" in info:
+        _check_loss(info["loss"], net, fail, where)
+    if "feature_names" in info:
+        names = info["feature_names"]
+        if not _names(names, str) or len(names) != net.n_inputs:
+            fail("feature_names", f"a list of {net.n_inputs} distinct strings, one per input "
+                 "of the network", names)
+    if "class_names" in info and task != "regression":
+        names = info["class_names"]
+        n = 2 if net.n_outputs == 1 else net.n_outputs
+        if not _names(names, (str, int)) or len(names) != n:
+            fail("class_names", f"a list of {n} distinct names, one per output of the network"
+                 + (" (one output: the classes 0 and 1)" if net.n_outputs == 1 else ""), names)
+    if "positive_class" in info:
+        _check_positive(info, net, fail)
+    if "target_name" in info and not isinstance(info["target_name"], str):
+        fail("target_name", "a string", info["target_name"])
+    if "scaling" in info:
+        _check_scaling(info["scaling"], net, where)
+    if "training" in info and not isinstance(info["training"], dict):
+        fail("training", "an object", info["training"])
+    if "history" in info:
+        try:
+            History.from_dict(info["history"])
+        except NnmathError as exc:
+            raise ModelFileError(where + str(exc)) from None
+
+
+def _check_positive(info, net, fail) -> None:
+    positive = info["positive_class"]
+    if info.get("task") == "regression" or net.n_outputs > 2:
+        fail("positive_class", "given for a model with two classes only", positive,
+             "Remove the key.")
+    names = [str(n) for n in info.get("class_names") or ("0", "1")]
+    if str(positive) != names[1]:
+        fail("positive_class", f"the second class name {names[1]!r} (class 1 is the positive "
+             "class)", positive, "List the positive class last in \"class_names\".")
+
+
+def _names(names, kinds) -> bool:
+    return (isinstance(names, list)
+            and all(isinstance(n, kinds) and not isinstance(n, bool) for n in names)
+            and len({str(n) for n in names}) == len(names))
+
+
+def _check_loss(loss, net, fail, where) -> None:
+    if not isinstance(loss, str) or loss not in LOSSES:
+        fail("loss", "one of " + ", ".join(map(repr, LOSSES)), loss)
     try:
-        text = value if isinstance(value, str) else json.dumps(value)
-    except (TypeError, ValueError, RecursionError):
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[:limit] + "..."
+        check_pair(net.layers[-1].activation, loss)
+    except NnmathError as exc:
+        raise ModelFileError(f'{where}"loss": {exc}') from None
+
+
+def _check_scaling(data, net, where) -> None:
+    scaling = read_scaling(data, where)
+    if scaling.mean.shape[0] != net.n_inputs:
+        raise ModelFileError(where + must_be(
+            '"scaling"', f"a mean and std for each of the {net.n_inputs} inputs",
+            f"{scaling.mean.shape[0]} values"))
+
+
+def read_scaling(data, where: str = "") -> Scaling:
+    """The ``"scaling"`` block of a model file as a :class:`~nnmath.datasets.Scaling`::
+
+        {"method": "standard", "mean": [...], "std": [...]}   finite mean, std > 0
+
+    >>> read_scaling({"method": "standard", "mean": [1.0], "std": [2.0]})
+    Scaling(mean=array([1.]), std=array([2.]))
+    >>> read_scaling({"method": "minmax"})
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ModelFileError: "scaling" must be {"method": "standard", "mean": [...], "std": [...]} with finite mean and positive std. Got '{"method": "minmax"}'.
+    """
+    ok = isinstance(data, dict) and data.get("method") == "standard"
+    mean = np.asarray(data.get("mean", []) if ok else [], dtype=object)
+    std = np.asarray(data.get("std", []) if ok else [], dtype=object)
+    try:
+        mean, std = mean.astype(np.float64), std.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):   # OverflowError: an int beyond 1e308
+        ok = False
+    if not (ok and mean.ndim == 1 and mean.shape == std.shape and mean.size
+            and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(std > 0)):
+        raise ModelFileError(where + must_be('"scaling"', '{"method": "standard", "mean": '
+                                             '[...], "std": [...]} with finite mean and '
+                                             'positive std', got(data)))
+    return Scaling(mean=mean, std=std)

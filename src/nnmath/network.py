@@ -1,4 +1,8 @@
-r"""A network: dense layers in order, with forward pass, loss and backpropagation.
+r"""A network: dense layers in order, the container the engine's passes run on.
+
+The passes themselves (forward with recording, loss, backward) are in
+:mod:`nnmath.backprop`; training in :mod:`nnmath.training`; the model file in
+:mod:`nnmath.modelfile`. ``Network.fit``, ``save`` and ``load`` are their façades.
 
 Names (as in ``DESIGN.md``): ``a0 = X``; for layer ``l = 1..L``
 ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = g_l(z_l)``; ``y_hat = a_L``. Parameters
@@ -17,15 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import Pass, backprop, loss_and_output  # noqa: F401 (also nnmath.network's)
+from .backprop import backprop, loss_and_output
 from .checks import check_dtype, check_path, check_seed
 from .errors import ConfigError, ShapeError, must_be
-from .finite import _check_finite, check_outputs
+from .finite import check_finite, check_outputs
 from .layers import Dense, check_params, count_params
 from .losses import check_loss
 
-# The chain rule itself lives in nnmath.backprop; its names stay importable from here.
-__all__ = ["Network", "Pass", "backprop", "loss_and_output", "MAX_LAYERS", "check_sizes"]
+__all__ = ["Network", "MAX_LAYERS", "check_sizes"]
 
 MAX_LAYERS = 100_000
 """The most layers a network may have (with at most :data:`~nnmath.layers.MAX_PARAMS`
@@ -250,7 +253,7 @@ class Network:
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
-        return loss_and_output(self, X, T, loss)[0]
+        return loss_and_output(self.layers, X, T, loss)[0]
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
@@ -273,7 +276,7 @@ class Network:
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
-        result = backprop(self, X, T, loss)
+        result = backprop(self.layers, X, T, loss)
         return result.loss, result.gradients()
 
     def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,
@@ -309,7 +312,7 @@ class Network:
                 "X", f"of shape (n_samples, {self.n_inputs}) for a network with "
                 f"{self.n_inputs} input(s)", f"shape {X.shape}",
                 f"Give {self.n_inputs} value(s) per sample."))
-        _check_finite("X", X, X_given)
+        check_finite("X", X, X_given)
         return X
 
     def check_T(self, T, n_samples: int) -> np.ndarray:
@@ -335,7 +338,7 @@ class Network:
                 "target", f"of shape ({n_samples}, {self.n_outputs}): one row per sample, "
                 f"one column per output", f"shape {T.shape}",
                 f"Give {self.n_outputs} target value(s) per sample."))
-        _check_finite("target", T, T_given)
+        check_finite("target", T, T_given)
         return T
 
     # -- files ------------------------------------------------------------------
@@ -359,14 +362,14 @@ class Network:
         return f"Network([{inner}])"
 
     def _repr_html_(self) -> str:   # Jupyter
-        from .render.html import network_html_fragment
+        from .render import notebook
 
-        return network_html_fragment(self)
+        return notebook.network_html(self)
 
     def _repr_markdown_(self) -> str:
-        from .render.markdown import network_markdown
+        from .render import notebook
 
-        return network_markdown(self)
+        return notebook.network_markdown(self)
 
 
 def _as_list(values) -> list | None:

@@ -1,7 +1,7 @@
 r"""One training step, recorded number by number: :func:`explain` and its Trace.
 
 The trace is plain frozen data produced by the engine's own code paths
-(``network.backprop`` for the forward and backward pass, the ``sgd``
+(:mod:`nnmath.backprop` for the forward and backward pass, the ``sgd``
 optimizer for the update). Renderers read it; none computes a derivative.
 
 >>> import nnmath
@@ -25,7 +25,7 @@ from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, check_gradients
 from .losses import check_loss
-from .backprop import backprop
+from .backprop import backprop, loss_pass
 from .network import Network
 from .optimizers import SGD
 from .trace_terms import (FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, OutputDelta,
@@ -165,15 +165,15 @@ class Trace:
         """Per-layer plain numbers (ranges, norms) for large networks."""
         return layer_summaries(self)
 
-    def _repr_html_(self) -> str:
-        from .render.html import trace_html_fragment
+    def _repr_html_(self) -> str:   # Jupyter
+        from .render import notebook
 
-        return trace_html_fragment(self)
+        return notebook.trace_html(self)
 
     def _repr_markdown_(self) -> str:
-        from .render.markdown import trace_markdown
+        from .render import notebook
 
-        return trace_markdown(self)
+        return notebook.trace_markdown(self)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; keys as in ``DESIGN.md`` plus the full trace."""
@@ -317,20 +317,18 @@ def _scaling(network: Network, scaling) -> Scaling | None:
 
 
 def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=None) -> Trace:
-    before = backprop(network, X, T, loss)
+    before = backprop(network.layers, X, T, loss)
     after_net = network.copy()
     SGD(learning_rate).step(after_net.params(), before.gradients())
-    after = backprop(after_net, X, T, before.loss_name, backward=False)
+    after = loss_pass(after_net.layers, X, T, before.loss_name)
 
     layers = []
     for l, (layer, new, fwd, back) in enumerate(
             zip(network.layers, after_net.layers, before.forwards, before.backwards), start=1):
-        act = layer.g
         layers.append(LayerTrace(
             index=l, activation=layer.activation, W=layer.W.copy(), b=layer.b.copy(),
             a_prev=fwd.a_prev, z=fwd.z, a=fwd.a, dL_da=back.dL_da,
-            g_prime=act.derivative(fwd.z, fwd.a) if act.elementwise else None,
-            jacobian=None if act.elementwise else act.jacobian(fwd.a),
+            g_prime=back.g_prime, jacobian=back.jacobian,
             delta=back.delta, dL_dW=back.dL_dW, dL_db=back.dL_db,
             dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b,
             terms=None if l == len(network.layers) else recursion_terms(

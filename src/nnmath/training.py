@@ -29,14 +29,17 @@ The loop never prints; progress goes to ``callbacks``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from .backprop import backprop, loss_and_output
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
+from .datasets.split import split_indices
 from .errors import ConfigError, DataError, TrainingError, must_be
+from .finite import too_large
 from .history import History
 from .losses import check_loss
-from .backprop import backprop, loss_and_output
-from .finite import too_large
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .scoring import METRICS, check_metrics, labels_of
@@ -129,11 +132,64 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                          batch_callbacks=(*batch_callbacks, on_batch))
     if not isinstance(progress, bool):
         raise ConfigError(must_be("progress", "True or False", progress))
+    run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
+                    tol, patience, alpha, validation_data, validation_fraction, early_stopping,
+                    metrics, callbacks, batch_callbacks)
+    history = _new_history(net, run)
+    stopping = _StoppingRule(run, history)
+    for epoch in range(1, run.epochs + 1):
+        snapshot = _copy(run.params)
+        _batches(net, run, epoch)
+        current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot)
+        if any(cb(epoch, history) for cb in run.callbacks):
+            history.stop_reason = "callback"
+            break
+        if stopping.stops(epoch, current, val_loss):
+            break
+    if stopping.best_params is not None:
+        net.set_params(stopping.best_params)
+    return history
+
+
+@dataclass
+class _Run:
+    """The checked settings of one training run, and the rows it trains on."""
+
+    X: np.ndarray
+    T: np.ndarray
+    X_val: np.ndarray | None
+    T_val: np.ndarray | None
+    loss: str
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    seed: int | None
+    opt: object
+    tol: float | None
+    patience: int
+    alpha: float
+    early_stopping: bool
+    validation_fraction: float | None
+    metrics: tuple
+    callbacks: tuple
+    batch_callbacks: tuple
+    params: dict
+    rng: np.random.Generator
+
+    @property
+    def n_batches(self) -> int:
+        return -(-self.X.shape[0] // self.batch_size)
+
+
+def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer, tol,
+              patience, alpha, validation_data, validation_fraction, early_stopping, metrics,
+              callbacks, batch_callbacks) -> _Run:
+    """Every argument checked, in the order the messages are documented; the rows split."""
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
     loss = check_loss(net.layers[-1].activation, loss, T)
-    _check_count("epochs", epochs)
-    _check_count("patience", patience)
+    check_int(epochs, "epochs", minimum=1)
+    check_int(patience, "patience", minimum=1)
     alpha = check_alpha(alpha)
     metrics = check_metrics(metrics)
     seed = check_seed(seed)
@@ -145,102 +201,117 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     if early_stopping and validation_data is None and validation_fraction is None:
         validation_fraction = 0.1
     X, T, X_val, T_val = _validation(net, X, T, loss, validation_data, validation_fraction, seed)
-    n = X.shape[0]
     if batch_size is None:
-        batch_size = n
+        batch_size = X.shape[0]
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
             or batch_size < 1:
         raise ConfigError(must_be("batch_size", "a whole number of at least 1 (or None for "
                                   "full batch)", batch_size))
-    batch_size = min(int(batch_size), n)
-    n_batches = -(-n // batch_size)
     opt = get_optimizer(optimizer, learning_rate)
-    rng = np.random.default_rng(seed)
-    params = net.params()
+    return _Run(X, T, X_val, T_val, loss, epochs, min(int(batch_size), X.shape[0]), shuffle,
+                seed, opt, tol, patience, alpha, early_stopping, validation_fraction, metrics,
+                callbacks, batch_callbacks, net.params(), np.random.default_rng(seed))
 
+
+def _new_history(net, run: _Run) -> History:
+    """The History of the run: its settings, and the loss before any update."""
     history = History(settings=dict(
-        loss=loss, learning_rate=opt.learning_rate, epochs=epochs, batch_size=batch_size,
-        shuffle=shuffle, seed=seed, optimizer=opt.name, tol=tol, patience=patience,
-        alpha=alpha, validation_fraction=validation_fraction, early_stopping=early_stopping,
-        validation_rows=0 if X_val is None else int(X_val.shape[0])))
-    history.metrics = {name: [] for name in metrics}
-    history.val_metrics = {name: [] for name in metrics} if X_val is not None else {}
+        loss=run.loss, learning_rate=run.opt.learning_rate, epochs=run.epochs,
+        batch_size=run.batch_size, shuffle=run.shuffle, seed=run.seed, optimizer=run.opt.name,
+        tol=run.tol, patience=run.patience, alpha=run.alpha,
+        validation_fraction=run.validation_fraction, early_stopping=run.early_stopping,
+        validation_rows=0 if run.X_val is None else int(run.X_val.shape[0])))
+    history.metrics = {name: [] for name in run.metrics}
+    history.val_metrics = {name: [] for name in run.metrics} if run.X_val is not None else {}
     with np.errstate(over="ignore", invalid="ignore"):   # too large: an error just below
-        history.initial_loss = _objective(net, X, T, loss, alpha)[0]
+        history.initial_loss = _objective(net, run.X, run.T, run.loss, run.alpha)[0]
     if not np.isfinite(history.initial_loss):
         raise DataError(f"the loss before training must be a finite number. Got "
-                        f"{history.initial_loss}. {too_large(net, X, T)}")
-    stalled = 0
-    previous = history.initial_loss
-    best, best_params = np.inf, None
-    for epoch in range(1, epochs + 1):
-        snapshot = {name: p.copy() for name, p in params.items()}
-        order = rng.permutation(n) if shuffle else None
-        # A diverging run overflows on its way to inf; it is caught below, by name.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for batch, start in enumerate(range(0, n, batch_size), start=1):
-                rows = slice(start, start + batch_size) if order is None \
-                    else order[start:start + batch_size]
-                # the batch loss is computed only when a batch callback asks for it
-                step = backprop(net, X[rows], T[rows], loss, record=bool(batch_callbacks))
-                n_rows = step.X.shape[0]
-                if batch_callbacks:
-                    batch_loss = step.loss + l2_penalty(params, alpha, n_rows)  # before update
-                opt.step(params, l2_gradients(step.gradients(), params, alpha, n_rows))
-                for cb in batch_callbacks:
-                    cb(epoch, batch, n_batches, batch_loss)
-            current, y_hat = _objective(net, X, T, loss, alpha)
-            if X_val is not None:
-                val_loss, y_hat_val = _objective(net, X_val, T_val, loss, 0.0)
-        if not np.isfinite(current) or (X_val is not None and not np.isfinite(val_loss)):
-            net.set_params(snapshot)
-            raise TrainingError(
-                f"the loss became non-finite ({current}) in epoch {epoch}. "
-                f"The parameters after epoch {epoch - 1} were kept. "
-                + (f"The loss before training was already {history.initial_loss:.3g}. "
-                   f"{too_large(net, X, T)}"
-                   if history.initial_loss > HUGE_LOSS else
-                   f"Try a smaller learning rate than {opt.learning_rate}."))
-        history.add_epoch(   # at most MAX_KEPT_EPOCHS kept in memory: an endless run is bounded
-            epoch, current, metrics={name: METRICS[name](T, y_hat) for name in metrics},
-            val_loss=None if X_val is None else val_loss,
-            val_metrics=None if X_val is None else {name: METRICS[name](T_val, y_hat_val)
-                                                    for name in metrics})
-        if any(cb(epoch, history) for cb in callbacks):
-            history.stop_reason = "callback"
-            break
-        if early_stopping:
-            if val_loss < best - (tol or 0.0):
-                best, best_params, stalled = val_loss, _copy(params), 0
+                        f"{history.initial_loss}. {too_large(net, run.X, run.T)}")
+    return history
+
+
+def _batches(net, run: _Run, epoch: int) -> None:
+    """One epoch: a gradient-descent step on each batch of rows, in order (or shuffled)."""
+    n, size, params = run.X.shape[0], run.batch_size, run.params
+    order = run.rng.permutation(n) if run.shuffle else None
+    # A diverging run overflows on its way to inf; it is caught after the epoch, by name.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for batch, start in enumerate(range(0, n, size), start=1):
+            rows = slice(start, start + size) if order is None else order[start:start + size]
+            # the batch loss is computed only when a batch callback asks for it
+            step = backprop(net.layers, run.X[rows], run.T[rows], run.loss,
+                            record=bool(run.batch_callbacks))
+            n_rows = step.X.shape[0]
+            if run.batch_callbacks:
+                batch_loss = step.loss + l2_penalty(params, run.alpha, n_rows)  # before update
+            run.opt.step(params, l2_gradients(step.gradients(), params, run.alpha, n_rows))
+            for cb in run.batch_callbacks:
+                cb(epoch, batch, run.n_batches, batch_loss)
+
+
+def _end_of_epoch(net, run: _Run, history: History, epoch: int, snapshot: dict):
+    """The epoch's loss (and validation loss), recorded; a TrainingError, with the
+    parameters of the epoch before put back, if either is not finite."""
+    val_loss = y_hat_val = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha)
+        if run.X_val is not None:
+            val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0)
+    if not np.isfinite(current) or (val_loss is not None and not np.isfinite(val_loss)):
+        net.set_params(snapshot)
+        raise TrainingError(
+            f"the loss became non-finite ({current}) in epoch {epoch}. "
+            f"The parameters after epoch {epoch - 1} were kept. "
+            + (f"The loss before training was already {history.initial_loss:.3g}. "
+               f"{too_large(net, run.X, run.T)}"
+               if history.initial_loss > HUGE_LOSS else
+               f"Try a smaller learning rate than {run.opt.learning_rate}."))
+    history.add_epoch(   # at most MAX_KEPT_EPOCHS kept in memory: an endless run is bounded
+        epoch, current, metrics={name: METRICS[name](run.T, y_hat) for name in run.metrics},
+        val_loss=val_loss,
+        val_metrics=None if val_loss is None else {name: METRICS[name](run.T_val, y_hat_val)
+                                                   for name in run.metrics})
+    return current, val_loss
+
+
+class _StoppingRule:
+    """When to stop before the last epoch: early stopping on the validation loss (keeping
+    the best epoch's parameters), or ``tol`` on the training loss ("converged")."""
+
+    def __init__(self, run: _Run, history: History):
+        self.run, self.history = run, history
+        self.stalled, self.previous = 0, history.initial_loss
+        self.best, self.best_params = np.inf, None
+
+    def stops(self, epoch: int, current: float, val_loss: float | None) -> bool:
+        run, history = self.run, self.history
+        if run.early_stopping:
+            if val_loss < self.best - (run.tol or 0.0):
+                self.best, self.best_params, self.stalled = val_loss, _copy(run.params), 0
                 history.best_epoch = epoch
             else:
-                stalled += 1
-            if stalled >= patience:
+                self.stalled += 1
+            if self.stalled >= run.patience:
                 history.stop_reason = "early_stopping"
-                break
-        elif tol is not None:
-            stalled = stalled + 1 if previous - current < tol else 0
-            if stalled >= patience:
+                return True
+        elif run.tol is not None:
+            self.stalled = self.stalled + 1 if self.previous - current < run.tol else 0
+            if self.stalled >= run.patience:
                 history.stop_reason = "converged"
-                break
-        previous = current
-    if early_stopping and best_params is not None:
-        net.set_params(best_params)
-    return history
+                return True
+        self.previous = current
+        return False
 
 
 def _objective(net, X, T, loss, alpha):
     """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat``."""
-    value, y_hat = loss_and_output(net, X, T, loss)   # in chunks of rows: bounded memory
+    value, y_hat = loss_and_output(net.layers, X, T, loss)   # in chunks of rows: bounded memory
     return value + l2_penalty(net.params(), alpha, X.shape[0]), y_hat
 
 
 def _copy(params):
     return {name: p.copy() for name, p in params.items()}
-
-
-def _check_count(name, value):
-    check_int(value, name, minimum=1)
 
 
 def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
@@ -262,8 +333,6 @@ def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
         return X, T, None, None
     validation_fraction = check_number(validation_fraction, "validation_fraction", 0, 1,
                                        open_min=True, open_max=True, fix="For example 0.1.")
-    from .datasets.split import split_indices
-
     classify = loss in ("bce", "cross_entropy")
     labels = labels_of(T) if classify else np.zeros(X.shape[0])
     keep, held = split_indices(labels, validation_fraction, seed, stratify=classify)

@@ -259,7 +259,7 @@ def _example(name, shape) -> str:
 
 def _info(args, net) -> dict:
     """The optional keys: task, loss, feature_names, class_names (checked here)."""
-    from ..modelinfo import check_info
+    from ..modelfile import check_info
 
     info = {}
     output = net.layers[-1].activation

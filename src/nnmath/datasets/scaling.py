@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError, ModelFileError, ShapeError, must_be
+from ..errors import DataError, ShapeError, must_be
 
 __all__ = ["Scaling", "standardize"]
 
@@ -50,25 +50,6 @@ class Scaling:
 
     def to_dict(self) -> dict:
         return {"method": "standard", "mean": self.mean.tolist(), "std": self.std.tolist()}
-
-    @classmethod
-    def from_dict(cls, data) -> "Scaling":
-        """The scaling stored in a model file (validated)."""
-        from ..modelfile import _got
-
-        ok = isinstance(data, dict) and data.get("method") == "standard"
-        mean = np.asarray(data.get("mean", []) if ok else [], dtype=object)
-        std = np.asarray(data.get("std", []) if ok else [], dtype=object)
-        try:
-            mean, std = mean.astype(np.float64), std.astype(np.float64)
-        except (TypeError, ValueError, OverflowError):   # OverflowError: an int beyond 1e308
-            ok = False
-        if not (ok and mean.ndim == 1 and mean.shape == std.shape and mean.size
-                and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(std > 0)):
-            raise ModelFileError(must_be('"scaling"', '{"method": "standard", "mean": [...], '
-                                         '"std": [...]} with finite mean and positive std',
-                                         _got(data)))
-        return cls(mean=mean, std=std)
 
 
 def standardize(X) -> Scaling:

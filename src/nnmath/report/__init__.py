@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..modelfile import write_atomic
+from ..safefile import write_atomic
 from .document import to_html, to_markdown
 from .figures import Figures
 
@@ -91,7 +91,7 @@ def prepare_folder(folder) -> Path:
 def write_report(folder, title: str, make_sections, fmt: str = "png",
                  subtitle: str = "") -> list[Path]:
     """Write ``make_sections(figures)``'s report into ``folder`` (created if missing)."""
-    from .. import __version__
+    from ..version import __version__
     from ..safefile import new_folder
 
     folder = prepare_folder(folder)

@@ -1,0 +1,14 @@
+"""What Jupyter shows for a network or a trace: the one door from the engine to the views.
+
+``Network._repr_html_`` and ``Trace._repr_html_`` (and their Markdown forms)
+import this module when a notebook asks, so the engine never imports a renderer
+at load time and reaches the views through this single module.
+"""
+
+from __future__ import annotations
+
+from .html import network_html_fragment as network_html
+from .html import trace_html_fragment as trace_html
+from .markdown import network_markdown, trace_markdown
+
+__all__ = ["network_html", "network_markdown", "trace_html", "trace_markdown"]
