@@ -39,7 +39,7 @@ from .backprop import backprop, loss_and_output
 from .finite import too_large
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
-from .scoring import METRICS, check_metrics, labels_of
+from .metrics import METRICS, check_metrics, labels_of
 
 __all__ = ["History", "train"]
 
