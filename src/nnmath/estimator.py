@@ -58,10 +58,9 @@ from .activations import ACTIVATIONS
 from .checks import Interval, Options, check_param
 from .datasets.base import one_hot
 from .errors import parameter_message
-from .losses import LOSSES
+from .losses import LOSSES, head_for
 from .network import Network
 from .optimizers import OPTIMIZERS, get_optimizer
-from .workflow import head_for
 
 __all__ = ["NNClassifier", "NNRegressor"]
 
@@ -135,11 +134,8 @@ class _NNBase(BaseEstimator):
         """A fresh network and optimizer for ``X`` and ``n_targets`` classes or targets."""
         sizes = self._check_params()
         self._rng = check_random_state(self.random_state)
-        out_act = self.output_activation
-        if self._task == "classification" and n_targets == 2 and out_act is None \
-                and self.loss in (None, "bce"):
-            out_act = "sigmoid"   # as scikit-learn: one output, P(class 1)
-        n_outputs, out_act, loss = head_for(self._task, n_targets, out_act, self.loss)
+        n_outputs, out_act, loss = head_for(self._task, n_targets, self.output_activation,
+                                            self.loss, two_classes="sigmoid")   # as scikit-learn
         self.net_ = Network.random([X.shape[1], *sizes, n_outputs], activation=self.activation,
                                    output_activation=out_act, seed=self._seed())
         self.loss_name_ = loss
