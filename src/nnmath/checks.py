@@ -90,8 +90,10 @@ class Interval:
     (True, False)
     >>> 0.0 in Interval(numbers.Real, 0, 1, closed="right"), 2.5 in Interval(numbers.Integral)
     (False, False)
-    >>> Interval(numbers.Integral, 1, 24).words_for(), Interval(numbers.Real, 0, None, "neither")
-    ('a whole number from 1 to 24', Interval(type=Real, left=0, right=None, closed='neither'))
+    >>> Interval(numbers.Integral, 1, 24).words_for()
+    'a whole number from 1 to 24'
+    >>> Interval(numbers.Real, 0, None, closed="neither").words_for()
+    'a positive number'
     >>> Interval(numbers.Real, 0.0, 1.0, "neither").words_for("sklearn")
     'a number > 0.0 and < 1.0'
     """
@@ -139,10 +141,6 @@ class Interval:
                                 None if self.right is None else self.right - self.open_right)
         return _range_words(self.left, self.right, self.open_left, self.open_right)
 
-    def __repr__(self) -> str:
-        return (f"Interval(type={self.type.__name__}, left={self.left!r}, right={self.right!r}, "
-                f"closed={self.closed!r})")
-
 
 class Options:
     """Strings from a fixed set, as scikit-learn's ``StrOptions``.
@@ -160,7 +158,7 @@ class Options:
         return isinstance(value, str) and value in self.options
 
     def words_for(self, template: str = "sklearn") -> str:
-        """``'auto'`` for one option, else ``one of [...]`` (sorted)."""
+        """``'auto'`` for one option, else ``one of [...]`` (sorted; in either template)."""
         if len(self.options) == 1:
             return repr(next(iter(self.options)))
         return f"one of {sorted(self.options)}"
@@ -215,12 +213,12 @@ def _check(value, what: str, interval: Interval, fix: str):
     return value
 
 
-def check_param(owner: str, key: str, value, *constraints, words: str | None = None):
+def check_param(owner: str, key: str, value, *constraints):
     """``value`` when it meets one of ``constraints`` (an :class:`Interval`, :class:`Options`
     or None, which allows None), else scikit-learn's ``ValueError``.
 
-    The message names the parameter and its estimator, as scikit-learn's does; ``words``
-    replaces the generated description (None, when allowed, goes unsaid).
+    The message names the parameter and its estimator, as scikit-learn's does, and says
+    what the constraints allow (None, when allowed, goes unsaid).
 
     >>> check_param("NNClassifier", "epochs", 10, Interval(numbers.Integral, 1))
     10
@@ -231,7 +229,7 @@ def check_param(owner: str, key: str, value, *constraints, words: str | None = N
     """
     if any(value is None if c is None else value in c for c in constraints):
         return value
-    words = words or " or ".join(c.words_for("sklearn") for c in constraints if c is not None)
+    words = " or ".join(c.words_for("sklearn") for c in constraints if c is not None)
     raise ValueError(parameter_message(owner, key, words, value))
 
 
