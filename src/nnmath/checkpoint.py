@@ -44,7 +44,7 @@ import sys
 import threading
 from contextlib import contextmanager
 
-from .errors import ConfigError, must_be
+from .checks import check_int
 
 __all__ = ["Checkpoint", "ctrl_c_noticed"]
 
@@ -92,10 +92,9 @@ class Checkpoint:
     """
 
     def __init__(self, path, every=None):
-        if every is not None and (isinstance(every, bool) or not isinstance(every, int)
-                                  or every < 1):
-            raise ConfigError(must_be("--checkpoint-every", "a whole number of at least 1",
-                                      every, "For example --checkpoint-every 10."))
+        if every is not None:
+            every = check_int(every, "--checkpoint-every", minimum=1,
+                              fix="For example --checkpoint-every 10.")
         self.path, self.every = path, every
         self.net = None
         self.params = None          # the last good parameters (copies)

@@ -22,6 +22,12 @@ The rules:
 - a **dtype** of a network is float32 or float64;
 - a **path** is a ``str`` or ``os.PathLike``.
 
+A range is stated declaratively, as scikit-learn's parameter constraints do:
+an :class:`Interval` of whole numbers or of numbers, :class:`Options` for a fixed
+set of strings. :func:`check_int` and :func:`check_number` check one of each kind;
+:func:`check_param` checks a hyperparameter of a scikit-learn estimator against a
+list of them (in scikit-learn's message template, raising a plain ``ValueError``).
+
 >>> check_int(3, "epochs", minimum=1), check_number(0.1, "learning_rate", minimum=0, open_min=True)
 (3, 0.1)
 >>> check_int(True, "epochs", minimum=1)
@@ -39,13 +45,15 @@ from __future__ import annotations
 import math
 import numbers
 import os
+from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ConfigError, must_be
+from .errors import ConfigError, must_be, parameter_message
 
 __all__ = ["check_int", "check_number", "check_bool", "check_seed", "check_callbacks",
-           "check_dtype", "check_path", "is_whole", "is_number", "is_json_number"]
+           "check_dtype", "check_path", "check_param", "is_whole", "is_number", "Interval",
+           "Options", "is_json_number"]
 
 
 def is_whole(value) -> bool:
@@ -63,6 +71,103 @@ def is_number(value) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Interval:
+    """Whole numbers or finite numbers between two bounds, as scikit-learn's ``Interval``.
+
+    Parameters
+    ----------
+    type : numbers.Integral or numbers.Real
+        Whole numbers (:func:`is_whole`) or finite numbers (:func:`is_number`): a bool is
+        neither.
+    left, right : number or None
+        The bounds (None: no bound on that side).
+    closed : {"both", "left", "right", "neither"}, default "both"
+        Which bounds belong to the interval.
+    words : str, optional
+        What a message says the value must be, in place of the generated words.
+
+    >>> 3 in Interval(numbers.Integral, 1), True in Interval(numbers.Integral, 1)
+    (True, False)
+    >>> 0.0 in Interval(numbers.Real, 0, 1, closed="right"), 2.5 in Interval(numbers.Integral)
+    (False, False)
+    >>> Interval(numbers.Integral, 1, 24).words_for()
+    'a whole number from 1 to 24'
+    >>> Interval(numbers.Real, 0, None, closed="neither").words_for()
+    'a positive number'
+    >>> Interval(numbers.Real, 0.0, 1.0, "neither").words_for("sklearn")
+    'a number > 0.0 and < 1.0'
+    """
+
+    type: type
+    left: float | None = None
+    right: float | None = None
+    closed: str = "both"
+    words: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return issubclass(self.type, numbers.Integral)
+
+    @property
+    def open_left(self) -> bool:
+        return self.closed in ("right", "neither")
+
+    @property
+    def open_right(self) -> bool:
+        return self.closed in ("left", "neither")
+
+    def __contains__(self, value) -> bool:
+        if not (is_whole(value) if self.whole else is_number(value)):
+            return False
+        if self.left is not None and (value < self.left or self.open_left and
+                                      value == self.left):
+            return False
+        return self.right is None or not (value > self.right or self.open_right and
+                                          value == self.right)
+
+    def words_for(self, template: str = "nnmath") -> str:
+        """What the value must be: "a whole number of at least 1", "a positive number"
+        (nnmath's template) or "an integer >= 1", "a number > 0.0" (``"sklearn"``)."""
+        if self.words is not None:
+            return self.words
+        if template == "sklearn":
+            bounds = [f"{op} {bound}" for op, bound in
+                      ((">" if self.open_left else ">=", self.left),
+                       ("<" if self.open_right else "<=", self.right)) if bound is not None]
+            return " ".join(["an integer" if self.whole else "a number",
+                             " and ".join(bounds)]).strip()
+        if self.whole:   # an open bound of whole numbers is the next whole number inside
+            return _whole_words(None if self.left is None else self.left + self.open_left,
+                                None if self.right is None else self.right - self.open_right)
+        return _range_words(self.left, self.right, self.open_left, self.open_right)
+
+
+class Options:
+    """Strings from a fixed set, as scikit-learn's ``StrOptions``.
+
+    >>> "relu" in Options({"relu", "tanh"}), 1 in Options({"relu"})
+    (True, False)
+    >>> Options({"tanh", "relu"}).words_for(), Options({"auto"}).words_for()
+    ("one of ['relu', 'tanh']", "'auto'")
+    """
+
+    def __init__(self, options):
+        self.options = frozenset(options)
+
+    def __contains__(self, value) -> bool:
+        return isinstance(value, str) and value in self.options
+
+    def words_for(self, template: str = "sklearn") -> str:
+        """``'auto'`` for one option, else ``one of [...]`` (sorted; in either template)."""
+        if len(self.options) == 1:
+            return repr(next(iter(self.options)))
+        return f"one of {sorted(self.options)}"
+
+    def __repr__(self) -> str:
+        return "Options({" + ", ".join(map(repr, sorted(self.options))) + "})"
+
+
 def check_int(value, what: str, minimum: int | None = None, maximum: int | None = None,
               fix: str = "") -> int:
     """``value`` as an ``int``: a whole number in ``[minimum, maximum]`` (either may be None).
@@ -74,18 +179,7 @@ def check_int(value, what: str, minimum: int | None = None, maximum: int | None 
     ...
     nnmath.errors.ConfigError: --row must be a whole number from 1 to 24. Got 0.
     """
-    if minimum is not None and maximum is not None:
-        constraint = f"a whole number from {minimum} to {maximum}"
-    elif minimum is not None:
-        constraint = f"a whole number of at least {minimum}"
-    elif maximum is not None:
-        constraint = f"a whole number of at most {maximum}"
-    else:
-        constraint = "a whole number"
-    if not is_whole(value) or (minimum is not None and value < minimum) \
-            or (maximum is not None and value > maximum):
-        raise ConfigError(must_be(what, constraint, value, fix))
-    return int(value)
+    return int(_check(value, what, Interval(numbers.Integral, minimum, maximum), fix))
 
 
 def check_number(value, what: str, minimum: float | None = None, maximum: float | None = None,
@@ -108,16 +202,46 @@ def check_number(value, what: str, minimum: float | None = None, maximum: float 
     ...
     nnmath.errors.ConfigError: validation_fraction must be a fraction in (0, 1). Got nan.
     """
-    if constraint is None:
-        constraint = _range_words(minimum, maximum, open_min, open_max)
-    ok = is_number(value)
-    if ok and minimum is not None:
-        ok = value > minimum if open_min else value >= minimum
-    if ok and maximum is not None:
-        ok = value < maximum if open_max else value <= maximum
-    if not ok:
-        raise ConfigError(must_be(what, constraint, value, fix))
-    return float(value)
+    closed = {(False, False): "both", (False, True): "left", (True, False): "right",
+              (True, True): "neither"}[bool(open_min), bool(open_max)]
+    return float(_check(value, what, Interval(numbers.Real, minimum, maximum, closed,
+                                              constraint), fix))
+
+
+def _check(value, what: str, interval: Interval, fix: str):
+    if value not in interval:
+        raise ConfigError(must_be(what, interval.words_for(), value, fix))
+    return value
+
+
+def check_param(owner: str, key: str, value, *constraints):
+    """``value`` when it meets one of ``constraints`` (an :class:`Interval`, :class:`Options`
+    or None, which allows None), else scikit-learn's ``ValueError``.
+
+    The message names the parameter and its estimator, as scikit-learn's does, and says
+    what the constraints allow (None, when allowed, goes unsaid).
+
+    >>> check_param("NNClassifier", "epochs", 10, Interval(numbers.Integral, 1))
+    10
+    >>> check_param("NNClassifier", "loss", "hinge", None, Options({"mse", "bce"}))
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'loss' parameter of NNClassifier must be one of ['bce', 'mse']. Got 'hinge' instead.
+    """
+    if any(value is None if c is None else value in c for c in constraints):
+        return value
+    words = " or ".join(c.words_for("sklearn") for c in constraints if c is not None)
+    raise ValueError(parameter_message(owner, key, words, value))
+
+
+def _whole_words(minimum, maximum) -> str:
+    if minimum is not None and maximum is not None:
+        return f"a whole number from {minimum} to {maximum}"
+    if minimum is not None:
+        return f"a whole number of at least {minimum}"
+    if maximum is not None:
+        return f"a whole number of at most {maximum}"
+    return "a whole number"
 
 
 def _range_words(minimum, maximum, open_min, open_max) -> str:

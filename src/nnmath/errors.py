@@ -67,6 +67,16 @@ def must_be(what: str, constraint: str, got: object, fix: str = "") -> str:
     return f"{msg} {fix}" if fix else msg
 
 
+def parameter_message(owner: str, key: str, constraint: str, got: object) -> str:
+    """scikit-learn's template for a hyperparameter of an estimator (what
+    :class:`nnmath.estimator.NNClassifier` raises, as ``MLPClassifier`` does).
+
+    >>> parameter_message("NNClassifier", "alpha", "a number >= 0.0", -1.0)
+    "The 'alpha' parameter of NNClassifier must be a number >= 0.0. Got -1.0 instead."
+    """
+    return f"The {key!r} parameter of {owner} must be {constraint}. Got {shown(got)} instead."
+
+
 def shown(value, limit: int = SHOWN) -> str:
     """``repr(value)``, cut to about ``limit`` characters: every error message is one short
     line, whatever the value (a 130 000-character CSV cell, a 5000-digit integer). Never

@@ -42,7 +42,7 @@ does not import this module.
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -55,13 +55,16 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .activations import ACTIVATIONS
+from .checks import Interval, Options, check_param
 from .datasets.base import one_hot
-from .losses import LOSSES
+from .errors import parameter_message
+from .losses import LOSSES, head_for
 from .network import Network
 from .optimizers import OPTIMIZERS, get_optimizer
-from .workflow import head_for
 
 __all__ = ["NNClassifier", "NNRegressor"]
+
+_NEURONS = Interval(Integral, 1)   # neurons in a hidden layer
 
 
 class _NNBase(BaseEstimator):
@@ -89,67 +92,50 @@ class _NNBase(BaseEstimator):
         self.patience = patience
 
     # -- checks (in fit, as scikit-learn does) -----------------------------------
-    def _check_params(self):
-        name = type(self).__name__
+    _constraints = {
+        "activation": [Options(ACTIVATIONS)],
+        "output_activation": [None, Options(ACTIVATIONS)],
+        "loss": [None, Options(LOSSES)],
+        "optimizer": [Options(OPTIMIZERS)],
+        "learning_rate": [Interval(Real, 0.0, None, closed="neither")],
+        "alpha": [Interval(Real, 0.0, None, closed="left")],
+        "epochs": [Interval(Integral, 1)],
+        "patience": [Interval(Integral, 1)],
+        "batch_size": [Interval(Integral, 1, words="a positive integer"), Options({"auto"})],
+        "validation_fraction": [Interval(Real, 0.0, 1.0, closed="neither")],
+    }
+    """What each hyperparameter may be (``validation_fraction`` only with early stopping), in
+    the spirit of scikit-learn's ``_parameter_constraints`` (a name its checks read)."""
+
+    def _check_params(self) -> list:
+        """Every hyperparameter checked; returns the hidden layers' sizes."""
+        sizes = self._hidden_sizes()
+        for key, constraints in self._constraints.items():
+            if key != "validation_fraction" or self.early_stopping:
+                check_param(type(self).__name__, key, getattr(self, key), *constraints)
+        return sizes
+
+    def _hidden_sizes(self) -> list:
+        """``hidden_layer_sizes`` as a list of ints (one integer: one hidden layer)."""
         sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, numbers.Integral) else sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else sizes
         try:
             sizes = list(sizes)
         except TypeError:
             sizes = None
-        if sizes is None or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
-                                    and s > 0 for s in sizes):
-            raise ValueError(f"The 'hidden_layer_sizes' parameter of {name} must be a sequence "
-                             f"of positive integers. Got {self.hidden_layer_sizes!r} instead.")
-        self._choice("activation", self.activation, ACTIVATIONS)
-        if self.output_activation is not None:
-            self._choice("output_activation", self.output_activation, ACTIVATIONS)
-        if self.loss is not None:
-            self._choice("loss", self.loss, LOSSES)
-        self._choice("optimizer", self.optimizer, OPTIMIZERS)
-        self._number("learning_rate", self.learning_rate, low=0.0, low_open=True)
-        self._number("alpha", self.alpha, low=0.0)
-        self._whole("epochs", self.epochs)
-        self._whole("patience", self.patience)
-        if not (self.batch_size == "auto" or isinstance(self.batch_size, numbers.Integral)
-                and not isinstance(self.batch_size, bool) and self.batch_size > 0):
-            raise ValueError(f"The 'batch_size' parameter of {name} must be a positive integer "
-                             f"or 'auto'. Got {self.batch_size!r} instead.")
-        if self.early_stopping:
-            self._number("validation_fraction", self.validation_fraction, 0.0, True, 1.0)
+        if sizes is None or not all(s in _NEURONS for s in sizes):
+            raise ValueError(parameter_message(type(self).__name__, "hidden_layer_sizes",
+                                               "a sequence of positive integers",
+                                               self.hidden_layer_sizes))
         return [int(s) for s in sizes]
-
-    def _choice(self, key, value, options):
-        if not isinstance(value, str) or value not in options:
-            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be one of "
-                             f"{sorted(options)}. Got {value!r} instead.")
-
-    def _number(self, key, value, low, low_open=False, high=None):
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) \
-            and np.isfinite(value) and (value > low if low_open else value >= low) \
-            and (high is None or value < high)
-        if not ok:
-            bound = f"> {low}" if low_open else f">= {low}"
-            bound += f" and < {high}" if high is not None else ""
-            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be a number "
-                             f"{bound}. Got {value!r} instead.")
-
-    def _whole(self, key, value):
-        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)
-                and value >= 1):
-            raise ValueError(f"The '{key}' parameter of {type(self).__name__} must be an "
-                             f"integer >= 1. Got {value!r} instead.")
 
     # -- training -------------------------------------------------------------
     def _start(self, X, n_targets):
         """A fresh network and optimizer for ``X`` and ``n_targets`` classes or targets."""
         sizes = self._check_params()
         self._rng = check_random_state(self.random_state)
-        out_act = self.output_activation
-        if self._task == "classification" and n_targets == 2 and out_act is None \
-                and self.loss in (None, "bce"):
-            out_act = "sigmoid"   # as scikit-learn: one output, P(class 1)
-        n_outputs, out_act, loss = head_for(self._task, n_targets, out_act, self.loss)
+        n_outputs, out_act, loss = head_for(self._task, n_targets, self.output_activation,
+                                            self.loss, two_classes="sigmoid")   # as scikit-learn
         self.net_ = Network.random([X.shape[1], *sizes, n_outputs], activation=self.activation,
                                    output_activation=out_act, seed=self._seed())
         self.loss_name_ = loss

@@ -28,6 +28,7 @@ import numpy as np
 from . import metrics
 from .datasets.base import one_hot
 from .datasets.scaling import Scaling
+from .checks import check_number
 from .errors import ConfigError, DataError, ShapeError, must_be
 from .modelfile import read_scaling
 
@@ -190,10 +191,7 @@ def check_threshold(threshold, n_classes: int | None = 2) -> float:
     """
     if threshold is None:
         return 0.5
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) \
-            or not 0 <= threshold <= 1:
-        raise ConfigError(must_be("threshold", "a number in [0, 1]", threshold,
-                                  "For example 0.5."))
+    value = check_number(threshold, "threshold", 0, 1, fix="For example 0.5.")
     if n_classes != 2:
         what = "a regression model" if n_classes is None else \
             f"a model with {n_classes} classes"
@@ -202,7 +200,7 @@ def check_threshold(threshold, n_classes: int | None = 2) -> float:
                     "--threshold.")
         raise ConfigError(f"threshold must be given for two classes only. Got {threshold!r} "
                           f"for {what}. {fix}")
-    return float(threshold)
+    return value
 
 
 def n_classes_of(net) -> int | None:

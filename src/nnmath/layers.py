@@ -21,12 +21,13 @@ Backward (the chain rule, one factor at a time)::
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import get_activation
-from .checks import check_dtype, check_seed
+from .checks import Interval, check_dtype, check_seed
 from .errors import ConfigError, ShapeError, must_be
 
 __all__ = ["Dense", "Forward", "Backward", "MAX_PARAMS", "count_params", "check_params"]
@@ -37,6 +38,8 @@ MAX_PARAMS = 2_000_000
 before any weight is drawn, so a huge size is a one-line error, not a MemoryError. A
 model file of this many parameters stays under the 64 MB a model file may have (a
 float64 value takes about 25 bytes in the JSON ``net.save`` writes)."""
+
+_COUNT = Interval(numbers.Integral, 1)   # a number of inputs or neurons
 
 
 def count_params(sizes) -> int:
@@ -128,7 +131,7 @@ class Dense:
         self.activation = activation
         dtype = check_dtype(dtype)
         if W is None:
-            if not _is_count(n_in) or not _is_count(n_out):
+            if n_in not in _COUNT or n_out not in _COUNT:
                 raise ConfigError(must_be(
                     "Dense(n_in, n_out)", "two positive whole numbers (or give W)",
                     (n_in, n_out), "For example Dense(1, 2, 'softmax')."))
@@ -228,6 +231,3 @@ def _array(name: str, values, dtype) -> np.ndarray:
                                   f"up to {np.max(np.abs(wide)):.3g}", "Keep float64."))
     return array
 
-
-def _is_count(n) -> bool:
-    return isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0

@@ -45,7 +45,7 @@ import numpy as np
 from .errors import ConfigError, must_be
 
 __all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "check_targets", "check_loss",
-           "uses_shortcut"]
+           "uses_shortcut", "loss_for", "head_for", "LOSS_OF_OUTPUT"]
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -180,9 +180,12 @@ class CrossEntropy(Loss):
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (SSR(), MSE(), BCE(), CrossEntropy())}
 
-# (output activation, loss) pairs whose delta_L is y_hat - t (divided by n).
-_SHORTCUTS = {("sigmoid", "bce"), ("softmax", "cross_entropy")}
-_NEEDS = {"bce": "sigmoid", "cross_entropy": "softmax"}
+# Which loss for which output layer, stated once: the loss of each probability output.
+# These (output activation, loss) pairs are also the shortcuts, delta_L = (y_hat - t) / n;
+# a loss named here needs its own output activation.
+LOSS_OF_OUTPUT = {"sigmoid": "bce", "softmax": "cross_entropy"}
+_SHORTCUTS = set(LOSS_OF_OUTPUT.items())
+_NEEDS = {loss: output for output, loss in LOSS_OF_OUTPUT.items()}
 
 
 def get_loss(name: str) -> Loss:
@@ -202,6 +205,55 @@ def get_loss(name: str) -> Loss:
         ) from None
 
 
+def loss_for(output_activation: str, default: str = "ssr") -> str:
+    """The loss that fits an output layer: ``bce`` for sigmoid, ``cross_entropy`` for
+    softmax, else ``default``.
+
+    >>> loss_for("softmax"), loss_for("identity"), loss_for("tanh", default="mse")
+    ('cross_entropy', 'ssr', 'mse')
+    """
+    return LOSS_OF_OUTPUT.get(output_activation, default)
+
+
+def head_for(task: str, n_targets: int, output_activation=None, loss=None, *,
+             two_classes: str = "softmax"):
+    """``(n_outputs, output_activation, loss)`` for a target: the output layer and the
+    loss that fit it, where they are not given.
+
+    ==================  ================================  ==============
+    target              output layer                      loss
+    ==================  ================================  ==============
+    k >= 2 classes      k neurons, softmax                cross_entropy
+    2 classes, sigmoid  1 neuron, sigmoid (P(class 1))    bce
+    regression          one neuron per target, identity   mse
+    ==================  ================================  ==============
+
+    ``n_targets`` is the number of classes (classification) or of target columns
+    (regression). Two classes get one sigmoid output when ``output_activation`` is
+    sigmoid or ``loss`` is ``bce``, and, when neither is given, when ``two_classes`` is
+    ``"sigmoid"`` (scikit-learn's choice, :class:`nnmath.estimator.NNClassifier`); else
+    two softmax outputs (``nnmath train``, the article's network A). Another output
+    activation is trained with ``mse``.
+
+    >>> head_for("classification", 2), head_for("classification", 2, "sigmoid")
+    ((2, 'softmax', 'cross_entropy'), (1, 'sigmoid', 'bce'))
+    >>> head_for("classification", 2, two_classes="sigmoid"), head_for("regression", 1)
+    ((1, 'sigmoid', 'bce'), (1, 'identity', 'mse'))
+    """
+    if task == "regression":
+        return n_targets, output_activation or "identity", loss or "mse"
+    if task != "classification":
+        raise ConfigError(must_be("task", "'classification' or 'regression'", task))
+    if output_activation is None:
+        one = n_targets == 2 and (loss == "bce" or loss is None and two_classes == "sigmoid")
+        output_activation = "sigmoid" if one else "softmax"
+    if output_activation == "softmax":
+        return n_targets, "softmax", loss or loss_for("softmax")
+    if n_targets == 2:   # one output: P(class 1)
+        return 1, output_activation, loss or loss_for(output_activation, "mse")
+    return n_targets, output_activation, loss or "mse"
+
+
 def check_pair(output_activation: str, loss: str) -> None:
     """Refuse a loss that does not fit the output activation.
 
@@ -212,7 +264,7 @@ def check_pair(output_activation: str, loss: str) -> None:
     """
     needed = _NEEDS.get(loss)
     if needed is not None and output_activation != needed:
-        other = {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output_activation, "ssr")
+        other = loss_for(output_activation)
         raise ConfigError(
             f"loss {loss!r} must be used with a {needed} output layer. "
             f"Got output activation {output_activation!r}. "

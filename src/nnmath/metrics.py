@@ -22,17 +22,30 @@ array([[2, 1],
 (0.6667, 0.6667)
 >>> round(roc_auc(y, score), 4)
 0.8889
+
+**By name** (what ``History`` records per epoch and ``fit(metrics=...)`` asks for):
+each metric in :data:`METRICS` takes ``T`` and ``y_hat``, both of shape
+(n_samples, n_outputs):
+
+- ``accuracy``: the predicted class is ``argmax(y_hat)`` for several outputs,
+  ``y_hat >= 0.5`` for one output; the true class likewise from ``T``;
+- ``mse``: mean of ``(y_hat - T)^2`` over all entries;
+- ``r2``: coefficient of determination, averaged over outputs.
+
+>>> metric("accuracy", np.array([[1.0], [0.0]]), np.array([[0.7], [0.6]]))
+0.5
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .errors import DataError, must_be
+from .errors import ConfigError, DataError, must_be
 
 __all__ = ["predict_binary", "accuracy", "confusion_matrix", "precision", "recall",
            "sensitivity", "specificity", "f1", "roc_curve", "roc_auc", "log_loss",
-           "mean_squared_error", "r2", "binary_report"]
+           "mean_squared_error", "r2", "binary_report", "METRICS", "metric", "labels_of",
+           "check_metrics"]
 
 
 def _labels(y, name="y") -> np.ndarray:
@@ -169,3 +182,39 @@ def binary_report(y_true, score, threshold: float = 0.5) -> dict:
     if len(set(np.asarray(y_true).tolist())) == 2:
         report["auc"] = roc_auc(y_true, score)
     return report
+
+
+# -- metrics by name: outputs y_hat against targets T, both (n_samples, n_outputs) ----------
+
+def labels_of(Y: np.ndarray) -> np.ndarray:
+    """Class labels from one-hot rows (argmax) or one probability column (>= 0.5)."""
+    Y = np.asarray(Y)
+    return (Y[:, 0] >= 0.5).astype(int) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+
+
+METRICS = {
+    "accuracy": lambda T, y_hat: accuracy(labels_of(T), labels_of(y_hat)),
+    "mse": mean_squared_error,
+    "r2": r2,
+}
+"""The metrics ``History`` can record, by name: ``f(T, y_hat) -> float``."""
+
+
+def check_metrics(names) -> tuple:
+    """Metric names as a tuple (one name: a tuple of one), each a key of :data:`METRICS`."""
+    if isinstance(names, str):
+        names = (names,)
+    elif not isinstance(names, (list, tuple)):
+        raise ConfigError(must_be("metrics", "a sequence of metric names", names,
+                                  "For example metrics=('accuracy',)."))
+    names = tuple(names)
+    for name in names:
+        if name not in METRICS:
+            raise ConfigError(must_be("a metric", "one of " + ", ".join(map(repr, METRICS)),
+                                      name))
+    return names
+
+
+def metric(name: str, T, y_hat) -> float:
+    """The metric ``name`` of outputs ``y_hat`` against targets ``T``."""
+    return float(METRICS[check_metrics(name)[0]](T, y_hat))

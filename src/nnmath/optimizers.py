@@ -18,16 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_number
 from .errors import ConfigError, must_be
 
 __all__ = ["SGD", "Momentum", "Adam", "OPTIMIZERS", "get_optimizer"]
-
-
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(value) or value <= 0:
-        raise ConfigError(must_be(name, "a positive number", value, "For example 0.1."))
-    return float(value)
 
 
 class SGD:
@@ -36,7 +30,8 @@ class SGD:
     name = "sgd"
 
     def __init__(self, learning_rate=0.1):
-        self.learning_rate = _positive("learning_rate", learning_rate)
+        self.learning_rate = check_number(learning_rate, "learning_rate", minimum=0,
+                                          open_min=True, fix="For example 0.1.")
 
     def step(self, params: dict, grads: dict) -> None:
         for name, p in params.items():
@@ -50,9 +45,9 @@ class Momentum(SGD):
 
     def __init__(self, learning_rate=0.1, mu=0.9):
         super().__init__(learning_rate)
-        if not 0 <= mu < 1:
-            raise ConfigError(must_be("momentum mu", "in [0, 1)", mu, "For example 0.9."))
-        self.mu, self.velocity = mu, {}
+        self.mu = check_number(mu, "momentum mu", 0, 1, open_max=True, constraint="in [0, 1)",
+                               fix="For example 0.9.")
+        self.velocity = {}
 
     def step(self, params, grads):
         for name, p in params.items():

@@ -28,17 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigError, must_be
+from .checks import check_number
 
 __all__ = ["check_alpha", "l2_penalty", "l2_gradients", "objective"]
 
 
 def check_alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(alpha) or alpha < 0:
-        raise ConfigError(must_be("alpha", "a number >= 0 (the L2 penalty)", alpha,
-                                  "For example 0.0001, or 0 for none."))
-    return float(alpha)
+    """``alpha`` as a ``float``: a number >= 0 (0: no penalty)."""
+    return check_number(alpha, "alpha", minimum=0, constraint="a number >= 0 (the L2 penalty)",
+                        fix="For example 0.0001, or 0 for none.")
 
 
 def _weights(params):

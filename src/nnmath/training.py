@@ -42,7 +42,7 @@ from .history import History
 from .losses import check_loss
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
-from .scoring import METRICS, check_metrics, labels_of
+from .metrics import METRICS, check_metrics, labels_of
 
 __all__ = ["History", "train"]
 

@@ -7,16 +7,8 @@ train, evaluate on both parts, and record everything ``predict`` needs in
 settings under ``"training"`` and the loss per epoch under ``"history"``
 (:meth:`nnmath.history.History.record`).
 
-Output layer and loss, when not given (:func:`head_for`):
-
-==================  ============================  ==============
-target              output layer                  loss
-==================  ============================  ==============
-k >= 2 classes      k neurons, softmax            cross_entropy
-(sigmoid asked,     1 neuron, sigmoid             bce
- 2 classes)
-regression          one neuron per target, identity  mse
-==================  ============================  ==============
+Output layer and loss, when not given: :func:`nnmath.losses.head_for` (softmax and
+cross_entropy for classes, identity and mse for regression).
 
 >>> from nnmath import datasets
 >>> result = fit_dataset(datasets.xor(n_samples=80, seed=1), hidden=(8,), epochs=40,
@@ -40,33 +32,10 @@ from .datasets.split import train_test_split
 from .errors import ConfigError, must_be
 from .history import History
 from .inference import check_threshold, evaluate
+from .losses import head_for
 from .network import Network
 
-__all__ = ["head_for", "fit_dataset", "FitResult"]
-
-
-def head_for(task: str, n_targets: int, output_activation=None, loss=None):
-    """``(n_outputs, output_activation, loss)`` for a target.
-
-    ``n_targets`` is the number of classes (classification) or of target
-    columns (regression).
-
-    >>> head_for("classification", 2), head_for("classification", 2, "sigmoid")
-    ((2, 'softmax', 'cross_entropy'), (1, 'sigmoid', 'bce'))
-    >>> head_for("regression", 1)
-    (1, 'identity', 'mse')
-    """
-    if task == "regression":
-        return n_targets, output_activation or "identity", loss or "mse"
-    if task != "classification":
-        raise ConfigError(must_be("task", "'classification' or 'regression'", task))
-    if output_activation is None:
-        output_activation = "sigmoid" if loss == "bce" and n_targets == 2 else "softmax"
-    if output_activation == "softmax":
-        return n_targets, "softmax", loss or "cross_entropy"
-    if n_targets == 2:   # one output: P(class 1)
-        return 1, output_activation, loss or ("bce" if output_activation == "sigmoid" else "mse")
-    return n_targets, output_activation, loss or "mse"
+__all__ = ["fit_dataset", "FitResult"]
 
 
 def _check_hidden(hidden) -> tuple:

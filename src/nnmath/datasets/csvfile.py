@@ -73,7 +73,7 @@ from ..checks import check_path
 from ..errors import DataError, must_be
 from .base import TASKS, Dataset
 from .classes import order_classes
-from .csvtable import MAX_BYTES, MAX_LINE, _columns, _number_hint, _Table, _to_float
+from .csvtable import MAX_BYTES, MAX_LINE, Table, number_hint, shown_columns, to_float
 
 __all__ = ["load_csv", "read_features", "MAX_AUTO_CLASSES", "MAX_CLASSES", "MAX_BYTES",
            "MAX_LINE"]
@@ -125,17 +125,17 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     features = [features] if isinstance(features, str) else features   # one column
     _distinct("the feature columns (--features)", features)
     _distinct("the class names (--classes)", classes)
-    with _Table(path, delimiter) as table:
+    with Table(path, delimiter) as table:
         if not isinstance(target, str) or target not in table.index:
             raise DataError(must_be("the target column", "one of the columns " +
-                                    _columns(table.header), target,
+                                    shown_columns(table.header), target,
                                     "Give --target the name of a column."))
         if features is None:
             features = [h for h in table.header if h != target]
         for name in features:
             if name not in table.index:
                 raise DataError(must_be("a feature column", "one of the columns " +
-                                        _columns(table.header), name))
+                                        shown_columns(table.header), name))
         if not features:
             raise DataError(must_be(f"{path}", "a file with at least one feature column "
                                     f"besides the target {target!r}", table.header))
@@ -152,7 +152,7 @@ def read_features(path, features=None, delimiter=",", n_inputs=None):
     the target, are ignored); default: every column, which must then be
     ``n_inputs`` columns when that is given (checked before any value is read).
     """
-    with _Table(path, delimiter) as table:
+    with Table(path, delimiter) as table:
         header = table.header
         if features is None and n_inputs is not None and len(header) != n_inputs:
             raise DataError(must_be(
@@ -165,7 +165,7 @@ def read_features(path, features=None, delimiter=",", n_inputs=None):
         missing = [name for name in features if name not in table.index]
         if missing:
             raise DataError(must_be(f"the CSV file {str(path)!r}", "a file with the model's "
-                                    "feature columns " + _columns(features),
+                                    "feature columns " + shown_columns(features),
                                     f"no column {missing[0]!r}", "Give the columns the model "
                                     "was trained on."))
         X, _ = table.read(features)
@@ -198,7 +198,7 @@ class _TargetColumn:
         self.bad = None             # numbers: (line, text) of the first value not finite
 
     def adder(self, col: int, table):
-        """``add(row)`` for :meth:`_Table.read`: takes the target cell of ``row``."""
+        """``add(row)`` for :meth:`Table.read`: takes the target cell of ``row``."""
         get, append = self.texts.get, self.codes.append
 
         def add(row):
@@ -239,7 +239,7 @@ class _TargetColumn:
     def _to_numbers(self) -> None:
         values = []
         for text, line in zip(self.texts, self.first_line):
-            v = _to_float(text)
+            v = to_float(text)
             if v is None:
                 if self.task == "regression":
                     raise _not_a_number(self.name, line, text)
@@ -252,7 +252,7 @@ class _TargetColumn:
         self.codes = array("i")
 
     def _add_number(self, text: str, line: int) -> None:
-        v = _to_float(text)
+        v = to_float(text)
         if v is None:
             if not text:
                 raise DataError(must_be(f"the target in line {line} (column {self.name!r})",
@@ -267,14 +267,14 @@ class _TargetColumn:
 
 def _not_a_number(target, line, text) -> DataError:
     return DataError(must_be(f"the target in line {line} (column {target!r})",
-                             "a number for regression", text, _number_hint(text)))
+                             "a number for regression", text, number_hint(text)))
 
 
 def _target(column, target, task, classes, min_classes=2, positive=None):
     """``(y, class_names, task)`` from the target column read by :class:`_TargetColumn`."""
     texts = list(column.texts)                       # each distinct text once
     codes = np.frombuffer(column.codes, dtype=np.intc)
-    numbers = None if column.numbers is not None else [_to_float(t) for t in texts]
+    numbers = None if column.numbers is not None else [to_float(t) for t in texts]
     numeric = column.numbers is not None or all(v is not None for v in numbers)
     if task == "auto":
         whole = numeric and column.numbers is None and all(
@@ -309,9 +309,10 @@ def _target(column, target, task, classes, min_classes=2, positive=None):
         unknown = sorted(distinct - set(classes))
         if unknown:
             raise DataError(must_be(f"every target value in column {target!r}", "one of the "
-                                    f"classes [{_columns(classes)}]", unknown, "Give --classes every class "
-                                    "when training; for a saved model, data of its classes "
-                                    "(its file lists them in \"class_names\")."))
+                                    f"classes [{shown_columns(classes)}]", unknown,
+                                    "Give --classes every class when training; for a saved "
+                                    "model, data of its classes (its file lists them in "
+                                    "\"class_names\")."))
         names = classes
     names = order_classes(names, positive, given=classes is not None)
     if len(distinct) < min_classes:

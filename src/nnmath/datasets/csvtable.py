@@ -1,6 +1,6 @@
 """Reading a CSV file into a table of numbers: the file, its separator, its header, its cells.
 
-:class:`_Table` reads a user's CSV file (or a pipe) once, in chunks: it opens it with
+:class:`Table` reads a user's CSV file (or a pipe) once, in chunks: it opens it with
 :func:`nnmath.safefile.open_input` (a file or a pipe of at most :data:`MAX_BYTES`,
 never a device), detects the separator (``,``; ``;`` or a tab from spreadsheet
 exports; runs of spaces), checks the header (names, not numbers; unique; no unnamed
@@ -24,6 +24,9 @@ import numpy as np
 from ..errors import DataError, must_be, shown
 from ..inputfile import InputFile, open_input
 
+__all__ = ["Table", "MAX_BYTES", "MAX_LINE", "CSV_FILE", "shown_columns", "to_float",
+           "number_hint"]
+
 MAX_BYTES = 256 * 1024 * 1024
 """The largest CSV file (or stream) nnmath reads: 256 MB (about 16 million rows of two
 numbers; the values take at most about 4 times as much memory as float64)."""
@@ -43,17 +46,17 @@ def _cut(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _columns(names, shown_names: int = 10) -> str:
+def shown_columns(names, shown_names: int = 10) -> str:
     """``'a', 'b', ...`` for a message: the first few names of a wide header, and the count.
 
-    >>> _columns(["psa", "age"]), _columns([str(i) for i in range(40)], 3)
+    >>> shown_columns(["psa", "age"]), shown_columns([str(i) for i in range(40)], 3)
     ("'psa', 'age'", "'0', '1', '2', ... (40 columns)")
     """
     text = ", ".join(shown(str(h), 40) for h in names[:shown_names])
     return text + (f", ... ({len(names)} columns)" if len(names) > shown_names else "")
 
 
-class _Table:
+class Table:
     """A CSV file opened for one pass: its header now, its rows read by :meth:`read`.
 
     ``header`` is the list of column names (unnamed columns left out), ``index`` maps a
@@ -156,8 +159,8 @@ class _Table:
 
     def read(self, features, target=None):
         """``(X, target)``: the ``features`` columns as a float64 array of shape
-        (n_rows, n_features), row by row; ``target`` (a :class:`_TargetColumn`) takes the
-        target column's text."""
+        (n_rows, n_features), row by row; ``target`` (csvfile's reader of the target column: its
+        ``name`` and ``adder(index, table)``) takes the target column's text."""
         cols = [self.index[name] for name in features]
         pick = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
         rows = _Rows(len(cols))
@@ -234,7 +237,7 @@ class _Rows:
         return self.X
 
 
-def _to_float(text: str):
+def to_float(text: str):
     """``float(text)`` for a number as a CSV file writes it, else None (Python's float
     also reads ``1_000`` and digits of other scripts)."""
     try:
@@ -329,9 +332,9 @@ def _number(text: str, line: int, column: str, index: int) -> float:
     if not text:
         raise DataError(must_be(where, "a number", "an empty cell",
                                 "Fill in or remove the rows with missing values."))
-    value = _to_float(text)
+    value = to_float(text)
     if value is None:
-        raise DataError(must_be(where, "a number", text, _number_hint(text) or
+        raise DataError(must_be(where, "a number", text, number_hint(text) or
                                 "Feature columns must be numeric; drop the column or encode "
                                 "it as numbers."))
     if not math.isfinite(value):
@@ -340,10 +343,10 @@ def _number(text: str, line: int, column: str, index: int) -> float:
     return value
 
 
-def _number_hint(text: str) -> str:
+def number_hint(text: str) -> str:
     """How to write ``text`` as a number, when it looks like one written another way.
 
-    >>> _number_hint("1_000"), _number_hint("2,5")
+    >>> number_hint("1_000"), number_hint("2,5")
     ('Write numbers without "_" (1000, not 1_000): a CSV file has no digit separators.', "Write decimals with a point (2.5, not 2,5): export the CSV with '.' as the decimal separator.")
     """
     if re.fullmatch(r"[-+]?\d*,\d+", text):

@@ -14,10 +14,11 @@ give the same split.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
-from ..checks import check_bool, check_seed, is_number, is_whole
+from ..checks import Interval, check_bool, check_seed
 from ..errors import ConfigError, DataError, must_be
 
 __all__ = ["split_indices", "train_test_split"]
@@ -70,11 +71,15 @@ def train_test_split(data, test_size=0.25, seed=0, stratify=None):
     return data.subset(train), data.subset(test)
 
 
+_ROWS = Interval(numbers.Integral, 1)                       # test_size=30: 30 rows
+_FRACTION = Interval(numbers.Real, 0, 1, closed="neither")   # test_size=0.25: a quarter
+
+
 def _n_test(test_size, n: int) -> int:
     """The number of test rows: ``ceil(test_size * n)`` for a fraction, else ``test_size``."""
-    if is_whole(test_size) and test_size >= 1:
+    if test_size in _ROWS:
         n_test = int(test_size)
-    elif is_number(test_size) and not is_whole(test_size) and 0 < test_size < 1:
+    elif test_size in _FRACTION:
         n_test = math.ceil(test_size * n)
     else:
         raise ConfigError(must_be("test_size", "a fraction in (0, 1) or a number of rows",

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_seed
-from ..errors import ConfigError, must_be
+from ..checks import check_int, check_number, check_seed
 from .base import Dataset
 
 __all__ = ["circle", "xor", "blobs", "spiral"]
@@ -70,20 +69,13 @@ def spiral(n_samples=200, n_classes=2, noise=0.0, seed=0) -> Dataset:
 
 
 def _check(n_samples, noise, seed):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) \
-            or n_samples < 2:
-        raise ConfigError(must_be("n_samples", "a whole number of at least 2", n_samples))
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(noise) or noise < 0:
-        raise ConfigError(must_be("noise", "a number >= 0", noise, "For example 0.1."))
-    return int(n_samples), np.random.default_rng(check_seed(seed))
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    check_number(noise, "noise", minimum=0, fix="For example 0.1.")
+    return n_samples, np.random.default_rng(check_seed(seed))
 
 
 def _classes(n_classes) -> int:
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
-            or n_classes < 2:
-        raise ConfigError(must_be("n_classes", "a whole number of at least 2", n_classes))
-    return int(n_classes)
+    return check_int(n_classes, "n_classes", minimum=2)
 
 
 def _make(X, y, class_names, noise, rng) -> Dataset:
