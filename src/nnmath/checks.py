@@ -169,8 +169,10 @@ class Options:
 
 
 def check_int(value, what: str, minimum: int | None = None, maximum: int | None = None,
-              fix: str = "") -> int:
+              fix: str = "", constraint: str | None = None) -> int:
     """``value`` as an ``int``: a whole number in ``[minimum, maximum]`` (either may be None).
+
+    ``constraint`` replaces the generated wording ("a whole number of at least 1").
 
     >>> check_int(np.int64(5), "patience", minimum=1)
     5
@@ -179,7 +181,8 @@ def check_int(value, what: str, minimum: int | None = None, maximum: int | None 
     ...
     nnmath.errors.ConfigError: --row must be a whole number from 1 to 24. Got 0.
     """
-    return int(_check(value, what, Interval(numbers.Integral, minimum, maximum), fix))
+    return int(_check(value, what, Interval(numbers.Integral, minimum, maximum, words=constraint),
+                      fix))
 
 
 def check_number(value, what: str, minimum: float | None = None, maximum: float | None = None,

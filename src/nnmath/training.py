@@ -94,7 +94,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         epochs; keep the best epoch's parameters. Without validation rows,
         ``validation_fraction`` defaults to 0.1.
     metrics : sequence of str
-        Names from :data:`nnmath.scoring.METRICS` (``accuracy``, ``mse``,
+        Names from :data:`nnmath.metrics.METRICS` (``accuracy``, ``mse``,
         ``r2``) to record after every epoch in ``History.metrics`` (and
         ``History.val_metrics``).
     batch_callbacks : sequence of callables, or one callable
@@ -119,7 +119,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                                 "callback(epoch, history) after every epoch.")
     batch_callbacks = check_callbacks(batch_callbacks, "batch_callbacks", "Each is called as "
                                       "callback(epoch, batch, n_batches, batch_loss).")
-    if isinstance(progress, bool) and progress:
+    if check_bool(progress, "progress"):
         from .progress import training_progress
 
         with training_progress(epochs if isinstance(epochs, int) else 0,
@@ -130,8 +130,6 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                          validation_fraction=validation_fraction,
                          early_stopping=early_stopping, metrics=metrics,
                          batch_callbacks=(*batch_callbacks, on_batch))
-    if not isinstance(progress, bool):
-        raise ConfigError(must_be("progress", "True or False", progress))
     run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
                     metrics, callbacks, batch_callbacks)
@@ -203,10 +201,8 @@ def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
     X, T, X_val, T_val = _validation(net, X, T, loss, validation_data, validation_fraction, seed)
     if batch_size is None:
         batch_size = X.shape[0]
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
-        raise ConfigError(must_be("batch_size", "a whole number of at least 1 (or None for "
-                                  "full batch)", batch_size))
+    check_int(batch_size, "batch_size", minimum=1,
+              constraint="a whole number of at least 1 (or None for full batch)")
     opt = get_optimizer(optimizer, learning_rate)
     return _Run(X, T, X_val, T_val, loss, epochs, min(int(batch_size), X.shape[0]), shuffle,
                 seed, opt, tol, patience, alpha, early_stopping, validation_fraction, metrics,
