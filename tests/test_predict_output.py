@@ -19,7 +19,7 @@ from rich.console import Console
 
 from nnmath import Network
 from nnmath.inference import predict
-from nnmath.render.report import predictions_table
+from nnmath.render.tables import predictions_table
 from nnmath.render.text import num
 
 

@@ -30,7 +30,8 @@ def run(args) -> int:
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeRemainingColumn)
 
-    from ..render.text import article_view
+    from ..render.text import page_view
+    from ..report.article import TERMINAL_TITLE, article_sections
 
     out = console()
     with Progress(TextColumn("network B, per-sample training"), BarColumn(),
@@ -43,7 +44,7 @@ def run(args) -> int:
                 progress.update(task, completed=epoch, loss=f"{history.loss[-1]:.6g}")
 
         run_ = run_article(epochs_b=epochs, callbacks_b=(report,))
-    for part in article_view(run_):
+    for part in page_view(TERMINAL_TITLE, article_sections(run_)):
         out.print(part)
         out.print()
     return 0

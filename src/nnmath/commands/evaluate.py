@@ -48,7 +48,7 @@ def run(args) -> int:
     if args.json:
         print_json({"model": args.model, "data": args.data, "target": target, **report})
         return 0
-    from ..render.report import confusion_table, metrics_table, per_class_table, positive_line
+    from ..render.tables import confusion_table, metrics_table, per_class_table, positive_line
 
     out = console()
     out.print(metrics_table({"value": report}, title=f"{args.model} on {args.data}"))

@@ -1,7 +1,7 @@
 """``nnmath predict``: class probabilities and the predicted class (or the outputs) for new samples.
 
 One output style per purpose: a table for people (default; it fits the terminal and
-never cuts a number, see :func:`nnmath.render.report.predictions_table`), ``--csv``
+never cuts a number, see :func:`nnmath.render.tables.predictions_table`), ``--csv``
 for programs (CSV on stdout), ``--json`` (one JSON object), ``--output FILE`` (the
 CSV, written atomically). The samples come from ``--x`` (repeat for more) or
 ``--data FILE`` (the model's feature columns, by name). ``--csv FILE``, the old way to
@@ -79,7 +79,7 @@ def run(args) -> int:
     elif args.output:
         console().print(f"wrote {len(X)} predictions to {args.output}")
     else:
-        from ..render.report import predictions_table
+        from ..render.tables import predictions_table
 
         out = console()
         title = f"predictions for {data}" if data else "predictions"

@@ -25,7 +25,7 @@ def run(args) -> int:
     if args.json:
         print_json(summary)
         return 0
-    from ..render.report import summary_table
+    from ..render.tables import summary_table
 
     out = console()
     out.print(summary_table(summary, title=f"{args.model}"))

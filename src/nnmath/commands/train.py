@@ -233,7 +233,7 @@ def _saved(ckpt, reason) -> str:
 
 
 def _print(args, data, result):
-    from ..render.report import confusion_table, metrics_table, positive_line, summary_table
+    from ..render.tables import confusion_table, metrics_table, positive_line, summary_table
     from ..render.text import num
     from ..summary import summarize
 

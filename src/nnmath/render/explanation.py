@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .document import Eqs, Note, Para, Section, Table, array_text
+from .document import Eqs, Note, Only, Para, Section, Table, Worked, array_text
 from ..trace_terms import FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, SATURATION
 from .mathexpr import Deriv, Fn, Num, Op, Sum, Sym, num, sym_from_name
 
-__all__ = ["explanation", "LOSS_FORMULAS", "SLOPES"]
+__all__ = ["explanation", "worked_sections", "network_table", "TITLE", "LOSS_FORMULAS",
+           "SLOPES"]
+
+TITLE = "One training step, number by number"
+"""The title of a page that holds one explanation."""
 
 LOSS_FORMULAS = {
     "ssr": "ℓ = ½ Σ_j (y_hat_j − t_j)²",
@@ -56,6 +60,30 @@ def explanation(trace) -> list:
     if trace.check is not None:
         sections.append(_check(trace))
     return sections
+
+
+def worked_sections(trace, before=None, after=None, titles=None) -> list:
+    """The explanation of ``trace`` set into a whole document: one section each, its
+    blocks in a :class:`~nnmath.render.document.Worked`.
+
+    ``before`` and ``after`` map an explanation section's title ("The step",
+    "Forward pass after the update", ...) to blocks the page puts at its start or end
+    (figures, a paragraph); ``titles`` to the title the page gives it. The terminal
+    shows neither and heads the section with the explanation's own title.
+    """
+    before, after, titles = before or {}, after or {}, titles or {}
+    return [Section(titles.get(s.title, s.title),
+                    (Only("page", tuple(before.get(s.title, ()))), Worked(s.blocks),
+                     Only("page", tuple(after.get(s.title, ())))), terminal_title=s.title)
+            for s in explanation(trace)]
+
+
+def network_table(network) -> Table:
+    """A network's layers: activation, shape of W and parameters (its notebook view)."""
+    return Table(("layer", "activation", "W shape", "parameters"), tuple(
+        (str(l), layer.activation, f"{layer.n_in} × {layer.n_out}",
+         f"W{l}, b{l} ({layer.W.size + layer.b.size})")
+        for l, layer in enumerate(network.layers, start=1)))
 
 
 class _Names:

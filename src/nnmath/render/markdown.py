@@ -1,7 +1,9 @@
-r"""Markdown with LaTeX math (``$…$``, ``$$…$$``) of a Trace: renders on GitHub and in Jupyter.
+r"""The Markdown writer of :mod:`nnmath.render.document`: LaTeX math (``$…$``, ``$$…$$``)
+that renders on GitHub and in Jupyter.
 
-Built from the same document as the terminal view
-(:func:`nnmath.render.explanation.explanation`); nothing here computes.
+:func:`page_markdown` writes a whole document (the report's ``report.md``, a Trace's
+``--format markdown``); :func:`document_markdown` its sections only (a notebook's
+view of a Trace). Nothing here computes.
 
 >>> from nnmath import explain
 >>> from nnmath.article import network_b
@@ -14,13 +16,12 @@ True
 
 from __future__ import annotations
 
-from .document import Eqs, Note, Para, Table, is_math
-from .explanation import explanation
+from .document import Banner, Code, Eqs, Figure, Note, Para, Table, Worked, is_math, written
+from .explanation import TITLE, explanation, network_table, worked_sections
 from .mathexpr import Op, to_latex
 
-__all__ = ["render_markdown", "trace_markdown", "network_markdown", "document_markdown"]
-
-TITLE = "One training step, number by number"
+__all__ = ["render_markdown", "trace_markdown", "network_markdown", "document_markdown",
+           "page_markdown", "blocks_markdown", "TITLE"]
 
 
 def _cell(cell) -> str:
@@ -29,10 +30,10 @@ def _cell(cell) -> str:
     return str(cell).replace("|", r"\|").replace("\n", " ")
 
 
-def _equations(lines) -> str:
+def _equations(block: Eqs) -> str:
     """One aligned display block; a line starting with "=" continues the one above."""
     rows = []
-    for line in lines:
+    for line in block.lines:
         if line and line[0] == Op("="):
             rows.append("&" + to_latex(line))
         else:
@@ -43,31 +44,62 @@ def _equations(lines) -> str:
     return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$"
 
 
-def block_markdown(block) -> str:
-    """Markdown of one block (Para, Eqs, Note, Table) of :mod:`nnmath.render.document`."""
-    if isinstance(block, Para):
-        return block.text
-    if isinstance(block, Eqs):
-        return _equations(block.lines)
-    if isinstance(block, Note):
-        label = "Warning" if block.level == "warning" else "Note"
-        return f"> **{label}:** {block.text}"
-    if isinstance(block, Table):
-        lines = ([f"**{block.title}**", ""] if block.title else []) + [
-            "| " + " | ".join(_cell(c) for c in block.columns) + " |",
-            "|" + "---|" * len(block.columns)]
-        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
-        return "\n".join(lines)
-    raise TypeError(f"unknown block {block!r}")
+def _table(block: Table) -> str:
+    lines = [f"**{block.title}**", ""] if block.title else []
+    lines += ["| " + " | ".join(_cell(c) for c in block.columns) + " |",
+              "|" + "---|" * len(block.columns)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
+    return "\n".join(lines)
+
+
+_WRITERS = {
+    Para: lambda block: block.text,
+    Eqs: _equations,
+    Note: lambda block: f"> **{block.label}:** {block.text}",
+    Table: _table,
+    Code: lambda block: "```\n" + block.text + "\n```",
+    Figure: lambda block: f"![{block.alt or block.caption}]({block.src})\n\n*{block.caption}*",
+    Banner: lambda block: f"**{block.text}**",
+    Worked: lambda block: "\n\n".join(blocks_markdown(block.blocks)),
+}
+
+
+def blocks_markdown(blocks) -> list:
+    """Markdown of each block (of :mod:`nnmath.render.document`) a page shows."""
+    return written(blocks, _WRITERS, "page")
+
+
+def _parts(sections, level: int) -> list:
+    return [part for section in sections
+            for part in (f"{'#' * level} {section.title}", *blocks_markdown(section.blocks))]
 
 
 def document_markdown(sections, level: int = 2) -> str:
     """Markdown for a list of :class:`~nnmath.render.document.Section`."""
-    out = []
-    for section in sections:
-        out.append(f"{'#' * level} {section.title}")
-        out += [block_markdown(block) for block in section.blocks]
-    return "\n\n".join(out) + "\n"
+    return "\n\n".join(_parts(sections, level)) + "\n"
+
+
+def page_markdown(title: str, sections, subtitle: str = "") -> str:
+    """A whole document: ``# title``, the subtitle in italics, then the sections
+    (images linked by their paths relative to the page).
+
+    >>> from nnmath.render.document import Para, Section, Table
+    >>> doc = [Section("Data", (Para("Two rows."), Table(("x", "y"), (("1", "0"), ("2", "1")))))]
+    >>> print(page_markdown("T", doc))
+    # T
+    <BLANKLINE>
+    ## Data
+    <BLANKLINE>
+    Two rows.
+    <BLANKLINE>
+    | x | y |
+    |---|---|
+    | 1 | 0 |
+    | 2 | 1 |
+    <BLANKLINE>
+    """
+    head = [f"# {title}"] + ([f"*{subtitle}*"] if subtitle else [])
+    return "\n\n".join(head + _parts(sections, 2)) + "\n"
 
 
 def trace_markdown(trace) -> str:
@@ -76,15 +108,12 @@ def trace_markdown(trace) -> str:
 
 
 def render_markdown(trace) -> str:
-    """A whole Markdown document: a title, then :func:`trace_markdown`."""
-    return f"# {TITLE}\n\n" + trace_markdown(trace)
+    """A whole Markdown document of the explanation, under a title."""
+    return page_markdown(TITLE, worked_sections(trace))
 
 
 def network_markdown(network) -> str:
     """A network's layers and parameters as a Markdown table (for notebooks)."""
-    rows = ["| layer | activation | W shape | parameters |", "|---|---|---|---|"]
-    for l, layer in enumerate(network.layers, start=1):
-        rows.append(f"| {l} | {layer.activation} | {layer.n_in} × {layer.n_out} | "
-                    f"W{l}, b{l} ({layer.W.size + layer.b.size}) |")
     sizes = "-".join(map(str, network.sizes))
-    return f"**Network {sizes}** ({network.n_params()} parameters)\n\n" + "\n".join(rows) + "\n"
+    return (f"**Network {sizes}** ({network.n_params()} parameters)\n\n"
+            + blocks_markdown([network_table(network)])[0] + "\n")

@@ -114,21 +114,23 @@ def _unbracketed(eq) -> tuple:
 
 def to_text(eq) -> str:
     """Plain text (unicode), as the terminal shows it."""
-    out, eq = [], _unbracketed(eq)
-    for pos, tok in enumerate(eq):
-        if isinstance(tok, Sym):
-            out.append(_sym_text(tok))
-        elif isinstance(tok, Deriv):
-            out.append(f"d{_sym_text(tok.num)}/d{_sym_text(tok.den)}")
-        elif isinstance(tok, Num):
-            out.append(_num_text(tok))
-        elif isinstance(tok, Op):
-            out.append(f" {tok.text} " if tok.text in _SPACED else tok.text)
-        elif isinstance(tok, Fn):
-            follows = eq[pos + 1] if pos + 1 < len(eq) else None
-            out.append(tok.name if follows == Op("(") else tok.name + " ")
-        elif isinstance(tok, Sum):
-            out.append(f"Σ_{tok.var} ")
+    return _written(eq, _TEXT)
+
+
+def to_latex(eq) -> str:
+    """LaTeX math (without the surrounding ``$``)."""
+    return _written(eq, _LATEX)
+
+
+def _written(eq, notation: dict) -> str:
+    """``eq`` in a notation: ``notation[type(token)](token, following)`` for each token
+    (``following``: the next token, or None), joined, double spaces folded."""
+    eq = _unbracketed(eq)
+    out = []
+    for token, following in zip(eq, (*eq[1:], None)):
+        if type(token) not in notation:
+            raise TypeError(f"not a math token: {token!r}")
+        out.append(notation[type(token)](token, following))
     return "".join(out).strip().replace("  ", " ")
 
 
@@ -137,25 +139,19 @@ def _sym_text(s: Sym) -> str:
     return f"{_TEXT_BASE.get(s.base, s.base)}{s.sub}{index}"
 
 
-def to_latex(eq) -> str:
-    """LaTeX math (without the surrounding ``$``)."""
-    out = []
-    for tok in _unbracketed(eq):
-        if isinstance(tok, Sym):
-            out.append(_sym_latex(tok))
-        elif isinstance(tok, Deriv):
-            out.append(rf"\frac{{\partial {_sym_latex(tok.num)}}}{{\partial {_sym_latex(tok.den)}}}")
-        elif isinstance(tok, Num):
-            out.append(_num_text(tok))
-        elif isinstance(tok, Op):
-            op = _LATEX_OP.get(tok.text, tok.text)
-            out.append(f" {op} " if tok.text in _SPACED or op.startswith("\\") else op)
-        elif isinstance(tok, Fn):
-            name, prime = (tok.name[:-1], "'") if tok.name.endswith("'") else (tok.name, "")
-            out.append(rf"\operatorname{{{name}}}{prime}" if len(name) > 1 else name + prime)
-        elif isinstance(tok, Sum):
-            out.append(rf"\sum_{{{tok.var}}} ")
-    return "".join(out).strip().replace("  ", " ")
+def _fn_text(fn: Fn, following) -> str:
+    """A function name, then a space unless its argument's "(" follows."""
+    return fn.name if following == Op("(") else fn.name + " "
+
+
+_TEXT = {
+    Sym: lambda s, _: _sym_text(s),
+    Deriv: lambda d, _: f"d{_sym_text(d.num)}/d{_sym_text(d.den)}",
+    Num: lambda n, _: _num_text(n),
+    Op: lambda op, _: f" {op.text} " if op.text in _SPACED else op.text,
+    Fn: _fn_text,
+    Sum: lambda total, _: f"Σ_{total.var} ",
+}
 
 
 def _sym_latex(s: Sym) -> str:
@@ -163,6 +159,27 @@ def _sym_latex(s: Sym) -> str:
     sub = f"_{{{s.sub}}}" if s.sub else ""
     index = f"[{s.index}]" if s.index else ""
     return f"{base}{sub}{index}"
+
+
+def _op_latex(op: Op, _following) -> str:
+    latex = _LATEX_OP.get(op.text, op.text)
+    return f" {latex} " if op.text in _SPACED or latex.startswith("\\") else latex
+
+
+def _fn_latex(fn: Fn, _following) -> str:
+    """``\\operatorname{sigmoid}``; a slope ``g'`` keeps its prime outside."""
+    name, prime = (fn.name[:-1], "'") if fn.name.endswith("'") else (fn.name, "")
+    return rf"\operatorname{{{name}}}{prime}" if len(name) > 1 else name + prime
+
+
+_LATEX = {
+    Sym: lambda s, _: _sym_latex(s),
+    Deriv: lambda d, _: rf"\frac{{\partial {_sym_latex(d.num)}}}{{\partial {_sym_latex(d.den)}}}",
+    Num: lambda n, _: _num_text(n),
+    Op: _op_latex,
+    Fn: _fn_latex,
+    Sum: lambda total, _: rf"\sum_{{{total.var}}} ",
+}
 
 
 def to_mathml(eq, display: bool = False) -> str:

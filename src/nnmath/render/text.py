@@ -1,8 +1,8 @@
-"""Terminal views (rich) of a Trace and of the article's run.
+"""The terminal writer (rich) of :mod:`nnmath.render.document`, and the one look of
+every terminal table (:func:`rich_table`).
 
-These functions only *read* numbers from a :class:`~nnmath.trace.Trace` or
-:class:`~nnmath.article.ArticleRun` and lay them out; they compute no
-derivative and no update.
+It lays out documents that others wrote from a :class:`~nnmath.trace.Trace` or
+an :class:`~nnmath.article.ArticleRun`; it computes no derivative and no update.
 """
 
 from __future__ import annotations
@@ -16,28 +16,33 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .document import Eqs, Note, Para, array_text, is_math
-from .document import Table as DocTable
+from . import document as doc
 from .explanation import explanation
 from .mathexpr import Op, num, to_text
 
-__all__ = ["num", "trace_view", "render_text", "document_view", "article_view"]
+__all__ = ["num", "rich_table", "block_views", "document_view", "page_view", "trace_view",
+           "render_text"]
 
 
-def _arr(a) -> str:
-    return array_text(a)
-
-
-def _table(title: str, *columns: str) -> Table:
+def rich_table(title, *columns, justify: str = "left", overflow: str = "ellipsis") -> Table:
+    """An empty table in the house style: a rule under the heads, no outer edge, the title
+    bold on the left; the first column left-aligned, the others ``justify``."""
     table = Table(title=title or None, box=box.SIMPLE_HEAD, title_justify="left",
                   title_style="bold", show_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else justify, overflow=overflow)
     return table
 
 
 def _cell(cell) -> Text:
-    return Text(to_text(cell) if is_math(cell) else str(cell))   # Text: "[j]" is not markup
+    return Text(to_text(cell) if doc.is_math(cell) else str(cell))   # Text: "[j]" is not markup
+
+
+def _table(block: doc.Table) -> Table:
+    table = rich_table(block.title, *block.columns, overflow="fold")
+    for row in block.rows:
+        table.add_row(*(_cell(c) for c in row))
+    return table
 
 
 def _eq_lines(lines) -> list:
@@ -54,28 +59,62 @@ def _eq_lines(lines) -> list:
     return out
 
 
+def _note(block: doc.Note) -> Text:
+    if block.level == "warning":
+        return Text("⚠ " + block.text, style="bold yellow")
+    return Text(block.text, style="italic")
+
+
+def _para(block: doc.Para) -> Text:
+    return Text(block.text, style="bold" if block.text.startswith(("Layer ", "Output layer"))
+                else "")
+
+
+_VIEWS = {
+    doc.Para: _para,
+    doc.Eqs: lambda block: Text("\n".join("  " + line for line in _eq_lines(block.lines))),
+    doc.Note: _note,
+    doc.Table: _table,
+    doc.Code: lambda block: Text(block.text),
+    doc.Figure: lambda block: Text(block.caption, style="italic"),
+    doc.Banner: lambda block: Panel.fit(block.text, style="bold"),
+    doc.Worked: lambda block: Group(*block_views(block.blocks)),
+}
+
+
+def block_views(blocks) -> list:
+    """Rich renderables of the blocks the terminal shows."""
+    return doc.written(blocks, _VIEWS, "terminal")
+
+
+def _section_views(section) -> list:
+    heading = section.terminal_heading
+    rule = [Text(""), Rule(Text(heading, style="bold"), align="left")] if heading else []
+    return rule + block_views(section.blocks)
+
+
 def document_view(sections) -> Group:
     """Rich renderables for a list of :class:`~nnmath.render.document.Section`."""
-    parts = []
+    return Group(*(view for section in sections for view in _section_views(section)))
+
+
+def page_view(title: str, sections) -> list:
+    """A whole document for the terminal, as parts to print each followed by a blank line:
+    the title boxed, then the sections; a run of sections headed by rules is one part.
+
+    ``nnmath demo`` prints the article (:func:`nnmath.report.article.article_sections`)
+    this way.
+    """
+    parts, ruled = [Panel.fit(title, style="bold")], []
     for section in sections:
-        parts.append(Text(""))
-        parts.append(Rule(Text(section.title, style="bold"), align="left"))
-        for block in section.blocks:
-            if isinstance(block, Para):
-                parts.append(Text(block.text, style="bold" if block.text.startswith(
-                    ("Layer ", "Output layer")) else ""))
-            elif isinstance(block, Eqs):
-                parts.append(Text("\n".join("  " + line for line in _eq_lines(block.lines))))
-            elif isinstance(block, Note):
-                style = "bold yellow" if block.level == "warning" else "italic"
-                mark = "⚠ " if block.level == "warning" else ""
-                parts.append(Text(mark + block.text, style=style))
-            elif isinstance(block, DocTable):
-                table = _table(block.title, *block.columns)
-                for row in block.rows:
-                    table.add_row(*(_cell(c) for c in row))
-                parts.append(table)
-    return Group(*parts)
+        if section.terminal_heading:
+            ruled += _section_views(section)
+            continue
+        if ruled:
+            parts.append(Group(*ruled))
+            ruled = []
+        parts += block_views(section.blocks)
+    return parts + ([Group(*ruled)] if ruled else [])
 
 
 def trace_view(trace) -> Group:
@@ -97,63 +136,3 @@ def render_text(trace, width: int = 80) -> str:
                       color_system=None)
     console.print(trace_view(trace))
     return console.export_text()
-
-
-def article_view(run) -> list:
-    """The article, section by section, as rich renderables."""
-    from ..article import A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_TEST
-
-    out = []
-    out.append(Panel.fit("The Math Behind a Neural Network — every number computed by nnmath",
-                         style="bold"))
-    out.append(Text("A neuron: z = w·x + b (weighted sum plus bias), a = sigmoid(z) = "
-                    "1 / (1 + e^−z)."))
-
-    data = run.dataset
-    table = _table("The PSA dataset (14 patients)", "#", "status", "PSA (ng/mL)", "y")
-    for i, (x, y) in enumerate(zip(data.X[:, 0], data.y), start=1):
-        table.add_row(str(i), data.class_names[y], f"{x:.1f}", str(int(y)))
-    out.append(table)
-
-    a = run.a_history
-    table = _table(f"Network A: 1 input → 2 softmax outputs, cross-entropy, full batch, "
-                   f"η = {num(A_LEARNING_RATE)}", "quantity", "value")
-    for name, value in run.a.params().items():
-        table.add_row(f"trained {name}", _arr(value))
-    table.add_row("epochs", f"{a.epochs} ({a.stop_reason}: loss improved by < {A_TOL:g} "
-                  f"for {A_PATIENCE} epochs)")
-    table.add_row("cost over all samples (cross-entropy), before", num(a.initial_loss))
-    table.add_row("cost over all samples (cross-entropy), after", num(a.loss[-1]))
-    table.add_row("cost over all samples (ssr), before", num(run.a_cost_ssr[0]))
-    table.add_row("cost over all samples (ssr), after", num(run.a_cost_ssr[1]))
-    table.add_row(f"P(Healthy | PSA {PSA_TEST:.1f})", num(run.a_probabilities[0]))
-    table.add_row(f"P(Cancer | PSA {PSA_TEST:.1f})", num(run.a_probabilities[1]))
-    table.add_row("classified as", run.a_class)
-    out.append(table)
-
-    out.append(Panel.fit(f"Network B: 1-1-1 sigmoid, w1 = 0.5, b1 = 0, w2 = −1, b2 = 0; "
-                         f"one step at PSA {PSA_TEST:.1f}, target 0 (healthy), "
-                         f"η = {num(B_LEARNING_RATE)}", style="bold"))
-    out.append(trace_view(run.b_step))
-
-    b = run.b_history
-    out.append(Panel.fit(f"Scaling up: network B, per-sample gradient descent over all 14 rows, "
-                         f"{b.epochs} epochs", style="bold"))
-    table = _table("Training", "quantity", "value")
-    table.add_row("cost before training", num(b.initial_loss))
-    table.add_row("loss after epoch 1", num(b.loss[0]))
-    table.add_row(f"loss after epoch {b.epochs}", num(b.loss[-1]))
-    for name, value in run.b.params().items():
-        table.add_row(f"trained {name}", _arr(value))
-    table.add_row("accuracy (y_hat ≥ 0.5 → Cancer)",
-                  f"{num(run.b_accuracy)} ({round(run.b_accuracy * len(data))}/{len(data)})")
-    table.add_row("cost over all samples (ssr)", num(run.b_cost_ssr))
-    out.append(table)
-
-    table = _table("Trained network B, patient by patient", "PSA", "status", "y_hat",
-                   "predicted")
-    for x, y, p in zip(data.X[:, 0], data.y, run.b_predictions):
-        table.add_row(num(x), data.class_names[y], num(p, 4),
-                      data.class_names[int(p >= 0.5)])
-    out.append(table)
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError, must_be
-from .document import Figure
+from ..render.document import Figure
 
 __all__ = ["Figures"]
 

@@ -15,11 +15,11 @@ import json
 import numpy as np
 
 from .. import metrics
-from ..plots._common import num
 from ..render.document import Para, Section, Table, array_text
+from ..render.explanation import worked_sections
+from ..render.mathexpr import num
 from ..trace import explain
 from .figures import Figures
-from .step import trace_sections
 
 __all__ = ["model_sections", "training_section"]
 
@@ -78,7 +78,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     # The raw row: with the stored scaling (transform) the step starts by scaling it.
     step = explain(net, data.X[0], T[0], loss=loss, learning_rate=learning_rate,
                    scaling=None if transform is None else "model")
-    sections += trace_sections(step, after={"The step": (
+    sections += worked_sections(step, after={"The step": (
         Para(f"One step on row 1 (x = {array_text(data.X[0])}, target {array_text(T[0])}): "
              + ("scaling, " if step.scaling is not None else "") +
              f"forward pass, {loss} loss, backward pass and update with learning rate "

@@ -1,6 +1,9 @@
-"""Terminal tables (rich) for training, evaluation, prediction and summaries.
+"""The command line's tables (rich): metrics, confusion matrices, per-class scores, the
+network summary and predictions, for ``nnmath train``, ``evaluate``, ``predict`` and
+``summary``.
 
-Like :mod:`nnmath.render.text`, these only lay out numbers that the engine,
+Like :mod:`nnmath.render.text` (whose :func:`~nnmath.render.text.rich_table` gives
+them their look), these only lay out numbers that the engine,
 :mod:`nnmath.inference` or :mod:`nnmath.summary` computed.
 """
 
@@ -12,7 +15,8 @@ import numpy as np
 from rich import box
 from rich.table import Table
 
-from .text import num
+from .mathexpr import num
+from .text import rich_table
 
 __all__ = ["metrics_table", "positive_line", "confusion_table", "per_class_table", "summary_table",
            "predictions_table"]
@@ -23,18 +27,10 @@ _ROWS = [("loss", "loss (model's)"), ("log_loss", "log loss"), ("accuracy", "acc
          ("r2", "R²"), ("n_samples", "samples")]
 
 
-def _table(title, *columns, justify="right"):
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold",
-                  show_edge=False)
-    for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i == 0 else justify)
-    return table
-
-
 def metrics_table(reports: dict, title="metrics") -> Table:
     """One column per report (e.g. ``{"train": {...}, "test": {...}}``), one row per metric."""
     reports = {name: r for name, r in reports.items() if r is not None}
-    table = _table(title, "metric", *reports)
+    table = rich_table(title, "metric", *reports, justify="right")
     for key, label in _ROWS:
         if any(key in r for r in reports.values()):
             table.add_row(label, *[_cell(r.get(key)) for r in reports.values()])
@@ -64,14 +60,15 @@ def _cell(value):
 def confusion_table(report: dict, title="confusion matrix") -> Table:
     """Rows: actual class; columns: predicted class."""
     names = report["class_names"]
-    table = _table(title, "actual \\ predicted", *names)
+    table = rich_table(title, "actual \\ predicted", *names, justify="right")
     for name, row in zip(names, report["confusion_matrix"]):
         table.add_row(name, *[str(v) for v in row])
     return table
 
 
 def per_class_table(report: dict, title="per class (one against the rest)") -> Table:
-    table = _table(title, "class", "sensitivity", "specificity", "precision")
+    table = rich_table(title, "class", "sensitivity", "specificity", "precision",
+                       justify="right")
     for name, m in report["per_class"].items():
         table.add_row(name, *[num(m[k], 4) for k in ("sensitivity", "specificity", "precision")])
     return table
@@ -81,7 +78,7 @@ def summary_table(summary: dict, title="network") -> Table:
     """Keras-style: layer, output shape, parameters (W and b), activation."""
     from ..summary import COLUMNS, rows, totals
 
-    table = _table(title, *COLUMNS)
+    table = rich_table(title, *COLUMNS, justify="right")
     for row in rows(summary):
         table.add_row(*row)
     table.caption = totals(summary)
