@@ -298,31 +298,20 @@ class Network:
     # -- checks -------------------------------------------------------------
     def check_X(self, X) -> np.ndarray:
         """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
-        X_given = X
-        try:
-            with np.errstate(over="ignore"):   # too large for float32: checked below
-                X = np.asarray(X, dtype=self.dtype)   # no copy when X already fits
-        except (TypeError, ValueError, OverflowError):
-            raise ShapeError(must_be("X", "a 2-D array of numbers", X,
-                                     "Give one row per sample.")) from None
+        X_given, X = X, _float_array(X, self.dtype, "X", "a 2-D array of numbers",
+                                     "Give one row per sample.")
         if X.ndim == 1 and X.shape[0] == self.n_inputs:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.n_inputs or X.shape[0] == 0:
-            raise ShapeError(must_be(
-                "X", f"of shape (n_samples, {self.n_inputs}) for a network with "
-                f"{self.n_inputs} input(s)", f"shape {X.shape}",
-                f"Give {self.n_inputs} value(s) per sample."))
+            raise ShapeError(must_be("X", f"of shape (n_samples, {self.n_inputs}) for a network "
+                                     f"with {self.n_inputs} input(s)", f"shape {X.shape}",
+                                     f"Give {self.n_inputs} value(s) per sample."))
         check_finite("X", X, X_given)
         return X
 
     def check_T(self, T, n_samples: int) -> np.ndarray:
         """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
-        T_given = T
-        try:
-            with np.errstate(over="ignore"):   # too large for float32: checked below
-                T = np.asarray(T, dtype=self.dtype)
-        except (TypeError, ValueError, OverflowError):
-            raise ShapeError(must_be("T", "an array of numbers", T)) from None
+        T_given, T = T, _float_array(T, self.dtype, "T", "an array of numbers")
         if T.ndim == 0:
             T = T.reshape(1, 1)
         if T.ndim == 1 and self.n_outputs > 1 and T.shape[0] == n_samples != 1:
@@ -334,10 +323,9 @@ class Network:
         if T.ndim == 1:
             T = T[:, None] if self.n_outputs == 1 else T[None, :]
         if T.shape != (n_samples, self.n_outputs):
-            raise ShapeError(must_be(
-                "target", f"of shape ({n_samples}, {self.n_outputs}): one row per sample, "
-                f"one column per output", f"shape {T.shape}",
-                f"Give {self.n_outputs} target value(s) per sample."))
+            raise ShapeError(must_be("target", f"of shape ({n_samples}, {self.n_outputs}): one "
+                                     "row per sample, one column per output", f"shape {T.shape}",
+                                     f"Give {self.n_outputs} target value(s) per sample."))
         check_finite("target", T, T_given)
         return T
 
@@ -370,6 +358,16 @@ class Network:
         from .render import notebook
 
         return notebook.network_markdown(self)
+
+
+def _float_array(values, dtype, what: str, constraint: str, fix: str = "") -> np.ndarray:
+    """``values`` as an array of ``dtype`` (no copy when they already are one), or a
+    ShapeError. Values too large for float32 become inf here; ``check_finite`` names them."""
+    try:
+        with np.errstate(over="ignore"):
+            return np.asarray(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise ShapeError(must_be(what, constraint, values, fix)) from None
 
 
 def _as_list(values) -> list | None:
