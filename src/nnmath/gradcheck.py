@@ -17,7 +17,7 @@ The relative difference of an entry is::
 (the floor ``1e-8`` keeps a gradient that is truly 0 from dividing by noise).
 
 >>> from nnmath.article import network_b
->>> check = check_gradients(network_b(), [[2.0]], [[0.0]], "ssr")
+>>> check = gradient_check(network_b(), [[2.0]], [[0.0]], "ssr")
 >>> {name: round(float(g.item()), 7) for name, g in check.numeric.items()}
 {'W1': -0.0280307, 'b1': -0.0140154, 'W2': 0.0521131, 'b2': 0.0712844}
 >>> check.max_rel_diff < 1e-8
@@ -32,7 +32,7 @@ import numpy as np
 
 from .checks import check_number
 
-__all__ = ["GradCheck", "numeric_gradients", "check_gradients", "FLOOR"]
+__all__ = ["GradCheck", "numeric_gradients", "gradient_check", "FLOOR"]
 
 FLOOR = 1e-8
 
@@ -90,7 +90,7 @@ def numeric_gradients(network, X, T, loss="ssr", eps=1e-6) -> dict:
     return grads
 
 
-def check_gradients(network, X, T, loss="ssr", eps=1e-6, analytic=None) -> GradCheck:
+def gradient_check(network, X, T, loss="ssr", eps=1e-6, analytic=None) -> GradCheck:
     """Compare backpropagation's gradients (or ``analytic``) with central differences."""
     if analytic is None:
         analytic = network.gradients(X, T, loss=loss)[1]

@@ -23,7 +23,7 @@ import numpy as np
 from .checks import check_bool
 from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
-from .gradcheck import GradCheck, check_gradients
+from .gradcheck import GradCheck, gradient_check
 from .losses import check_loss
 from .backprop import backprop, loss_pass
 from .network import Network
@@ -300,7 +300,7 @@ def explain(network: Network, x, target, loss="ssr", learning_rate=0.1,
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # warned in the trace
         trace = _record(network, X, T, loss, learning_rate, X_raw, scaling)
         if check:
-            trace = replace(trace, check=check_gradients(network, X, T, trace.loss_name,
+            trace = replace(trace, check=gradient_check(network, X, T, trace.loss_name,
                                                          analytic=trace.gradients))
     return replace(trace, warnings=find_warnings(trace))
 
