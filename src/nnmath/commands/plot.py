@@ -78,14 +78,14 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from .. import plots
-    from ..plots._common import check_output, require_matplotlib
+    from ..plots.figure import check_output, require_matplotlib
     from ..safefile import check_not_input
 
     require_matplotlib("drawing pictures", gif=args.kind == "animation")   # before any work
     check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
                     "--output")
     check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
-                 plots._common.FORMATS)
+                 plots.figure.FORMATS)
     epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"
                                                            else 2000)
     if epochs < 1:

@@ -208,7 +208,7 @@ def _checks(args):
     if args.plots:   # the folder (made if missing) must be writable: the nearest that exists
         from pathlib import Path
 
-        from ..plots._common import require_matplotlib
+        from ..plots.figure import require_matplotlib
 
         require_matplotlib("--plots")
         folder = Path(args.plots)

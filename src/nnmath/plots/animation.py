@@ -12,7 +12,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from ..errors import ConfigError, ShapeError, must_be
-from ._common import atomic_path, check_output
+from .figure import atomic_path, check_output
 
 __all__ = ["TrainingRecorder", "animate_training", "MAX_FRAMES", "count_frames", "check_frames"]
 
@@ -105,7 +105,7 @@ class TrainingRecorder:
         ``plot_options`` go to :func:`~nnmath.plots.probability_curve` (one
         input) or :func:`~nnmath.plots.decision_map` (two inputs).
         """
-        from ._common import require_matplotlib
+        from .figure import require_matplotlib
 
         require_matplotlib("a GIF animation", gif=True)
         from matplotlib.animation import PillowWriter

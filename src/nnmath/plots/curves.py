@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, ShapeError, must_be
-from ._common import CLASS_COLORS, Drawing, check_labels, new_axes, num
+from ..render.mathexpr import num
+from .figure import CLASS_COLORS, Drawing, check_labels, new_axes, plane_grid
 
 __all__ = ["loss_curve", "probability_curve", "decision_boundary", "decision_map",
            "class_probability"]
@@ -218,17 +219,7 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
                                  "Use probability_curve for one input."))
     if X is not None:
         X, y = check_labels(X, y, 2)
-    if limits is None:
-        if X is None:
-            limits = ((-3.0, 3.0), (-3.0, 3.0))
-        else:
-            lo, hi = X.min(axis=0), X.max(axis=0)
-            pad = 0.15 * (hi - lo) + (hi == lo)
-            limits = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    g1 = np.linspace(*limits[0], resolution)
-    g2 = np.linspace(*limits[1], resolution)
-    G1, G2 = np.meshgrid(g1, g2)
-    grid = np.column_stack([G1.ravel(), G2.ravel()])
+    limits, g1, g2, G1, G2, grid = plane_grid(X, limits, resolution, pad=0.15)
     fig, ax = new_axes(ax, figsize=(5.4, 4.6))
     extent = (*limits[0], *limits[1])
     k_out = net.n_outputs

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError, must_be
-from ._common import NEGATIVE, POSITIVE, Drawing, new_axes, num
+from ..render.mathexpr import num
+from .figure import NEGATIVE, POSITIVE, Drawing, new_axes
 
 __all__ = ["draw_network"]
 

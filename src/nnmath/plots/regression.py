@@ -20,7 +20,8 @@ import numpy as np
 
 from .. import metrics
 from ..errors import DataError, ShapeError, must_be
-from ._common import CLASS_COLORS, Drawing, new_axes, num
+from ..render.mathexpr import num
+from .figure import CLASS_COLORS, Drawing, new_axes, plane_grid
 
 __all__ = ["predicted_vs_actual", "residual_plot", "regression_curve", "regression_map"]
 
@@ -224,17 +225,8 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != 2:
             raise DataError(must_be("X", "of shape (n_samples, 2)", f"shape {X.shape}"))
-    if limits is None:
-        if X is None or not len(X):
-            limits = ((-3.0, 3.0), (-3.0, 3.0))
-        else:
-            lo, hi = X.min(axis=0), X.max(axis=0)
-            pad = 0.08 * (hi - lo) + (hi == lo)
-            limits = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    g1 = np.linspace(*limits[0], resolution)
-    g2 = np.linspace(*limits[1], resolution)
-    G1, G2 = np.meshgrid(g1, g2)
-    grid = np.column_stack([G1.ravel(), G2.ravel()])
+    rows = X if X is not None and len(X) else None   # no rows: the default plane
+    limits, g1, g2, G1, G2, grid = plane_grid(rows, limits, resolution, pad=0.08)
     values = net.forward(grid if transform is None else transform(grid))[:, output]
     values = values.reshape(G1.shape)
     T = None

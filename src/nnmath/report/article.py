@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..article import (A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_TEST,
                        network_b)
-from ..plots._common import num
+from ..render.mathexpr import num
 from ..render.document import Para, Section, Table, array_text
 from ..trace import explain
 from .document import Code

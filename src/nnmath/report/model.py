@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from .. import metrics
-from ..plots._common import num
+from ..render.mathexpr import num
 from ..render.document import Para, Section, Table, array_text
 from ..trace import explain
 from .figures import Figures
