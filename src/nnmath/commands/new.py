@@ -20,6 +20,7 @@ import json
 import math
 
 from ..errors import ConfigError, must_be
+from ._args import add_json
 from ._io import print_json
 
 NAME = "new"
@@ -71,8 +72,7 @@ def add_arguments(parser) -> None:
                              "then class 1, the positive class)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the model file here (atomically); default: print it")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object (the model itself without -o)")
+    add_json(parser, "print one JSON object (the model itself without -o)")
 
 
 def run(args) -> int:

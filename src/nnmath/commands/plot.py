@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, must_be
-from ._args import deprecated
+from ._args import add_json, add_step_arguments, deprecated
 from ._io import print_json
-from ._sample import add_sample_arguments, read_sample
+from ._sample import read_sample
 
 NAME = "plot"
 HELP = ("draw a network, its loss curve, P(class | x) or fitted curve, map, ROC, confusion, "
@@ -54,17 +54,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("kind", choices=KINDS, help="which picture")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
                         help="the file to write: .png or .svg (.gif for animation)")
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
-    src.add_argument("--article", choices=["a", "b"], default=None,
-                     help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    add_sample_arguments(parser, "network: the sample whose values and gradients are drawn",
-                         batch=False)
-    parser.add_argument("--loss", default=None,
-                        help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
-    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="step size for the step drawn or the training (default 0.1, "
-                             "the article's η)")
+    add_step_arguments(parser, "network: the sample whose values and gradients are drawn",
+                       learning_rate_help="step size for the step drawn or the training "
+                       "(default 0.1, the article's η)", batch=False)
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of training for loss/animation without --model (network "
                              "B; default 2000; 200 for animation); with --model for animation "
@@ -72,8 +64,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--every", type=int, default=10, help="animation: a frame every N "
                         "epochs (default 10)")
     parser.add_argument("--log", action="store_true", help="loss: logarithmic loss axis")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object: the file written and the numbers drawn")
+    add_json(parser, "print one JSON object: the file written and the numbers drawn")
 
 
 def run(args) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._args import add_json
 from ._io import console, print_json
 
 NAME = "train"
@@ -83,7 +84,7 @@ def add_arguments(parser) -> None:
                         help="with --save: also save the model every N epochs")
     parser.add_argument("--plots", metavar="DIR", help="write the pictures into DIR: network, "
                         "loss, curve or map, confusion, ROC (of the test rows)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(parser)
 
 
 def _test_size(text: str):
