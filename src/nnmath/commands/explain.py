@@ -62,7 +62,7 @@ def run(args) -> int:
 
 def _show(trace, fmt: str, output) -> None:
     if output is not None:
-        from ..modelfile import write_atomic
+        from ..safefile import write_atomic
 
         write_atomic(output, _render(trace, fmt))
         if fmt != "json":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, DataError, must_be
+from ..safefile import atomic_path
 
 __all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "check_labels",
            "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
@@ -105,14 +106,6 @@ def save_figure(fig, path, dpi: int = 150) -> Path:
 def _metadata(fmt: str) -> dict:
     # Reproducible files: no creation date in the SVG (PNG has none by default).
     return {"Date": None} if fmt == "svg" else {}
-
-
-def atomic_path(path: Path):
-    """A context manager giving a temporary file name that replaces ``path`` on success
-    (:class:`nnmath.safefile.atomic_path`: same folder, fsync, rename)."""
-    from ..safefile import atomic_path as _atomic_path
-
-    return _atomic_path(path)
 
 
 def check_labels(X, y, n_inputs: int | None = None):
