@@ -145,7 +145,7 @@ def diabetes(tmp_path_factory):
 
 def _drawn(monkeypatch):
     """Keep every Drawing the command saves (to read what it drew)."""
-    from nnmath.plots._common import Drawing
+    from nnmath.plots.figure import Drawing
 
     drawn, save = [], Drawing.save
     monkeypatch.setattr(Drawing, "save", lambda self, path: (drawn.append(self),

@@ -18,7 +18,7 @@ from nnmath.article import network_a_trained, network_b
 from nnmath.errors import ConfigError, ShapeError
 
 plots = pytest.importorskip("nnmath.plots")   # matplotlib is in the dev extra; CI installs it
-from nnmath.plots._common import num  # noqa: E402
+from nnmath.render.mathexpr import num  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_article_network_b_is_drawn_with_its_step():
     assert art["gradient_labels"][("b", 2, 0)].get_text() == "∂L/∂b2 = 0.07128"
     # Colour by sign: w1 > 0 blue, w2 < 0 red; width grows with |w|.
     e1, e2 = art["edges"][(1, 0, 0)], art["edges"][(2, 0, 0)]
-    assert e1.get_color() == plots._common.POSITIVE and e2.get_color() == plots._common.NEGATIVE
+    assert e1.get_color() == plots.figure.POSITIVE and e2.get_color() == plots.figure.NEGATIVE
     assert e2.get_linewidth() > e1.get_linewidth()
 
 

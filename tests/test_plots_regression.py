@@ -11,6 +11,7 @@ import pytest
 import nnmath
 from nnmath.datasets import Dataset
 from nnmath.errors import ConfigError, DataError, ShapeError
+from nnmath.render.mathexpr import num
 
 plots = pytest.importorskip("nnmath.plots")
 
@@ -38,7 +39,7 @@ def test_predicted_vs_actual_draws_each_row_and_the_identity_line(points):
     np.testing.assert_array_equal(xs, ys)                    # the line y_hat = y
     assert xs[0] <= min(t.min(), y.min()) and xs[-1] >= max(t.max(), y.max())
     title = art["points"][0].axes.get_title()
-    assert "R² = " + plots._common.num(r2_by_hand(t, y), 4) in title and "60 rows" in title
+    assert "R² = " + num(r2_by_hand(t, y), 4) in title and "60 rows" in title
 
 
 def test_r2_agrees_with_scikit_learn(points):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from ..errors import ConfigError, must_be
-from ._args import deprecated
+from ._args import add_json, add_step_arguments, deprecated
 from ._io import console, print_json
-from ._sample import add_sample_arguments, read_sample
+from ._sample import read_sample
 
 NAME = "explain"
 HELP = "one training step, number by number"
@@ -31,16 +31,9 @@ FORMATS = ("text", "markdown", "html", "json")
 
 
 def add_arguments(parser) -> None:
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
-    src.add_argument("--article", choices=["a", "b"], default=None,
-                     help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    add_sample_arguments(parser, "default 2.0 for the article")
-    parser.add_argument("--loss", default=None,
-                        help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
-    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="gradient-descent step size η (default 0.1, the article's; "
-                             "nnmath train's 0.01 is for adam)")
+    add_step_arguments(parser, "default 2.0 for the article",
+                       learning_rate_help="gradient-descent step size η (default 0.1, the "
+                       "article's; nnmath train's 0.01 is for adam)")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="text (terminal, default), markdown (LaTeX math), html (a "
                              "standalone page) or json")
@@ -48,8 +41,7 @@ def add_arguments(parser) -> None:
                         help="write to FILE (atomically) instead of the terminal")
     parser.add_argument("--check", action="store_true",
                         help="also compute central finite differences for every parameter")
-    parser.add_argument("--json", action="store_true", help="print one JSON object "
-                        "(the same as --format json)")
+    add_json(parser, "print one JSON object (the same as --format json)")
 
 
 def run(args) -> int:

@@ -17,9 +17,9 @@ nothing.
 from __future__ import annotations
 
 import json
-import math
 
 from ..errors import ConfigError, must_be
+from ._args import add_json
 from ._io import print_json
 
 NAME = "new"
@@ -71,8 +71,7 @@ def add_arguments(parser) -> None:
                              "then class 1, the positive class)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the model file here (atomically); default: print it")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object (the model itself without -o)")
+    add_json(parser, "print one JSON object (the model itself without -o)")
 
 
 def run(args) -> int:
@@ -209,6 +208,8 @@ def _value(name, text, shape):
     """A number (fills the parameter) or nested lists of exactly ``shape``."""
     import numpy as np
 
+    from ..checks import is_number
+
     example = _example(name, shape)
     try:
         value = json.loads(text, parse_constant=_no_constant)
@@ -219,7 +220,7 @@ def _value(name, text, shape):
             raise ConfigError(must_be(f"the value of {name}", "a number or JSON lists of "
                                       "numbers", text, f"For example {example}.")) from None
     if _number(value):
-        if not math.isfinite(float(value)):
+        if not is_number(value):   # inf, or an int beyond the largest float
             raise ConfigError(must_be(f"{name}", "finite numbers", text))
         return float(value)
     if len(shape) == 2:
@@ -235,13 +236,14 @@ def _value(name, text, shape):
         constraint = f"a list of {n_out} number(s) (one per neuron), or one number for all"
     if not ok:
         raise ConfigError(must_be(name, constraint, text, f"For example {example}."))
-    array = np.array(value, dtype=np.float64)
-    if not np.all(np.isfinite(array)):
+    if not all(map(is_number, value if len(shape) == 1 else sum(value, []))):
         raise ConfigError(must_be(f"{name}", "finite numbers", text))
-    return array
+    return np.array(value, dtype=np.float64)
 
 
 def _number(v) -> bool:
+    """A JSON number, finite or not (``checks.is_number`` also asks for finite: a
+    non-finite value has a message of its own)."""
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, must_be
-from ._args import deprecated
+from ._args import add_json, add_step_arguments, deprecated
 from ._io import print_json
-from ._sample import add_sample_arguments, read_sample
+from ._sample import read_sample
 
 NAME = "plot"
 HELP = ("draw a network, its loss curve, P(class | x) or fitted curve, map, ROC, confusion, "
@@ -54,17 +54,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("kind", choices=KINDS, help="which picture")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
                         help="the file to write: .png or .svg (.gif for animation)")
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument("--model", metavar="FILE", help="a JSON model file (nnmath.network/1)")
-    src.add_argument("--article", choices=["a", "b"], default=None,
-                     help="the article's network A (1→2 softmax, trained) or B (1-1-1)")
-    add_sample_arguments(parser, "network: the sample whose values and gradients are drawn",
-                         batch=False)
-    parser.add_argument("--loss", default=None,
-                        help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
-    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                        help="step size for the step drawn or the training (default 0.1, "
-                             "the article's η)")
+    add_step_arguments(parser, "network: the sample whose values and gradients are drawn",
+                       learning_rate_help="step size for the step drawn or the training "
+                       "(default 0.1, the article's η)", batch=False)
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of training for loss/animation without --model (network "
                              "B; default 2000; 200 for animation); with --model for animation "
@@ -72,20 +64,35 @@ def add_arguments(parser) -> None:
     parser.add_argument("--every", type=int, default=10, help="animation: a frame every N "
                         "epochs (default 10)")
     parser.add_argument("--log", action="store_true", help="loss: logarithmic loss axis")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object: the file written and the numbers drawn")
+    add_json(parser, "print one JSON object: the file written and the numbers drawn")
 
 
 def run(args) -> int:
-    from .. import plots
-    from ..plots._common import check_output, require_matplotlib
+    epochs = _check_options(args)   # before any work
+    source = _Source(args, epochs)
+    _check_task(args, source.net)   # from the model file: before any data is read
+    if args.kind != "network":
+        _no_sample_options(args)
+    report = {"kind": args.kind, "output": str(args.output), **_draw(args, source, epochs)}
+    if args.json:
+        print_json(report)
+    else:
+        print(f"wrote {args.output}")
+    for old, new in source.notes:   # after the work: an error stays one line
+        deprecated(NAME, old, new)
+    return 0
+
+
+def _check_options(args) -> int:
+    """matplotlib (and pillow), the output file, --epochs and --every: checked before any
+    work; the epochs of training."""
+    from ..plots.figure import FORMATS, check_output, require_matplotlib
     from ..safefile import check_not_input
 
-    require_matplotlib("drawing pictures", gif=args.kind == "animation")   # before any work
+    require_matplotlib("drawing pictures", gif=args.kind == "animation")
     check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
                     "--output")
-    check_output(args.output, {".gif": "gif"} if args.kind == "animation" else
-                 plots._common.FORMATS)
+    check_output(args.output, {".gif": "gif"} if args.kind == "animation" else FORMATS)
     epochs = args.epochs if args.epochs is not None else (200 if args.kind == "animation"
                                                            else 2000)
     if epochs < 1:
@@ -95,81 +102,119 @@ def run(args) -> int:
 
         check_frames(epochs, args.every, ("--epochs", "--every"))   # before any training
     _check_kind(args)
-    source = _Source(args, epochs)
-    _check_task(args, source.net)   # from the model file: before any data is read
-    net, report = source.net, {"kind": args.kind, "output": str(args.output)}
-    if args.kind != "network":
-        _no_sample_options(args)
-    if args.kind == "network":
-        trace = source.trace()
-        shown = not (source.article == "a" and args.x is None and args.y is None
-                     and args.target is None)   # A: its prediction only
-        plots.draw_network(net, trace, show_gradients=shown, **source.names()).save(args.output)
-        if trace is not None:
-            report.update(loss=trace.loss, gradients={k: v.tolist()
-                                                      for k, v in trace.gradients.items()})
-    elif args.kind == "loss" and args.model:
-        history = source.recorded_history()
+    return epochs
+
+
+def _draw(args, source, epochs: int) -> dict:
+    """Draw the picture ``args.kind`` asks for into ``args.output``; the numbers drawn,
+    for --json."""
+    kind = args.kind
+    if kind == "network":
+        return _network_picture(args, source)
+    if kind == "loss" and args.model:
+        return _recorded_loss(args, source)
+    if kind in ("loss", "animation"):
+        return _training_picture(args, source, epochs)
+    if kind in REGRESSION_KINDS or source.task == "regression":
+        return _regression_picture(args, source)
+    if kind == "curve":
+        return _probability_curve(args, source)
+    if kind == "map":
+        return _decision_map(args, source)
+    return _roc_or_confusion(args, source)
+
+
+def _network_picture(args, source) -> dict:
+    """The network, and the step on the sample the options give (if any)."""
+    from ..plots import draw_network
+
+    trace = source.trace()
+    shown = not (source.article == "a" and args.x is None and args.y is None
+                 and args.target is None)   # A: its prediction only
+    draw_network(source.net, trace, show_gradients=shown, **source.names()).save(args.output)
+    if trace is None:
+        return {}
+    return {"loss": trace.loss, "gradients": {k: v.tolist() for k, v in trace.gradients.items()}}
+
+
+def _recorded_loss(args, source) -> dict:
+    """The loss curve a model file records."""
+    from ..plots import loss_curve
+
+    history = source.recorded_history()
+    loss_curve(history, log=args.log).save(args.output)
+    return {"initial_loss": _finite(history.initial_loss), "loss": history.loss[-1],
+            "epochs": history.epochs, "recorded": True}
+
+
+def _training_picture(args, source, epochs: int) -> dict:
+    """A copy of the network trained here: its loss curve, or the training as a GIF."""
+    from .. import plots
+
+    trained, data = source.net.copy(), source.data()
+    X, T = source.inputs(data.X), data.targets(source.net.n_outputs)
+    fit = dict(loss=source.loss, learning_rate=args.learning_rate, epochs=epochs, batch_size=1)
+    if args.kind == "loss":
+        history = trained.fit(X, T, **fit)
         plots.loss_curve(history, log=args.log).save(args.output)
-        report.update(initial_loss=_finite(history.initial_loss), loss=history.loss[-1],
-                      epochs=history.epochs, recorded=True)
-    elif args.kind in ("loss", "animation"):
-        trained, data = net.copy(), source.data()
-        X, T = source.inputs(data.X), data.targets(net.n_outputs)
-        fit = dict(loss=source.loss, learning_rate=args.learning_rate, epochs=epochs,
-                   batch_size=1)
-        if args.kind == "loss":
-            history = trained.fit(X, T, **fit)
-            plots.loss_curve(history, log=args.log).save(args.output)
-        else:
-            if source.transform is not None:
-                raise ConfigError(must_be("'nnmath plot animation'", "used with a model "
-                                          "without a stored scaling", "a scaling"))
-            history = plots.animate_training(trained, X, T, args.output, y=data.y,
-                                             every=args.every, plot=source.plot_options(),
-                                             **fit)
-        report.update(initial_loss=history.initial_loss, loss=history.loss[-1],
-                      epochs=history.epochs)
-    elif args.kind in REGRESSION_KINDS or source.task == "regression":
-        report.update(_regression_picture(args, source))
-    elif args.kind == "curve":
-        if net.n_inputs != 1:
-            raise ConfigError(must_be("the network of 'nnmath plot curve'", "one with one input",
-                                      f"{net.n_inputs} inputs", "Use 'nnmath plot map' for two."))
-        data = source.data()
-        drawing = plots.probability_curve(net, data.X, data.y, transform=source.transform,
-                                          **source.plot_options())
-        drawing.save(args.output)
-        report["boundaries"] = drawing["boundaries"]
-    elif args.kind == "map":
-        if net.n_inputs != 2:
-            raise ConfigError(must_be("the network of 'nnmath plot map'", "one with two inputs",
-                                      f"{net.n_inputs} input(s)",
-                                      "Give --model FILE with a two-input network, or use "
-                                      "'nnmath plot curve' for one input."))
-        data = source.data(required=False)
-        X, y = (None, None) if data is None else (data.X, data.y)
-        plots.decision_map(net, X, y, transform=source.transform,
-                           **source.plot_options()).save(args.output)
     else:
-        data = source.data()
-        y_hat = net.forward(source.inputs(data.X))
-        if args.kind == "roc":
-            drawing = plots.roc_plot(data.y, y_hat[:, -1])
-            report["auc"] = drawing["auc"]
-        else:
-            y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
-                np.argmax(y_hat, axis=1)
-            drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
-            report["confusion_matrix"] = drawing["matrix"].tolist()
-        drawing.save(args.output)
-    if args.json:
-        print_json(report)
+        if source.transform is not None:
+            raise ConfigError(must_be("'nnmath plot animation'", "used with a model "
+                                      "without a stored scaling", "a scaling"))
+        history = plots.animate_training(trained, X, T, args.output, y=data.y,
+                                         every=args.every, plot=source.plot_options(), **fit)
+    return {"initial_loss": history.initial_loss, "loss": history.loss[-1],
+            "epochs": history.epochs}
+
+
+def _probability_curve(args, source) -> dict:
+    """A one-input classifier: P(class | x), with its decision boundaries."""
+    from ..plots import probability_curve
+
+    net = source.net
+    if net.n_inputs != 1:
+        raise ConfigError(must_be("the network of 'nnmath plot curve'", "one with one input",
+                                  f"{net.n_inputs} inputs", "Use 'nnmath plot map' for two."))
+    data = source.data()
+    drawing = probability_curve(net, data.X, data.y, transform=source.transform,
+                                **source.plot_options())
+    drawing.save(args.output)
+    return {"boundaries": drawing["boundaries"]}
+
+
+def _decision_map(args, source) -> dict:
+    """A two-input classifier over the plane, with the data if given."""
+    from ..plots import decision_map
+
+    net = source.net
+    if net.n_inputs != 2:
+        raise ConfigError(must_be("the network of 'nnmath plot map'", "one with two inputs",
+                                  f"{net.n_inputs} input(s)",
+                                  "Give --model FILE with a two-input network, or use "
+                                  "'nnmath plot curve' for one input."))
+    data = source.data(required=False)
+    X, y = (None, None) if data is None else (data.X, data.y)
+    decision_map(net, X, y, transform=source.transform,
+                 **source.plot_options()).save(args.output)
+    return {}
+
+
+def _roc_or_confusion(args, source) -> dict:
+    """A classifier on the data: its ROC curve (two classes) or confusion matrix."""
+    from .. import plots
+
+    net, data = source.net, source.data()
+    y_hat = net.forward(source.inputs(data.X))
+    if args.kind == "roc":
+        drawing = plots.roc_plot(data.y, y_hat[:, -1])
+        report = {"auc": drawing["auc"]}
     else:
-        print(f"wrote {args.output}")
-    for old, new in source.notes:   # after the work: an error stays one line
-        deprecated(NAME, old, new)
-    return 0
+        y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+            np.argmax(y_hat, axis=1)
+        drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
+        report = {"confusion_matrix": drawing["matrix"].tolist()}
+    drawing.save(args.output)
+    return report
 
 
 def _no_sample_options(args) -> None:

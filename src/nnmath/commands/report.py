@@ -81,7 +81,7 @@ def run(args) -> int:
     epochs = B_EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         raise ConfigError(must_be("--epochs", "at least 1", epochs, "For example --epochs 2000."))
-    from ..plots._common import require_matplotlib
+    from ..plots.figure import require_matplotlib
 
     require_matplotlib("drawing the report's pictures")   # before the folder is made: nothing left behind
     if args.model:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._args import add_model
+from ._args import add_json, add_model
 from ._io import console, print_json
 
 NAME = "summary"
@@ -14,7 +14,7 @@ EXAMPLE = """examples:
 
 def add_arguments(parser) -> None:
     add_model(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(parser)
 
 
 def run(args) -> int:

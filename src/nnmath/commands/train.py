@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._args import add_json
 from ._io import console, print_json
 
 NAME = "train"
@@ -83,7 +84,7 @@ def add_arguments(parser) -> None:
                         help="with --save: also save the model every N epochs")
     parser.add_argument("--plots", metavar="DIR", help="write the pictures into DIR: network, "
                         "loss, curve or map, confusion, ROC (of the test rows)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(parser)
 
 
 def _test_size(text: str):
@@ -111,19 +112,42 @@ def run(args) -> int:
 
 
 def _run(args, noticed) -> int:
-    import sys
-
     from ..datasets import load_csv
-    from ..errors import TrainingError
-    from ..workflow import fit_dataset
-    from ..progress import training_progress
 
     ckpt = _checks(args)   # before the data and the training: fail in a second, not an hour
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
                     classes=args.classes, positive=args.positive)
+    result = _fit(args, data, noticed, ckpt)
+    if result is None:   # Ctrl-C: the last good epoch saved
+        return 130
+    if args.save:
+        result.net.save(args.save)
+    plots = []
+    if args.plots:
+        from ..plots.standard import fit_result_plots
+
+        plots = [str(p) for p in fit_result_plots(args.plots, result)]
+    if args.json:
+        print_json(_report(args, data, result, plots))
+        return 0
+    _print(args, data, result)
+    if plots:
+        console().print(f"pictures: {', '.join(plots)}")
+    return 0
+
+
+def _fit(args, data, noticed, ckpt):
+    """The FitResult of training on ``data`` as the options say (a progress bar; Ctrl-C and
+    --checkpoint-every saves); None after Ctrl-C, with the last good epoch saved."""
+    import sys
+
+    from ..errors import TrainingError
+    from ..progress import training_progress
+    from ..workflow import fit_dataset
+
     try:
         with training_progress(args.epochs) as (on_epoch, on_batch):
-            result = fit_dataset(
+            return fit_dataset(
                 data, hidden=args.hidden, activation=args.activation,
                 output_activation=args.output_activation, loss=args.loss,
                 optimizer=args.optimizer, learning_rate=args.learning_rate, epochs=args.epochs,
@@ -139,42 +163,33 @@ def _run(args, noticed) -> int:
             raise
         sys.stderr.write(f"nnmath train: interrupted in epoch {ckpt.epoch + 1}. "
                          f"{_saved(ckpt, 'interrupted')}\n")
-        return 130
+        return None
     except TrainingError as exc:
         if ckpt is None:
             raise
         raise TrainingError(f"{exc} {_saved(ckpt, 'diverged')}") from None
-    if args.save:
-        result.net.save(args.save)
-    plots = []
-    if args.plots:
-        from ..plots.standard import fit_result_plots
 
-        plots = [str(p) for p in fit_result_plots(args.plots, result)]
-    if args.json:
-        h = result.history
-        print_json({"data": args.data, "target": args.target, "task": data.task,
-                    "feature_names": list(data.feature_names),
-                    "class_names": list(data.class_names),
-                    "positive_class": result.net.info.get("positive_class"),
-                    "sizes": result.net.sizes,
-                    "n_train": len(result.train),
-                    "n_test": 0 if result.test is None else len(result.test),
-                    "settings": result.net.info["training"], "epochs_run": h.epochs,
-                    "stop_reason": h.stop_reason, "best_epoch": h.best_epoch,
-                    "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
-                    "history": {"initial_loss": h.initial_loss, "loss": h.loss,
-                                "val_loss": h.val_loss, "metrics": h.metrics,
-                                "val_metrics": h.val_metrics,
-                                **({"recorded_epochs": h.recorded_epochs}   # a thinned run
-                                   if h.recorded_epochs else {})},
-                    "train": result.train_report, "test": result.test_report,
-                    "saved": args.save, "plots": plots})
-        return 0
-    _print(args, data, result)
-    if plots:
-        console().print(f"pictures: {', '.join(plots)}")
-    return 0
+
+def _report(args, data, result, plots) -> dict:
+    """The --json object: the data, the network, the settings, the history, the metrics."""
+    h = result.history
+    return {"data": args.data, "target": args.target, "task": data.task,
+            "feature_names": list(data.feature_names),
+            "class_names": list(data.class_names),
+            "positive_class": result.net.info.get("positive_class"),
+            "sizes": result.net.sizes,
+            "n_train": len(result.train),
+            "n_test": 0 if result.test is None else len(result.test),
+            "settings": result.net.info["training"], "epochs_run": h.epochs,
+            "stop_reason": h.stop_reason, "best_epoch": h.best_epoch,
+            "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
+            "history": {"initial_loss": h.initial_loss, "loss": h.loss,
+                        "val_loss": h.val_loss, "metrics": h.metrics,
+                        "val_metrics": h.val_metrics,
+                        **({"recorded_epochs": h.recorded_epochs}   # a thinned run
+                           if h.recorded_epochs else {})},
+            "train": result.train_report, "test": result.test_report,
+            "saved": args.save, "plots": plots}
 
 
 def _checks(args):
@@ -208,7 +223,7 @@ def _checks(args):
     if args.plots:   # the folder (made if missing) must be writable: the nearest that exists
         from pathlib import Path
 
-        from ..plots._common import require_matplotlib
+        from ..plots.figure import require_matplotlib
 
         require_matplotlib("--plots")
         folder = Path(args.plots)

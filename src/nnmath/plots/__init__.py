@@ -15,7 +15,7 @@ and returns a :class:`Drawing`: the figure, the Axes and the named artists.
 (3, ['w1 = 0.5', 'w2 = -1'])
 """
 
-from ._common import Drawing, save_figure
+from .figure import Drawing, save_figure
 from .animation import TrainingRecorder, animate_training
 from .classifier import confusion_plot, roc_plot
 from .curves import (class_probability, decision_boundary, decision_map, loss_curve,

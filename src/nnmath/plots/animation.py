@@ -11,8 +11,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from pathlib import Path
 
+from ..checks import is_whole
 from ..errors import ConfigError, ShapeError, must_be
-from ._common import atomic_path, check_output
+from ..safefile import atomic_path
+from .figure import check_output
 
 __all__ = ["TrainingRecorder", "animate_training", "MAX_FRAMES", "count_frames", "check_frames"]
 
@@ -45,7 +47,7 @@ def check_frames(epochs: int, every: int, names=("epochs", "every")) -> int:
     nnmath.errors.ConfigError: the number of frames must be at most 100 (MAX_FRAMES: each takes about a second and a megabyte). Got '201 for --epochs 200 --every 1'. Give --every 3 or more, or fewer --epochs.
     """
     epochs_name, every_name = names
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+    if not is_whole(every) or every < 1:   # the wording of epochs, not check_int's
         raise ConfigError(must_be(every_name, "a whole number of epochs, at least 1", every))
     frames = count_frames(epochs, every)
     if frames > MAX_FRAMES:
@@ -105,7 +107,7 @@ class TrainingRecorder:
         ``plot_options`` go to :func:`~nnmath.plots.probability_curve` (one
         input) or :func:`~nnmath.plots.decision_map` (two inputs).
         """
-        from ._common import require_matplotlib
+        from .figure import require_matplotlib
 
         require_matplotlib("a GIF animation", gif=True)
         from matplotlib.animation import PillowWriter
@@ -160,7 +162,7 @@ def animate_training(net, X, T, path, y=None, every: int = 10, fps: int = 8, plo
 
     check_output(path, {".gif": "gif"})
     epochs = fit_options.get("epochs", 1)
-    if isinstance(epochs, int) and not isinstance(epochs, bool):
+    if is_whole(epochs):
         check_frames(epochs, every)    # before any training
     recorder = TrainingRecorder(net, every=every)
     callbacks = tuple(fit_options.pop("callbacks", ())) + (recorder,)

@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import metrics
 from ..errors import ConfigError, must_be
-from ._common import CLASS_COLORS, Drawing, new_axes, num
+from ..render.mathexpr import num
+from .figure import CLASS_COLORS, Drawing, new_axes
 
 __all__ = ["confusion_plot", "roc_plot", "MAX_CLASSES"]
 

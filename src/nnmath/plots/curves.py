@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, ShapeError, must_be
-from ._common import CLASS_COLORS, Drawing, check_labels, new_axes, num
+from ..render.mathexpr import num
+from .figure import CLASS_COLORS, Drawing, check_labels, new_axes, plane_grid
 
 __all__ = ["loss_curve", "probability_curve", "decision_boundary", "decision_map",
            "class_probability"]
@@ -210,64 +211,77 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
     image), ``values`` ((resolution, resolution) array drawn: P or class),
     ``contour``, ``points``.
     """
-    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
-
     if net.n_inputs != 2:
         raise ShapeError(must_be("the network", "one with two inputs for a decision map",
                                  f"{net.n_inputs} input(s)",
                                  "Use probability_curve for one input."))
     if X is not None:
         X, y = check_labels(X, y, 2)
-    if limits is None:
-        if X is None:
-            limits = ((-3.0, 3.0), (-3.0, 3.0))
-        else:
-            lo, hi = X.min(axis=0), X.max(axis=0)
-            pad = 0.15 * (hi - lo) + (hi == lo)
-            limits = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    g1 = np.linspace(*limits[0], resolution)
-    g2 = np.linspace(*limits[1], resolution)
-    G1, G2 = np.meshgrid(g1, g2)
-    grid = np.column_stack([G1.ravel(), G2.ravel()])
+    limits, g1, g2, G1, G2, grid = plane_grid(X, limits, resolution, pad=0.15)
     fig, ax = new_axes(ax, figsize=(5.4, 4.6))
     extent = (*limits[0], *limits[1])
-    k_out = net.n_outputs
     contour = None
-    if k_out <= 2 or class_index is not None:      # P(positive class), 0.5 contour
+    if net.n_outputs <= 2 or class_index is not None:      # P(positive class), 0.5 contour
         values = class_probability(net, grid, class_index, transform).reshape(G1.shape)
-        cmap = LinearSegmentedColormap.from_list("p", [CLASS_COLORS[0], "#f7f7f7",
-                                                       CLASS_COLORS[1]])
-        mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap=cmap,
-                         vmin=0, vmax=1, interpolation="bilinear")
-        if colorbar:
-            fig.colorbar(mesh, ax=ax,
-                         label=f"P({_positive_name(net, class_index, class_names)})")
-        if values.min() < 0.5 < values.max():
-            contour = ax.contour(G1, G2, values, levels=[0.5], colors="#333333",
-                                 linewidths=1.4)
+        mesh, contour = _probability_mesh(fig, ax, values, (G1, G2), extent, colorbar,
+                                          _positive_name(net, class_index, class_names))
     else:
-        y_hat = net.forward(grid if transform is None else transform(grid))
-        values = np.argmax(y_hat, axis=1).reshape(G1.shape)
-        sure = np.max(y_hat, axis=1).reshape(G1.shape)
-        colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k_out)])
-        mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap=colors,
-                         vmin=-0.5, vmax=k_out - 0.5, interpolation="nearest",
-                         alpha=0.25 + 0.55 * (sure - 1 / k_out) / (1 - 1 / k_out))
+        values, mesh = _class_mesh(ax, net, grid if transform is None else transform(grid),
+                                   G1.shape, extent)
     points = []
     if X is not None and y is not None:
-        names = class_names or [f"class {k}" for k in range(max(int(y.max()) + 1, k_out))]
-        for k in np.unique(y):
-            rows = y == k
-            points.append(ax.scatter(X[rows, 0], X[rows, 1], s=30,
-                                     color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
-                                     edgecolor="#222222", lw=0.9, label=str(names[int(k)])))
-        if len(points) <= MAX_LEGEND:
-            ax.legend(frameon=True, fontsize=8)
+        points = _class_points(ax, X, y, class_names, net.n_outputs)
     ax.set_xlabel(feature_names[0])
     ax.set_ylabel(feature_names[1])
     ax.set_title(title or "Decision map", fontsize=10)
     return Drawing(fig, ax, {"mesh": mesh, "grid": (g1, g2), "values": values,
                              "contour": contour, "points": points})
+
+
+def _probability_mesh(fig, ax, values, mesh_xy, extent, colorbar: bool, positive: str):
+    """P(positive class) over the plane, from one class's colour to the other's, and the
+    0.5 contour (None when P does not cross 0.5): ``(image, contour)``."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("p", [CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1]])
+    mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap=cmap,
+                     vmin=0, vmax=1, interpolation="bilinear")
+    if colorbar:
+        fig.colorbar(mesh, ax=ax, label=f"P({positive})")
+    contour = None
+    if values.min() < 0.5 < values.max():
+        contour = ax.contour(*mesh_xy, values, levels=[0.5], colors="#333333", linewidths=1.4)
+    return mesh, contour
+
+
+def _class_mesh(ax, net, inputs, shape, extent):
+    """The predicted class (argmax) over the plane, paler where the network is less sure:
+    ``(classes, image)``."""
+    from matplotlib.colors import ListedColormap
+
+    k_out = net.n_outputs
+    y_hat = net.forward(inputs)
+    values = np.argmax(y_hat, axis=1).reshape(shape)
+    sure = np.max(y_hat, axis=1).reshape(shape)
+    colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k_out)])
+    mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap=colors,
+                     vmin=-0.5, vmax=k_out - 0.5, interpolation="nearest",
+                     alpha=0.25 + 0.55 * (sure - 1 / k_out) / (1 - 1 / k_out))
+    return values, mesh
+
+
+def _class_points(ax, X, y, class_names, k_out: int) -> list:
+    """The data rows, one colour a class, with a legend (up to MAX_LEGEND classes)."""
+    names = class_names or [f"class {k}" for k in range(max(int(y.max()) + 1, k_out))]
+    points = []
+    for k in np.unique(y):
+        rows = y == k
+        points.append(ax.scatter(X[rows, 0], X[rows, 1], s=30,
+                                 color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
+                                 edgecolor="#222222", lw=0.9, label=str(names[int(k)])))
+    if len(points) <= MAX_LEGEND:
+        ax.legend(frameon=True, fontsize=8)
+    return points
 
 
 def _pos(net, class_index) -> int:

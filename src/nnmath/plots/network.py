@@ -13,10 +13,13 @@ numbers, and a note says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import ShapeError, must_be
-from ._common import NEGATIVE, POSITIVE, Drawing, new_axes, num
+from ..render.mathexpr import num
+from .figure import NEGATIVE, POSITIVE, Drawing, new_axes
 
 __all__ = ["draw_network"]
 
@@ -55,123 +58,202 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
         ``value_labels`` ({(k, j): Text}, k = 0 for the inputs),
         ``gradient_labels`` ({("W", l, i, j) or ("b", l, j): Text}), ``note``.
     """
-    from matplotlib.patches import Circle
-
-    sizes = net.sizes
     if trace is not None:
         _check_trace(net, trace, sample)
-    labelled = max(sizes) <= max_labelled
-    scalar = max(sizes) == 1
+    layout = _layout(net, trace, feature_names, output_names, max_labelled)
+    fig, ax = new_axes(ax, figsize=layout.figsize)
+    diagram = _Diagram(ax, net, layout, digits, trace, sample,
+                       gradients=trace is not None and show_gradients,
+                       places=_places(fig, ax, layout))
+    diagram.draw_edges()
+    diagram.draw_neurons()
+    diagram.name_layers()
+    diagram.write_note(max_labelled)
+    ax.set_aspect("equal")
+    ax.set_xlim(-layout.margins[0], layout.xs[-1] + layout.margins[1])
+    ax.set_ylim(layout.top - layout.span[1], layout.top)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=11)
+    return Drawing(fig, ax, diagram.art)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything goes, in data units: read from the network's sizes and names."""
+
+    sizes: list            # neurons per layer, input layer first
+    names: list            # names[k][j]: the name written in neuron j of layer k
+    xs: np.ndarray         # x of each layer
+    pos: list              # pos[k][j]: (x, y) of neuron j of layer k
+    top: float
+    bottom: float          # where the layers' roles are written
+    margins: tuple         # (left, right): room for names written beside the circles
+    span: tuple            # (width, height) of the picture
+    outside: dict          # {k: longest name}: layers whose names stand beside the circles
+    labelled: bool         # numbers written: no layer has more than max_labelled neurons
+    scalar: bool           # one neuron a layer: the numbers are named (w1 = ..., b1 = ...)
+    small: int             # font size of the numbers
+    w_max: float           # the largest |w|: the widest edge
+
+    @property
+    def figsize(self) -> tuple:
+        return (min(16, max(4.8, 0.8 * self.span[0])), min(16, max(2.4, 0.8 * self.span[1])))
+
+
+def _layout(net, trace, feature_names, output_names, max_labelled: int) -> _Layout:
+    """Layers side by side (wider apart for more weights), each centred on y = 0."""
+    sizes, widest = net.sizes, max(net.sizes)
+    labelled = widest <= max_labelled
+    small = 8 if widest <= 3 else 7
     xs = np.r_[0.0, np.cumsum([2.6 + 0.05 * layer.W.size for layer in net.layers])]
-    top = (max(sizes) - 1) / 2 * DY + 0.75
-    bottom = -((max(sizes) - 1) / 2) * DY - RADIUS - 0.75
+    top = (widest - 1) / 2 * DY + 0.75
+    bottom = -((widest - 1) / 2) * DY - RADIUS - 0.75
     names = _names(sizes, feature_names, output_names)
     if trace is not None and getattr(trace, "scaling", None) is not None:
         # the step starts from the raw input; the input neurons hold it standardised
         names[0] = [f"{name} (scaled)" for name in names[0]]
-    outside = {k: max(len(_plain(n)) for n in names[k]) for k in (0, len(sizes) - 1)
-               if max(len(_plain(n)) for n in names[k]) > 3}
-    char = 0.13 * (8 if max(sizes) <= 3 else 7) / 7
+    longest = {k: max(len(_plain(n)) for n in names[k]) for k in (0, len(sizes) - 1)}
+    outside = {k: n for k, n in longest.items() if n > 3}
+    char = 0.13 * small / 7
     margins = (0.9 + char * outside.get(0, 0), 0.9 + char * outside.get(len(sizes) - 1, 0))
     span = (xs[-1] + sum(margins), top - bottom + (1.3 if not labelled else 0.8))
-    fig, ax = new_axes(ax, figsize=(min(16, max(4.8, 0.8 * span[0])),
-                                    min(16, max(2.4, 0.8 * span[1]))))
     pos = [[(xs[k], ((n - 1) / 2 - j) * DY) for j in range(n)] for k, n in enumerate(sizes)]
     w_max = max(float(np.max(np.abs(layer.W))) for layer in net.layers) or 1.0
-    art = {"neurons": [], "edges": {}, "weight_labels": {}, "bias_labels": {},
-           "value_labels": {}, "gradient_labels": {}, "note": None}
-    small = 8 if max(sizes) <= 3 else 7
-    gradients = trace is not None and show_gradients
-    places = _Places(fig, ax, span, small)
-    for k, column in enumerate(pos):     # keep labels off the neurons and their biases
+    return _Layout(sizes, names, xs, pos, top, bottom, margins, span, outside, labelled,
+                   scalar=widest == 1, small=small, w_max=w_max)
+
+
+class _Diagram:
+    """The drawing steps of :func:`draw_network`; ``art`` collects the named artists."""
+
+    def __init__(self, ax, net, layout, digits, trace, sample, gradients, places):
+        self.ax, self.net, self.layout, self.digits = ax, net, layout, digits
+        self.trace, self.sample, self.gradients, self.places = trace, sample, gradients, places
+        self.art = {"neurons": [], "edges": {}, "weight_labels": {}, "bias_labels": {},
+                    "value_labels": {}, "gradient_labels": {}, "note": None}
+
+    def draw_edges(self) -> None:
+        """``W_l[i, j]`` as a line from neuron i of layer l - 1 to neuron j of layer l:
+        colour its sign, width its size."""
+        pos, w_max = self.layout.pos, self.layout.w_max
+        for l, layer in enumerate(self.net.layers, start=1):
+            n_in, n_out = layer.W.shape
+            for i in range(n_in):
+                for j in range(n_out):
+                    w = float(layer.W[i, j])
+                    (x0, y0), (x1, y1) = pos[l - 1][i], pos[l][j]
+                    line, = self.ax.plot([x0, x1], [y0, y1],
+                                         color=POSITIVE if w >= 0 else NEGATIVE,
+                                         lw=0.7 + 3.3 * abs(w) / w_max, alpha=0.85, zorder=1,
+                                         solid_capstyle="round")
+                    self.art["edges"][(l, i, j)] = line
+                    if self.layout.labelled:
+                        self.label_edge((l, i, j), w, line.get_color())
+
+    def label_edge(self, key, w: float, color) -> None:
+        """The weight on its edge, and under it the step's ``dL/dw`` (purple)."""
+        l, i, j = key
+        scalar, small, digits = self.layout.scalar, self.layout.small, self.digits
+        text = (f"w{l} = " if scalar else "") + num(w, digits)
+        g = float(self.trace.layers[l - 1].dL_dW[i, j]) if self.gradients else None
+        g_text = None if g is None else \
+            (f"∂L/∂w{l} = {num(g, digits)}" if scalar else num(g, digits))
+        tx, ty = self.places.on_line(self.layout.pos[l - 1][i], self.layout.pos[l][j],
+                                     max(len(text), len(g_text or "")), 2 if g_text else 1)
+        self.art["weight_labels"][key] = self.ax.text(
+            tx, ty, text, fontsize=small + 1, ha="center", va="center",
+            color=color, zorder=4, bbox=_box())
+        if g_text:
+            self.art["gradient_labels"][("W", *key)] = self.ax.annotate(
+                g_text, (tx, ty), xytext=(0, -(small + 4)),
+                textcoords="offset points", fontsize=small, ha="center", va="center",
+                color=GRADIENT, zorder=4, bbox=_box(0.05))
+
+    def draw_neurons(self) -> None:
+        """Each neuron a circle with its name, the sample's value and its bias."""
+        from matplotlib.patches import Circle
+
+        for k, n in enumerate(self.layout.sizes):
+            circles = []
+            for j in range(n):
+                circle = Circle(self.layout.pos[k][j], RADIUS,
+                                facecolor="#f3f3f3" if k == 0 else "#fff8e6",
+                                edgecolor="#333333", lw=1.4, zorder=3)
+                self.ax.add_patch(circle)
+                circles.append(circle)
+                self.label_neuron(k, j)
+                if k > 0 and self.layout.labelled:
+                    self.label_bias(k, j)
+            self.art["neurons"].append(circles)
+
+    def label_neuron(self, k: int, j: int) -> None:
+        """The neuron's name, in it (or beside it, when long) and the sample's value under
+        it: ``x`` in the inputs, ``a = g(z)`` in the others."""
+        (x, y), name, small = self.layout.pos[k][j], self.layout.names[k][j], self.layout.small
+        value = _value(self.trace, self.sample, k, j) \
+            if (self.trace is not None and self.layout.labelled) else None
+        outside = k in self.layout.outside
+        if outside:       # long names (Healthy, Cancer, ...) beside the circle
+            side = -1 if k == 0 else 1
+            self.ax.text(x + side * (RADIUS + 0.1), y, name, ha="right" if k == 0 else "left",
+                         va="center", fontsize=small + 2, zorder=5)
+        else:
+            self.ax.text(x, y + (0.09 if value is not None else 0), name, ha="center",
+                         va="center", fontsize=small + 2 if value is None else small + 1,
+                         zorder=5)
+        if value is not None:
+            self.art["value_labels"][(k, j)] = self.ax.text(
+                x, y - (0 if outside else 0.13), num(value, self.digits), ha="center",
+                va="center", fontsize=small, zorder=5, weight="bold")
+
+    def label_bias(self, k: int, j: int) -> None:
+        """``b`` under neuron j of layer k, and under it the step's ``dL/db`` (purple)."""
+        (x, y), small, scalar = self.layout.pos[k][j], self.layout.small, self.layout.scalar
+        b = float(self.net.layers[k - 1].b[j])
+        self.art["bias_labels"][(k, j)] = self.ax.text(
+            x, y - RADIUS - 0.06, f"b{k if scalar else ''} = {num(b, self.digits)}",
+            ha="center", va="top", fontsize=small, zorder=4, bbox=_box(0.05))
+        if self.gradients:
+            g = float(self.trace.layers[k - 1].dL_db[j])
+            self.art["gradient_labels"][("b", k, j)] = self.ax.annotate(
+                (f"∂L/∂b{k} = " if scalar else "") + num(g, self.digits),
+                (x, y - RADIUS - 0.06), xytext=(0, -10), textcoords="offset points",
+                fontsize=small, ha="center", va="top", color=GRADIENT, zorder=4)
+
+    def name_layers(self) -> None:
+        """Under each layer its role (input, hidden k, output) and activation."""
+        sizes = self.layout.sizes
+        for k in range(len(sizes)):
+            role = "input" if k == 0 else ("output" if k == len(sizes) - 1 else f"hidden {k}")
+            act = "" if k == 0 else f"\n{self.net.layers[k - 1].activation}"
+            self.ax.text(self.layout.xs[k], self.layout.bottom, role + act, ha="center",
+                         va="top", fontsize=self.layout.small + 1, color="#444444")
+
+    def write_note(self, max_labelled: int) -> None:
+        """Under the picture: what the purple numbers are, or why no number is written."""
+        layout = self.layout
+        x, y = layout.xs[-1] / 2, layout.bottom - 0.75
+        if self.gradients and layout.labelled and not layout.scalar:
+            self.art["note"] = self.ax.text(
+                x, y, "purple: the gradients of the step,\n"
+                "dL/dW under each weight and dL/db under each bias",
+                ha="center", va="top", fontsize=8, color=GRADIENT)
+        if not layout.labelled:
+            self.art["note"] = self.ax.text(
+                x, y, f"a layer has more than {max_labelled} neurons: weights and values are "
+                "not written\n(colour = sign of the weight, width = its size)", ha="center",
+                va="top", fontsize=8, style="italic")
+
+
+def _places(fig, ax, layout) -> _Places:
+    """The label placer, with every neuron (and the bias under it) already taken."""
+    places = _Places(fig, ax, layout.span, layout.small)
+    for k, column in enumerate(layout.pos):
         for x, y in column:
             places.taken.append((x - RADIUS, x + RADIUS, y - RADIUS - (0.5 if k else 0),
                                  y + RADIUS))
-
-    for l, layer in enumerate(net.layers, start=1):
-        n_in, n_out = layer.W.shape
-        for i in range(n_in):
-            for j in range(n_out):
-                w = float(layer.W[i, j])
-                (x0, y0), (x1, y1) = pos[l - 1][i], pos[l][j]
-                line, = ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE,
-                                lw=0.7 + 3.3 * abs(w) / w_max, alpha=0.85, zorder=1,
-                                solid_capstyle="round")
-                art["edges"][(l, i, j)] = line
-                if not labelled:
-                    continue
-                text = (f"w{l} = " if scalar else "") + num(w, digits)
-                g = float(trace.layers[l - 1].dL_dW[i, j]) if gradients else None
-                g_text = None if g is None else \
-                    (f"∂L/∂w{l} = {num(g, digits)}" if scalar else num(g, digits))
-                tx, ty = places.on_line((x0, y0), (x1, y1), max(len(text), len(g_text or "")),
-                                        2 if g_text else 1)
-                art["weight_labels"][(l, i, j)] = ax.text(
-                    tx, ty, text, fontsize=small + 1, ha="center", va="center",
-                    color=line.get_color(), zorder=4, bbox=_box())
-                if g_text:
-                    art["gradient_labels"][("W", l, i, j)] = ax.annotate(
-                        g_text, (tx, ty), xytext=(0, -(small + 4)),
-                        textcoords="offset points", fontsize=small, ha="center", va="center",
-                        color=GRADIENT, zorder=4, bbox=_box(0.05))
-
-    for k, n in enumerate(sizes):
-        circles = []
-        for j in range(n):
-            x, y = pos[k][j]
-            circle = Circle((x, y), RADIUS, facecolor="#f3f3f3" if k == 0 else "#fff8e6",
-                            edgecolor="#333333", lw=1.4, zorder=3)
-            ax.add_patch(circle)
-            circles.append(circle)
-            value = _value(trace, sample, k, j) if (trace is not None and labelled) else None
-            name = names[k][j]
-            if k in outside:       # long names (Healthy, Cancer, ...) beside the circle
-                side = -1 if k == 0 else 1
-                ax.text(x + side * (RADIUS + 0.1), y, name, ha="right" if k == 0 else "left",
-                        va="center", fontsize=small + 2, zorder=5)
-            else:
-                ax.text(x, y + (0.09 if value is not None else 0), name, ha="center",
-                        va="center", fontsize=small + 2 if value is None else small + 1,
-                        zorder=5)
-            if value is not None:
-                art["value_labels"][(k, j)] = ax.text(
-                    x, y - (0 if k in outside else 0.13), num(value, digits), ha="center", va="center",
-                    fontsize=small, zorder=5, weight="bold")
-            if k > 0 and labelled:
-                b = float(net.layers[k - 1].b[j])
-                art["bias_labels"][(k, j)] = ax.text(
-                    x, y - RADIUS - 0.06, f"b{k if scalar else ''} = {num(b, digits)}", ha="center", va="top",
-                    fontsize=small, zorder=4, bbox=_box(0.05))
-                if gradients:
-                    g = float(trace.layers[k - 1].dL_db[j])
-                    art["gradient_labels"][("b", k, j)] = ax.annotate(
-                        (f"∂L/∂b{k} = " if scalar else "") + num(g, digits), (x, y - RADIUS - 0.06), xytext=(0, -10),
-                        textcoords="offset points", fontsize=small, ha="center", va="top",
-                        color=GRADIENT, zorder=4)
-        art["neurons"].append(circles)
-
-    for k in range(len(sizes)):
-        role = "input" if k == 0 else ("output" if k == len(sizes) - 1 else f"hidden {k}")
-        act = "" if k == 0 else f"\n{net.layers[k - 1].activation}"
-        ax.text(xs[k], bottom, role + act, ha="center", va="top", fontsize=small + 1,
-                color="#444444")
-    if gradients and labelled and not scalar:
-        art["note"] = ax.text(xs[-1] / 2, bottom - 0.75, "purple: the gradients of the step,\n"
-                              "dL/dW under each weight and dL/db under each bias",
-                              ha="center", va="top", fontsize=8, color=GRADIENT)
-    if not labelled:
-        art["note"] = ax.text(
-            xs[-1] / 2, bottom - 0.75,
-            f"a layer has more than {max_labelled} neurons: weights and values are not "
-            "written\n(colour = sign of the weight, width = its size)", ha="center", va="top", fontsize=8,
-            style="italic")
-    ax.set_aspect("equal")
-    ax.set_xlim(-margins[0], xs[-1] + margins[1])
-    ax.set_ylim(top - span[1], top)
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=11)
-    return Drawing(fig, ax, art)
+    return places
 
 
 class _Places:

@@ -20,7 +20,8 @@ import numpy as np
 
 from .. import metrics
 from ..errors import DataError, ShapeError, must_be
-from ._common import CLASS_COLORS, Drawing, new_axes, num
+from ..render.mathexpr import num
+from .figure import CLASS_COLORS, Drawing, new_axes, plane_grid
 
 __all__ = ["predicted_vs_actual", "residual_plot", "regression_curve", "regression_map"]
 
@@ -212,8 +213,6 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
     the image), ``values`` ((resolution, resolution) array of ``y_hat[:, output]``),
     ``contour``, ``points``.
     """
-    from matplotlib.colors import Normalize
-
     if net.n_inputs != 2:
         raise ShapeError(must_be("the network", "one with two inputs for a map of y_hat",
                                  f"{net.n_inputs} input(s)",
@@ -224,37 +223,19 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != 2:
             raise DataError(must_be("X", "of shape (n_samples, 2)", f"shape {X.shape}"))
-    if limits is None:
-        if X is None or not len(X):
-            limits = ((-3.0, 3.0), (-3.0, 3.0))
-        else:
-            lo, hi = X.min(axis=0), X.max(axis=0)
-            pad = 0.08 * (hi - lo) + (hi == lo)
-            limits = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    g1 = np.linspace(*limits[0], resolution)
-    g2 = np.linspace(*limits[1], resolution)
-    G1, G2 = np.meshgrid(g1, g2)
-    grid = np.column_stack([G1.ravel(), G2.ravel()])
+    rows = X if X is not None and len(X) else None   # no rows: the default plane
+    limits, g1, g2, G1, G2, grid = plane_grid(rows, limits, resolution, pad=0.08)
     values = net.forward(grid if transform is None else transform(grid))[:, output]
     values = values.reshape(G1.shape)
     T = None
     if X is not None and y is not None:
         T = _target_columns(y, X.shape[0], net.n_outputs)
         T = T[:, output]
-    lo = float(values.min() if T is None else min(values.min(), T.min()))
-    hi = float(values.max() if T is None else max(values.max(), T.max()))
-    norm = Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+    norm = _one_scale(values, T)
     fig, ax = new_axes(ax, figsize=(5.6, 4.6))
-    mesh = ax.imshow(values, origin="lower", extent=(*limits[0], *limits[1]), aspect="auto",
-                     cmap="viridis", norm=norm, interpolation="bilinear")
     label = target_name if net.n_outputs == 1 else f"{target_name}[{output}]"
-    if colorbar:
-        fig.colorbar(mesh, ax=ax, label=f"y_hat ({label})")
-    contour = None
-    if values.max() > values.min():
-        contour = ax.contour(G1, G2, values, levels=6, colors="white", linewidths=0.7,
-                             alpha=0.8)
-        ax.clabel(contour, fontsize=7, fmt=lambda v: num(v, 3))
+    mesh, contour = _y_hat_mesh(fig, ax, values, (G1, G2), (*limits[0], *limits[1]), norm,
+                                f"y_hat ({label})" if colorbar else None)
     points = []
     if T is not None:
         points.append(ax.scatter(X[:, 0], X[:, 1], c=T, cmap="viridis", norm=norm, s=26,
@@ -268,6 +249,30 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
     ax.set_title(title or f"The network's y_hat ({label}) over the plane", fontsize=10)
     return Drawing(fig, ax, {"mesh": mesh, "grid": (g1, g2), "values": values,
                              "contour": contour, "points": points})
+
+
+def _one_scale(values, T):
+    """One colour scale for the map's ``values`` and the actual targets ``T`` (or None)."""
+    from matplotlib.colors import Normalize
+
+    lo = float(values.min() if T is None else min(values.min(), T.min()))
+    hi = float(values.max() if T is None else max(values.max(), T.max()))
+    return Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+
+
+def _y_hat_mesh(fig, ax, values, mesh_xy, extent, norm, colorbar_label):
+    """y_hat over the plane with labelled contour lines (None where y_hat is flat), and a
+    colour bar when ``colorbar_label`` is given: ``(image, contour)``."""
+    mesh = ax.imshow(values, origin="lower", extent=extent, aspect="auto",
+                     cmap="viridis", norm=norm, interpolation="bilinear")
+    if colorbar_label is not None:
+        fig.colorbar(mesh, ax=ax, label=colorbar_label)
+    contour = None
+    if values.max() > values.min():
+        contour = ax.contour(*mesh_xy, values, levels=6, colors="white", linewidths=0.7,
+                             alpha=0.8)
+        ax.clabel(contour, fontsize=7, fmt=lambda v: num(v, 3))
+    return mesh, contour
 
 
 def _target_columns(y, n_samples: int, n_outputs: int) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Shared plumbing of the figures: new axes, atomic saving, number labels.
+"""The figure every picture is drawn on: new axes, the Drawing returned, atomic saving,
+the colours, the output formats and the checks shared by the pictures.
 
 Figures are made with :class:`matplotlib.figure.Figure` and the Agg canvas,
 never through ``pyplot``: no global state, no window, and the same figure
@@ -11,20 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, DataError, must_be
+from ..safefile import atomic_path
 
-__all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "num",
-           "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
+__all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "check_labels",
+           "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
 
 FORMATS = {".png": "png", ".svg": "svg"}
 POSITIVE, NEGATIVE = "#1f6fb4", "#c8381f"          # blue for w > 0, red for w < 0
 CLASS_COLORS = ("#2a9d5b", "#c8381f", "#1f6fb4", "#8a4fbf", "#d98b13", "#555555")
-
-
-def num(value, digits: int = 6) -> str:
-    """The project's number format (``nnmath.render.mathexpr.num``): 6 significant digits."""
-    from ..render.mathexpr import num as _num
-
-    return _num(value, digits)
 
 
 @dataclass
@@ -113,14 +108,6 @@ def _metadata(fmt: str) -> dict:
     return {"Date": None} if fmt == "svg" else {}
 
 
-def atomic_path(path: Path):
-    """A context manager giving a temporary file name that replaces ``path`` on success
-    (:class:`nnmath.safefile.atomic_path`: same folder, fsync, rename)."""
-    from ..safefile import atomic_path as _atomic_path
-
-    return _atomic_path(path)
-
-
 def check_labels(X, y, n_inputs: int | None = None):
     """``X`` (n, d) float and ``y`` (n,) int, or a DataError."""
     import numpy as np
@@ -137,3 +124,32 @@ def check_labels(X, y, n_inputs: int | None = None):
         raise DataError(must_be("y", f"one label per row of X, shape ({X.shape[0]},)",
                                 f"shape {y.shape}"))
     return X, y.astype(int)
+
+
+def plane_grid(X, limits, resolution: int, pad: float):
+    """The plane a two-input picture colours: ``(limits, g1, g2, G1, G2, grid)``.
+
+    ``limits`` ``((x1_lo, x1_hi), (x2_lo, x2_hi))`` as given; else the range of
+    ``X`` (n, 2) widened by ``pad`` times its width on each side (by 1 where the
+    width is 0); else (-3, 3) on both axes. ``g1`` and ``g2`` hold ``resolution``
+    points per axis, ``G1`` and ``G2`` their mesh, ``grid`` the
+    (resolution², 2) rows the network is evaluated at.
+
+    >>> limits, g1, g2, G1, G2, grid = plane_grid(None, None, 3, 0.1)
+    >>> limits, g1.tolist(), grid.shape
+    (((-3.0, 3.0), (-3.0, 3.0)), [-3.0, 0.0, 3.0], (9, 2))
+    """
+    import numpy as np
+
+    if limits is None:
+        if X is None:
+            limits = ((-3.0, 3.0), (-3.0, 3.0))
+        else:
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            widen = pad * (hi - lo) + (hi == lo)
+            limits = ((lo[0] - widen[0], hi[0] + widen[0]),
+                      (lo[1] - widen[1], hi[1] + widen[1]))
+    g1 = np.linspace(*limits[0], resolution)
+    g2 = np.linspace(*limits[1], resolution)
+    G1, G2 = np.meshgrid(g1, g2)
+    return limits, g1, g2, G1, G2, np.column_stack([G1.ravel(), G2.ravel()])
