@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..render.html import page_html
 from ..render.markdown import page_markdown
+from ..losses import loss_for
 from ..safefile import write_atomic
 from .figures import Figures
 
@@ -54,9 +55,7 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
         transform = None if scaling is None else scaling.apply
     from .model import model_sections
 
-    output = net.layers[-1].activation
-    loss = loss or net.info.get("loss") or {"softmax": "cross_entropy",
-                                             "sigmoid": "bce"}.get(output, "ssr")
+    loss = loss or net.info.get("loss") or loss_for(net.layers[-1].activation)
     return write_report(folder, title or "Your network, number by number",
                         lambda figures: model_sections(net, data, figures, loss, learning_rate,
                                                        transform), fmt)
