@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backprop import backprop, loss_and_output
-from .checks import check_dtype, check_path, check_seed
+from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
 from .layers import Dense, check_params, count_params
@@ -59,8 +59,7 @@ def check_sizes(sizes, what: str = "sizes") -> list:
     nnmath.errors.ConfigError: the number of parameters must be at most 2,000,000 (MAX_PARAMS, the limit of every network). Got '3,000,000,001 for --hidden 1000000000'. Use fewer neurons.
     """
     sizes = list(sizes)
-    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0
-               for n in sizes):
+    if not all(is_whole(n) and n > 0 for n in sizes):
         return sizes     # not sizes at all: Dense(n_in, n_out) says why
     if what == "sizes":
         what += " " + (" ".join(map(str, sizes)) if len(sizes) <= 12 else
