@@ -26,8 +26,8 @@ FLOORS = [
     # 2: the engine: the chain rule, the container, training, the model file, inference
     {"backprop", "network", "training", "history", "gradcheck", "modelfile", "checkpoint",
      "inference", "workflow", "estimator", "summary"},
-    # 3: a step explained, and the article's networks
-    {"trace", "trace_terms", "article"},
+    # 3: a step explained, the article's networks, and the way out to PyTorch and ONNX
+    {"trace", "trace_terms", "article", "interop"},
     # 4: the views
     {"render", "plots", "report"},
     # 5: the command line

@@ -1,0 +1,58 @@
+"""``nnmath export``: a model file as a PyTorch (torch.export) or ONNX file."""
+
+from __future__ import annotations
+
+from ._args import add_json, add_model
+from ._io import print_json
+
+NAME = "export"
+HELP = "a model file as a PyTorch (torch.export) or ONNX file, with the same numbers"
+EXAMPLE = """examples:
+  nnmath export model.json --to torch --output model.pt2
+  nnmath export model.json --to onnx --output model.onnx
+
+In Python:  torch.export.load("model.pt2").module()(x)  or
+            onnxruntime.InferenceSession("model.onnx").run(None, {"X": x})
+give nnmath predict's outputs for raw inputs x (the stored scaling is the first step).
+needs: pip install 'nnmath[torch]' or 'nnmath[onnx]'"""
+
+
+def add_arguments(parser) -> None:
+    add_model(parser)
+    parser.add_argument("--to", required=True, choices=["torch", "onnx"],
+                        help="torch: a torch.export file (.pt2: torch.export.load, no nnmath needed); "
+                             "onnx: an ONNX graph (onnxruntime and other runtimes)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the file to write (replaced atomically)")
+    parser.add_argument("--dtype", choices=["float32", "float64"], default=None,
+                        help="torch: default the model's own (float64); onnx: default float32")
+    add_json(parser)
+
+
+def run(args) -> int:
+    from ..modelfile import load
+    from ..safefile import check_not_input, check_writable
+
+    check_not_input(args.output, {"the model file": args.model})
+    check_writable(args.output)
+    net = load(args.model)
+    if args.to == "torch":
+        from ..interop.torch import save_exported, torch
+
+        dtype = None if args.dtype is None else getattr(torch, args.dtype)
+        save_exported(net, args.output, dtype)
+    else:
+        import numpy as np
+
+        from ..interop.onnx import to_onnx
+
+        to_onnx(net, args.output, np.dtype(args.dtype or "float32"))
+    sizes = "-".join(map(str, net.sizes))
+    if args.json:
+        print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
+                    "scaling": bool(net.info.get("scaling"))})
+    else:
+        print(f"wrote {args.output}: network {sizes} as "
+              f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
+              + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
+    return 0
