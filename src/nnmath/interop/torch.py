@@ -35,6 +35,8 @@ array([[-1.]])
 from __future__ import annotations
 
 import io
+import logging
+import zipfile
 
 import numpy as np
 
@@ -212,7 +214,11 @@ def save_exported(network, path, dtype=None) -> None:
 def load_exported(path, info: dict | None = None):
     """The :class:`~nnmath.network.Network` of a ``torch.export`` file (:func:`from_torch`)."""
     raw = read_input(path, EXPORTED_FILE)   # a regular file or a pipe, size-checked
+    quiet = logging.getLogger("torch.export")   # it logs a traceback before it raises
     try:
+        if not zipfile.is_zipfile(io.BytesIO(raw)):   # a .pt2 file is a zip archive
+            raise ValueError("not a zip archive: not a .pt2 file, or cut short")
+        quiet.disabled = True
         program = torch.export.load(io.BytesIO(raw))
     except Exception as exc:  # noqa: BLE001 - torch raises RuntimeError, ValueError, ...
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -221,6 +227,8 @@ def load_exported(path, info: dict | None = None):
                                      f"({shown(first, 60)})", "Save the model with torch."
                                      "export.save(torch.export.export(model, (x,)), path).")) \
             from None
+    finally:
+        quiet.disabled = False
     return from_torch(program, info)
 
 
