@@ -260,7 +260,8 @@ def test_the_corpus_is_well_formed():
         assert ("stderr" if case["exit"] else "stdout") in case, case["id"]
         assert case["id"].split("-")[0] in {case["kind"], "explain", "unknown", "demo",
                                             "train", "predict", "evaluate", "summary",
-                                            "plot", "report", "numerics", "model", "new"}, case["id"]
+                                            "plot", "report", "numerics", "model", "new", "export",
+                                            "import"}, case["id"]
 
 
 def test_the_corpus_covers_every_kind_with_60_cases_or_more():
