@@ -31,7 +31,11 @@ def data(rows=ROWS, features=FEATURES):
     is the argmax of a fixed random projection (learnable). Made without a float64 copy."""
     rng = np.random.default_rng(SEED)
     X = rng.random((rows, features), dtype=np.float32)
-    y = np.argmax(X @ rng.standard_normal((features, CLASSES)).astype(np.float32), axis=1)
+    projection = rng.standard_normal((features, CLASSES)).astype(np.float32)
+    # in chunks: one GEMM over all rows would make OpenBLAS (2 threads) take ~64 MB of
+    # buffers, and the floor of the memory column with them
+    y = np.concatenate([np.argmax(X[s:s + 4096] @ projection, axis=1)
+                        for s in range(0, rows, 4096)])
     return X, np.eye(CLASSES, dtype=np.float32)[y]
 
 

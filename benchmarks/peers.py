@@ -32,6 +32,7 @@ import bench_p1  # noqa: E402
 import bench_p2  # noqa: E402
 import bench_p3  # noqa: E402
 import bench_process  # noqa: E402
+from bench_table import table  # noqa: E402
 from bench_targets import targets  # noqa: E402
 from bench_timing import interleaved, median, ratios  # noqa: E402
 
@@ -39,7 +40,7 @@ SECTIONS = ("P1", "P2", "P3", "memory", "cli", "growth")
 RESULTS = Path(__file__).resolve().parent / "results" / "peers.json"
 SIZES = {   # epochs and sizes: full, --quick, --tiny (the smoke test)
     "full": dict(p1_epochs=2000, p2_epochs=50, p2_rows=None, p3_rows=60_000, p3_features=784,
-                 p3_hidden=128, rounds=5, cli_rounds=5, growth_epochs=5, growth_rows=450,
+                 p3_hidden=128, rounds=5, cli_rounds=5, growth_epochs=20, growth_rows=450,
                  growth_hidden=32, growth_steps=4),
     "quick": dict(p1_epochs=200, p2_epochs=5, p2_rows=None, p3_rows=6_000, p3_features=784,
                   p3_hidden=128, rounds=2, cli_rounds=1, growth_epochs=2, growth_rows=450,
@@ -129,10 +130,10 @@ def run_p3(size: dict, n_threads: int) -> dict:
     hidden = size["p3_hidden"]
     peers, skipped = available(bench_p3.PEERS, bench_p3.NEEDS)
     with threads(n_threads):
-        peak = bench_p3.gemm_peak(512 if size["p3_rows"] < 10_000 else 2048)
+        peak = bench_p3.gemm_peak(2048 if X.shape[1] >= 784 else 256)
         times = interleaved({n: (lambda f=f: f(X, T, hidden)) for n, f in peers.items()},
                             size["rounds"])
-        peak = max(peak, bench_p3.gemm_peak(512 if size["p3_rows"] < 10_000 else 2048))
+        peak = max(peak, bench_p3.gemm_peak(2048 if X.shape[1] >= 784 else 256))
     rows = _rows(times, "nnmath float32", X.shape[0] * bench_p3.EPOCHS, "samples_per_s")
     flops = bench_p3.flops_per_row(X.shape[1], hidden)
     for row in rows.values():
@@ -248,8 +249,6 @@ def main(argv=None) -> int:
     if args.rounds:
         size["rounds"] = size["cli_rounds"] = args.rounds
     results = run(sections, size, args.threads)
-    from bench_table import table
-
     print(table(results))
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
