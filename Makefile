@@ -34,8 +34,11 @@ demo: setup
 test: setup-dev
 	$(BIN)/python -m pytest
 
+# nnmath beside its peers (issue 12): prints the tables, writes benchmarks/results/peers.json.
+# BENCH_ARGS=--quick for a smoke run; --only P1,P2 for some sections (see --help).
+BENCH_ARGS ?=
 bench: setup-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/peers.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/scaling.py
 
 # Not in CI: the fuzzers of tests/test_fuzz.py on fresh examples for FUZZ_MINUTES (default 30).
