@@ -117,7 +117,7 @@ def p2(rounds):
     digits = load_digits()
     X = digits.data / 16.0
     T = np.eye(10)[digits.target]
-    start = Network.random([64, 32, 10], activation=["relu", "softmax"], seed=0)
+    start = Network.random([64, 32, 10], activation="relu", output_activation="softmax", seed=0)
 
     def hand():
         W1, b1 = start.layers[0].W.copy(), start.layers[0].b.copy()
@@ -161,7 +161,7 @@ def p3(rounds):
     X = rng.standard_normal((60_000, 784), dtype=np.float32)
     labels = rng.integers(0, 10, 60_000)
     T = np.eye(10, dtype=np.float32)[labels]
-    start = Network.random([784, 128, 10], activation=["relu", "softmax"], seed=0,
+    start = Network.random([784, 128, 10], activation="relu", output_activation="softmax", seed=0,
                            dtype=np.float32)
 
     def fit():

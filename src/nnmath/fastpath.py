@@ -186,6 +186,17 @@ class KernelRun:
             opt.velocity = self._unpack(v)
 
 
+class _Buffers:
+    """One layer's buffers for a batch of ``m`` rows (views of the run's arrays)."""
+
+    __slots__ = ("W", "b", "g", "z", "a", "e", "mask", "d", "dL_dW", "dL_db")
+
+    def __init__(self, layer, arrays, dL_dW, dL_db, m):
+        self.W, self.b, self.g = layer.W, layer.b, layer.activation
+        self.z, self.a, self.e, self.mask, self.d = (array[:m] for array in arrays)
+        self.dL_dW, self.dL_db = dL_dW, dL_db
+
+
 class BatchLoop:
     """One epoch of steps in NumPy, into buffers allocated once per run.
 
@@ -195,125 +206,125 @@ class BatchLoop:
     """
 
     def __init__(self, net, X, T, loss, opt, batch_size, alpha):
-        self.layers, self.X, self.T, self.loss, self.opt = net.layers, X, T, loss, opt
-        self.alpha, self.size = alpha, batch_size
-        dtype, rows = X.dtype, batch_size
-        self.Xb = np.empty((rows, X.shape[1]), dtype)
-        self.Tb = np.empty((rows, T.shape[1]), dtype)
-        self.Z = [np.empty((rows, layer.n_out), dtype) for layer in self.layers]
-        self.A = [np.empty((rows, layer.n_out), dtype) for layer in self.layers]
-        self.D = [np.empty((rows, layer.n_out), dtype) for layer in self.layers]
-        self.E = [np.empty((rows, layer.n_out), dtype) for layer in self.layers]
-        self.mask = [np.empty((rows, layer.n_out), bool) for layer in self.layers]
-        self.dA = [np.empty((rows, layer.n_in), dtype) for layer in self.layers]
-        self.grads = {}
-        for l, layer in enumerate(self.layers, start=1):
-            self.grads[f"W{l}"] = np.empty_like(layer.W)
-            self.grads[f"b{l}"] = np.empty_like(layer.b)
-        self.params = net.params()
+        self.X, self.T, self.loss, self.opt = X, T, loss, opt
+        self.alpha, self.size, dtype = alpha, batch_size, X.dtype
+        self.Xb = np.empty((batch_size, X.shape[1]), dtype)
+        self.Tb = np.empty((batch_size, T.shape[1]), dtype)
+        self.grads, self.params = {}, net.params()
+        for name, p in self.params.items():
+            self.grads[name] = np.empty_like(p)
+        self.arrays = [[np.empty((batch_size, layer.n_out), kind)
+                        for kind in (dtype, dtype, dtype, bool, dtype)] for layer in net.layers]
+        self.layers, self.views = net.layers, {}
         self.sgd = type(opt) is SGD
+        self.rows_sum_to_one = loss == "cross_entropy" and bool(np.all(T.sum(axis=1) == 1))
+        self.pairs = [(p, self.grads[name]) for name, p in self.params.items()]
+
+    def _buffers(self, m):
+        """The layers' buffers for a batch of ``m`` rows (made once per batch size)."""
+        if m not in self.views:
+            self.views[m] = [_Buffers(layer, arrays, self.grads[f"W{l}"], self.grads[f"b{l}"], m)
+                             for l, (layer, arrays) in enumerate(zip(self.layers, self.arrays),
+                                                                 start=1)]
+        return self.views[m]
 
     def epoch(self, order=None) -> None:
         """A step on each batch of rows (``order``: the epoch's row order, or None)."""
         n, size = self.X.shape[0], self.size
         for start in range(0, n, size):
             m = min(size, n - start)
-            Xb, Tb = self.Xb[:m], self.Tb[:m]
             if order is None:
                 Xb, Tb = self.X[start:start + m], self.T[start:start + m]
             else:
+                Xb, Tb = self.Xb[:m], self.Tb[:m]
                 np.take(self.X, order[start:start + m], axis=0, out=Xb)
                 np.take(self.T, order[start:start + m], axis=0, out=Tb)
-            self._forward(Xb, m)
-            self._backward(Xb, Tb, m)
+            layers = self._buffers(m)
+            a = Xb
+            for layer in layers:                    # z = a_prev @ W + b, a = g(z)
+                np.matmul(a, layer.W, out=layer.z)
+                layer.z += layer.b
+                a = _activate(layer)
+            self._backward(layers, Xb, Tb, m)
             self._update(m)
 
-    def _forward(self, Xb, m):
-        a = Xb
-        for l, layer in enumerate(self.layers):
-            z = self.Z[l][:m]
-            np.matmul(a, layer.W, out=z)            # z = a_prev @ W + b
-            z += layer.b
-            a = self._activate(layer.activation, z, l, m)
-
-    def _activate(self, name, z, l, m):
-        a, e = self.A[l][:m], self.E[l][:m]
-        if name == "sigmoid":                       # as activations.Sigmoid.forward
-            np.abs(z, out=e)
-            np.negative(e, out=e)
-            np.exp(e, out=e)
-            np.add(1.0, e, out=a)
-            np.divide(1.0, a, out=a)
-            np.less(z, 0, out=self.mask[l][:m])
-            np.multiply(e, a, out=a, where=self.mask[l][:m])
-        elif name == "tanh":
-            np.tanh(z, out=a)
-        elif name == "relu":
-            np.maximum(z, 0.0, out=a)
-        elif name == "softmax":
-            np.subtract(z, z.max(axis=-1, keepdims=True), out=a)
-            np.exp(a, out=a)
-            a /= a.sum(axis=-1, keepdims=True)
-        else:
-            a[...] = z
-        return a
-
-    def _backward(self, Xb, Tb, m):
+    def _backward(self, layers, Xb, Tb, m):
         """delta_L from the loss (the shortcut where it applies), then layer by layer."""
-        last, d = len(self.layers) - 1, self.D[-1][:m]
-        y_hat, loss = self.A[last][:m], self.loss
-        if loss == "cross_entropy":
-            np.multiply(y_hat, Tb.sum(axis=1, keepdims=True), out=d)
+        out = layers[-1]
+        d, y_hat, loss = out.d, out.a, self.loss
+        if loss == "cross_entropy" and not self.rows_sum_to_one:
+            np.multiply(y_hat, np.add.reduce(Tb, axis=1, keepdims=True), out=d)
             d -= Tb
-            d /= m
-        else:
+        else:                                       # y_hat * 1 - t: the same numbers
             np.subtract(y_hat, Tb, out=d)
-            if loss == "mse":
-                np.multiply(2.0, d, out=d)
-                d /= y_hat.shape[1]
-            d /= m
-            if loss != "bce":                       # delta = dL_dy_hat * dy_hat/dz
-                self._through_activation(last, d, m)
-        for l in range(last, -1, -1):
-            layer, d = self.layers[l], self.D[l][:m]
-            a_prev = Xb if l == 0 else self.A[l - 1][:m]
-            np.matmul(a_prev.T, d, out=self.grads[f"W{l + 1}"])    # dz/dW = a_prev
-            np.sum(d, axis=0, out=self.grads[f"b{l + 1}"])          # dz/db = 1
+        if loss == "mse":
+            np.multiply(2.0, d, out=d)
+            d /= y_hat.shape[1]
+        d /= m
+        if loss in ("ssr", "mse"):                  # delta = dL_dy_hat * dy_hat/dz
+            _through_activation(out)
+        for l in range(len(layers) - 1, -1, -1):
+            layer = layers[l]
+            a_prev = Xb if l == 0 else layers[l - 1].a
+            np.matmul(a_prev.T, layer.d, out=layer.dL_dW)          # dz/dW = a_prev
+            np.add.reduce(layer.d, axis=0, out=layer.dL_db)         # dz/db = 1
             if l > 0:                                               # dz/da_prev = W
-                np.matmul(d, layer.W.T, out=self.D[l - 1][:m])
-                self._through_activation(l - 1, self.D[l - 1][:m], m)
-
-    def _through_activation(self, l, d, m):
-        """``d`` (dL_da of layer l+1) becomes its delta, in place."""
-        name, z, a, e = self.layers[l].activation, self.Z[l][:m], self.A[l][:m], self.E[l][:m]
-        if name == "sigmoid":
-            np.subtract(1.0, a, out=e)
-            e *= a
-            d *= e
-        elif name == "tanh":
-            np.multiply(a, a, out=e)
-            np.subtract(1.0, e, out=e)
-            d *= e
-        elif name == "relu":
-            np.greater(z, 0, out=self.mask[l][:m])
-            d *= self.mask[l][:m]
-        elif name == "softmax":
-            np.multiply(d, a, out=e)
-            d -= e.sum(axis=-1, keepdims=True)
-            d *= a
-        elif name == "identity":
-            d *= 1.0
+                np.matmul(layer.d, layer.W.T, out=layers[l - 1].d)
+                _through_activation(layers[l - 1])
 
     def _update(self, m):
-        grads, params = self.grads, self.params
         if self.alpha:
-            for name, g in grads.items():
+            for name, g in self.grads.items():
                 if name.startswith("W"):
-                    g += (self.alpha / m) * params[name]
+                    g += (self.alpha / m) * self.params[name]
         if self.sgd:                                # W <- W - learning_rate * dL_dW
-            for name, p in params.items():
-                g = grads[name]
-                g *= self.opt.learning_rate
+            learning_rate = self.opt.learning_rate
+            for p, g in self.pairs:
+                g *= learning_rate
                 p -= g
         else:
-            self.opt.step(params, grads)
+            self.opt.step(self.params, self.grads)
+
+
+def _activate(layer):
+    """``a = g(z)`` into the layer's buffer, as :mod:`nnmath.activations` computes it."""
+    name, z, a, e = layer.g, layer.z, layer.a, layer.e
+    if name == "relu":
+        np.maximum(z, 0.0, out=a)
+    elif name == "softmax":
+        np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=a)
+        np.exp(a, out=a)
+        a /= np.add.reduce(a, axis=-1, keepdims=True)
+    elif name == "sigmoid":                         # exp of -|z| only
+        np.abs(z, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        np.add(1.0, e, out=a)
+        np.divide(1.0, a, out=a)
+        np.less(z, 0, out=layer.mask)
+        np.multiply(e, a, out=a, where=layer.mask)
+    elif name == "tanh":
+        np.tanh(z, out=a)
+    else:
+        a[...] = z
+    return a
+
+
+def _through_activation(layer):
+    """The layer's ``d`` (its ``dL_da``) becomes its delta ``dL_da * g'(z)``, in place."""
+    name, d, a, e = layer.g, layer.d, layer.a, layer.e
+    if name == "relu":
+        np.greater(layer.z, 0, out=layer.mask)
+        d *= layer.mask
+    elif name == "sigmoid":
+        np.subtract(1.0, a, out=e)
+        e *= a
+        d *= e
+    elif name == "tanh":
+        np.multiply(a, a, out=e)
+        np.subtract(1.0, e, out=e)
+        d *= e
+    elif name == "softmax":
+        np.multiply(d, a, out=e)
+        d -= np.add.reduce(e, axis=-1, keepdims=True)
+        d *= a
