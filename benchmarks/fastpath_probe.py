@@ -12,6 +12,7 @@ ratio of each round is taken between runs made next to each other.
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -156,7 +157,7 @@ def p2(rounds):
 def p3(rounds):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60_000, 784), dtype=np.float32)
     labels = rng.integers(0, 10, 60_000)

@@ -11,8 +11,10 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
   no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32);
 - ``"numba"`` - :class:`KernelRun` with :func:`nnmath.kernels.run_epochs` compiled by numba:
   whole epochs of a small network, one row at a time, a few nanoseconds per multiply-add;
-- ``"python"`` - the same kernel, not compiled, on Python floats: for jobs too small to
-  repay loading numba (the article's networks in ``nnmath demo``).
+- ``"python"`` - the same kernel, not compiled, on Python floats (the same bits as
+  ``"numba"``): for jobs too small to repay loading numba (the article's networks in
+  ``nnmath demo``). ``"auto"`` starts here and compiles once the job has run
+  :data:`COMPILE_AFTER` seconds (at once when numba is loaded already).
 
 All four give the same parameters and History (``tests/test_fastpath.py``: 1e-12 in
 float64); they differ in the order of a few floating-point sums only.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -33,18 +36,18 @@ from .losses import LOSSES
 from .optimizers import SGD, Adam, Momentum
 
 __all__ = ["ENGINES", "check_engine", "choose_engine", "KernelRun", "BatchLoop",
-           "KERNEL_STEP_WORK", "PYTHON_WORK"]
+           "KERNEL_STEP_WORK", "COMPILE_AFTER"]
 
 ENGINES = ("auto", "readable", "numpy", "numba", "python")
 
 KERNEL_STEP_WORK = 8192
 """The kernel takes a step of at most this many ``rows x parameters``; a larger batch goes
 to NumPy, whose matrix products are faster than scalar loops once a step is this big."""
-PYTHON_WORK = 3_000_000
-"""Without numba loaded, a job of at most this many ``epochs x rows x parameters`` runs the
-kernel uncompiled (about 0.3 s): less than importing numba would cost."""
+COMPILE_AFTER = 0.5
+"""Seconds the plain-Python kernel runs before the kernel is compiled (loading numba and
+its cached machine code costs about that much)."""
 PYTHON_STEP_WORK = 256
-"""Without numba at all, the uncompiled kernel takes steps up to this size (else NumPy)."""
+"""Without numba installed, the plain-Python kernel takes steps up to this size (else NumPy)."""
 
 
 def check_engine(engine) -> str:
@@ -69,33 +72,31 @@ def _supported(net, loss, opt) -> bool:
 
 def choose_engine(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks=(),
                   engine="auto") -> str:
-    """The engine for a run (see the module's docstring).
+    """The engine for a run (see the module's docstring): ``"readable"``, ``"numpy"``,
+    ``"numba"``, ``"python"``, or ``"kernel"`` (the kernel, compiled once the job has shown
+    it is long enough: :class:`KernelRun`).
 
     ``auto``: the readable engine when a per-batch callback wants each batch's loss or a
-    part is a user's own; NumPy for float32 and for big steps; the kernel for small steps
-    (uncompiled for a small job while numba is not loaded yet, compiled otherwise).
+    part is a user's own; NumPy for float32 and for big steps (``batch_size x parameters``
+    over :data:`KERNEL_STEP_WORK`); the kernel for small steps. The choice depends on the
+    job only (and on whether numba is installed), so a run is the same bit for bit each time.
     """
     engine = check_engine(engine)
     if engine == "readable" or not _supported(net, loss, opt):
         return "readable"
     float32 = net.layers[0].W.dtype == np.float32
     if engine in ("numba", "python"):
-        if float32:
-            return "numpy"
-        return "numba" if engine == "numba" and _has_numba() else "python"
+        return "numpy" if float32 else engine
     if engine == "numpy":
         return engine
     if batch_callbacks:
         return "readable"
-    n_params = sum(layer.W.size + layer.b.size for layer in net.layers)
-    step = batch_size * n_params
+    step = batch_size * sum(layer.W.size + layer.b.size for layer in net.layers)
     if float32 or step > KERNEL_STEP_WORK:
         return "numpy"
-    if "numba" not in sys.modules and epochs * n_rows * n_params <= PYTHON_WORK:
-        return "python"
-    if _has_numba():
-        return "numba"
-    return "python" if step <= PYTHON_STEP_WORK else "numpy"
+    if step > PYTHON_STEP_WORK and not _has_numba():
+        return "numpy"
+    return "kernel"
 
 
 def _has_numba() -> bool:
@@ -104,86 +105,105 @@ def _has_numba() -> bool:
 
 class KernelRun:
     """A network packed for :func:`nnmath.kernels.run_epochs`: parameters, optimizer state
-    and work buffers as flat vectors (arrays for numba, lists for plain Python).
+    and work buffers as flat vectors (lists for plain Python, arrays for numba).
 
     ``epochs(count, orders, with_loss, stop)`` trains in place, writes the parameters and
-    the optimizer's state back, and returns ``(losses, epochs run, stalled)``.
+    the optimizer's state back, and returns ``(losses, epochs run)``. The kernel starts
+    uncompiled unless numba is loaded already, and is compiled once the plain-Python
+    kernel has spent :data:`COMPILE_AFTER` seconds (the two give the same bits, so the
+    switch changes no number; a small job never pays for loading numba).
     """
 
-    def __init__(self, net, X, T, loss, opt, batch_size, alpha, compiled_kernel=True):
-        self.net, self.opt, self.batch_size = net, opt, batch_size
-        self.kernel = compiled() if compiled_kernel else None
-        self.python = self.kernel is None
+    def __init__(self, net, X, T, loss, opt, batch_size, alpha, mode="kernel"):
+        self.net, self.opt, self.batch_size, self.n = net, opt, batch_size, X.shape[0]
+        self.layers = net.layers
         sizes = [net.layers[0].n_in] + [layer.n_out for layer in net.layers]
         w_at, b_at, at = [], [], 0
         for layer in net.layers:
             w_at.append(at)
             b_at.append(at + layer.W.size)
             at += layer.W.size + layer.b.size
-        self.n_params, self.n = at, X.shape[0]
+        self.n_params = at
         is_weight = np.zeros(at, dtype=np.int64)
         for start, end in zip(w_at, b_at):
             is_weight[start:end] = 1
         n_at = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         hyper = [opt.learning_rate, getattr(opt, "mu", 0.0), getattr(opt, "beta1", 0.0),
                  getattr(opt, "beta2", 0.0), getattr(opt, "eps", 0.0), alpha]
-        ints = [np.array(v, dtype=np.int64) for v in (sizes, [ACTIVATION_CODES[layer.activation]
-                for layer in net.layers], w_at, b_at, n_at[:-1], is_weight)]
-        floats = [np.ascontiguousarray(X, dtype=np.float64).ravel(),
-                  np.ascontiguousarray(T, dtype=np.float64).ravel(), np.array(hyper)]
-        self.fixed = [self._plain(v) for v in ints + floats]
+        self.fixed = [np.array(v, dtype=np.int64) for v in (
+            sizes, [ACTIVATION_CODES[layer.activation] for layer in net.layers], w_at, b_at,
+            n_at[:-1], is_weight)]
+        self.fixed += [np.ascontiguousarray(X, dtype=np.float64).ravel(),
+                       np.ascontiguousarray(T, dtype=np.float64).ravel(), np.array(hyper)]
+        self.work = [np.zeros(n) for n in (at, int(n_at[-1]), int(n_at[-1]), int(n_at[-1]), at)]
         self.codes = (LOSS_CODES[loss], OPTIMIZER_CODES[opt.name])
-        self.n_values = int(n_at[-1])
+        self.state = [self._pack(getattr(opt, name, {})) for name in ("velocity", "m", "s")]
+        self.t = getattr(opt, "t", 0)
+        self.kernel, self.spent = None, 0.0
+        self.compile_after = {"python": float("inf"), "numba": 0.0}.get(
+            mode, 0.0 if "numba" in sys.modules else COMPILE_AFTER)
+        self.python = [v.tolist() for v in self.fixed + self.work]
 
-    def _plain(self, array):
-        return array.tolist() if self.python else array
-
-    def _vector(self, values=None):
-        values = np.zeros(self.n_params) if values is None else values
-        return self._plain(np.asarray(values, dtype=np.float64))
-
-    def _pack(self, per_param: dict):
+    def _pack(self, per_param: dict) -> np.ndarray:
         parts = []
-        for l, layer in enumerate(self.net.layers, start=1):
+        for l, layer in enumerate(self.layers, start=1):
             for name, p in ((f"W{l}", layer.W), (f"b{l}", layer.b)):
                 value = per_param.get(name)
                 parts.append(np.zeros(p.size) if value is None or np.ndim(value) == 0
                              else np.ravel(value))
-        return self._vector(np.concatenate(parts))
+        return np.concatenate(parts).astype(np.float64)
 
     def _unpack(self, theta) -> dict:
-        theta, out, at = np.asarray(theta, dtype=np.float64), {}, 0
-        for l, layer in enumerate(self.net.layers, start=1):
+        out, at = {}, 0
+        for l, layer in enumerate(self.layers, start=1):
             for name, p in ((f"W{l}", layer.W), (f"b{l}", layer.b)):
-                out[name] = theta[at:at + p.size].reshape(p.shape)
+                out[name] = theta[at:at + p.size].reshape(p.shape).copy()
                 at += p.size
         return out
 
-    def epochs(self, count, orders, with_loss=True, stop=(-1.0, 1, 0, 0.0)):
-        opt, net = self.opt, self.net
-        theta = self._pack(net.params())
-        v = self._pack(getattr(opt, "velocity", {}))
-        m, s = self._pack(getattr(opt, "m", {})), self._pack(getattr(opt, "s", {}))
-        sizes, acts, w_at, b_at, n_at, is_weight, X, T, hyper = self.fixed
-        buffers = [self._plain(np.zeros(self.n_values)) for _ in range(3)]
-        losses = self._plain(np.zeros(count))
-        orders = self._plain(np.asarray(orders, dtype=np.int64))
-        kernel = run_epochs if self.python else self.kernel
-        ran, t, stalled = kernel(
-            X, T, orders, self.n, sizes, acts, w_at, b_at, n_at, theta, is_weight,
-            self._vector(), *buffers, self._vector(), self.codes[0], self.codes[1], hyper,
-            v, m, s, getattr(opt, "t", 0), self.batch_size, count, with_loss,
-            self._plain(np.array(stop, dtype=np.float64)), losses)
-        net.set_params(self._unpack(theta))
-        self._keep_state(opt, v, m, s, t)
-        return [float(x) for x in losses[:ran]], ran, stalled
+    def _compiled(self):
+        """The compiled kernel once the plain one has run long enough (None: not yet)."""
+        if self.kernel is None and self.spent >= self.compile_after:
+            self.kernel = compiled()
+            self.compile_after = float("inf")    # numba missing: stay in plain Python
+            if self.kernel is not None:
+                self.python = None
+        return self.kernel
 
-    def _keep_state(self, opt, v, m, s, t):
-        """The optimizer's state as its own ``step`` would have left it."""
-        if isinstance(opt, Adam):
-            opt.t, opt.m, opt.s = t, self._unpack(m), self._unpack(s)
-        elif isinstance(opt, Momentum):
-            opt.velocity = self._unpack(v)
+    def epochs(self, count, orders, with_loss=True, stop=(-1.0, 1, 0, 0.0)):
+        kernel, started = self._compiled(), time.perf_counter()
+        theta = np.concatenate([p.ravel() for layer in self.layers for p in (layer.W, layer.b)])
+        if kernel is None:     # Python floats: lists index several times faster than arrays
+            theta, state = theta.tolist(), [v.tolist() for v in self.state]
+            fixed, work = self.python[:len(self.fixed)], self.python[len(self.fixed):]
+            orders, losses, stop, kernel = orders.tolist(), [0.0] * count, list(stop), run_epochs
+        else:
+            theta, state, fixed, work = theta.astype(np.float64), self.state, self.fixed, self.work
+            losses, stop = np.zeros(count), np.array(stop, dtype=np.float64)
+        sizes, acts, w_at, b_at, n_at, is_weight, X, T, hyper = fixed
+        grad, z, a, d, snapshot = work
+        ran, self.t, _ = kernel(
+            X, T, orders, self.n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
+            snapshot, self.codes[0], self.codes[1], hyper, *state, self.t, self.batch_size,
+            count, with_loss, stop, losses)
+        self._write_back(np.asarray(theta, dtype=np.float64), state)
+        if self.python is not None:
+            self.spent += time.perf_counter() - started
+        return [float(x) for x in losses[:ran]], ran
+
+    def _write_back(self, theta, state):
+        """The parameters into the layers; the optimizer's state as its ``step`` leaves it."""
+        at = 0
+        for layer in self.layers:
+            for p in (layer.W, layer.b):
+                p[...] = theta[at:at + p.size].reshape(p.shape)
+                at += p.size
+        self.state = [np.asarray(v, dtype=np.float64) for v in state]
+        if isinstance(self.opt, Adam):
+            self.opt.t, self.opt.m, self.opt.s = (self.t, self._unpack(self.state[1]),
+                                                  self._unpack(self.state[2]))
+        elif isinstance(self.opt, Momentum):
+            self.opt.velocity = self._unpack(self.state[0])
 
 
 class _Buffers:

@@ -232,10 +232,10 @@ def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine:
     engine = choose_engine(net, run.loss, run.opt, run.X.shape[0], run.batch_size, run.epochs,
                            run.batch_callbacks, engine)
     n = run.X.shape[0]
-    if engine in ("numba", "python"):
+    if engine in ("kernel", "numba", "python"):
         kernel = KernelRun(net, run.X, run.T, run.loss, run.opt, run.batch_size, run.alpha,
-                           compiled_kernel=engine == "numba")
-        if not (run.callbacks or run.metrics or run.X_val is not None or run.early_stopping):
+                           mode=engine)
+        if not (run.metrics or run.X_val is not None or run.early_stopping):
             return _kernel_epochs(net, run, history, stopping, kernel)
 
         def steps(epoch):
@@ -260,23 +260,25 @@ def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine:
             return
 
 
-KERNEL_CHUNK_WORK = 20_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
+KERNEL_CHUNK_WORK = 1_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
 
 
 def _kernel_epochs(net, run: _Run, history: History, stopping: "_StoppingRule", kernel) -> None:
-    """Whole epochs in the kernel (no callback, metric or validation needs the epoch's end in
-    Python): the kernel computes each epoch's loss and applies ``tol``; the History and
-    the stopping rule are then given the same losses, epoch by epoch, as the loop gives them."""
+    """Whole epochs in the kernel (no metric or validation needs the epoch's end in Python):
+    the kernel computes each epoch's loss and applies ``tol``; the History, the callbacks
+    (one epoch per call then) and the stopping rule are given the same losses, epoch by
+    epoch, as the loop gives them."""
     n, epoch = run.X.shape[0], 0
-    chunk = max(1, min(run.epochs, KERNEL_CHUNK_WORK // (n * kernel.n_params)))
+    chunk = 1 if run.callbacks else max(1, min(run.epochs,
+                                               KERNEL_CHUNK_WORK // (n * kernel.n_params)))
     tol = -1.0 if run.tol is None else run.tol
     while epoch < run.epochs:
         count = min(chunk, run.epochs - epoch)
         orders = (np.concatenate([run.rng.permutation(n) for _ in range(count)])
                   if run.shuffle else np.arange(n))
-        losses, _, _ = kernel.epochs(count, orders, True,
-                                     (tol, run.patience, stopping.stalled, stopping.previous))
-        if _record_all(history, stopping, run, losses):
+        losses, _ = kernel.epochs(count, orders, True,
+                                  (tol, run.patience, stopping.stalled, stopping.previous))
+        if not run.callbacks and _record_all(history, stopping, run, losses):
             epoch += len(losses)
             continue
         for current in losses:
@@ -284,6 +286,9 @@ def _kernel_epochs(net, run: _Run, history: History, stopping: "_StoppingRule", 
             if not math.isfinite(current):          # the kernel put the parameters back
                 raise _diverged(net, run, history, epoch, current)
             history.add_epoch(epoch, current, metrics={}, val_loss=None, val_metrics=None)
+            if any(cb(epoch, history) for cb in run.callbacks):
+                history.stop_reason = "callback"
+                return
             if stopping.stops(epoch, current, None):
                 return
 
