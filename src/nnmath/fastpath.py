@@ -189,7 +189,7 @@ class KernelRun:
         self._write_back(np.asarray(theta, dtype=np.float64), state)
         if self.python is not None:
             self.spent += time.perf_counter() - started
-        return [float(x) for x in losses[:ran]], ran
+        return (losses[:ran] if isinstance(losses, list) else losses[:ran].tolist()), ran
 
     def _write_back(self, theta, state):
         """The parameters into the layers; the optimizer's state as its ``step`` leaves it."""

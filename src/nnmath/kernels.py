@@ -130,8 +130,9 @@ def _backward(t_row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a
     L = len(sizes) - 1
     k, at, code = sizes[L], n_at[L], acts[L - 1]
     t_sum = 0.0
-    for j in range(k):
-        t_sum += T[t_row * k + j]
+    if loss == 3:
+        for j in range(k):
+            t_sum += T[t_row * k + j]
     for j in range(k):
         t, y = T[t_row * k + j], a[at + j]
         if loss == 3:
