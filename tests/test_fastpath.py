@@ -15,8 +15,8 @@ import pytest
 
 from nnmath import Dense, Network, datasets
 from nnmath.errors import ConfigError, TrainingError
-from nnmath.fastpath import KERNEL_STEP_WORK, check_engine, choose_engine
-from nnmath.optimizers import SGD, Adam
+from nnmath.fastpath import KERNEL_STEP_WORK, KernelRun, check_engine, choose_engine
+from nnmath.optimizers import SGD, Adam, Momentum
 from nnmath.training import train
 
 FAST = ["python", "numba", "numpy", "auto"]
@@ -175,6 +175,7 @@ def test_which_path_a_job_takes(monkeypatch):
     assert 32 * wide.n_params() > KERNEL_STEP_WORK
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="readable") == "readable"
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "kernel"
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 20) == "numpy"     # tiny: the same bits
     monkeypatch.setenv("NNMATH_ENGINE", "readable")
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "readable"
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="numpy") == "numpy"
@@ -186,3 +187,22 @@ def test_a_wrong_engine_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("NNMATH_ENGINE", "turbo")
     with pytest.raises(ConfigError, match="NNMATH_ENGINE must be one of"):
         train(Network.random([1, 1], seed=0), [[1.0]], [[0.0]])
+
+
+def test_the_kernel_compiled_mid_run_gives_the_same_bits():
+    # "auto" starts in plain Python and compiles after COMPILE_AFTER seconds: no number moves
+    rng = np.random.default_rng(4)
+    net = _net(rng, [2, 3, 2], "sigmoid", "softmax")
+    X, T = _data(rng, 6, 2, 2, "softmax", "cross_entropy")
+    order = np.arange(6)
+    plain, switched = net.copy(), net.copy()
+    whole = KernelRun(plain, X, T, "cross_entropy", Momentum(0.1), 2, 0.01, mode="python")
+    losses = whole.epochs(6, order)[0]
+    halves = KernelRun(switched, X, T, "cross_entropy", Momentum(0.1), 2, 0.01, mode="python")
+    first = halves.epochs(3, order)[0]
+    halves.compile_after = 0.0                          # as once COMPILE_AFTER has passed
+    second = halves.epochs(3, order)[0]
+    assert halves.kernel is not None and halves.python is None
+    assert first + second == losses
+    for name, p in plain.params().items():
+        assert switched.params()[name].tobytes() == p.tobytes(), name

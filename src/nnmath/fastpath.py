@@ -6,7 +6,8 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
 
 - ``"readable"`` - :func:`nnmath.backprop.backprop` and the optimizer, step by step, with
   every ``Forward``/``Backward`` record: the code the explanations show;
-- ``"numpy"`` - :class:`BatchLoop`: the same NumPy operations in the same order, into
+- ``"numpy"`` - :class:`BatchLoop`: the same NumPy operations in the same order (the same
+  bits as the readable engine), into
   buffers allocated once (``out=``), the rows taken by index (no copy of the data set),
   no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32);
 - ``"numba"`` - :class:`KernelRun` with :func:`nnmath.kernels.run_epochs` compiled by numba:
@@ -46,6 +47,12 @@ to NumPy, whose matrix products are faster than scalar loops once a step is this
 COMPILE_AFTER = 0.5
 """Seconds the plain-Python kernel runs before the kernel is compiled (loading numba and
 its cached machine code costs about that much)."""
+KERNEL_MIN_WORK = 50_000
+"""A job of fewer ``epochs x rows x parameters`` runs on NumPy: the readable engine's very
+operations (the same bits), in well under 0.1 s. The kernel sums in its own order (the same
+numbers to about 1e-15), and pays off from about this size."""
+PYTHON_MAX_VALUES = 1_000_000
+"""A data set of more values than this (``X`` and ``T``) goes to the compiled kernel at once."""
 PYTHON_STEP_WORK = 256
 """Without numba installed, the plain-Python kernel takes steps up to this size (else NumPy)."""
 
@@ -77,8 +84,9 @@ def choose_engine(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks=()
     it is long enough: :class:`KernelRun`).
 
     ``auto``: the readable engine when a per-batch callback wants each batch's loss or a
-    part is a user's own; NumPy for float32 and for big steps (``batch_size x parameters``
-    over :data:`KERNEL_STEP_WORK`); the kernel for small steps. The choice depends on the
+    part is a user's own; NumPy for float32, for big steps (``batch_size x parameters``
+    over :data:`KERNEL_STEP_WORK`) and for tiny jobs (under :data:`KERNEL_MIN_WORK`); the
+    kernel for the rest (small steps, many of them). The choice depends on the
     job only (and on whether numba is installed), so a run is the same bit for bit each time.
     """
     engine = check_engine(engine)
@@ -91,8 +99,9 @@ def choose_engine(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks=()
         return engine
     if batch_callbacks:
         return "readable"
-    step = batch_size * sum(layer.W.size + layer.b.size for layer in net.layers)
-    if float32 or step > KERNEL_STEP_WORK:
+    n_params = sum(layer.W.size + layer.b.size for layer in net.layers)
+    step = batch_size * n_params
+    if float32 or step > KERNEL_STEP_WORK or epochs * n_rows * n_params < KERNEL_MIN_WORK:
         return "numpy"
     if step > PYTHON_STEP_WORK and not _has_numba():
         return "numpy"
@@ -140,9 +149,11 @@ class KernelRun:
         self.state = [self._pack(getattr(opt, name, {})) for name in ("velocity", "m", "s")]
         self.t = getattr(opt, "t", 0)
         self.kernel, self.spent = None, 0.0
+        big = X.size + T.size > PYTHON_MAX_VALUES     # as Python floats: too much memory
         self.compile_after = {"python": float("inf"), "numba": 0.0}.get(
-            mode, 0.0 if "numba" in sys.modules else COMPILE_AFTER)
-        self.python = [v.tolist() for v in self.fixed + self.work]
+            mode, 0.0 if big or "numba" in sys.modules else COMPILE_AFTER)
+        self.python = None if self.compile_after == 0.0 and _has_numba() else \
+            [v.tolist() for v in self.fixed + self.work]
 
     def _pack(self, per_param: dict) -> np.ndarray:
         parts = []
@@ -166,8 +177,8 @@ class KernelRun:
         if self.kernel is None and self.spent >= self.compile_after:
             self.kernel = compiled()
             self.compile_after = float("inf")    # numba missing: stay in plain Python
-            if self.kernel is not None:
-                self.python = None
+            self.python = None if self.kernel is not None else \
+                [v.tolist() for v in self.fixed + self.work]
         return self.kernel
 
     def epochs(self, count, orders, with_loss=True, stop=(-1.0, 1, 0, 0.0)):
