@@ -15,6 +15,7 @@ import math
 import os
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -199,7 +200,8 @@ def demo(rounds):
 
     jobs = {"import numpy": whole(["-c", "import numpy"]),
             "nnmath demo": whole(["-m", "nnmath", "demo"]),
-            "nnmath report": whole(["-m", "nnmath", "report", "--json"]),
+            "nnmath report": whole(["-m", "nnmath", "report", "--output-dir",
+                                    tempfile.mkdtemp(prefix="nnmath-report-")]),
             "explain --json": whole(["-m", "nnmath", "explain", "--json"])}
     times, _ = _rounds(jobs, rounds)
     print("\nwhole processes")
