@@ -13,9 +13,21 @@ from .errors import DataError, ShapeError, must_be
 __all__ = ["check_finite", "check_outputs", "too_large", "HUGE"]
 
 
+CHECK_CHUNK = 1 << 20   # values checked at a time: no mask the size of the data set
+
+
+def _all_finite(values: np.ndarray) -> bool:
+    """``np.all(np.isfinite(values))``, a block of rows at a time."""
+    if values.ndim == 0 or values.size <= CHECK_CHUNK:
+        return bool(np.all(np.isfinite(values)))
+    rows = max(1, CHECK_CHUNK // max(1, values[0].size))
+    return all(np.all(np.isfinite(values[start:start + rows]))
+               for start in range(0, values.shape[0], rows))
+
+
 def check_finite(name: str, values: np.ndarray, given) -> None:
     """A ShapeError naming the first value that is NaN, inf, or too large for the dtype."""
-    if np.all(np.isfinite(values)):
+    if _all_finite(values):
         return
     where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
     at = f"{'X' if name == 'X' else 'T'}[{', '.join(map(str, where))}]"

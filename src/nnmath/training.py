@@ -29,6 +29,7 @@ The loop never prints; progress goes to ``callbacks``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +38,9 @@ from .backprop import backprop, loss_and_output
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
 from .datasets.split import split_indices
 from .errors import ConfigError, DataError, TrainingError, must_be
+from .fastpath import BatchLoop, KernelRun, choose_engine
 from .finite import too_large
-from .history import History
+from .history import MAX_KEPT_EPOCHS, History
 from .losses import check_loss
 from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
@@ -52,7 +54,7 @@ HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not
 def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
           seed=None, optimizer="sgd", tol=None, patience=10, callbacks=(), *, alpha=0.0,
           validation_data=None, validation_fraction=None, early_stopping=False, metrics=(),
-          batch_callbacks=(), progress=False) -> History:
+          batch_callbacks=(), progress=False, engine="auto") -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -103,6 +105,11 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
     progress : bool, default False
         Show a progress bar (epochs, loss, time left) on stderr
         (:mod:`nnmath.progress`, in a terminal or in Jupyter).
+    engine : {"auto", "readable", "numpy", "numba", "python"}, default "auto"
+        Which code runs the steps (:mod:`nnmath.fastpath`): the same numbers from
+        each. ``"readable"`` forces the engine as written (:mod:`nnmath.backprop`);
+        ``"auto"`` reads the environment variable ``NNMATH_ENGINE``, else chooses by
+        the amount of work.
 
     Raises
     ------
@@ -129,21 +136,13 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                          validation_data=validation_data,
                          validation_fraction=validation_fraction,
                          early_stopping=early_stopping, metrics=metrics,
-                         batch_callbacks=(*batch_callbacks, on_batch))
+                         batch_callbacks=(*batch_callbacks, on_batch), engine=engine)
     run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
                     metrics, callbacks, batch_callbacks)
     history = _new_history(net, run)
     stopping = _StoppingRule(run, history)
-    for epoch in range(1, run.epochs + 1):
-        snapshot = _copy(run.params)
-        _batches(net, run, epoch)
-        current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot)
-        if any(cb(epoch, history) for cb in run.callbacks):
-            history.stop_reason = "callback"
-            break
-        if stopping.stops(epoch, current, val_loss):
-            break
+    _epochs(net, run, history, stopping, engine)
     if stopping.best_params is not None:
         net.set_params(stopping.best_params)
     return history
@@ -227,6 +226,86 @@ def _new_history(net, run: _Run) -> History:
     return history
 
 
+def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine: str) -> None:
+    """Epoch after epoch until the last or the stopping rule: the steps on the engine
+    :func:`nnmath.fastpath.choose_engine` picks, then the epoch's end (:func:`_end_of_epoch`)."""
+    engine = choose_engine(net, run.loss, run.opt, run.X.shape[0], run.batch_size, run.epochs,
+                           run.batch_callbacks, engine)
+    n = run.X.shape[0]
+    if engine in ("kernel", "numba", "python"):
+        kernel = KernelRun(net, run.X, run.T, run.loss, run.opt, run.batch_size, run.alpha,
+                           mode=engine)
+        if not (run.metrics or run.X_val is not None or run.early_stopping):
+            return _kernel_epochs(net, run, history, stopping, kernel)
+
+        def steps(epoch):
+            kernel.epochs(1, run.rng.permutation(n) if run.shuffle else np.arange(n), False)
+    elif engine == "numpy":
+        loop = BatchLoop(net, run.X, run.T, run.loss, run.opt, run.batch_size, run.alpha)
+
+        def steps(epoch):
+            loop.epoch(run.rng.permutation(n) if run.shuffle else None)
+    else:
+        def steps(epoch):
+            _batches(net, run, epoch)
+    for epoch in range(1, run.epochs + 1):
+        snapshot = _copy(run.params)
+        with np.errstate(over="ignore", invalid="ignore"):   # caught after the epoch, by name
+            steps(epoch)
+        current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot)
+        if any(cb(epoch, history) for cb in run.callbacks):
+            history.stop_reason = "callback"
+            return
+        if stopping.stops(epoch, current, val_loss):
+            return
+
+
+KERNEL_CHUNK_WORK = 1_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
+
+
+def _kernel_epochs(net, run: _Run, history: History, stopping: "_StoppingRule", kernel) -> None:
+    """Whole epochs in the kernel (no metric or validation needs the epoch's end in Python):
+    the kernel computes each epoch's loss and applies ``tol``; the History, the callbacks
+    (one epoch per call then) and the stopping rule are given the same losses, epoch by
+    epoch, as the loop gives them."""
+    n, epoch = run.X.shape[0], 0
+    chunk = 1 if run.callbacks else max(1, min(run.epochs,
+                                               KERNEL_CHUNK_WORK // (n * kernel.n_params)))
+    tol = -1.0 if run.tol is None else run.tol
+    while epoch < run.epochs:
+        count = min(chunk, run.epochs - epoch)
+        orders = (np.concatenate([run.rng.permutation(n) for _ in range(count)])
+                  if run.shuffle else np.arange(n))
+        losses, _ = kernel.epochs(count, orders, True,
+                                  (tol, run.patience, stopping.stalled, stopping.previous))
+        if not run.callbacks and _record_all(history, stopping, run, losses):
+            epoch += len(losses)
+            continue
+        for current in losses:
+            epoch += 1
+            if not math.isfinite(current):          # the kernel put the parameters back
+                raise _diverged(net, run, history, epoch, current)
+            history.add_epoch(epoch, current, metrics={}, val_loss=None, val_metrics=None)
+            if any(cb(epoch, history) for cb in run.callbacks):
+                history.stop_reason = "callback"
+                return
+            if stopping.stops(epoch, current, None):
+                return
+
+
+def _record_all(history: History, stopping: "_StoppingRule", run: _Run, losses: list) -> bool:
+    """The losses of epochs that ran to the end, recorded at once when nothing depends on
+    each one but the list (no ``tol``, no thinning): what ``add_epoch`` and ``stops``
+    would leave, one epoch at a time. False (nothing done) otherwise."""
+    if (run.tol is not None or history.recorded_epochs or not losses
+            or len(history.loss) + len(losses) >= MAX_KEPT_EPOCHS
+            or not all(map(math.isfinite, losses))):
+        return False
+    history.loss.extend(losses)
+    stopping.previous = losses[-1]
+    return True
+
+
 def _batches(net, run: _Run, epoch: int) -> None:
     """One epoch: a gradient-descent step on each batch of rows, in order (or shuffled)."""
     n, size, params = run.X.shape[0], run.batch_size, run.params
@@ -256,19 +335,24 @@ def _end_of_epoch(net, run: _Run, history: History, epoch: int, snapshot: dict):
             val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0)
     if not np.isfinite(current) or (val_loss is not None and not np.isfinite(val_loss)):
         net.set_params(snapshot)
-        raise TrainingError(
-            f"the loss became non-finite ({current}) in epoch {epoch}. "
-            f"The parameters after epoch {epoch - 1} were kept. "
-            + (f"The loss before training was already {history.initial_loss:.3g}. "
-               f"{too_large(net, run.X, run.T)}"
-               if history.initial_loss > HUGE_LOSS else
-               f"Try a smaller learning rate than {run.opt.learning_rate}."))
+        raise _diverged(net, run, history, epoch, current)
     history.add_epoch(   # at most MAX_KEPT_EPOCHS kept in memory: an endless run is bounded
         epoch, current, metrics={name: METRICS[name](run.T, y_hat) for name in run.metrics},
         val_loss=val_loss,
         val_metrics=None if val_loss is None else {name: METRICS[name](run.T_val, y_hat_val)
                                                    for name in run.metrics})
     return current, val_loss
+
+
+def _diverged(net, run: _Run, history: History, epoch: int, current: float) -> TrainingError:
+    """The error of a run whose loss became non-finite in ``epoch`` (parameters put back)."""
+    return TrainingError(
+        f"the loss became non-finite ({current}) in epoch {epoch}. "
+        f"The parameters after epoch {epoch - 1} were kept. "
+        + (f"The loss before training was already {history.initial_loss:.3g}. "
+           f"{too_large(net, run.X, run.T)}"
+           if history.initial_loss > HUGE_LOSS else
+           f"Try a smaller learning rate than {run.opt.learning_rate}."))
 
 
 class _StoppingRule:

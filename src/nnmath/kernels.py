@@ -1,0 +1,282 @@
+r"""The training kernel: whole epochs of a small network, one sample at a time, as scalar loops.
+
+The same arithmetic as the readable engine (:mod:`nnmath.backprop`, :mod:`nnmath.losses`,
+:mod:`nnmath.optimizers`, :mod:`nnmath.regularization`), written over flat sequences of
+floats so that it costs a few nanoseconds per multiply-add once compiled. The source is
+plain Python: :func:`run_epochs` runs as it is (on lists, for tiny jobs that would not
+repay loading a compiler) or compiled by numba (:func:`compiled`, on NumPy arrays; numba
+is imported there and nowhere else, and the machine code is cached on disk).
+
+The parameters live in one flat vector ``theta``: for each layer ``l`` its ``W``
+(row-major, ``W[i, j]`` at ``w_at[l] + i * n_out + j``) then its ``b`` (at ``b_at[l]``).
+For a batch of ``n`` rows each row goes forward and backward on its own, and its
+``dL_dW = a_prev.T @ delta`` and ``dL_db`` terms are summed into ``grad``::
+
+    z_j        = sum_i a_prev_i W_ij + b_j           a_j = g(z_j)
+    delta_L    = (y_hat - t) / n                     bce (sigmoid), cross_entropy: the shortcut
+               = dL_dy_hat * g'(z_L)                 ssr, mse (softmax: a (dL_da - sum dL_da a))
+    dL_dW_ij  += a_prev_i delta_j                    dL_db_j += delta_j
+    delta_prev = (sum_j delta_j W_ij) * g'(z_prev)
+
+then ``(alpha / n) W`` is added to each ``dL_dW`` and the optimizer updates ``theta``.
+After each epoch the loss over all rows (the mean of the per-sample losses, plus the L2
+penalty over all rows) is written to ``losses``; a non-finite loss puts back the
+parameters the epoch started from and ends the run; ``tol`` ends it as
+``training._StoppingRule`` does ("converged").
+
+Codes: activations ``SIGMOID, TANH, RELU, IDENTITY, SOFTMAX = 0..4``; losses
+``SSR, MSE, BCE, CROSS_ENTROPY = 0..3``; optimizers ``SGD, MOMENTUM, ADAM = 0..2``.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["ACTIVATION_CODES", "LOSS_CODES", "OPTIMIZER_CODES", "run_epochs", "compiled"]
+
+ACTIVATION_CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "identity": 3, "softmax": 4}
+LOSS_CODES = {"ssr": 0, "mse": 1, "bce": 2, "cross_entropy": 3}
+OPTIMIZER_CODES = {"sgd": 0, "momentum": 1, "adam": 2}
+
+
+def _activate(code, z, a, start, n):
+    """``a[start:start+n] = g(z[start:start+n])``, as :mod:`nnmath.activations` computes it."""
+    if code == 4:                                   # softmax: exp(z - max z) / sum
+        top = z[start]
+        for j in range(start + 1, start + n):
+            if z[j] > top:
+                top = z[j]
+        total = 0.0
+        for j in range(start, start + n):
+            a[j] = math.exp(z[j] - top)
+            total += a[j]
+        for j in range(start, start + n):
+            a[j] = a[j] / total
+        return
+    for j in range(start, start + n):
+        x = z[j]
+        if code == 0:                               # sigmoid, exp of -|z| only
+            e = math.exp(-abs(x))
+            s = 1.0 / (1.0 + e)
+            a[j] = s if x >= 0 else e * s
+        elif code == 1:
+            a[j] = math.tanh(x)
+        elif code == 2:                             # max(z, 0), NaN kept as np.maximum keeps it
+            a[j] = x if (x > 0 or x != x) else 0.0
+        else:
+            a[j] = x
+
+
+def _slope(code, z, a):
+    """``g'(z)`` of an elementwise activation at one neuron."""
+    if code == 0:
+        return a * (1.0 - a)
+    if code == 1:
+        return 1.0 - a * a
+    if code == 2:
+        return 1.0 if z > 0 else 0.0
+    return 1.0
+
+
+def _forward(x_row, X, theta, sizes, acts, w_at, b_at, n_at, z, a):
+    """One row forward through every layer; ``z`` and ``a`` hold each layer's values at
+    ``n_at[l]`` (layer 0's ``a`` is the row itself)."""
+    n0 = sizes[0]
+    for i in range(n0):
+        a[i] = X[x_row * n0 + i]
+    for l in range(len(sizes) - 1):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        prev, here, w, b = n_at[l], n_at[l + 1], w_at[l], b_at[l]
+        for j in range(n_out):
+            s = 0.0
+            for i in range(n_in):
+                s += a[prev + i] * theta[w + i * n_out + j]
+            z[here + j] = s + theta[b + j]
+        _activate(acts[l], z, a, here, n_out)
+
+
+def _row_loss(t_row, T, loss, out_code, z, a, at, k):
+    """One row's loss ``l`` (from the logits where the shortcut applies)."""
+    total = 0.0
+    if loss == 3:                                   # -sum t log_softmax(z)
+        top = z[at]
+        for j in range(at + 1, at + k):
+            if z[j] > top:
+                top = z[j]
+        s = 0.0
+        for j in range(at, at + k):
+            s += math.exp(z[j] - top)
+        lse = math.log(s)
+        for j in range(k):
+            total -= T[t_row * k + j] * ((z[at + j] - top) - lse)
+        return total
+    for j in range(k):
+        t, y = T[t_row * k + j], a[at + j]
+        if loss == 2:                               # max(z,0) - z t + log(1 + e^-|z|)
+            x = z[at + j]
+            total += max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
+        else:
+            total += (y - t) * (y - t)
+    if loss == 0:
+        return 0.5 * total
+    if loss == 1:
+        return total / k
+    return total
+
+
+def _backward(t_row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a, d, grad):
+    """One row backward: ``delta`` of each layer in ``d`` (at ``n_at``), its ``dL_dW`` and
+    ``dL_db`` terms added to ``grad``."""
+    L = len(sizes) - 1
+    k, at, code = sizes[L], n_at[L], acts[L - 1]
+    t_sum = 0.0
+    if loss == 3:
+        for j in range(k):
+            t_sum += T[t_row * k + j]
+    for j in range(k):
+        t, y = T[t_row * k + j], a[at + j]
+        if loss == 3:
+            d[at + j] = (y * t_sum - t) / n_rows
+        elif loss == 2:
+            d[at + j] = (y - t) / n_rows
+        elif loss == 1:
+            d[at + j] = 2.0 * (y - t) / k / n_rows      # dL_dy_hat, for now
+        else:
+            d[at + j] = (y - t) / n_rows
+    if loss < 2:                                      # delta = dL_dy_hat * dy_hat/dz
+        if code == 4:
+            s = 0.0
+            for j in range(k):
+                s += d[at + j] * a[at + j]
+            for j in range(k):
+                d[at + j] = a[at + j] * (d[at + j] - s)
+        else:
+            for j in range(k):
+                d[at + j] = d[at + j] * _slope(code, z[at + j], a[at + j])
+    for l in range(L - 1, -1, -1):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        prev, here, w, b = n_at[l], n_at[l + 1], w_at[l], b_at[l]
+        for i in range(n_in):
+            a_i = a[prev + i]
+            for j in range(n_out):
+                grad[w + i * n_out + j] += a_i * d[here + j]     # dz/dW = a_prev
+        for j in range(n_out):
+            grad[b + j] += d[here + j]                            # dz/db = 1
+        if l > 0:                                                  # dz/da_prev = W
+            for i in range(n_in):
+                s = 0.0
+                for j in range(n_out):
+                    s += d[here + j] * theta[w + i * n_out + j]
+                d[prev + i] = s * _slope(acts[l - 1], z[prev + i], a[prev + i])
+
+
+def _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, t):
+    """The L2 term, then one optimizer step (``hyper = lr, mu, beta1, beta2, eps, alpha``)."""
+    lr, mu, beta1, beta2, eps, alpha = hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], hyper[5]
+    decay = alpha / n_rows
+    c1 = c2 = 1.0
+    if opt == 2:
+        c1 = 1.0 - beta1 ** t
+        c2 = 1.0 - beta2 ** t
+    for p in range(len(theta)):
+        g = grad[p]
+        if alpha != 0.0 and is_weight[p]:
+            g = g + decay * theta[p]
+        if opt == 0:
+            theta[p] -= lr * g
+        elif opt == 1:
+            v[p] = mu * v[p] + g
+            theta[p] -= lr * v[p]
+        else:
+            m[p] = beta1 * m[p] + (1.0 - beta1) * g
+            s[p] = beta2 * s[p] + (1.0 - beta2) * g * g
+            theta[p] -= lr * (m[p] / c1) / (math.sqrt(s[p] / c2) + eps)
+        grad[p] = 0.0
+
+
+def _epoch_loss(X, T, n, loss, theta, is_weight, alpha, sizes, acts, w_at, b_at, n_at, z, a):
+    """The mean loss over all ``n`` rows, plus ``alpha / (2 n) sum W^2``."""
+    L = len(sizes) - 1
+    total = 0.0
+    for row in range(n):
+        _forward(row, X, theta, sizes, acts, w_at, b_at, n_at, z, a)
+        total += _row_loss(row, T, loss, acts[L - 1], z, a, n_at[L], sizes[L])
+    value = total / n
+    if alpha != 0.0:
+        penalty = 0.0
+        for p in range(len(theta)):
+            if is_weight[p]:
+                penalty += theta[p] * theta[p]
+        value += alpha / (2 * n) * penalty
+    return value
+
+
+def run_epochs(X, T, orders, n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
+               snapshot, loss, opt, hyper, v, m, s, t, batch_size, epochs, with_loss,
+               stop, losses):
+    """Train ``epochs`` epochs in place; return ``(epochs run, optimizer step count t,
+    stalled epochs)``.
+
+    ``orders`` holds each epoch's row order (``epochs * n`` row numbers; a single ``n``
+    when the order never changes). ``with_loss`` computes each epoch's loss into
+    ``losses``; ``stop = (tol or -1, patience, stalled, previous loss)`` ends the run as
+    the ``tol`` rule does. Returns early after a non-finite loss, ``theta`` put back.
+    """
+    tol, patience, stalled, previous = stop[0], int(stop[1]), int(stop[2]), stop[3]
+    shuffled = len(orders) > n
+    for epoch in range(epochs):
+        for p in range(len(theta)):
+            snapshot[p] = theta[p]
+        base = epoch * n if shuffled else 0
+        for start in range(0, n, batch_size):
+            n_rows = min(batch_size, n - start)
+            for k in range(start, start + n_rows):
+                row = orders[base + k]
+                _forward(row, X, theta, sizes, acts, w_at, b_at, n_at, z, a)
+                _backward(row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a, d,
+                          grad)
+            t += 1
+            _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, float(t))
+        if not with_loss:
+            continue
+        current = _epoch_loss(X, T, n, loss, theta, is_weight, hyper[5], sizes, acts, w_at,
+                              b_at, n_at, z, a)
+        losses[epoch] = current
+        if not math.isfinite(current):
+            for p in range(len(theta)):
+                theta[p] = snapshot[p]
+            return epoch + 1, t, stalled
+        if tol >= 0:
+            stalled = stalled + 1 if previous - current < tol else 0
+            previous = current
+            if stalled >= patience:
+                return epoch + 1, t, stalled
+    return epochs, t, stalled
+
+
+_COMPILED = []
+
+
+def compiled():
+    """:func:`run_epochs` compiled by numba (cached on disk), or None without numba."""
+    if not _COMPILED:
+        try:
+            import numba
+        except ImportError:
+            _COMPILED.append(None)
+        else:
+            _COMPILED.append(_compile(numba))
+    return _COMPILED[0]
+
+
+def _compile(numba):
+    """``run_epochs`` and its helpers compiled, each calling the others' compiled code."""
+    import types
+
+    namespace = dict(globals())
+    for name in ("_activate", "_slope", "_forward", "_row_loss", "_backward", "_update",
+                 "_epoch_loss", "run_epochs"):
+        inline = "never" if name == "run_epochs" else "always"   # no array refcounts per call
+        namespace[name] = numba.njit(cache=True, nogil=True, inline=inline, error_model="numpy")(
+            types.FunctionType(globals()[name].__code__, namespace, name))
+    return namespace["run_epochs"]

@@ -1,0 +1,208 @@
+"""The fast paths give the readable engine's numbers (nnmath.fastpath, nnmath.kernels).
+
+Each case trains two copies of one network, one on the readable engine
+(``engine="readable"``), one on a fast path, and compares the parameters and the
+History: 1e-12 in float64 (the paths differ only in the order of a few sums), 1e-5
+relative in float32.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from nnmath import Dense, Network, datasets
+from nnmath.errors import ConfigError, TrainingError
+from nnmath.fastpath import KERNEL_STEP_WORK, KernelRun, check_engine, choose_engine
+from nnmath.optimizers import SGD, Adam, Momentum
+from nnmath.training import train
+
+FAST = ["python", "numba", "numpy", "auto"]
+HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
+# every output with every loss that fits it
+HEADS = [("sigmoid", "ssr"), ("sigmoid", "bce"), ("tanh", "mse"), ("relu", "ssr"),
+         ("identity", "mse"), ("identity", "ssr"), ("softmax", "cross_entropy"),
+         ("softmax", "ssr"), ("softmax", "mse")]
+OPTIMIZERS = [("sgd", 0.1), ("momentum", 0.05), ("adam", 0.01)]
+
+
+def _data(rng, n, n_in, n_out, output, loss, dtype=np.float64):
+    X = rng.normal(size=(n, n_in)).astype(dtype)
+    if loss == "cross_entropy":
+        T = np.eye(n_out, dtype=dtype)[rng.integers(0, n_out, n)]
+    elif loss == "bce":
+        T = rng.integers(0, 2, (n, n_out)).astype(dtype)
+    else:
+        T = rng.uniform(0, 1, (n, n_out)).astype(dtype)
+    return X, T
+
+
+def _net(rng, sizes, hidden, output, dtype=np.float64):
+    activations = [hidden] * (len(sizes) - 2) + [output]
+    return Network([Dense(n_in, n_out, activation, rng=rng, dtype=dtype)
+                    for n_in, n_out, activation in zip(sizes[:-1], sizes[1:], activations)])
+
+
+def _assert_same(net_a, hist_a, net_b, hist_b, rtol=1e-12, atol=1e-12):
+    for name, p in net_a.params().items():
+        q = net_b.params()[name]
+        assert q.dtype == p.dtype, name
+        np.testing.assert_allclose(q, p, rtol=rtol, atol=atol, err_msg=f"{name}: readable vs fast")
+    np.testing.assert_allclose(hist_b.loss, hist_a.loss, rtol=rtol, atol=atol)
+    np.testing.assert_allclose(hist_b.val_loss, hist_a.val_loss, rtol=rtol, atol=atol)
+    assert hist_b.metrics.keys() == hist_a.metrics.keys()
+    for name in hist_a.metrics:
+        np.testing.assert_allclose(hist_b.metrics[name], hist_a.metrics[name], rtol=rtol, atol=atol)
+    assert (hist_b.epochs, hist_b.stop_reason, hist_b.initial_loss, hist_b.settings) == \
+           (hist_a.epochs, hist_a.stop_reason, hist_a.initial_loss, hist_a.settings)
+
+
+def _both(engine, net, X, T, **options):
+    a, b = net.copy(), net.copy()
+    hist_a = a.fit(X, T, engine="readable", **options)
+    hist_b = b.fit(X, T, engine=engine, **options)
+    return a, hist_a, b, hist_b
+
+
+def _grid():
+    """A seeded grid: every head and hidden activation, optimizer, batch size, shuffle,
+    alpha, over random shapes (one to three layers)."""
+    rng = np.random.default_rng(12)
+    cases = []
+    for (output, loss), hidden, (optimizer, lr) in itertools.product(HEADS, HIDDEN, OPTIMIZERS):
+        depth = int(rng.integers(1, 4))
+        sizes = [int(s) for s in rng.integers(1, 5, depth + 1)]
+        if output == "softmax" or loss == "cross_entropy":
+            sizes[-1] = max(sizes[-1], 2)
+        batch_size = [1, 3, None][int(rng.integers(0, 3))]
+        shuffle = bool(rng.integers(0, 2))
+        alpha = [0.0, 0.01][int(rng.integers(0, 2))]
+        cases.append((sizes, hidden, output, loss, optimizer, lr, batch_size, shuffle, alpha))
+    return cases
+
+
+@pytest.mark.parametrize("engine", FAST)
+@pytest.mark.parametrize("case", _grid(), ids=lambda c: "-".join(map(str, c)).replace(" ", ""))
+def test_fast_paths_give_the_readable_numbers(engine, case):
+    sizes, hidden, output, loss, optimizer, lr, batch_size, shuffle, alpha = case
+    rng = np.random.default_rng(len(str(case)))
+    net = _net(rng, sizes, hidden, output)
+    X, T = _data(rng, 7, sizes[0], sizes[-1], output, loss)
+    _assert_same(*_both(engine, net, X, T, loss=loss, learning_rate=lr, epochs=4,
+                        batch_size=batch_size, shuffle=shuffle, seed=3, optimizer=optimizer,
+                        alpha=alpha))
+
+
+@pytest.mark.parametrize("engine", FAST)
+@pytest.mark.parametrize("options", [
+    dict(tol=1e-3, patience=2),                                   # the kernel's tol rule
+    dict(callbacks=[lambda epoch, history: epoch == 5]),          # epoch by epoch
+    dict(metrics=["accuracy"], validation_fraction=0.25, early_stopping=True, patience=2),
+], ids=["tol", "callback", "validation"])
+def test_the_epoch_end_is_the_readable_one(engine, options):
+    rng = np.random.default_rng(5)
+    net = _net(rng, [3, 5, 2], "tanh", "softmax")
+    X, T = _data(rng, 20, 3, 2, "softmax", "cross_entropy")
+    _assert_same(*_both(engine, net, X, T, loss="cross_entropy", learning_rate=0.5, epochs=30,
+                        batch_size=4, shuffle=True, seed=1, optimizer="momentum", **options))
+
+
+@pytest.mark.parametrize("engine", FAST)
+def test_the_optimizer_keeps_its_state_across_runs(engine):
+    # one Adam object over two fits: its m, s and t carry over on every path
+    rng = np.random.default_rng(2)
+    net = _net(rng, [2, 3, 1], "relu", "identity")
+    X, T = _data(rng, 9, 2, 1, "identity", "mse")
+    nets, opts = [net.copy(), net.copy()], [Adam(0.01), Adam(0.01)]
+    for _ in range(2):
+        for copy, opt, eng in zip(nets, opts, ["readable", engine]):
+            copy.fit(X, T, loss="mse", epochs=3, batch_size=2, optimizer=opt, engine=eng)
+    assert opts[1].t == opts[0].t
+    for name, p in nets[0].params().items():
+        np.testing.assert_allclose(nets[1].params()[name], p, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("engine", FAST)
+def test_divergence_is_the_same_error_with_the_same_parameters_kept(engine):
+    data = datasets.psa()
+    X, T = data.X, data.targets(1)
+    errors, nets = [], []
+    for eng in ["readable", engine]:
+        net = Network([Dense(W=[[3.0]], b=[0.0], activation="relu"),
+                       Dense(W=[[3.0]], b=[0.0], activation="identity")])
+        with pytest.raises(TrainingError) as caught:
+            net.fit(X, T, loss="ssr", learning_rate=5.0, epochs=50, engine=eng)
+        errors.append(str(caught.value))
+        nets.append(net)
+    assert errors[1] == errors[0]
+    for name, p in nets[0].params().items():
+        np.testing.assert_allclose(nets[1].params()[name], p, rtol=1e-12)
+
+
+@pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("sigmoid", "ssr"),
+                                          ("tanh", "mse")])
+def test_float32_stays_float32_on_the_numpy_path(output, loss):
+    rng = np.random.default_rng(7)
+    net = _net(rng, [6, 8, 3], "relu", output, dtype=np.float32)
+    X, T = _data(rng, 40, 6, 3, output, loss, dtype=np.float32)
+    a, hist_a, b, hist_b = _both("numpy", net, X, T, loss=loss, learning_rate=0.1, epochs=3,
+                                 batch_size=8, shuffle=True, seed=0, optimizer="adam", alpha=0.1)
+    _assert_same(a, hist_a, b, hist_b, rtol=1e-5, atol=1e-6)
+    assert all(p.dtype == np.float32 for p in b.params().values())
+
+
+@pytest.mark.parametrize("engine", ["auto", "readable", *FAST])
+def test_the_article_run_on_every_path(engine):
+    # network B: 1-1-1 sigmoid, ssr, per-sample SGD, 14 rows in order, 2000 epochs
+    data = datasets.psa()
+    net = Network([Dense(W=[[0.5]], b=[0.0]), Dense(W=[[-1.0]], b=[0.0])])
+    history = net.fit(data.X, data.targets(1), loss="ssr", learning_rate=0.1, epochs=2000,
+                      engine=engine)
+    right = int(np.sum((net.forward(data.X)[:, 0] >= 0.5) == (data.y == 1)))
+    assert (round(history.loss[-1], 5), right) == (0.06443, 11)
+    assert isinstance(history.loss[0], float) and len(history.loss) == 2000
+
+
+def test_which_path_a_job_takes(monkeypatch):
+    monkeypatch.delenv("NNMATH_ENGINE", raising=False)
+    tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
+    wide = _net(np.random.default_rng(0), [64, 32, 10], "relu", "softmax")
+    opt = SGD(0.1)
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, (print,)) == "readable"  # batch losses
+    assert choose_engine(wide, "cross_entropy", opt, 1797, 32, 50) == "numpy"
+    assert 32 * wide.n_params() > KERNEL_STEP_WORK
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="readable") == "readable"
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "kernel"
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 20) == "numpy"     # tiny: the same bits
+    monkeypatch.setenv("NNMATH_ENGINE", "readable")
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "readable"
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="numpy") == "numpy"
+
+
+def test_a_wrong_engine_is_a_clear_error(monkeypatch):
+    with pytest.raises(ConfigError, match="engine must be one of 'auto', 'readable'"):
+        check_engine("fast")
+    monkeypatch.setenv("NNMATH_ENGINE", "turbo")
+    with pytest.raises(ConfigError, match="NNMATH_ENGINE must be one of"):
+        train(Network.random([1, 1], seed=0), [[1.0]], [[0.0]])
+
+
+def test_the_kernel_compiled_mid_run_gives_the_same_bits():
+    # "auto" starts in plain Python and compiles after COMPILE_AFTER seconds: no number moves
+    rng = np.random.default_rng(4)
+    net = _net(rng, [2, 3, 2], "sigmoid", "softmax")
+    X, T = _data(rng, 6, 2, 2, "softmax", "cross_entropy")
+    order = np.arange(6)
+    plain, switched = net.copy(), net.copy()
+    whole = KernelRun(plain, X, T, "cross_entropy", Momentum(0.1), 2, 0.01, mode="python")
+    losses = whole.epochs(6, order)[0]
+    halves = KernelRun(switched, X, T, "cross_entropy", Momentum(0.1), 2, 0.01, mode="python")
+    first = halves.epochs(3, order)[0]
+    halves.compile_after = 0.0                          # as once COMPILE_AFTER has passed
+    second = halves.epochs(3, order)[0]
+    assert halves.kernel is not None and halves.python is None
+    assert first + second == losses
+    for name, p in plain.params().items():
+        assert switched.params()[name].tobytes() == p.tobytes(), name
