@@ -39,13 +39,19 @@ LOSS_CODES = {"ssr": 0, "mse": 1, "bce": 2, "cross_entropy": 3}
 OPTIMIZER_CODES = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
+def _largest(z, start, n):
+    """``max(z[start:start+n])``, the shift that keeps ``exp`` from overflowing."""
+    top = z[start]
+    for j in range(start + 1, start + n):
+        if z[j] > top:
+            top = z[j]
+    return top
+
+
 def _activate(code, z, a, start, n):
     """``a[start:start+n] = g(z[start:start+n])``, as :mod:`nnmath.activations` computes it."""
     if code == 4:                                   # softmax: exp(z - max z) / sum
-        top = z[start]
-        for j in range(start + 1, start + n):
-            if z[j] > top:
-                top = z[j]
+        top = _largest(z, start, n)
         total = 0.0
         for j in range(start, start + n):
             a[j] = math.exp(z[j] - top)
@@ -99,10 +105,7 @@ def _row_loss(t_row, T, loss, out_code, z, a, at, k):
     """One row's loss ``l`` (from the logits where the shortcut applies)."""
     total = 0.0
     if loss == 3:                                   # -sum t log_softmax(z)
-        top = z[at]
-        for j in range(at + 1, at + k):
-            if z[j] > top:
-                top = z[j]
+        top = _largest(z, at, k)
         s = 0.0
         for j in range(at, at + k):
             s += math.exp(z[j] - top)
@@ -274,8 +277,8 @@ def _compile(numba):
     import types
 
     namespace = dict(globals())
-    for name in ("_activate", "_slope", "_forward", "_row_loss", "_backward", "_update",
-                 "_epoch_loss", "run_epochs"):
+    for name in ("_largest", "_activate", "_slope", "_forward", "_row_loss", "_backward",
+                 "_update", "_epoch_loss", "run_epochs"):
         inline = "never" if name == "run_epochs" else "always"   # no array refcounts per call
         namespace[name] = numba.njit(cache=True, nogil=True, inline=inline, error_model="numpy")(
             types.FunctionType(globals()[name].__code__, namespace, name))
