@@ -24,8 +24,8 @@ FLOORS = [
     # 1: the math's parts and the data
     {"activations", "losses", "layers", "optimizers", "regularization", "metrics", "datasets"},
     # 2: the engine: the chain rule, the container, training, the model file, inference
-    {"backprop", "fastpath", "kernels", "network", "training", "history", "gradcheck",
-     "modelfile", "checkpoint", "inference", "workflow", "estimator", "summary"},
+    {"backprop", "fastpath", "kernels", "network", "training", "stopping", "history",
+     "gradcheck", "modelfile", "checkpoint", "inference", "workflow", "estimator", "summary"},
     # 3: a step explained, the article's networks, and the way out to PyTorch and ONNX
     {"trace", "trace_terms", "article", "interop"},
     # 4: the views

@@ -36,15 +36,15 @@ import numpy as np
 
 from .backprop import backprop, loss_and_output
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
-from .datasets.split import split_indices
-from .errors import ConfigError, DataError, TrainingError, must_be
+from .errors import DataError, TrainingError
 from .fastpath import BatchLoop, KernelRun, choose_engine
 from .finite import too_large
 from .history import MAX_KEPT_EPOCHS, History
 from .losses import check_loss
 from .optimizers import get_optimizer
+from .metrics import METRICS, check_metrics
 from .regularization import check_alpha, l2_gradients, l2_penalty
-from .metrics import METRICS, check_metrics, labels_of
+from .stopping import StoppingRule, copy_params, validation_split
 
 __all__ = ["History", "train"]
 
@@ -141,7 +141,7 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
                     metrics, callbacks, batch_callbacks)
     history = _new_history(net, run)
-    stopping = _StoppingRule(run, history)
+    stopping = StoppingRule(run, history)
     _epochs(net, run, history, stopping, engine)
     if stopping.best_params is not None:
         net.set_params(stopping.best_params)
@@ -197,7 +197,7 @@ def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
                            fix="For example tol=1e-4.")
     if early_stopping and validation_data is None and validation_fraction is None:
         validation_fraction = 0.1
-    X, T, X_val, T_val = _validation(net, X, T, loss, validation_data, validation_fraction, seed)
+    X, T, X_val, T_val = validation_split(net, X, T, loss, validation_data, validation_fraction, seed)
     if batch_size is None:
         batch_size = X.shape[0]
     check_int(batch_size, "batch_size", minimum=1,
@@ -226,7 +226,7 @@ def _new_history(net, run: _Run) -> History:
     return history
 
 
-def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine: str) -> None:
+def _epochs(net, run: _Run, history: History, stopping: StoppingRule, engine: str) -> None:
     """Epoch after epoch until the last or the stopping rule: the steps on the engine
     :func:`nnmath.fastpath.choose_engine` picks, then the epoch's end (:func:`_end_of_epoch`)."""
     engine = choose_engine(net, run.loss, run.opt, run.X.shape[0], run.batch_size, run.epochs,
@@ -249,7 +249,7 @@ def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine:
         def steps(epoch):
             _batches(net, run, epoch)
     for epoch in range(1, run.epochs + 1):
-        snapshot = _copy(run.params)
+        snapshot = copy_params(run.params)
         with np.errstate(over="ignore", invalid="ignore"):   # caught after the epoch, by name
             steps(epoch)
         current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot)
@@ -263,7 +263,7 @@ def _epochs(net, run: _Run, history: History, stopping: "_StoppingRule", engine:
 KERNEL_CHUNK_WORK = 1_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
 
 
-def _kernel_epochs(net, run: _Run, history: History, stopping: "_StoppingRule", kernel) -> None:
+def _kernel_epochs(net, run: _Run, history: History, stopping: StoppingRule, kernel) -> None:
     """Whole epochs in the kernel (no metric or validation needs the epoch's end in Python):
     the kernel computes each epoch's loss and applies ``tol``; the History, the callbacks
     (one epoch per call then) and the stopping rule are given the same losses, epoch by
@@ -293,7 +293,7 @@ def _kernel_epochs(net, run: _Run, history: History, stopping: "_StoppingRule", 
                 return
 
 
-def _record_all(history: History, stopping: "_StoppingRule", run: _Run, losses: list) -> bool:
+def _record_all(history: History, stopping: StoppingRule, run: _Run, losses: list) -> bool:
     """The losses of epochs that ran to the end, recorded at once when nothing depends on
     each one but the list (no ``tol``, no thinning): what ``add_epoch`` and ``stops``
     would leave, one epoch at a time. False (nothing done) otherwise."""
@@ -355,65 +355,7 @@ def _diverged(net, run: _Run, history: History, epoch: int, current: float) -> T
            f"Try a smaller learning rate than {run.opt.learning_rate}."))
 
 
-class _StoppingRule:
-    """When to stop before the last epoch: early stopping on the validation loss (keeping
-    the best epoch's parameters), or ``tol`` on the training loss ("converged")."""
-
-    def __init__(self, run: _Run, history: History):
-        self.run, self.history = run, history
-        self.stalled, self.previous = 0, history.initial_loss
-        self.best, self.best_params = np.inf, None
-
-    def stops(self, epoch: int, current: float, val_loss: float | None) -> bool:
-        run, history = self.run, self.history
-        if run.early_stopping:
-            if val_loss < self.best - (run.tol or 0.0):
-                self.best, self.best_params, self.stalled = val_loss, _copy(run.params), 0
-                history.best_epoch = epoch
-            else:
-                self.stalled += 1
-            if self.stalled >= run.patience:
-                history.stop_reason = "early_stopping"
-                return True
-        elif run.tol is not None:
-            self.stalled = self.stalled + 1 if self.previous - current < run.tol else 0
-            if self.stalled >= run.patience:
-                history.stop_reason = "converged"
-                return True
-        self.previous = current
-        return False
-
-
 def _objective(net, X, T, loss, alpha):
     """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat``."""
     value, y_hat = loss_and_output(net.layers, X, T, loss)   # in chunks of rows: bounded memory
     return value + l2_penalty(net.params(), alpha, X.shape[0]), y_hat
-
-
-def _copy(params):
-    return {name: p.copy() for name, p in params.items()}
-
-
-def _validation(net, X, T, loss, validation_data, validation_fraction, seed):
-    """``X, T, X_val, T_val``: the training rows and the validation rows (or None)."""
-    if validation_data is not None:
-        if validation_fraction is not None:
-            raise ConfigError(must_be("validation_data and validation_fraction",
-                                      "given one at a time", "both"))
-        try:
-            X_val, T_val = validation_data
-        except (TypeError, ValueError):
-            raise ConfigError(must_be("validation_data", "a pair (X_val, T_val)",
-                                      type(validation_data).__name__)) from None
-        X_val = net.check_X(X_val)
-        T_val = net.check_T(T_val, X_val.shape[0])
-        check_loss(net.layers[-1].activation, loss, T_val)
-        return X, T, X_val, T_val
-    if validation_fraction is None:
-        return X, T, None, None
-    validation_fraction = check_number(validation_fraction, "validation_fraction", 0, 1,
-                                       open_min=True, open_max=True, fix="For example 0.1.")
-    classify = loss in ("bce", "cross_entropy")
-    labels = labels_of(T) if classify else np.zeros(X.shape[0])
-    keep, held = split_indices(labels, validation_fraction, seed, stratify=classify)
-    return X[keep], T[keep], X[held], T[held]
