@@ -27,7 +27,7 @@ FLOORS = [
     {"backprop", "fastpath", "kernels", "network", "training", "stopping", "history",
      "gradcheck", "modelfile", "checkpoint", "inference", "workflow", "estimator", "summary"},
     # 3: a step explained, the article's networks, and the way out to PyTorch and ONNX
-    {"trace", "trace_terms", "article", "interop"},
+    {"trace", "trace_terms", "chains", "article", "interop"},
     # 4: the views
     {"render", "plots", "report"},
     # 5: the command line
