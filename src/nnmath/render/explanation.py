@@ -17,7 +17,8 @@ import numpy as np
 
 from .document import Eqs, Note, Only, Para, Section, Table, Worked, array_text
 from ..trace_terms import FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, SATURATION
-from .mathexpr import Deriv, Fn, Num, Op, Sum, Sym, num, sym_from_name
+from .backward import SLOPES, backward_section
+from .mathexpr import EQ, LP, MINUS, PLUS, RP, TIMES, Deriv, Fn, Num, Op, Sum, Sym, join, num
 
 __all__ = ["explanation", "worked_sections", "network_table", "TITLE", "LOSS_FORMULAS",
            "SLOPES"]
@@ -31,16 +32,7 @@ LOSS_FORMULAS = {
     "bce": "ℓ = −Σ_j [t_j log y_hat_j + (1 − t_j) log(1 − y_hat_j)]",
     "cross_entropy": "ℓ = −Σ_j t_j log y_hat_j",
 }
-SLOPES = {
-    "sigmoid": "sigmoid'(z) = a·(1 − a)",
-    "tanh": "tanh'(z) = 1 − a²",
-    "relu": "relu'(z) = 1 if z > 0, else 0",
-    "identity": "identity'(z) = 1",
-    "softmax": "dy_hat_j/dz_i = y_hat_j·([i = j] − y_hat_i)",
-}
 MAX_ROWS = 50   # rows of a table of samples or of scaled features
-EQ, PLUS, MINUS, TIMES = Op("="), Op("+"), Op("−"), Op("·")
-LP, RP = Op("("), Op(")")
 
 
 def explanation(trace) -> list:
@@ -52,7 +44,7 @@ def explanation(trace) -> list:
     if trace.scaling is not None:
         sections.append(_scaling(trace, ex))
     if trace.full_detail:
-        sections += [_forward(trace, ex), _loss(trace, ex), _backward(trace, ex),
+        sections += [_forward(trace, ex), _loss(trace, ex), backward_section(trace, ex),
                      _update(trace, ex)]
     else:
         sections.append(_summary(trace))
@@ -244,20 +236,13 @@ def _z_lines(trace, ex, lt, s, j) -> list:
     sym = [ex.param(f"W{l}", (0, j)), TIMES, ex.node("a", l - 1, s, 0)] if ex.scalar else None
     if sym is None:
         sym = [Sum("i"), ex.node("a", l - 1, s, "i"), TIMES, Sym("W", str(l), f"i,{j}")] \
-            if n_in > 3 else _join([[ex.node("a", l - 1, s, i), TIMES,
+            if n_in > 3 else join([[ex.node("a", l - 1, s, i), TIMES,
                                      ex.param(f"W{l}", (i, j))] for i in range(n_in)], PLUS)
     head = [ex.node("z", l, s, j), EQ, *sym, PLUS, ex.param(f"b{l}", (j,))]
     pairs = [[Num(lt.a_prev[s, i], paren=True), TIMES, Num(lt.W[i, j], paren=True)]
              for i in range(n_in)]
-    values = _join([p[::-1] for p in pairs] if ex.scalar else pairs, PLUS)  # w1·x, a·W
+    values = join([p[::-1] for p in pairs] if ex.scalar else pairs, PLUS)  # w1·x, a·W
     return [tuple(head), (EQ, *values, PLUS, Num(lt.b[j], paren=True), EQ, Num(lt.z[s, j]))]
-
-
-def _join(groups, sep) -> list:
-    out = []
-    for g in groups:
-        out += ([sep] if out else []) + list(g)
-    return out
 
 
 def _loss(trace, ex) -> Section:
@@ -268,181 +253,30 @@ def _loss(trace, ex) -> Section:
         y = [(ex.node("a", ex.L, s, j), Num(trace.y_hat[s, j]), Num(trace.T[s, j], paren=True),
               Sym("t", index=ex.idx(s, j))) for j in range(k)]
         if trace.loss_name in ("ssr", "mse"):
-            sym = _join([[LP, ys, MINUS, ts, RP, Op("²")] for ys, _, _, ts in y], PLUS)
-            val = _join([[LP, yv, MINUS, tv, RP, Op("²")] for _, yv, tv, _ in y], PLUS)
+            sym = join([[LP, ys, MINUS, ts, RP, Op("²")] for ys, _, _, ts in y], PLUS)
+            val = join([[LP, yv, MINUS, tv, RP, Op("²")] for _, yv, tv, _ in y], PLUS)
             pre, post = ([Op("½"), Op("[")], [Op("]")]) if trace.loss_name == "ssr" else \
                 ([Op("[")], [Op("]"), Op("/"), Num(k)])
             if k == 1:
                 pre, post = pre[:-1], post[1:]
         elif trace.loss_name == "bce":
-            sym = _join([[ts, Fn("log"), ys, PLUS, LP, Num(1), MINUS, ts, RP, Fn("log"), LP,
+            sym = join([[ts, Fn("log"), ys, PLUS, LP, Num(1), MINUS, ts, RP, Fn("log"), LP,
                           Num(1), MINUS, ys, RP] for ys, _, _, ts in y], PLUS)
-            val = _join([[tv, TIMES, Fn("log"), yv, PLUS, LP, Num(1), MINUS, tv, RP, TIMES,
+            val = join([[tv, TIMES, Fn("log"), yv, PLUS, LP, Num(1), MINUS, tv, RP, TIMES,
                           Fn("log"), LP, Num(1), MINUS, yv, RP] for _, yv, tv, _ in y], PLUS)
             pre, post = [MINUS, Op("[")], [Op("]")]
         else:
-            sym = _join([[ts, Fn("log"), ys] for ys, _, _, ts in y], PLUS)
-            val = _join([[tv, TIMES, Fn("log"), yv] for _, yv, tv, _ in y], PLUS)
+            sym = join([[ts, Fn("log"), ys] for ys, _, _, ts in y], PLUS)
+            val = join([[tv, TIMES, Fn("log"), yv] for _, yv, tv, _ in y], PLUS)
             pre, post = [MINUS, Op("[")], [Op("]")]
         lines += [(lhs, EQ, *pre, *sym, *post),
                   (EQ, *pre, *val, *post, EQ, Num(trace.per_sample_loss[s]))]
     if ex.batch:
-        terms = _join([[Sym("l", index=str(s))] for s in range(trace.n_samples)], PLUS)
-        vals = _join([[Num(v)] for v in trace.per_sample_loss], PLUS)
+        terms = join([[Sym("l", index=str(s))] for s in range(trace.n_samples)], PLUS)
+        vals = join([[Num(v)] for v in trace.per_sample_loss], PLUS)
         lines += [(Sym("L"), EQ, LP, *terms, RP, Op("/"), Num(trace.n_samples)),
                   (EQ, LP, *vals, RP, Op("/"), Num(trace.n_samples), EQ, Num(trace.loss))]
     return Section(f"Loss ({trace.loss_name})", (Eqs(tuple(lines)),))
-
-
-def _backward(trace, ex) -> Section:
-    if trace.chains:
-        return _chain_table(trace, ex)
-    blocks = [Note(trace.chains_omitted, level="info")] if trace.chains_omitted else []
-    blocks.append(Para("delta = dL/dz, layer by layer from the output back. Slopes: " +
-                       "; ".join(SLOPES[a] for a in dict.fromkeys(lt.activation
-                                                                  for lt in trace.layers)) + "."))
-    blocks += _output_delta(trace, ex)
-    for lt in reversed(trace.layers[:-1]):
-        l = lt.index
-        blocks += [Para(f"Layer {l}: delta{l} = delta{l + 1} · w{l + 1} · g'(z{l})" if ex.scalar
-                        else f"Layer {l}: delta{l}[j] = (Σ_k delta{l + 1}[k] · W{l + 1}[j,k]) · "
-                        f"g'(z{l}[j])"),
-                   Eqs(tuple(_recursion_lines(ex, lt, trace.layers[lt.index])))]
-    blocks.append(Para("Gradients: dL/dW[i,j] = Σ_s a_prev[s,i] · delta[s,j] and "
-                       "dL/db[j] = Σ_s delta[s,j]."))
-    for lt in reversed(trace.layers):
-        blocks.append(Eqs(tuple(_gradient_lines(trace, ex, lt))))
-    return Section("Backward pass: the chain rule", tuple(blocks))
-
-
-def _dL_dy_hat(trace, ex, s, j) -> tuple:
-    y, t = ex.node("a", ex.L, s, j), Sym("t", index=ex.idx(s, j))
-    yv, tv, n = Num(trace.y_hat[s, j]), Num(trace.T[s, j], paren=True), trace.n_samples
-    k = trace.y_hat.shape[1]
-    per_n = [Op("/"), Num(n)] if n > 1 else []
-    sym, val = {
-        "ssr": ([LP, y, MINUS, t, RP], [LP, yv, MINUS, tv, RP]),
-        "mse": ([Num(2), LP, y, MINUS, t, RP, Op("/"), Num(k)],
-                [Num(2), LP, yv, MINUS, tv, RP, Op("/"), Num(k)]),
-        "bce": ([LP, y, MINUS, t, RP, Op("/"), LP, y, LP, Num(1), MINUS, y, RP, RP],
-                [LP, yv, MINUS, tv, RP, Op("/"), LP, yv, LP, Num(1), MINUS, yv, RP, RP]),
-        "cross_entropy": ([MINUS, t, Op("/"), y], [MINUS, tv, Op("/"), yv]),
-    }[trace.loss_name]
-    return (Deriv(Sym("L"), y), EQ, *sym, *per_n, EQ, *val, *per_n, EQ,
-            Num(trace.dL_dy_hat[s, j]))
-
-
-def _output_delta(trace, ex) -> list:
-    lt, od = trace.layers[-1], trace.output_delta
-    L, blocks, rows = lt.index, [], []
-    grad_lines = [_dL_dy_hat(trace, ex, s, j) for s in range(trace.n_samples)
-                  for j in range(lt.W.shape[1])]
-    blocks += [Para(f"Output layer {L}: how the loss changes with each output"),
-               Eqs(tuple(grad_lines))]
-    for s in range(trace.n_samples):
-        for i in range(lt.W.shape[1]):
-            d = ex.node("delta", L, s, i)
-            if od.terms is None:
-                full = (d, EQ, Deriv(Sym("L"), ex.node("a", L, s, i)), TIMES, Fn("g'"), LP,
-                        ex.node("z", L, s, i), RP, EQ, Num(trace.dL_dy_hat[s, i], paren=True),
-                        TIMES, Num(lt.g_prime[s, i], paren=True), EQ, Num(od.full[s, i]))
-            else:
-                k = lt.W.shape[1]
-                full = (d, EQ, Sum("j"), Deriv(Sym("L"), ex.node("a", L, s, "j")), TIMES,
-                        Deriv(ex.node("a", L, s, "j"), ex.node("z", L, s, i)), EQ,
-                        *_join([[Num(trace.dL_dy_hat[s, j], paren=True), TIMES,
-                                 Num(lt.jacobian[s, i, j], paren=True)] for j in range(k)], PLUS),
-                        EQ, *_join([[Num(od.terms[s, i, j], paren=True)] for j in range(k)],
-                                   PLUS), EQ, Num(od.full[s, i]))
-            if od.shortcut is None:
-                rows.append(full)
-            else:
-                short = (d, EQ, LP, ex.node("a", L, s, i), MINUS, Sym("t", index=ex.idx(s, i)),
-                         RP, Op("/"), Sym("n"), EQ, LP, Num(trace.y_hat[s, i]), MINUS,
-                         Num(trace.T[s, i], paren=True), RP, Op("/"), Num(trace.n_samples), EQ,
-                         Num(od.shortcut[s, i]))
-                rows.append((full, short))
-    if od.shortcut is None:
-        blocks += [Para(f"delta{L} = dL/dy_hat · dy_hat/dz{L}"), Eqs(tuple(rows))]
-    else:
-        blocks += [Para(f"delta{L}: the full chain-rule product beside the shortcut "
-                        f"({od.rule}); the engine uses the shortcut, and both give the "
-                        "same numbers."),
-                   Table(("full product", "shortcut"), tuple(rows))]
-    return blocks
-
-
-def _recursion_lines(ex, lt, nxt) -> list:
-    l, lines = lt.index, []
-    for s in range(lt.z.shape[0]):
-        for j in range(lt.W.shape[1]):
-            k_range = range(nxt.W.shape[1])
-            g = Num(lt.g_prime[s, j], paren=True)
-            # with one term its sum is dL_da itself: written once
-            terms = [] if len(k_range) == 1 else [
-                LP, *_join([[Num(lt.terms[s, j, k], paren=True)] for k in k_range], PLUS), RP,
-                TIMES, g, EQ]
-            lines += [
-                (ex.node("delta", l, s, j), EQ, LP,
-                 *_join([[ex.node("delta", l + 1, s, k), TIMES, ex.param(f"W{l + 1}", (j, k))]
-                         for k in k_range], PLUS), RP, TIMES, Fn("g'"), LP,
-                 ex.node("z", l, s, j), RP),
-                (EQ, LP, *_join([[Num(nxt.delta[s, k], paren=True), TIMES,
-                                  Num(nxt.W[j, k], paren=True)] for k in k_range], PLUS), RP,
-                 TIMES, g),
-                (EQ, *terms, Num(lt.dL_da[s, j], paren=True), TIMES, g, EQ,
-                 Num(lt.delta[s, j]))]
-    return lines
-
-
-def _gradient_lines(trace, ex, lt) -> list:
-    l, lines, n = lt.index, [], trace.n_samples
-    for i in range(lt.W.shape[0]):
-        for j in range(lt.W.shape[1]):
-            terms = [[ex.node("a", l - 1, s, i), TIMES, ex.node("delta", l, s, j)]
-                     for s in range(n)]
-            vals = [[Num(lt.a_prev[s, i], paren=True), TIMES, Num(lt.delta[s, j], paren=True)]
-                    for s in range(n)]
-            lines.append((Deriv(Sym("L"), ex.param(f"W{l}", (i, j))), EQ, *_join(terms, PLUS),
-                          EQ, *_join(vals, PLUS), EQ, Num(lt.dL_dW[i, j])))
-    for j in range(lt.W.shape[1]):
-        terms = _join([[ex.node("delta", l, s, j)] for s in range(n)], PLUS)
-        vals = _join([[Num(lt.delta[s, j], paren=True)] for s in range(n)], PLUS)
-        middle = [EQ, *vals] if n > 1 else []
-        lines.append((Deriv(Sym("L"), ex.param(f"b{l}", (j,))), EQ, *terms, *middle, EQ,
-                      Num(lt.dL_db[j])))
-    return lines
-
-
-def _factor(name: str) -> tuple:
-    top, bottom = name[1:].split("/d")
-    return (Deriv(sym_from_name(top), sym_from_name(bottom)),)
-
-
-def _chain_table(trace, ex) -> Section:
-    factors = {}
-    for lt in reversed(trace.layers):
-        for kind in "Wb":
-            for f in trace.chains[f"{kind}{lt.index}"].factors:
-                factors.setdefault(f.name, f)
-    table = Table(("factor", "value", "meaning"),
-                  tuple((_factor(f.name), num(f.value), f.meaning) for f in factors.values()),
-                  title="Chain-rule factors")
-    lines = []
-    for lt in reversed(trace.layers):
-        for kind in "Wb":
-            chain = trace.chains[f"{kind}{lt.index}"]
-            sym = ex.param(chain.parameter)
-            lines.append((Deriv(Sym("L"), sym), EQ,
-                          *_join([_factor(f.name) for f in chain.factors], TIMES)))
-            lines.append((EQ, *_join([[Num(f.value, paren=True)] for f in chain.factors],
-                                     TIMES), EQ, Num(chain.gradient)))
-    blocks = [Para("Each gradient is a product of local slopes along the path from the "
-                   "loss back to the parameter."), table,
-              Para("Gradients: products of the factors"), Eqs(tuple(lines))]
-    if trace.output_delta.shortcut is not None:
-        blocks += _output_delta(trace, ex)[2:]
-    return Section("Backward pass: the chain rule", tuple(blocks))
 
 
 def _update(trace, ex) -> Section:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 __all__ = ["Sym", "Deriv", "Num", "Op", "Fn", "Sum", "num", "to_text", "to_latex",
-           "to_mathml", "sym_from_name"]
+           "to_mathml", "sym_from_name", "join", "EQ", "PLUS", "MINUS", "TIMES", "LP", "RP"]
 
 
 def num(value, digits: int = 6) -> str:
@@ -237,3 +237,16 @@ def sym_from_name(name: str) -> Sym:
         return Sym(name)
     head = name.rstrip("0123456789")
     return Sym(head, name[len(head):])
+
+
+EQ, PLUS, MINUS, TIMES = Op("="), Op("+"), Op("−"), Op("·")
+LP, RP = Op("("), Op(")")
+"""The operators an equation is written with."""
+
+
+def join(groups, sep) -> list:
+    """The token groups one after the other, ``sep`` between them (``a + b + c``)."""
+    out = []
+    for g in groups:
+        out += ([sep] if out else []) + list(g)
+    return out
