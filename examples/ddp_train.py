@@ -88,6 +88,11 @@ def worker(rank, world_size, init_file, net_json, X, T, epochs, learning_rate, b
                 optimizer.step()
         if rank == 0:
             from_torch(model.module, net.info).save(output)
+        # Every rank waits here until all are done, and drops DDP's hooks before the
+        # group is destroyed: a rank that tears gloo down while another still talks
+        # to it can abort ("terminate called without an active exception").
+        dist.barrier()
+        del model, optimizer
     finally:
         dist.destroy_process_group()
 
