@@ -50,3 +50,19 @@ def test_errors_share_one_base():
 
     for name in errors.__all__:
         assert issubclass(getattr(errors, name), nnmath.NnmathError)
+
+
+def test_a_command_imports_only_what_it_runs():
+    """``nnmath explain --json`` (issue 12's whole-process target) imports the trace path
+    only: no other command's module, no training loop, CSV reader or model-file writer."""
+    code = ("import sys; from nnmath.cli import main; main(['explain', '--json']);"
+            "print(sorted(m for m in sys.modules if m.startswith('nnmath')), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(eval(out.stderr.strip().splitlines()[-1]))
+    assert "nnmath.trace" in loaded and "nnmath.commands.explain" in loaded
+    unneeded = {"nnmath.commands.train", "nnmath.commands.plot", "nnmath.commands.report",
+                "nnmath.training", "nnmath.fastpath", "nnmath.kernels", "nnmath.modelfile",
+                "nnmath.safefile", "nnmath.datasets.csvfile", "nnmath.datasets.toy",
+                "nnmath.render.text", "rich", "numba"}
+    assert loaded & unneeded == set()
+    assert '"loss_after"' in out.stdout

@@ -23,6 +23,7 @@ Nothing here prints; the CLI renders :class:`ArticleRun`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,7 +31,9 @@ from . import datasets
 from .layers import Dense
 from .network import Network
 from .trace import Trace, explain
-from .training import History
+
+if TYPE_CHECKING:   # only named in annotations: training loads when network A trains
+    from .history import History
 
 __all__ = ["network_a", "network_a_trained", "network_b", "run_article", "ArticleRun", "PSA_TEST"]
 

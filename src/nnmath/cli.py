@@ -13,7 +13,7 @@ import importlib
 import re
 import sys
 
-from .commands import COMMANDS
+from .commands import COMMANDS, module_of
 from .errors import NnmathError
 
 
@@ -35,7 +35,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``nnmath`` parser. Every command is listed (:data:`~nnmath.commands.COMMANDS`);
+    only ``command``'s module is imported and given its options, or every module's with
+    ``command=None`` (what ``nnmath --help`` needs is the list alone: see :func:`main`)."""
     parser = _Parser(prog="nnmath",
                      description="The math of small neural networks, exact and explained.",
                      epilog="example:\n  nnmath demo\n  nnmath explain --json",
@@ -44,18 +47,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        module = importlib.import_module(f".commands.{name}", __package__)
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP,
-                                 epilog=module.EXAMPLE,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-        module.add_arguments(command)
-        # --debug after the sub-command too (`nnmath plot ... --debug`); SUPPRESS keeps a
-        # --debug given before it
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="show the full traceback of an unexpected error")
-        command.set_defaults(run=module.run)
+    for name, help_line in COMMANDS.items():
+        if command is None or name == command:
+            _add_command(sub, importlib.import_module(f".commands.{module_of(name)}",
+                                                      __package__))
+        else:
+            sub.add_parser(name, help=help_line)
     return parser
+
+
+def _add_command(sub, module) -> None:
+    command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP,
+                             epilog=module.EXAMPLE,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    module.add_arguments(command)
+    # --debug after the sub-command too (`nnmath plot ... --debug`); SUPPRESS keeps a
+    # --debug given before it
+    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="show the full traceback of an unexpected error")
+    command.set_defaults(run=module.run)
+
+
+def _chosen(argv) -> str | None:
+    """The command named in ``argv`` (its first word that is not an option), or None."""
+    words = [w for w in argv if not w.startswith("-")]
+    return words[0] if words and words[0] in COMMANDS else None
 
 
 def _version() -> str:
@@ -92,7 +108,8 @@ def entry(argv=None) -> None:
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_chosen(argv) or "")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -30,7 +30,6 @@ from .datasets.base import one_hot
 from .datasets.scaling import Scaling
 from .checks import check_number
 from .errors import ConfigError, DataError, ShapeError, must_be
-from .modelfile import read_scaling
 
 __all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
            "probabilities", "predict", "evaluate", "check_threshold", "class_targets",
@@ -56,7 +55,11 @@ def class_names_of(net) -> tuple:
 
 def scaling_of(net) -> Scaling | None:
     data = net.info.get("scaling")
-    return None if data is None else read_scaling(data)
+    if data is None:
+        return None
+    from .modelfile import read_scaling   # the model file's reader: only for a stored scaling
+
+    return read_scaling(data)
 
 
 def class_targets(net, labels) -> np.ndarray:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._io import console, print_json
 
 NAME = "demo"
-HELP = "the article end to end: both networks, every number"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath demo              # the whole article, in the terminal
   nnmath demo --json       # every number as one JSON object"""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 
 NAME = "evaluate"
-HELP = "metrics of a saved model on labelled data (accuracy, sensitivity, AUC, ...)"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath evaluate model.json data.csv --target status
   nnmath evaluate model.json data.csv --target status --threshold 0.3 --json

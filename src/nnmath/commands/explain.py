@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import add_json, add_step_arguments, deprecated
 from ._io import console, print_json
 from ._sample import read_sample
 
 NAME = "explain"
-HELP = "one training step, number by number"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath explain                     # the article's step: network B, PSA 2.0, target 0
   nnmath explain --json              # the same as --format json
@@ -45,12 +46,14 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..safefile import check_not_input
     from ..trace import explain
 
     fmt = _format(args)
-    check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
-                    "--output")
+    if args.output is not None:
+        from ..safefile import check_not_input
+
+        check_not_input(args.output, {"the model file": args.model, "the data file": args.data},
+                        "--output")
     net, sample, loss = _inputs(args)
     trace = explain(net, sample.X, sample.T, loss=loss, learning_rate=args.learning_rate,
                     check=args.check)

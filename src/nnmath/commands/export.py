@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ._args import add_json, add_model
 from ._io import print_json
 
 NAME = "export"
-HELP = "a model file as a PyTorch (torch.export) or ONNX file, with the same numbers"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath export model.json --to torch --output model.pt2
   nnmath export model.json --to onnx --output model.onnx

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ._args import add_json
 from ._io import print_json
 
 NAME = "import"
-HELP = "a PyTorch model (a torch.export .pt2 file) as a model file, to explain or predict with"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath import model.pt2 --output model.json
   nnmath explain --model model.json --x 2.0 --y 0

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import add_json
 from ._io import print_json
 
 NAME = "new"
-HELP = "write a new model file from layer sizes, activations and (optional) weights"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath new 1 1 1 --set W1=0.5 b1=0 W2=-1 b2=0 -o b.json     # the article's network B
   nnmath new 1 2 --output-activation softmax --set 'W1=[[-1.5, 1.24]]' 'b1=[2.88, -2.88]' \\

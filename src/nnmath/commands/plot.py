@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import add_json, add_step_arguments, deprecated
 from ._io import print_json
 from ._plot_source import PlotSource
 
 NAME = "plot"
-HELP = ("draw a network, its loss curve, P(class | x) or fitted curve, map, ROC, confusion, "
-        "predicted vs actual or residuals")
+HELP = COMMANDS[NAME]
 KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "fit", "residuals", "animation")
 CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion", "animation"), ("fit", "residuals")
 EXAMPLE = """kinds:

@@ -15,12 +15,13 @@ import csv
 import io
 import sys
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import add_model, add_threshold_and_json, deprecated
 from ._io import console, print_json
 
 NAME = "predict"
-HELP = "predict new samples with a saved model (probabilities and class, or outputs)"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath predict model.json --x 2.0                 # one sample (one value per feature)
   nnmath predict model.json --x 2.0 --x 0.5         # two samples

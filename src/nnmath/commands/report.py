@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import COMMANDS
 from ..errors import ConfigError, must_be
 from ._args import deprecated
 from ._io import print_json
 
 NAME = "report"
-HELP = "regenerate the article (or report on your model) as a standalone HTML page + Markdown"
+HELP = COMMANDS[NAME]
 EXAMPLE = """writes into the folder --output-dir (created if missing; default report/):
   index.html        the page (no network access needed; open it in a browser)
   report.md         the same report in Markdown

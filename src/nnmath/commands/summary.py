@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ._args import add_json, add_model
 from ._io import console, print_json
 
 NAME = "summary"
-HELP = "layers, shapes and parameter counts of a model file"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath summary model.json
   nnmath summary model.json --json"""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from . import COMMANDS
 from ._args import add_json
 from ._io import console, print_json
 
 NAME = "train"
-HELP = "train a network on a CSV file (split, standardise, train, evaluate, save)"
+HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath train data.csv --target status --save model.json
   nnmath train data.csv --target status --hidden 8 4 --activation relu \\

@@ -18,22 +18,35 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from importlib import resources
+import importlib
 
 import numpy as np
 
 from .base import Dataset, one_hot
-from .csvfile import load_csv
-from .real import breast_cancer, digits, iris
 from .scaling import Scaling, standardize
-from .split import split_indices, train_test_split
-from .toy import blobs, circle, spiral, xor
+
+# The other names load with their module on first use (PEP 562), so that a command
+# which needs only a Dataset or a Scaling (``nnmath explain``) does not import the CSV
+# reader, the toy sets and the splits.
+_LAZY = {"load_csv": "csvfile", "breast_cancer": "real", "digits": "real", "iris": "real",
+         "split_indices": "split", "train_test_split": "split",
+         "blobs": "toy", "circle": "toy", "spiral": "toy", "xor": "toy"}
 
 __all__ = ["Dataset", "Scaling", "blobs", "breast_cancer", "circle", "digits", "iris",
            "load_csv", "one_hot", "psa", "spiral", "split_indices", "standardize",
            "train_test_split", "xor"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))
 
 
 def psa() -> Dataset:
@@ -42,6 +55,10 @@ def psa() -> Dataset:
     Rows are in the article's order: the seven Cancer rows (3.8 ... 1.6), then
     the seven Healthy rows (2.5 ... 0.8).
     """
+    import csv
+    import io
+    from importlib import resources
+
     text = resources.files(__package__).joinpath("psa.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     class_names = ("Healthy", "Cancer")
