@@ -125,3 +125,26 @@ def test_epoch_loss_in_chunks_equals_one_pass():
     value, y_hat = loss_and_output(net.layers, X, T, "cross_entropy", chunk=1000)
     np.testing.assert_allclose(y_hat, one.y_hat, rtol=1e-15, atol=0)
     assert value == pytest.approx(one.loss, rel=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_outputs_in_blocks_equal_one_forward_pass(dtype):
+    # Network.forward and the loss pass take blocks of rows (chunk_rows): the numbers of
+    # one pass over all rows, without the memory of all rows' hidden layers
+    from nnmath.backprop import chunk_rows, loss_and_output, outputs
+
+    rng = np.random.default_rng(6)
+    net = Network.random([4, 300, 3], activation="relu", output_activation="softmax",
+                         seed=1, dtype=dtype)
+    rows = 2 * chunk_rows(net.layers) + 17            # three blocks, the last one short
+    X = rng.normal(size=(rows, 4)).astype(dtype)
+    T = np.eye(3, dtype=dtype)[rng.integers(0, 3, size=rows)]
+    one = loss_pass(net.layers, X, T, "cross_entropy")
+    tol = 1e-15 if dtype == np.float64 else 1e-6
+    for y_hat in (outputs(net.layers, X), net.forward(X), loss_and_output(
+            net.layers, X, T, "cross_entropy")[1], outputs(net.layers, X, chunk=rows)):
+        assert y_hat.dtype == dtype and y_hat.shape == (rows, 3)
+        np.testing.assert_allclose(y_hat, one.y_hat, rtol=tol, atol=0)
+    value = loss_and_output(net.layers, X, T, "cross_entropy")[0]
+    assert value == pytest.approx(one.loss, rel=tol)
+    assert chunk_rows(net.layers) == max(256, (1 << 19) // 300)

@@ -182,7 +182,8 @@ class Dense:
 
     def forward(self, a_prev: np.ndarray) -> Forward:
         """``z = a_prev @ W + b``, ``a = g(z)``; returns all three for backward."""
-        z = a_prev @ self.W + self.b
+        z = a_prev @ self.W
+        z += self.b                                    # in place: one array of z, not two
         return Forward(a_prev, z, self._g.forward(z))
 
     def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import backprop, loss_and_output
+from .backprop import backprop, loss_and_output, outputs
 from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
@@ -238,12 +238,11 @@ class Network:
             activation absorbs (sigmoid of 1e309 is 1) is not an error, and no
             NumPy warning is printed for it.
         """
-        X = a = self.check_X(X)
+        X = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            for layer in self.layers:
-                a = layer.forward(a).a
-        check_outputs(self, X, a)
-        return a
+            y_hat = outputs(self.layers, X)    # a block of rows at a time: bounded memory
+        check_outputs(self, X, y_hat)
+        return y_hat
 
     predict_proba = forward
 
