@@ -148,3 +148,22 @@ def test_outputs_in_blocks_equal_one_forward_pass(dtype):
     value = loss_and_output(net.layers, X, T, "cross_entropy")[0]
     assert value == pytest.approx(one.loss, rel=tol)
     assert chunk_rows(net.layers) == max(256, (1 << 19) // 300)
+
+
+@pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("sigmoid", "bce"),
+                                          ("sigmoid", "ssr"), ("identity", "mse")])
+def test_the_loss_alone_is_the_loss_of_the_loss_pass(output, loss):
+    # History's losses (mean_loss: no y_hat, no output activation beside a shortcut) are
+    # the very numbers of loss_and_output, in one block or several
+    from nnmath.backprop import loss_and_output, mean_loss
+
+    rng = np.random.default_rng(8)
+    k = 3 if output == "softmax" else 1
+    net = Network.random([4, 6, k], activation="tanh", output_activation=output, seed=2)
+    X = rng.normal(size=(700, 4))
+    T = np.eye(3)[rng.integers(0, 3, size=700)] if k == 3 else \
+        rng.integers(0, 2, size=(700, 1)).astype(float)
+    for chunk in (None, 256, 1000):
+        assert mean_loss(net.layers, X, T, loss, chunk) == \
+            loss_and_output(net.layers, X, T, loss, chunk)[0]
+    assert net.loss(X, T, loss) == loss_pass(net.layers, X, T, loss).loss

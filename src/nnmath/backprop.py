@@ -9,8 +9,9 @@ Four named steps, each on a list of :class:`~nnmath.layers.Dense` layers
 - :func:`backprop` - the three together: what one training step needs, kept in a
   :class:`BackpropRecord`.
 
-:func:`loss_and_output` is the loss pass over many rows, and :func:`outputs` the
-outputs only, a block of rows at a time (:func:`chunk_rows`: bounded memory).
+:func:`loss_and_output` is the loss pass over many rows, :func:`mean_loss` the loss
+only and :func:`outputs` the outputs only, a block of rows at a time
+(:func:`chunk_rows`: bounded memory).
 Training (:mod:`nnmath.training`), explanations (:mod:`nnmath.trace`) and
 :class:`~nnmath.network.Network` call these; none of them computes a derivative itself.
 
@@ -35,7 +36,7 @@ from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, Loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["BackpropRecord", "LossPass", "forward_pass", "loss_pass", "backward_pass",
-           "backprop", "loss_and_output", "outputs", "chunk_rows", "CHUNK_ROWS", "CHUNK_VALUES"]
+           "backprop", "loss_and_output", "mean_loss", "outputs", "chunk_rows", "CHUNK_ROWS", "CHUNK_VALUES"]
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,27 @@ def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss=
     return float(per_sample.sum() / n), np.concatenate([part.y_hat for part in parts])
 
 
+def mean_loss(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
+              chunk: int | None = None) -> float:
+    """The mean loss over all rows: the value of :func:`loss_and_output`, the same
+    numbers, without ``y_hat``; where the loss is computed from the logits ``z_L`` (the
+    shortcuts), the output activation is not computed at all. ``chunk`` rows at a time
+    (default :func:`chunk_rows`). ``X`` and ``T`` must already be checked.
+    """
+    loss_fn = _loss(layers, loss)
+    n, chunk = X.shape[0], chunk or chunk_rows(layers)
+    from_logits = uses_shortcut(layers[-1].activation, loss_fn.name)
+    parts = []
+    for start in range(0, n, chunk):
+        a = X[start:start + chunk]
+        for layer in layers[:-1]:
+            a = layer.forward(a).a
+        last = layers[-1].weighted_sum(a) if from_logits else layers[-1].forward(a)
+        parts.append(_per_sample_loss(layers, loss_fn, last, T[start:start + chunk]))
+    per_sample = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return float(per_sample.sum() / n)
+
+
 def outputs(layers: Sequence[Dense], X: np.ndarray, chunk: int | None = None) -> np.ndarray:
     """``y_hat`` for every row of ``X``, ``chunk`` rows at a time (default
     :func:`chunk_rows`): the numbers of one forward pass over all rows, in the memory of
@@ -211,12 +233,13 @@ def _loss(layers, loss) -> Loss:
     return loss_fn
 
 
-def _per_sample_loss(layers, loss_fn: Loss, last: Forward, T: np.ndarray) -> np.ndarray:
+def _per_sample_loss(layers, loss_fn: Loss, last, T: np.ndarray) -> np.ndarray:
     """Each sample's loss; from the logits ``z_L`` where the shortcut applies (finite
-    even where ``y_hat`` rounds to 0 or 1)."""
+    even where ``y_hat`` rounds to 0 or 1). ``last``: the output layer's Forward, or
+    its ``z_L`` alone where the shortcut applies."""
     if uses_shortcut(layers[-1].activation, loss_fn.name):
         from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        return from_logits.per_sample_from_logits(last.z, T)
+        return from_logits.per_sample_from_logits(getattr(last, "z", last), T)
     return loss_fn.per_sample(last.a, T)
 
 

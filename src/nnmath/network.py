@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import backprop, loss_and_output, outputs
+from .backprop import backprop, mean_loss, outputs
 from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
@@ -251,7 +251,7 @@ class Network:
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
-        return loss_and_output(self.layers, X, T, loss)[0]
+        return mean_loss(self.layers, X, T, loss)
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
