@@ -267,9 +267,11 @@ class BatchLoop:
             if order is None:
                 Xb, Tb = self.X[start:start + m], self.T[start:start + m]
             else:
-                Xb, Tb = self.Xb[:m], self.Tb[:m]
-                np.take(self.X, order[start:start + m], axis=0, out=Xb)
-                np.take(self.T, order[start:start + m], axis=0, out=Tb)
+                Xb, Tb, rows = self.Xb[:m], self.Tb[:m], order[start:start + m]
+                # mode="clip": the rows straight into the buffer ("raise", the default,
+                # takes them into a temporary first); a permutation's rows are all valid
+                np.take(self.X, rows, axis=0, out=Xb, mode="clip")
+                np.take(self.T, rows, axis=0, out=Tb, mode="clip")
             layers = self._buffers(m)
             a = Xb
             for layer in layers:                    # z = a_prev @ W + b, a = g(z)
