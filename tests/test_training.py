@@ -131,7 +131,7 @@ def test_epoch_loss_in_chunks_equals_one_pass():
 def test_outputs_in_blocks_equal_one_forward_pass(dtype):
     # Network.forward and the loss pass take blocks of rows (chunk_rows): the numbers of
     # one pass over all rows, without the memory of all rows' hidden layers
-    from nnmath.backprop import chunk_rows, loss_and_output, outputs
+    from nnmath.backprop import CHUNK_VALUES, chunk_rows, loss_and_output, outputs
 
     rng = np.random.default_rng(6)
     net = Network.random([4, 300, 3], activation="relu", output_activation="softmax",
@@ -147,7 +147,7 @@ def test_outputs_in_blocks_equal_one_forward_pass(dtype):
         np.testing.assert_allclose(y_hat, one.y_hat, rtol=tol, atol=0)
     value = loss_and_output(net.layers, X, T, "cross_entropy")[0]
     assert value == pytest.approx(one.loss, rel=tol)
-    assert chunk_rows(net.layers) == max(256, (1 << 19) // 300)
+    assert chunk_rows(net.layers) == max(256, CHUNK_VALUES // 300)
 
 
 @pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("sigmoid", "bce"),

@@ -155,10 +155,11 @@ def backprop(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
 
 CHUNK_ROWS = 256
 """The fewest rows a block of :func:`loss_and_output` and :func:`outputs` holds."""
-CHUNK_VALUES = 1 << 19
+CHUNK_VALUES = 1 << 18
 """The most values (rows x the widest layer's neurons) a block holds beyond
-:data:`CHUNK_ROWS` rows: 2 MB a layer's ``z`` or ``a`` in float32, 4 MB in float64; big
-enough for the matrix products to run at full speed, small enough to stay in cache."""
+:data:`CHUNK_ROWS` rows: 1 MB a layer's ``z`` or ``a`` in float32, 2 MB in float64; big
+enough for the matrix products to run at full speed (P3's 784-128-10: 2 048 rows, as
+fast as 8 192), small enough to add a few MB to the data's memory."""
 
 
 def chunk_rows(layers: Sequence[Dense]) -> int:
