@@ -36,7 +36,8 @@ from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, Loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["BackpropRecord", "LossPass", "forward_pass", "loss_pass", "backward_pass",
-           "backprop", "loss_and_output", "mean_loss", "outputs", "chunk_rows", "CHUNK_ROWS", "CHUNK_VALUES"]
+           "backprop", "loss_and_output", "mean_loss", "outputs", "chunk_rows", "CHUNK_ROWS",
+           "CHUNK_VALUES"]
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,13 @@ class BatchLoop:
         own = self.net.params()
         for name, p in own.items():                 # the layers' parameters in
             self.params[name][...] = p
+        try:
+            self._steps(order)
+        finally:                                    # and back out (after a Ctrl-C too)
+            for name, p in own.items():
+                p[...] = self.params[name]
+
+    def _steps(self, order):
         n, size = self.X.shape[0], self.size
         for start in range(0, n, size):
             m = min(size, n - start)
@@ -299,8 +306,6 @@ class BatchLoop:
                 a = _activate(layer)
             self._backward(layers, Xb, Tb, m)
             self._update(m)
-        for name, p in own.items():                 # and back out
-            p[...] = self.params[name]
 
     def _backward(self, layers, Xb, Tb, m):
         """delta_L from the loss (the shortcut where it applies), then layer by layer."""
