@@ -9,7 +9,8 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
 - ``"numpy"`` - :class:`BatchLoop`: the same NumPy operations in the same order (the same
   bits as the readable engine), into
   buffers allocated once (``out=``), the rows taken by index (no copy of the data set),
-  no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32);
+  no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32), the
+  parameters as views of one vector (plain SGD: two calls a step for all of them);
 - ``"numba"`` - :class:`KernelRun` with :func:`nnmath.kernels.run_epochs` compiled by numba:
   whole epochs of a small network, one row at a time, a few nanoseconds per multiply-add;
 - ``"python"`` - the same kernel, not compiled, on Python floats (the same bits as
