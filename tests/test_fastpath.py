@@ -206,3 +206,43 @@ def test_the_kernel_compiled_mid_run_gives_the_same_bits():
     assert first + second == losses
     for name, p in plain.params().items():
         assert switched.params()[name].tobytes() == p.tobytes(), name
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize("optimizer, lr", OPTIMIZERS)
+def test_the_numpy_loop_gives_the_readable_bits(head, optimizer, lr):
+    # BatchLoop: the readable engine's operations in the same order; the parameters as
+    # views of one vector (plain SGD in two calls) change no bit of any number
+    output, loss = head
+    rng = np.random.default_rng(9)
+    net = _net(rng, [3, 6, 4, 3], "relu", output)
+    X, T = _data(rng, 45, 3, 3, output, loss)
+    a, hist_a, b, hist_b = _both("numpy", net, X, T, loss=loss, learning_rate=lr, epochs=3,
+                                 batch_size=8, shuffle=True, seed=1, optimizer=optimizer,
+                                 alpha=0.01)
+    for name, p in a.params().items():
+        assert b.params()[name].tobytes() == p.tobytes(), name
+    assert (hist_b.initial_loss, hist_b.loss) == (hist_a.initial_loss, hist_a.loss)
+
+
+def test_the_numpy_loop_reads_the_layers_each_epoch():
+    # a callback that sets the weights between epochs is seen by the next epoch (the loop
+    # copies the parameters in when an epoch starts), on the NumPy loop as on the readable
+    rng = np.random.default_rng(10)
+    net = _net(rng, [3, 5, 2], "tanh", "softmax")
+    X, T = _data(rng, 30, 3, 2, "softmax", "cross_entropy")
+
+    results = []
+    for engine in ("readable", "numpy"):
+        copy = net.copy()
+        results.append((copy, copy.fit(X, T, loss="cross_entropy", learning_rate=0.1, epochs=3,
+                                        batch_size=4, engine=engine,
+                                        callbacks=[lambda e, h, c=copy: _halve(c)])))
+    for name, p in results[0][0].params().items():
+        assert results[1][0].params()[name].tobytes() == p.tobytes(), name
+    assert results[1][1].loss == results[0][1].loss
+
+
+def _halve(net):
+    for layer in net.layers:
+        layer.W *= 0.5

@@ -125,3 +125,45 @@ def test_epoch_loss_in_chunks_equals_one_pass():
     value, y_hat = loss_and_output(net.layers, X, T, "cross_entropy", chunk=1000)
     np.testing.assert_allclose(y_hat, one.y_hat, rtol=1e-15, atol=0)
     assert value == pytest.approx(one.loss, rel=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_outputs_in_blocks_equal_one_forward_pass(dtype):
+    # Network.forward and the loss pass take blocks of rows (chunk_rows): the numbers of
+    # one pass over all rows, without the memory of all rows' hidden layers
+    from nnmath.backprop import CHUNK_VALUES, chunk_rows, loss_and_output, outputs
+
+    rng = np.random.default_rng(6)
+    net = Network.random([4, 300, 3], activation="relu", output_activation="softmax",
+                         seed=1, dtype=dtype)
+    rows = 2 * chunk_rows(net.layers) + 17            # three blocks, the last one short
+    X = rng.normal(size=(rows, 4)).astype(dtype)
+    T = np.eye(3, dtype=dtype)[rng.integers(0, 3, size=rows)]
+    one = loss_pass(net.layers, X, T, "cross_entropy")
+    tol = 1e-15 if dtype == np.float64 else 1e-6
+    for y_hat in (outputs(net.layers, X), net.forward(X), loss_and_output(
+            net.layers, X, T, "cross_entropy")[1], outputs(net.layers, X, chunk=rows)):
+        assert y_hat.dtype == dtype and y_hat.shape == (rows, 3)
+        np.testing.assert_allclose(y_hat, one.y_hat, rtol=tol, atol=0)
+    value = loss_and_output(net.layers, X, T, "cross_entropy")[0]
+    assert value == pytest.approx(one.loss, rel=tol)
+    assert chunk_rows(net.layers) == max(256, CHUNK_VALUES // 300)
+
+
+@pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("sigmoid", "bce"),
+                                          ("sigmoid", "ssr"), ("identity", "mse")])
+def test_the_loss_alone_is_the_loss_of_the_loss_pass(output, loss):
+    # History's losses (mean_loss: no y_hat, no output activation beside a shortcut) are
+    # the very numbers of loss_and_output, in one block or several
+    from nnmath.backprop import loss_and_output, mean_loss
+
+    rng = np.random.default_rng(8)
+    k = 3 if output == "softmax" else 1
+    net = Network.random([4, 6, k], activation="tanh", output_activation=output, seed=2)
+    X = rng.normal(size=(700, 4))
+    T = np.eye(3)[rng.integers(0, 3, size=700)] if k == 3 else \
+        rng.integers(0, 2, size=(700, 1)).astype(float)
+    for chunk in (None, 256, 1000):
+        assert mean_loss(net.layers, X, T, loss, chunk) == \
+            loss_and_output(net.layers, X, T, loss, chunk)[0]
+    assert net.loss(X, T, loss) == loss_pass(net.layers, X, T, loss).loss

@@ -9,7 +9,9 @@ Four named steps, each on a list of :class:`~nnmath.layers.Dense` layers
 - :func:`backprop` - the three together: what one training step needs, kept in a
   :class:`BackpropRecord`.
 
-:func:`loss_and_output` is the loss pass over many rows, a chunk at a time.
+:func:`loss_and_output` is the loss pass over many rows, :func:`mean_loss` the loss
+only and :func:`outputs` the outputs only, a block of rows at a time
+(:func:`chunk_rows`: bounded memory).
 Training (:mod:`nnmath.training`), explanations (:mod:`nnmath.trace`) and
 :class:`~nnmath.network.Network` call these; none of them computes a derivative itself.
 
@@ -34,7 +36,8 @@ from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, Loss, check_pair, get_loss, uses_shortcut
 
 __all__ = ["BackpropRecord", "LossPass", "forward_pass", "loss_pass", "backward_pass",
-           "backprop", "loss_and_output", "CHUNK_ROWS"]
+           "backprop", "loss_and_output", "mean_loss", "outputs", "chunk_rows", "CHUNK_ROWS",
+           "CHUNK_VALUES"]
 
 
 @dataclass(frozen=True)
@@ -152,17 +155,30 @@ def backprop(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
 
 
 CHUNK_ROWS = 256
+"""The fewest rows a block of :func:`loss_and_output` and :func:`outputs` holds."""
+CHUNK_VALUES = 1 << 18
+"""The most values (rows x the widest layer's neurons) a block holds beyond
+:data:`CHUNK_ROWS` rows: 1 MB a layer's ``z`` or ``a`` in float32, 2 MB in float64; big
+enough for the matrix products to run at full speed (P3's 784-128-10: 2 048 rows, as
+fast as 8 192), small enough to add a few MB to the data's memory."""
+
+
+def chunk_rows(layers: Sequence[Dense]) -> int:
+    """Rows per block of the passes over many rows: :data:`CHUNK_VALUES` over the widest
+    layer, at least :data:`CHUNK_ROWS`."""
+    return max(CHUNK_ROWS, CHUNK_VALUES // max(layer.n_out for layer in layers))
 
 
 def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
-                    chunk: int = CHUNK_ROWS) -> tuple[float, np.ndarray]:
-    """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time.
+                    chunk: int | None = None) -> tuple[float, np.ndarray]:
+    """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time
+    (default :func:`chunk_rows`).
 
     The same numbers as one :func:`loss_pass` over all rows (each row's loss
     depends on that row only), with memory bounded by ``chunk`` rows of the
     widest layer instead of all rows. ``X`` and ``T`` must already be checked.
     """
-    n = X.shape[0]
+    n, chunk = X.shape[0], chunk or chunk_rows(layers)
     if n <= chunk:
         result = loss_pass(layers, X, T, loss)
         return result.loss, result.y_hat
@@ -172,6 +188,46 @@ def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss=
     return float(per_sample.sum() / n), np.concatenate([part.y_hat for part in parts])
 
 
+def mean_loss(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
+              chunk: int | None = None) -> float:
+    """The mean loss over all rows: the value of :func:`loss_and_output`, the same
+    numbers, without ``y_hat``; where the loss is computed from the logits ``z_L`` (the
+    shortcuts), the output activation is not computed at all. ``chunk`` rows at a time
+    (default :func:`chunk_rows`). ``X`` and ``T`` must already be checked.
+    """
+    loss_fn = _loss(layers, loss)
+    n, chunk = X.shape[0], chunk or chunk_rows(layers)
+    from_logits = uses_shortcut(layers[-1].activation, loss_fn.name)
+    parts = []
+    for start in range(0, n, chunk):
+        a = X[start:start + chunk]
+        for layer in layers[:-1]:
+            a = layer.forward(a).a
+        last = layers[-1].weighted_sum(a) if from_logits else layers[-1].forward(a)
+        parts.append(_per_sample_loss(layers, loss_fn, last, T[start:start + chunk]))
+    per_sample = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return float(per_sample.sum() / n)
+
+
+def outputs(layers: Sequence[Dense], X: np.ndarray, chunk: int | None = None) -> np.ndarray:
+    """``y_hat`` for every row of ``X``, ``chunk`` rows at a time (default
+    :func:`chunk_rows`): the numbers of one forward pass over all rows, in the memory of
+    ``chunk`` rows of the widest layer (plus ``y_hat``). ``X`` must already be checked.
+    """
+    n, chunk = X.shape[0], chunk or chunk_rows(layers)
+    y_hat = None
+    for start in range(0, n, chunk):
+        a = X[start:start + chunk]
+        for layer in layers:
+            a = layer.forward(a).a
+        if n <= chunk:
+            return a
+        if y_hat is None:
+            y_hat = np.empty((n, a.shape[1]), dtype=a.dtype)
+        y_hat[start:start + chunk] = a
+    return y_hat
+
+
 def _loss(layers, loss) -> Loss:
     """The loss object, refused if it does not fit the output activation."""
     loss_fn = get_loss(loss)
@@ -179,12 +235,13 @@ def _loss(layers, loss) -> Loss:
     return loss_fn
 
 
-def _per_sample_loss(layers, loss_fn: Loss, last: Forward, T: np.ndarray) -> np.ndarray:
+def _per_sample_loss(layers, loss_fn: Loss, last, T: np.ndarray) -> np.ndarray:
     """Each sample's loss; from the logits ``z_L`` where the shortcut applies (finite
-    even where ``y_hat`` rounds to 0 or 1)."""
+    even where ``y_hat`` rounds to 0 or 1). ``last``: the output layer's Forward, or
+    its ``z_L`` alone where the shortcut applies."""
     if uses_shortcut(layers[-1].activation, loss_fn.name):
         from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        return from_logits.per_sample_from_logits(last.z, T)
+        return from_logits.per_sample_from_logits(getattr(last, "z", last), T)
     return loss_fn.per_sample(last.a, T)
 
 

@@ -9,7 +9,8 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
 - ``"numpy"`` - :class:`BatchLoop`: the same NumPy operations in the same order (the same
   bits as the readable engine), into
   buffers allocated once (``out=``), the rows taken by index (no copy of the data set),
-  no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32);
+  no ``dL_da_prev`` for the first layer, the dtype kept (float32 stays float32), the
+  parameters as views of one vector (plain SGD: two calls a step for all of them);
 - ``"numba"`` - :class:`KernelRun` with :func:`nnmath.kernels.run_epochs` compiled by numba:
   whole epochs of a small network, one row at a time, a few nanoseconds per multiply-add;
 - ``"python"`` - the same kernel, not compiled, on Python floats (the same bits as
@@ -222,10 +223,19 @@ class _Buffers:
 
     __slots__ = ("W", "b", "g", "z", "a", "e", "mask", "d", "dL_dW", "dL_db")
 
-    def __init__(self, layer, arrays, dL_dW, dL_db, m):
-        self.W, self.b, self.g = layer.W, layer.b, layer.activation
+    def __init__(self, layer, W, b, arrays, dL_dW, dL_db, m):
+        self.W, self.b, self.g = W, b, layer.activation
         self.z, self.a, self.e, self.mask, self.d = (array[:m] for array in arrays)
         self.dL_dW, self.dL_db = dL_dW, dL_db
+
+
+def _views(flat: np.ndarray, like: dict) -> dict:
+    """``{name: a view of flat}`` shaped as each array of ``like``, one after the other."""
+    out, at = {}, 0
+    for name, p in like.items():
+        out[name] = flat[at:at + p.size].reshape(p.shape)
+        at += p.size
+    return out
 
 
 class BatchLoop:
@@ -233,43 +243,62 @@ class BatchLoop:
 
     The same operations, in the same order, as :func:`nnmath.backprop.backprop` with
     ``record=False``, :func:`nnmath.regularization.l2_gradients` and the optimizer's
-    ``step``: the same numbers, without the per-step records and dicts.
+    ``step``: the same numbers, without the per-step records and dicts. The parameters
+    and their gradients are views of two vectors, ``theta`` and ``gradient`` (copied from
+    the layers when an epoch starts, back when it ends), so that plain SGD updates every
+    parameter in two calls, ``gradient *= learning_rate; theta -= gradient``: the same
+    numbers as ``W -= learning_rate * dL_dW`` for each one.
     """
 
     def __init__(self, net, X, T, loss, opt, batch_size, alpha):
-        self.X, self.T, self.loss, self.opt = X, T, loss, opt
+        self.net, self.X, self.T, self.loss, self.opt = net, X, T, loss, opt
         self.alpha, self.size, dtype = alpha, batch_size, X.dtype
         self.Xb = np.empty((batch_size, X.shape[1]), dtype)
         self.Tb = np.empty((batch_size, T.shape[1]), dtype)
-        self.grads, self.params = {}, net.params()
-        for name, p in self.params.items():
-            self.grads[name] = np.empty_like(p)
+        own = net.params()
+        self.theta, self.gradient = (np.empty(sum(p.size for p in own.values()),
+                                              net.layers[0].W.dtype) for _ in range(2))
+        self.params, self.grads = _views(self.theta, own), _views(self.gradient, own)
         self.arrays = [[np.empty((batch_size, layer.n_out), kind)
                         for kind in (dtype, dtype, dtype, bool, dtype)] for layer in net.layers]
-        self.layers, self.views = net.layers, {}
+        self.views = {}
         self.sgd = type(opt) is SGD
-        self.rows_sum_to_one = loss == "cross_entropy" and bool(np.all(T.sum(axis=1) == 1))
-        self.pairs = [(p, self.grads[name]) for name, p in self.params.items()]
+        rows_sum_to_one = loss == "cross_entropy" and bool(np.all(T.sum(axis=1) == 1))
+        self.times_t_sum = loss == "cross_entropy" and not rows_sum_to_one
+        self.mse, self.full_product = loss == "mse", loss in ("ssr", "mse")
 
     def _buffers(self, m):
         """The layers' buffers for a batch of ``m`` rows (made once per batch size)."""
         if m not in self.views:
-            self.views[m] = [_Buffers(layer, arrays, self.grads[f"W{l}"], self.grads[f"b{l}"], m)
-                             for l, (layer, arrays) in enumerate(zip(self.layers, self.arrays),
-                                                                 start=1)]
+            self.views[m] = [
+                _Buffers(layer, self.params[f"W{l}"], self.params[f"b{l}"], arrays,
+                         self.grads[f"W{l}"], self.grads[f"b{l}"], m)
+                for l, (layer, arrays) in enumerate(zip(self.net.layers, self.arrays), start=1)]
         return self.views[m]
 
     def epoch(self, order=None) -> None:
         """A step on each batch of rows (``order``: the epoch's row order, or None)."""
+        own = self.net.params()
+        for name, p in own.items():                 # the layers' parameters in
+            self.params[name][...] = p
+        try:
+            self._steps(order)
+        finally:                                    # and back out (after a Ctrl-C too)
+            for name, p in own.items():
+                p[...] = self.params[name]
+
+    def _steps(self, order):
         n, size = self.X.shape[0], self.size
         for start in range(0, n, size):
             m = min(size, n - start)
             if order is None:
                 Xb, Tb = self.X[start:start + m], self.T[start:start + m]
             else:
-                Xb, Tb = self.Xb[:m], self.Tb[:m]
-                np.take(self.X, order[start:start + m], axis=0, out=Xb)
-                np.take(self.T, order[start:start + m], axis=0, out=Tb)
+                Xb, Tb, rows = self.Xb[:m], self.Tb[:m], order[start:start + m]
+                # mode="clip": the rows straight into the buffer ("raise", the default,
+                # takes them into a temporary first); a permutation's rows are all valid
+                np.take(self.X, rows, axis=0, out=Xb, mode="clip")
+                np.take(self.T, rows, axis=0, out=Tb, mode="clip")
             layers = self._buffers(m)
             a = Xb
             for layer in layers:                    # z = a_prev @ W + b, a = g(z)
@@ -282,17 +311,17 @@ class BatchLoop:
     def _backward(self, layers, Xb, Tb, m):
         """delta_L from the loss (the shortcut where it applies), then layer by layer."""
         out = layers[-1]
-        d, y_hat, loss = out.d, out.a, self.loss
-        if loss == "cross_entropy" and not self.rows_sum_to_one:
+        d, y_hat = out.d, out.a
+        if self.times_t_sum:
             np.multiply(y_hat, np.add.reduce(Tb, axis=1, keepdims=True), out=d)
             d -= Tb
         else:                                       # y_hat * 1 - t: the same numbers
             np.subtract(y_hat, Tb, out=d)
-        if loss == "mse":
+        if self.mse:
             np.multiply(2.0, d, out=d)
             d /= y_hat.shape[1]
         d /= m
-        if loss in ("ssr", "mse"):                  # delta = dL_dy_hat * dy_hat/dz
+        if self.full_product:                       # delta = dL_dy_hat * dy_hat/dz
             _through_activation(out)
         for l in range(len(layers) - 1, -1, -1):
             layer = layers[l]
@@ -308,11 +337,9 @@ class BatchLoop:
             for name, g in self.grads.items():
                 if name.startswith("W"):
                     g += (self.alpha / m) * self.params[name]
-        if self.sgd:                                # W <- W - learning_rate * dL_dW
-            learning_rate = self.opt.learning_rate
-            for p, g in self.pairs:
-                g *= learning_rate
-                p -= g
+        if self.sgd:                                # W <- W - learning_rate * dL_dW, all at once
+            np.multiply(self.gradient, self.opt.learning_rate, out=self.gradient)
+            self.theta -= self.gradient
         else:
             self.opt.step(self.params, self.grads)
 

@@ -182,8 +182,14 @@ class Dense:
 
     def forward(self, a_prev: np.ndarray) -> Forward:
         """``z = a_prev @ W + b``, ``a = g(z)``; returns all three for backward."""
-        z = a_prev @ self.W + self.b
+        z = self.weighted_sum(a_prev)
         return Forward(a_prev, z, self._g.forward(z))
+
+    def weighted_sum(self, a_prev: np.ndarray) -> np.ndarray:
+        """``z = a_prev @ W + b`` only (a loss computed from the logits needs no ``a``)."""
+        z = a_prev @ self.W
+        z += self.b                                    # in place: one array of z, not two
+        return z
 
     def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,
                  delta: np.ndarray | None = None, need_prev: bool = True,

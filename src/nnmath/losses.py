@@ -173,8 +173,8 @@ class CrossEntropy(Loss):
     @staticmethod
     def per_sample_from_logits(z, T):
         """``l`` from ``z`` with ``y_hat = softmax(z)``: ``-sum_j t_j log_softmax(z)_j``."""
-        shifted = z - z.max(axis=1, keepdims=True)
-        log_softmax = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        log_softmax = z - z.max(axis=1, keepdims=True)                 # shifted, then
+        log_softmax -= np.log(np.sum(np.exp(log_softmax), axis=1, keepdims=True))   # in place
         return -np.sum(T * log_softmax, axis=1)
 
 

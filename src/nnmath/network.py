@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backprop import backprop, loss_and_output
+from .backprop import backprop, mean_loss, outputs
 from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
@@ -238,12 +238,11 @@ class Network:
             activation absorbs (sigmoid of 1e309 is 1) is not an error, and no
             NumPy warning is printed for it.
         """
-        X = a = self.check_X(X)
+        X = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            for layer in self.layers:
-                a = layer.forward(a).a
-        check_outputs(self, X, a)
-        return a
+            y_hat = outputs(self.layers, X)    # a block of rows at a time: bounded memory
+        check_outputs(self, X, y_hat)
+        return y_hat
 
     predict_proba = forward
 
@@ -252,7 +251,7 @@ class Network:
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
-        return loss_and_output(self.layers, X, T, loss)[0]
+        return mean_loss(self.layers, X, T, loss)
 
     def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backprop import backprop, loss_and_output
+from .backprop import backprop, loss_and_output, mean_loss
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
 from .errors import DataError, TrainingError
 from .fastpath import BatchLoop, KernelRun, choose_engine
@@ -219,7 +219,7 @@ def _new_history(net, run: _Run) -> History:
     history.metrics = {name: [] for name in run.metrics}
     history.val_metrics = {name: [] for name in run.metrics} if run.X_val is not None else {}
     with np.errstate(over="ignore", invalid="ignore"):   # too large: an error just below
-        history.initial_loss = _objective(net, run.X, run.T, run.loss, run.alpha)[0]
+        history.initial_loss = _objective(net, run.X, run.T, run.loss, run.alpha, False)[0]
     if not np.isfinite(history.initial_loss):
         raise DataError(f"the loss before training must be a finite number. Got "
                         f"{history.initial_loss}. {too_large(net, run.X, run.T)}")
@@ -330,9 +330,10 @@ def _end_of_epoch(net, run: _Run, history: History, epoch: int, snapshot: dict):
     parameters of the epoch before put back, if either is not finite."""
     val_loss = y_hat_val = None
     with np.errstate(over="ignore", invalid="ignore"):
-        current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha)
+        current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha, bool(run.metrics))
         if run.X_val is not None:
-            val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0)
+            val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0,
+                                             bool(run.metrics))
     if not np.isfinite(current) or (val_loss is not None and not np.isfinite(val_loss)):
         net.set_params(snapshot)
         raise _diverged(net, run, history, epoch, current)
@@ -355,7 +356,11 @@ def _diverged(net, run: _Run, history: History, epoch: int, current: float) -> T
            f"Try a smaller learning rate than {run.opt.learning_rate}."))
 
 
-def _objective(net, X, T, loss, alpha):
-    """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat``."""
-    value, y_hat = loss_and_output(net.layers, X, T, loss)   # in chunks of rows: bounded memory
+def _objective(net, X, T, loss, alpha, with_output=True):
+    """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat`` (None
+    without ``with_output``: the loss alone, the same number, is a cheaper pass)."""
+    if with_output:   # in blocks of rows: bounded memory
+        value, y_hat = loss_and_output(net.layers, X, T, loss)
+    else:
+        value, y_hat = mean_loss(net.layers, X, T, loss), None
     return value + l2_penalty(net.params(), alpha, X.shape[0]), y_hat
