@@ -6,4 +6,4 @@ only parses, calls the library and prints; the math stays in the engine.
 """
 
 COMMANDS = ["demo", "explain", "train", "predict", "evaluate", "summary", "new", "plot",
-            "report", "export", "importing"]   # importing: ``nnmath import``
+            "report", "serve", "export", "importing"]   # importing: ``nnmath import``
