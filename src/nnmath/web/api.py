@@ -17,7 +17,7 @@ from .sessions import SessionStore, UnknownError
 from .setup import ACTIVATIONS, DATASETS, DEFAULTS, LOSSES, OPTIMIZERS
 from .views import state, step, trace_of
 
-__all__ = ["router", "ERRORS"]
+__all__ = ["router", "ERRORS", "store_of"]
 
 router = APIRouter(prefix="/api")
 
@@ -67,6 +67,7 @@ def put_config(request: Request, sid: str, body: ConfigIn):
     else the training settings only."""
     with store_of(request).use(sid) as s:
         s.configure(body.model_dump(exclude_none=True))
+        s.quizzes.clear()
         return state(s)
 
 
@@ -94,6 +95,7 @@ def put_sample(request: Request, sid: str, body: SampleIn):
     """Select the sample (a row of the data, from 0) that a step is taken on."""
     with store_of(request).use(sid) as s:
         s.select(body.index)
+        s.quizzes.clear()
         return state(s)
 
 
@@ -125,7 +127,7 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
         check_limit(work, MAX_WORK, "max_work", "the work of one request (rows × parameters "
                     "× epochs)", f"Ask for fewer epochs (max_epochs_now in the State).")
         c, net = s.config, s.net.copy()
-        history = train(net, s.data.X, s.T, loss=c["loss"], learning_rate=c["learning_rate"],
+        history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"], learning_rate=c["learning_rate"],
                         epochs=epochs, batch_size=c["batch_size"], shuffle=c["shuffle"],
                         seed=c["seed"] + s.epoch, optimizer=c["optimizer"], engine="numpy")
         s.net = net

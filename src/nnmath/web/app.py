@@ -18,7 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import NnmathError
 from ..network import Network
-from .api import router
+from . import api, teaching, transfer
 from .limits import CHUNK_BYTES, MAX_SESSIONS, MAX_UPLOAD_BYTES, LimitError
 from .sessions import BusyError, SessionStore, UnknownError
 
@@ -62,7 +62,8 @@ def create_app(model: Network | None = None, allowed_hosts=LOCAL_HOSTS,
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_exception_handler(NnmathError, _nnmath_error)
     app.add_exception_handler(Exception, _bug)
-    app.include_router(router)
+    for module in (api, teaching, transfer):
+        app.include_router(module.router)
     static = resources.files("nnmath.web").joinpath("static")
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=str(static)), name="static")

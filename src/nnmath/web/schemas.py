@@ -120,7 +120,7 @@ class DataOut(BaseModel):
     task: Literal["binary", "multiclass", "regression"]
     n_samples: int
     X: list[list[float]]
-    y: list[float]
+    y: list[int] | list[float] | list[list[float]]
 
 
 class HistoryPoint(BaseModel):

@@ -16,13 +16,17 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..errors import NnmathError, must_be
+from ..errors import ConfigError, NnmathError, must_be
+from ..inference import scaling_of
+from ..losses import loss_for
 from ..network import Network
 from .limits import MAX_HISTORY, MAX_SESSIONS, LimitError
 from .setup import (DATA_KEYS, DEFAULT_SAMPLE, DEFAULTS, NETWORK_KEYS, check_fits,
                     config_of_network, make_data, make_network, merged, targets)
 
-__all__ = ["Session", "SessionStore", "UnknownError", "BusyError"]
+__all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES"]
+
+MAX_QUIZZES = 16
 
 
 class UnknownError(NnmathError):
@@ -40,7 +44,7 @@ class Session:
         self.sid = sid
         self.lock = threading.Lock()
         self.uploaded = None          # the Dataset of an uploaded CSV file
-        self.quizzes: dict = {}
+        self.quizzes: OrderedDict = OrderedDict()   # id -> (Question, Trace)
         self.quiz_count = itertools.count()
         self.config = dict(DEFAULTS)
         if model is None:
@@ -80,27 +84,27 @@ class Session:
 
     def use_model(self, net: Network) -> None:
         """A model file's network, on data it fits: the current data, else PSA (one input)
-        or a toy set (two inputs)."""
-        data = getattr(self, "data", None)
-        candidates = [] if data is None else [(self.config, data)]
-        for name in ("psa", "circle", "blobs"):
-            config = {**DEFAULTS, **config_of_network(self.config, net), "dataset": name}
-            candidates.append((config, None))
+        or a toy set (two inputs); with the model's loss, else the current one, else the
+        one that fits its output layer."""
+        current = getattr(self, "data", None)
+        options = [] if current is None else [(self.config, current)]
+        options += [({**self.config, "dataset": name}, None) for name in ("psa", "circle")]
+        losses = [net.info["loss"]] if net.info.get("loss") else \
+            [self.config["loss"], loss_for(net.layers[-1].activation)]
         first_error = None
-        for config, data in candidates:
-            loss = net.info.get("loss", config["loss"]) if data is not None else \
-                net.info.get("loss") or config["loss"]
+        for (config, data), loss in itertools.product(options, losses):
             try:
                 data = data if data is not None else make_data(config, self.uploaded)
                 check_fits(net, data, loss)
+            except LimitError:
+                raise
             except NnmathError as exc:
                 first_error = first_error or exc
-                if isinstance(exc, LimitError):
-                    raise
                 continue
             self.config = config_of_network({**config, "loss": loss}, net)
+            if data is not current:
+                self.sample = DEFAULT_SAMPLE if config["dataset"] == "psa" else 0
             self.data, self.net = data, net
-            self.sample = min(getattr(self, "sample", 0), len(data) - 1)
             self.restart()
             return
         raise first_error
@@ -115,16 +119,36 @@ class Session:
     def T(self) -> np.ndarray:
         return targets(self.net, self.data)
 
+    def inputs(self, X) -> np.ndarray:
+        """The network's inputs for raw rows ``X``: scaled as the model file says, if it
+        stores a scaling (``nnmath train`` does), as ``nnmath predict`` scales them."""
+        scaling = scaling_of(self.net)
+        return X if scaling is None else scaling.apply(X)
+
     def loss(self) -> float:
         """The mean loss of the network on all rows of the data (the configured loss)."""
         with np.errstate(all="ignore"):
-            return float(self.net.loss(self.data.X, self.T, loss=self.config["loss"]))
+            return float(self.net.loss(self.inputs(self.data.X), self.T,
+                                       loss=self.config["loss"]))
 
     def select(self, index: int) -> None:
         n = len(self.data)
         if not 0 <= index < n:
-            raise NnmathError(must_be("the sample", f"a row from 0 to {n - 1}", index))
+            raise ConfigError(must_be("the sample", f"a row from 0 to {n - 1}", index))
         self.sample = index
+
+    def add_quiz(self, question, trace) -> None:
+        """Keep a question (and the step it is about) for its answer; the newest
+        :data:`MAX_QUIZZES`."""
+        self.quizzes[question.qid] = (question, trace)
+        while len(self.quizzes) > MAX_QUIZZES:
+            self.quizzes.popitem(last=False)
+
+    def quiz(self, qid: str):
+        if qid not in self.quizzes:
+            raise UnknownError(must_be("the quiz", f"one of the last {MAX_QUIZZES} asked in "
+                                       "this session", qid, "Ask a new question."))
+        return self.quizzes[qid]
 
     def add_history(self, losses) -> None:
         for loss in losses:

@@ -60,7 +60,7 @@ def state(session) -> dict:
         "data": data, "sample": session.sample, "epoch": session.epoch,
         "loss": session.loss(),
         "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
-        "view": view(session.net, session.data), "limits": limits(),
+        "view": view(session), "limits": limits(),
         "max_epochs_now": _epochs_allowed(n_work)})
 
 
@@ -83,21 +83,22 @@ def _span(values) -> tuple:
     return lo - pad, hi + pad
 
 
-def view(net, data) -> dict:
+def view(session) -> dict:
     """The live picture: P(class | x) along x (one input), or the decision map over
-    the plane (two inputs), from the network's forward pass."""
+    the plane (two inputs), from the network's forward pass (raw inputs on the axes)."""
+    net, data = session.net, session.data
     n_inputs = data.X.shape[1]
     with np.errstate(all="ignore"):
         if n_inputs == 1:
             x = np.linspace(*_span(data.X[:, 0]), CURVE_POINTS)
-            p = net.forward(x[:, None])
+            p = net.forward(session.inputs(x[:, None]))
             return {"kind": "curve", "x": x.tolist(), "p": p.tolist(),
                     "outputs": _outputs(net, data)}
         if n_inputs == 2:
             gx = np.linspace(*_span(data.X[:, 0]), MAP_SIDE)
             gy = np.linspace(*_span(data.X[:, 1]), MAP_SIDE)
             xx, yy = np.meshgrid(gx, gy)          # rows = y
-            out = net.forward(np.c_[xx.ravel(), yy.ravel()])
+            out = net.forward(session.inputs(np.c_[xx.ravel(), yy.ravel()]))
             if out.shape[1] == 1:
                 p, meaning = out[:, 0], _outputs(net, data)[0]
             else:
@@ -111,10 +112,11 @@ def view(net, data) -> dict:
 
 
 def trace_of(session) -> Trace:
-    """The trace of one gradient step on the selected sample at the current network."""
+    """The trace of one gradient step on the selected sample at the current network (its
+    raw input scaled first when the model file stores a scaling, as ``nnmath explain``)."""
     s = session.sample
     return explain(session.net, session.data.X[s], session.T[s], loss=session.config["loss"],
-                   learning_rate=session.config["learning_rate"], scaling=None)
+                   learning_rate=session.config["learning_rate"])
 
 
 def step(trace: Trace) -> dict:
