@@ -141,6 +141,7 @@ def type_param(page, key, value):
 def test_the_article_s_step_by_clicking(context, server, shots):
     page = open_page(context, server, "#seed=1")
     screenshot(page, shots, "1_start")
+    expect(tid(page, "param-W1-0-0")).not_to_have_text("w1 = 0.5")   # seed 1: random weights
     for key, value in NETWORK_B.items():
         type_param(page, key, value)
     tid(page, "btn-forward").click()
@@ -156,8 +157,11 @@ def test_the_article_s_step_by_clicking(context, server, shots):
     tid(page, "param-input").press("Escape")
     expect(tid(page, "deriv-symbol")).to_have_text("w1")
     expect(tid(page, "deriv-gradient")).to_have_text(GRADIENTS["W1-0-0"])
-    for k, value in enumerate(W1_FACTORS):
-        expect(tid(page, f"factor-value-{k}")).to_have_text(value)
+    factors = tid(page, "derivation").locator("table").first.locator("tbody tr")
+    expect(factors).to_have_count(len(W1_FACTORS))
+    for k, value in enumerate(W1_FACTORS):               # name · value · meaning
+        expect(factors.nth(k).locator("td").nth(1)).to_have_text(value)
+        expect(factors.nth(k).locator("td").nth(2)).not_to_be_empty()
     expect(page.locator("[data-testid=derivation] math").first).to_be_visible()
     screenshot(page, shots, "3_derivation")
     tid(page, "btn-update").click()
@@ -206,9 +210,7 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     tid(page, "csv-target").fill("status")
     tid(page, "csv-upload").click()
     expect(tid(page, "csv-error")).to_have_text(words)
-    expect(tid(page, "error")).to_be_visible()
-    expect(tid(page, "error")).to_have_text(words)
-    expect(tid(page, "status")).to_contain_text("Error")
+    expect(tid(page, "status")).to_have_text(f"Error: {words}")
     screenshot(page, shots, "5_error_shown")
 
 
@@ -270,3 +272,51 @@ def test_everything_by_keyboard(context, server):
     expect(tid(page, "quiz-result")).to_contain_text("Not quite")
     expect(page.locator("#quiz-solution math").first).to_be_visible()
     assert page.errors == []
+
+
+def test_toy_data_shapes_and_the_address(context, server):
+    page = open_page(context, server)
+    tid(page, "dataset").select_option("circle")
+    expect(tid(page, "view-map")).to_be_visible()
+    expect(tid(page, "view-curve")).to_be_hidden()
+    tid(page, "add-layer").click()
+    expect(page.locator("#net-meta")).to_contain_text("2-1-1-1 ·")
+    tid(page, "neurons-plus-0").click()
+    expect(page.locator("#net-meta")).to_contain_text("2-2-1-1 ·")
+    tid(page, "act-1").select_option("tanh")
+    expect(page.locator("#net-meta")).to_contain_text("2-2-1-1 ·")
+    tid(page, "btn-epoch").click()
+    expect(tid(page, "epoch")).to_have_text("1")
+    assert int(tid(page, "view-map").get_attribute("data-cells")) > 100
+    assert "dataset=circle" in page.url and "hidden=2%2C1" in page.url
+    page.reload()                                        # the address rebuilds the configuration
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(tid(page, "dataset")).to_have_value("circle")
+    expect(tid(page, "act-1")).to_have_value("tanh")
+    expect(page.locator("#net-meta")).to_contain_text("2-2-1-1 ·")
+    expect(tid(page, "epoch")).to_have_text("0")
+    assert page.errors == []
+
+
+def test_downloads_and_a_model_loaded_back(context, server, tmp_path):
+    page = open_page(context, server)
+    type_param(page, "W2-0-0", "-2")
+    with page.expect_download() as download:
+        tid(page, "dl-model").click()
+    model = tmp_path / "model.json"
+    download.value.save_as(model)
+    assert '"nnmath.network/1"' in model.read_text() or "nnmath.network/1" in model.read_text()
+    with page.expect_download() as download:
+        tid(page, "dl-explain-md").click()
+    explanation = tmp_path / "step.md"
+    download.value.save_as(explanation)
+    assert "0.324962" not in explanation.read_text()       # w2 = -2: another step
+    assert "0.5" in explanation.read_text()
+    with page.expect_download() as download:
+        tid(page, "dl-report").click()
+    assert download.value.suggested_filename
+    fresh = open_page(context, server)
+    tid(fresh, "model-file").set_input_files(str(model))
+    tid(fresh, "model-upload").click()
+    expect(tid(fresh, "param-W2-0-0")).to_contain_text("= -2")
+    expect(tid(fresh, "status")).to_contain_text("model.json")

@@ -32,11 +32,18 @@ function say(text) {
   $("status").textContent = text;
 }
 
-function showError(err) {
+/** Show a failure: the API's words in the alert box (or next to the field it is about). */
+function showError(err, field = null) {
+  const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+  if (field) {
+    field.textContent = message;
+    say(`Error: ${message}`);
+    return;
+  }
   const box = $("error");
-  box.textContent = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+  box.textContent = message;
   box.hidden = false;
-  say(`Error: ${box.textContent}`);
+  say("Error: see the message above.");
 }
 
 function clearError() {
@@ -116,6 +123,7 @@ function drawLayerEditor() {
     const title = document.createElement("span");
     title.className = "layer-title";
     title.textContent = `Hidden ${k + 1}`;
+    title.id = `hidden-title-${k}`;
     const minus = button("−", `Fewer neurons in hidden layer ${k + 1}`, `neurons-minus-${k}`,
       () => setNeurons(k, n - 1));
     const count = document.createElement("output");
@@ -281,13 +289,15 @@ function stepLoss() {
   setStage(2);
 }
 
-function stepBackward() {
+async function stepBackward() {
   view.backward = current;
   $("step-words").textContent = "Backward: the chain rule, from the output back; each edge shows " +
     "its gradient ∂L/∂w, each neuron its δ. Click a weight for its derivation.";
   setStage(3);
+  view.animate = true;
   drawAll();
-  refreshDerivation();
+  view.animate = false;
+  await refreshDerivation();
 }
 
 async function stepUpdate() {
@@ -389,29 +399,11 @@ async function refreshDerivation() {
   const d = await api("GET", `/derivation?${query}`);
   $("deriv-symbol").textContent = d.symbol;
   $("deriv-hint").textContent = `From the trace of row ${state.sample} at the current weights.`;
-  $("deriv-value").innerHTML = "";
   const strong = document.createElement("strong");
   strong.dataset.testid = "deriv-gradient";
   strong.textContent = fmt(d.value);
-  $("deriv-value").append(`∂L/∂${d.symbol} = `, strong);
-  const body = $("factors").querySelector("tbody");
-  body.replaceChildren(...(d.factors || []).map((f, k) => factorRow(f, k)));
-  $("factors").hidden = !(d.factors || []).length;
+  $("deriv-value").replaceChildren(`∂L/∂${d.symbol} = `, strong);
   $("derivation").innerHTML = d.html || "";
-}
-
-function factorRow(factor, k) {
-  const row = document.createElement("tr");
-  const cells = [[factor.name, `factor-name-${k}`], [fmt(factor.value), `factor-value-${k}`],
-    [factor.meaning || "", `factor-meaning-${k}`]];
-  for (const [text, testid] of cells) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    td.dataset.testid = testid;
-    row.append(td);
-  }
-  row.children[1].className = "num";
-  return row;
 }
 
 /* ---------- training ---------- */
@@ -508,8 +500,7 @@ async function uploadCsv() {
     adopt(next, { dataChanged: true });
     say(`Loaded ${next.data.n_samples} rows from ${file.name}.`);
   } catch (err) {
-    $("csv-error").textContent = err.message;
-    throw err;
+    showError(err, $("csv-error"));
   }
 }
 

@@ -6,6 +6,7 @@ import { fmt } from "./format.js";
 import { svgEl } from "./netview.js";
 
 const BOX = { left: 52, right: 12, top: 12, bottom: 34, width: 360, height: 220 };
+const LIGHT_COLOURS = ["#f0c496", "#96b8e2", "#a9d8b5", "#d8b3e2", "#eba9a9", "#c3c9d0"];
 const CLASS_COLOURS = ["#d9822b", "#2f6fb5", "#3b9c5a", "#a24bb8", "#c23b3b", "#6b7785"];
 
 function scale(lo, hi, a, b) {
@@ -58,8 +59,8 @@ export function drawLoss(svg, history) {
 /** The State's view: a curve (1 input) on the SVG, a map (2 inputs) on the canvas. */
 export function drawView(svg, canvas, caption, state) {
   const view = state.view || { kind: "none" };
-  svg.hidden = view.kind !== "curve";
-  canvas.hidden = view.kind !== "map";
+  svg.toggleAttribute("hidden", view.kind !== "curve");     // an SVGElement has no .hidden
+  canvas.toggleAttribute("hidden", view.kind !== "map");
   if (view.kind === "curve") {
     drawCurve(svg, view, state.data);
     caption.textContent = `${view.outputs.join(", ")} against ${state.data.feature_names[0]}; dots: the data`;
@@ -97,10 +98,10 @@ function drawCurve(svg, view, data) {
 }
 
 function cellColour(value, classes) {
-  if (classes && classes.length > 2) return CLASS_COLOURS[Math.round(value) % CLASS_COLOURS.length];
+  if (classes && classes.length > 2) return LIGHT_COLOURS[Math.round(value) % LIGHT_COLOURS.length];
   const t = Math.min(1, Math.max(0, value));
-  const a = [217, 130, 43];
-  const b = [47, 111, 181];
+  const a = [240, 196, 150];
+  const b = [150, 184, 226];
   const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
@@ -113,14 +114,12 @@ function drawMap(canvas, view, data) {
   const ny = view.y.length;
   const cw = width / nx;
   const ch = height / ny;
-  ctx.globalAlpha = 0.55;
   for (let r = 0; r < ny; r += 1) {
     for (let c = 0; c < nx; c += 1) {
       ctx.fillStyle = cellColour(view.p[r][c], view.classes);
-      ctx.fillRect(c * cw, height - (r + 1) * ch, cw + 0.5, ch + 0.5);
+      ctx.fillRect(Math.floor(c * cw), Math.floor(height - (r + 1) * ch), Math.ceil(cw) + 1, Math.ceil(ch) + 1);
     }
   }
-  ctx.globalAlpha = 1;
   const sx = scale(view.x[0], view.x[nx - 1], cw / 2, width - cw / 2);
   const sy = scale(view.y[0], view.y[ny - 1], height - ch / 2, ch / 2);
   if (!data) return;

@@ -126,7 +126,7 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
   button.addEventListener("click", () => handlers.onParam(name, index, button));
   box.append(button);
   if (!dense && grad !== null) {
-    const g = htmlEl("span", { class: `grad reveal l${sizes.length - 2 - k}` });
+    const g = htmlEl("span", { class: `grad${reveal(view, sizes.length - 2 - k)}` });
     g.append(`∂L/∂${symbol} = `, htmlEl("b", { "data-testid": `grad-${key}` }, fmt(grad)));
     box.append(g);
   }
@@ -137,6 +137,11 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
   }
   fo.append(box);
   return fo;
+}
+
+/** The class that fades a gradient in, later the further it is from the output. */
+function reveal(view, depth) {
+  return view.animate ? ` reveal l${depth}` : "";
 }
 
 function pick(values, index) {
@@ -158,10 +163,10 @@ function drawNeurons(group, labels, view, geo, dense, handlers) {
         x: cx, y: cy + 4, "text-anchor": "middle", "data-testid": l === 0 ? `x-${j}` : `a-${l}-${j}`,
       }, shown.text));
       g.append(svgEl("title", {}, shown.title));
-      if (shown.delta !== null) {
+      if (shown.delta !== null && !dense) {
         g.append(svgEl("text", {
           x: cx, y: cy - R - 6, "text-anchor": "middle",
-          class: `delta reveal l${sizes.length - 1 - l}`, "data-testid": `delta-${l}-${j}`,
+          class: `delta${reveal(view, sizes.length - 1 - l)}`, "data-testid": `delta-${l}-${j}`,
         }, `δ = ${fmt(shown.delta)}`));
       }
       group.append(g);
@@ -183,11 +188,20 @@ function neuronValue(view, l, j, sampleRow) {
     return { text: x === null ? "" : fmt(x, 4), title: `x${j + 1} = ${fmt(x)}`, delta: null };
   }
   const step = view.forward;
-  if (!step) return { text: "", title: `neuron ${j + 1} of layer ${l}: press Forward`, delta: null };
+  if (!step) return idleValue(view.state, l, j);
   const layer = step.layers[l - 1];
   const back = view.backward ? view.backward.layers[l - 1] : null;
   const title = `z = ${fmt(layer.z[j])}\na = ${fmt(layer.a[j])}` + (back ? `\nδ = ${fmt(back.delta[j])}` : "");
   return { text: fmt(layer.a[j], 4), title, delta: back ? back.delta[j] : null };
+}
+
+/** Between steps: the State's activations of the selected sample, if the API sends them. */
+function idleValue(state, l, j) {
+  const acts = state.activations;
+  if (!Array.isArray(acts)) return { text: "", title: `neuron ${j + 1} of layer ${l}: press Forward`, delta: null };
+  const row = acts.length === state.network.sizes.length ? acts[l] : acts[l - 1];
+  const a = row ? row[j] : null;
+  return { text: a === null || a === undefined ? "" : fmt(a, 4), title: `a = ${fmt(a)} (selected sample)`, delta: null };
 }
 
 function biasLabel(view, l, j, [cx, cy], dense, handlers) {
