@@ -49,6 +49,9 @@ def run(args) -> int:
         from ..modelfile import load
 
         model = load(args.model)
+        from ..web.sessions import Session
+
+        Session("check", {}, model.copy())   # data it fits, or the one-line error now
     from ..web.app import LOCAL_HOSTS, create_app
 
     app = create_app(model=model, allowed_hosts=LOCAL_HOSTS + _own_names(args.host))
@@ -58,22 +61,36 @@ def run(args) -> int:
         sys.stderr.write(f"nnmath serve: warning: --host {args.host} makes the page reachable "
                          "from other machines, and anyone who reaches it can use it. Use the "
                          "default 127.0.0.1 unless you mean it.\n")
-    print(f"nnmath serve: {url} (Ctrl-C stops it)", flush=True)
-    if args.open:
-        import threading
-        import webbrowser
+    _serve(uvicorn, app, sock, url, args.open)
+    print("nnmath serve: stopped", flush=True)
+    return 0
 
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
+    """Serve until Ctrl-C. The URL line is printed once the server accepts requests (a
+    script may wait for it); a Ctrl-C from then on stops it gracefully (uvicorn's handler),
+    and the one uvicorn raises again afterwards is noted here instead of nnmath's."""
     stopped = []
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets=sockets)
+            print(f"nnmath serve: {url} (Ctrl-C stops it)", flush=True)
+            if open_browser:
+                import threading
+                import webbrowser
+
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            if stopped:   # a Ctrl-C before uvicorn listened for it
+                self.should_exit = True
+
     previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
     try:
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+        Server(config).run(sockets=[sock])
     finally:
         signal.signal(signal.SIGINT, previous)
         sock.close()
-    print("nnmath serve: stopped", flush=True)
-    return 0
 
 
 def _own_names(host: str) -> tuple:

@@ -5,7 +5,8 @@ For the article's scalar networks the factors are :attr:`Trace.chains`' (``dL/dy
 ``dy_hat/dz2``, ...); for any other network, one sample, the recursion's terms::
 
     dL/dW_l[i,j] = a_{l-1}[i] * delta_l[j]        dL/db_l[j] = delta_l[j]
-    delta_l[j] = dL/da_l[j] * g'(z_l[j])          (hidden: dL/da_l[j] = sum_k delta_{l+1}[k] W_{l+1}[j,k])
+    delta_l[j] = dL/da_l[j] * g'(z_l[j])
+    dL/da_l[j] = sum_k delta_{l+1}[k] * W_{l+1}[j,k]     (a hidden layer)
 
 Every value is read from the trace; nothing here differentiates. ``hide`` replaces one
 value (a factor's name, or ``"gradient"``) by "?" for a question.
@@ -75,8 +76,8 @@ def derivation(trace, param: str, index=(), hide: str | None = None) -> Derivati
         factors, lines = _recursion(trace, param, index, value, hide)
     names = [f.name for f in factors]
     if hide not in (None, "gradient", *names):
-        raise ConfigError(must_be("the value to hide", f"'gradient' or a factor ({', '.join(names)})",
-                                  hide))
+        raise ConfigError(must_be("the value to hide",
+                                  f"'gradient' or a factor ({', '.join(names)})", hide))
     table = Table(("factor", "value", "meaning"), tuple(
         (f.name, HIDDEN if f.name == hide else num(f.value), f.meaning) for f in factors),
         title="Chain-rule factors")

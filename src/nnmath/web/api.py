@@ -125,10 +125,11 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
                     "the epochs of one request", "Ask again for the rest.")
         work = len(s.data) * s.net.n_params() * epochs
         check_limit(work, MAX_WORK, "max_work", "the work of one request (rows × parameters "
-                    "× epochs)", f"Ask for fewer epochs (max_epochs_now in the State).")
+                    "× epochs)", "Ask for fewer epochs (max_epochs_now in the State).")
         c, net = s.config, s.net.copy()
-        history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"], learning_rate=c["learning_rate"],
-                        epochs=epochs, batch_size=c["batch_size"], shuffle=c["shuffle"],
+        history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
+                        learning_rate=c["learning_rate"], epochs=epochs,
+                        batch_size=c["batch_size"], shuffle=c["shuffle"],
                         seed=c["seed"] + s.epoch, optimizer=c["optimizer"], engine="numpy")
         s.net = net
         s.add_history(history.loss)

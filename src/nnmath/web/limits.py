@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..errors import NnmathError, must_be
 
 __all__ = ["MAX_SESSIONS", "MAX_PARAMS", "MAX_UPLOAD_BYTES", "MAX_EPOCHS_PER_REQUEST",
-           "MAX_ROWS", "MAX_WORK", "MAX_HISTORY", "ROWS_SHOWN", "CHUNK_BYTES", "limits", "LimitError", "check_limit"]
+           "MAX_ROWS", "MAX_WORK", "MAX_HISTORY", "ROWS_SHOWN", "CHUNK_BYTES", "limits",
+           "LimitError", "check_limit"]
 
 MAX_SESSIONS = 64
 """Sessions kept at once; a new one evicts the session idle the longest."""
