@@ -211,6 +211,10 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     tid(page, "csv-upload").click()
     expect(tid(page, "csv-error")).to_have_text(words)
     expect(tid(page, "status")).to_have_text(f"Error: {words}")
+    big = "#hidden=64,64,64,64&activations=" + ",".join(["sigmoid"] * 5)
+    page.evaluate(f"location.hash = {big!r}")           # a limit hit: the API's words
+    expect(tid(page, "error")).to_contain_text("must be at most 10,000 (max_params")
+    expect(page.locator("#net-meta")).to_contain_text("1-1-1 ·")
     screenshot(page, shots, "5_error_shown")
 
 

@@ -21,6 +21,7 @@ let stage = 0;             // 0 nothing shown · 1 forward · 2 loss · 3 backwa
 let current = null;        // the Step being walked through
 let running = false;
 let quizId = null;
+let writtenHash = "";      // the address this page wrote last (so its own changes are not followed)
 
 function api(method, path, body) {
   return call(method, `/api/sessions/${sid}${path}`, body);
@@ -95,7 +96,27 @@ function writeHash() {
     params.set(key, Array.isArray(value) ? value.join(",") : String(value));
   }
   params.set("sample", String(state.sample));
-  history.replaceState(null, "", `#${params.toString()}`);
+  writtenHash = `#${params.toString()}`;
+  history.replaceState(null, "", writtenHash);
+}
+
+/** An address typed or pasted into this tab: build what it says. */
+async function followHash() {
+  if (location.hash === writtenHash) return;
+  stopRunning();
+  const { config, sample } = configFromHash(options.defaults);
+  let next;
+  try {
+    next = await api("PUT", "/config", { ...options.defaults, ...config });
+  } catch (err) {
+    history.replaceState(null, "", writtenHash);        // the address keeps saying what is shown
+    throw err;
+  }
+  adopt(next, { dataChanged: true });
+  if (sample !== null && sample !== next.sample && sample >= 0 && sample < next.data.n_samples) {
+    adopt(await api("PUT", "/sample", { index: sample }));
+  }
+  say(`Built the configuration of the address: ${next.network.sizes.join("-")} on ${next.data.name}.`);
 }
 
 function syncControls(config) {
@@ -265,6 +286,38 @@ function resetStep() {
   setStage(0);
 }
 
+/**
+ * The step's explanation cut at its headings: [the step, forward, loss, backward, update,
+ * forward after]. Revealed one part per stage; if the cut is not that, all at once.
+ */
+function stepParts(html) {
+  const doc = new DOMParser().parseFromString(html || "", "text/html");
+  const root = doc.body.querySelector("section") || doc.body;
+  const parts = [];
+  for (const node of Array.from(root.childNodes)) {
+    if (node.nodeName === "H2" || !parts.length) parts.push([]);
+    parts[parts.length - 1].push(node);
+  }
+  return parts.map((nodes) => {
+    const box = document.createElement("div");
+    box.className = "nnmath-trace step-part";
+    box.append(...nodes.map((n) => document.importNode(n, true)));
+    return box;
+  });
+}
+
+function showParts(upTo) {
+  const parts = current ? stepParts(current.html) : [];
+  const shown = parts.length === 6 ? parts.slice(0, upTo + 1) : parts;
+  $("step-html").replaceChildren(...shown);
+  const last = shown[shown.length - 1];
+  if (upTo > 1 && last) {
+    last.classList.add("just-shown");
+    const box = $("step-html");
+    box.scrollTop = last.offsetTop;      // the new part at the top of its box (offsetParent)
+  }
+}
+
 function vec(values) {
   return values.length === 1 ? fmt(values[0]) : fmtList(values);
 }
@@ -276,7 +329,7 @@ async function stepForward() {
   $("step-x").textContent = vec(current.x);
   $("step-target").textContent = vec(current.target);
   $("out-output").textContent = vec(current.output);
-  $("step-html").innerHTML = current.html || "";
+  showParts(1);
   $("step-words").textContent = "Forward: each neuron computes z = a_prev·W + b, then a = g(z); " +
     "the numbers fill the neurons (hover one for z and a).";
   setStage(1);
@@ -285,6 +338,7 @@ async function stepForward() {
 
 function stepLoss() {
   $("out-loss").textContent = fmt(current.loss);
+  showParts(2);
   $("step-words").textContent = `Loss (${current.loss_name}): how far ŷ is from the target t.`;
   setStage(2);
 }
@@ -294,6 +348,7 @@ async function stepBackward() {
   $("step-words").textContent = "Backward: the chain rule, from the output back; each edge shows " +
     "its gradient ∂L/∂w, each neuron its δ. Click a weight for its derivation.";
   setStage(3);
+  showParts(3);
   view.animate = true;
   drawAll();
   view.animate = false;
@@ -309,12 +364,14 @@ async function stepUpdate() {
   $("step-words").textContent = `Update: w ← w − η · ∂L/∂w with η = ${fmt(current.learning_rate)}; ` +
     "each weight shows old → new.";
   setStage(4);
+  showParts(4);
   drawAll();
 }
 
 async function stepAgain() {
   $("out-output-after").textContent = vec(current.output_after);
   $("out-loss-after").textContent = fmt(current.loss_after);
+  showParts(5);
   const fresh = await api("POST", "/step", {});
   view.forward = fresh;
   view.backward = null;
@@ -333,6 +390,7 @@ function paramValue(name, index) {
 }
 
 async function onParam(name, index, btn) {
+  stopRunning();
   view.selected = { name, index };
   document.querySelectorAll("#net .param.selected").forEach((b) => b.classList.remove("selected"));
   btn.classList.add("selected");
@@ -571,6 +629,7 @@ function wire() {
   $("quiz-answer").addEventListener("keydown", (event) => {
     if (event.key === "Enter") guard(checkQuiz)();
   });
+  window.addEventListener("hashchange", guard(followHash));
   window.addEventListener("pagehide", () => {
     if (sid) fetch(`/api/sessions/${sid}`, { method: "DELETE", keepalive: true }).catch(() => undefined);
   });
@@ -590,7 +649,7 @@ async function start() {
     first = await call("POST", "/api/sessions", { config });
   } catch (err) {
     if (!Object.keys(config).length) throw err;
-    refused = new Error(`The address's configuration was refused: ${err.message} (the defaults are used).`);
+    refused = new Error(`The address's configuration was refused: ${err.message} The defaults are shown instead.`);
     first = await call("POST", "/api/sessions", {});
   }
   sid = first.session;
