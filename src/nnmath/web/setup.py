@@ -21,7 +21,7 @@ from ..errors import ConfigError, must_be
 from ..layers import Dense
 from ..losses import check_loss, head_for
 from ..network import Network
-from .limits import MAX_PARAMS, check_limit
+from .limits import MAX_PARAMS, MAX_ROWS, check_limit
 
 __all__ = ["DEFAULTS", "DEFAULT_SAMPLE", "DATASETS", "ACTIVATIONS", "LOSSES", "OPTIMIZERS",
            "DATA_KEYS", "NETWORK_KEYS", "merged", "make_data", "make_network", "targets",
@@ -138,6 +138,23 @@ def check_fits(net: Network, data, loss: str) -> None:
 
 
 def config_of_network(config: dict, net: Network) -> dict:
-    """``config`` with the hidden sizes and activations of ``net``."""
-    return {**config, "hidden": net.sizes[1:-1],
+    """``config`` with the hidden sizes and activations of ``net``, and the training
+    settings its model file records (``nnmath train`` writes them), where valid here."""
+    recorded = net.info.get("training")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    valid = {"optimizer": lambda v: v in OPTIMIZERS,
+             "learning_rate": lambda v: _number(v) and 0 < v <= 10,
+             "batch_size": lambda v: _whole(v) and 1 <= v <= MAX_ROWS,
+             "shuffle": lambda v: isinstance(v, bool),
+             "seed": lambda v: _whole(v) and 0 <= v < 2**32}
+    settings = {k: recorded[k] for k, ok in valid.items() if k in recorded and ok(recorded[k])}
+    return {**config, **settings, "hidden": net.sizes[1:-1],
             "activations": [layer.activation for layer in net.layers]}
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def _whole(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
