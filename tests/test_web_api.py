@@ -578,3 +578,12 @@ def test_serve_with_a_model_starts_every_session_with_it(tmp_path):
             assert json.load(response)["network"]["layers"][0]["W"] == [[0.25]]
     finally:
         assert stop_server(proc)[0] == 0
+
+
+def test_state_carries_the_selected_samples_activations(client, session):
+    state = client.get(session).json()
+    step = client.post(f"{session}/step").json()
+    assert state["activations"] == [layer["a"] for layer in step["layers"]]
+    assert close(state["activations"][-1][0], ARTICLE["output"])
+    after = client.post(f"{session}/update").json()
+    assert close(after["activations"][-1][0], ARTICLE["output_after"])

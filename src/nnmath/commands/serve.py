@@ -99,6 +99,10 @@ def _own_names(host: str) -> tuple:
     names = [host.strip("[]"), f"[{host.strip('[]')}]" if ":" in host else host]
     if host in ("0.0.0.0", "::", ""):
         names += [socket.gethostname(), socket.getfqdn()]
+        try:   # and its addresses, as another machine on the network types them
+            names += socket.gethostbyname_ex(socket.gethostname())[2]
+        except OSError:
+            pass
     return tuple(dict.fromkeys(n.lower() for n in names if n))
 
 

@@ -150,6 +150,8 @@ class State(BaseModel):
     view: View
     limits: Limits
     max_epochs_now: int = Field(description="the most epochs a /train request may ask for now")
+    activations: list[list[Number]] = Field(description="a of every layer (output last) for "
+                                            "the selected sample at the current weights")
 
 
 class StepLayer(BaseModel):

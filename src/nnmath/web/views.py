@@ -11,11 +11,12 @@ import math
 
 import numpy as np
 
+from ..backprop import forward_pass
 from ..trace import Trace, explain
 from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, ROWS_SHOWN, limits
 from .setup import task_of
 
-__all__ = ["state", "view", "step", "trace_of", "finite", "CURVE_POINTS", "MAP_SIDE"]
+__all__ = ["state", "view", "activations", "step", "trace_of", "finite", "CURVE_POINTS", "MAP_SIDE"]
 
 CURVE_POINTS = 200
 MAP_SIDE = 50
@@ -61,7 +62,17 @@ def state(session) -> dict:
         "loss": session.loss(),
         "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
         "view": view(session), "limits": limits(),
+        "activations": activations(session),
         "max_epochs_now": _epochs_allowed(n_work)})
+
+
+def activations(session) -> list:
+    """``a`` of every layer (output last) for the selected sample at the current weights:
+    the engine's forward pass (:func:`nnmath.backprop.forward_pass`), the input scaled
+    first where the model file stores a scaling."""
+    x = session.inputs(session.data.X[session.sample:session.sample + 1])
+    with np.errstate(all="ignore"):
+        return [fwd.a[0].tolist() for fwd in forward_pass(session.net.layers, x)]
 
 
 def _epochs_allowed(work_per_epoch: int) -> int:
