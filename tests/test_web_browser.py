@@ -211,10 +211,19 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     tid(page, "csv-upload").click()
     expect(tid(page, "csv-error")).to_have_text(words)
     expect(tid(page, "status")).to_have_text(f"Error: {words}")
+    good = b"psa,status\n3.8,1\n2.0,0\n1.2,0\n2.9,1\n"
+    tid(page, "csv-file").set_input_files({"name": "good.csv", "mimeType": "text/csv", "buffer": good})
+    tid(page, "csv-upload").click()
+    expect(tid(page, "status")).to_have_text("Loaded 4 rows from good.csv.")
+    expect(tid(page, "csv-error")).to_be_empty()
+    expect(tid(page, "dataset")).to_have_value("csv")
+    expect(tid(page, "sample").locator("option")).to_have_count(4)
+    tid(page, "neurons-plus-0").click()                  # a new network on the uploaded rows
+    expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")
     big = "#hidden=64,64,64,64&activations=" + ",".join(["sigmoid"] * 5)
     page.evaluate(f"location.hash = {big!r}")           # a limit hit: the API's words
     expect(tid(page, "error")).to_contain_text("must be at most 10,000 (max_params")
-    expect(page.locator("#net-meta")).to_contain_text("1-1-1 ·")
+    expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")       # still the CSV's network
     screenshot(page, shots, "5_error_shown")
 
 
@@ -275,11 +284,40 @@ def test_everything_by_keyboard(context, server):
     page.keyboard.press("Enter")
     expect(tid(page, "quiz-result")).to_contain_text("Not quite")
     expect(page.locator("#quiz-solution math").first).to_be_visible()
+    answer_a_quiz_from_the_derivation(page)
+
+
+def answer_a_quiz_from_the_derivation(page):
+    """A learner asked for a factor or a gradient looks it up in the parameter's derivation."""
+    tid(page, "quiz-ask").click()
+    question = tid(page, "quiz-question")
+    expect(question).to_contain_text("What is")
+    asked = re.match(r"What is (\S+?)(?: in the derivation of dL/d(\w+))?\?$", question.inner_text())
+    assert asked, question.inner_text()
+    factor, symbol = (asked.group(1), asked.group(2)) if asked.group(2) else (None, asked.group(1)[4:])
+    key = {"w1": "W1-0-0", "b1": "b1-0", "w2": "W2-0-0", "b2": "b2-0"}[symbol]
+    tid(page, f"param-{key}").click()
+    tid(page, "param-input").press("Escape")
+    expect(tid(page, "deriv-symbol")).to_have_text(symbol)
+    if factor is None:
+        value = tid(page, "deriv-gradient").inner_text()
+    else:
+        row = tid(page, "derivation").locator("tbody tr").filter(
+            has=page.locator("td", has_text=re.compile(f"^{re.escape(factor)}$")))
+        value = row.first.locator("td").nth(1).inner_text()
+    tid(page, "quiz-answer").fill(value)
+    tid(page, "quiz-check").press("Enter")
+    expect(tid(page, "quiz-result")).to_contain_text("Correct")
     assert page.errors == []
 
 
 def test_toy_data_shapes_and_the_address(context, server):
     page = open_page(context, server)
+    tid(page, "sample").select_option("0")             # PSA row 0: x = 3.8, Cancer
+    tid(page, "btn-forward").click()
+    expect(tid(page, "step-x")).to_have_text("3.8")
+    expect(tid(page, "step-target")).to_have_text("1")
+    assert "sample=0" in page.url
     tid(page, "dataset").select_option("circle")
     expect(tid(page, "view-map")).to_be_visible()
     expect(tid(page, "view-curve")).to_be_hidden()

@@ -211,7 +211,7 @@ function readConfig() {
 async function applyConfig() {
   stopRunning();
   const config = readConfig();
-  if (config.dataset === "csv") {
+  if (config.dataset === "csv" && state.config.dataset !== "csv") {
     say("Choose a CSV file and its target column, then press Upload CSV.");
     $("csv-file").focus();
     return;
@@ -391,6 +391,7 @@ function paramValue(name, index) {
 
 async function onParam(name, index, btn) {
   stopRunning();
+  $("deriv-symbol").textContent = "";                   // filled again by this parameter's answer
   view.selected = { name, index };
   document.querySelectorAll("#net .param.selected").forEach((b) => b.classList.remove("selected"));
   btn.classList.add("selected");
@@ -516,6 +517,8 @@ function stopRunning() {
 /* ---------- teaching mode ---------- */
 
 async function askQuiz() {
+  $("quiz-question").textContent = "";                  // no old question while the new one comes
+  $("quiz-result").textContent = "";
   const q = await api("POST", "/quiz", {});
   quizId = q.quiz;
   $("quiz").hidden = false;
