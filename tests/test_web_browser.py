@@ -149,7 +149,10 @@ def test_the_article_s_step_by_clicking(context, server, shots):
     expect(tid(page, "a-2-0")).to_have_text("0.325")
     tid(page, "btn-loss").click()
     expect(tid(page, "loss")).to_have_text(LOSS)
+    parts = tid(page, "step-html").locator("h2")        # the explanation, part by part
+    expect(parts).to_have_text(["The step", "Forward pass", re.compile("^Loss")])
     tid(page, "btn-backward").click()
+    expect(parts).to_have_count(4)
     for key, value in GRADIENTS.items():
         expect(tid(page, f"grad-{key}")).to_have_text(value)
     # Click w1: its derivation, every chain-rule factor with its value.
@@ -167,7 +170,9 @@ def test_the_article_s_step_by_clicking(context, server, shots):
     tid(page, "btn-update").click()
     for key, value in UPDATED.items():
         expect(tid(page, f"updated-{key}")).to_have_text(value)
+    expect(parts).to_have_count(5)
     tid(page, "btn-again").click()
+    expect(parts.last).to_have_text("Forward pass after the update")
     expect(tid(page, "output-after")).to_have_text(OUTPUT_AFTER)
     expect(tid(page, "loss-after")).to_have_text(LOSS_AFTER)
     expect(tid(page, "a-2-0")).to_have_text("0.3223")

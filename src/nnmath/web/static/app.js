@@ -293,9 +293,10 @@ function resetStep() {
 function stepParts(html) {
   const doc = new DOMParser().parseFromString(html || "", "text/html");
   const root = doc.body.querySelector("section") || doc.body;
-  const parts = [];
+  const parts = [[]];
   for (const node of Array.from(root.childNodes)) {
-    if (node.nodeName === "H2" || !parts.length) parts.push([]);
+    const started = parts[parts.length - 1].some((n) => n.nodeType === Node.ELEMENT_NODE);
+    if (node.nodeName === "H2" && started) parts.push([]);
     parts[parts.length - 1].push(node);
   }
   return parts.map((nodes) => {
@@ -330,6 +331,7 @@ async function stepForward() {
   $("step-target").textContent = vec(current.target);
   $("out-output").textContent = vec(current.output);
   showParts(1);
+  say(`Forward: ŷ = ${vec(current.output)} for x = ${vec(current.x)}.`);
   $("step-words").textContent = "Forward: each neuron computes z = a_prev·W + b, then a = g(z); " +
     "the numbers fill the neurons (hover one for z and a).";
   setStage(1);
@@ -339,6 +341,7 @@ async function stepForward() {
 function stepLoss() {
   $("out-loss").textContent = fmt(current.loss);
   showParts(2);
+  say(`Loss: L = ${fmt(current.loss)}.`);
   $("step-words").textContent = `Loss (${current.loss_name}): how far ŷ is from the target t.`;
   setStage(2);
 }
@@ -349,6 +352,7 @@ async function stepBackward() {
     "its gradient ∂L/∂w, each neuron its δ. Click a weight for its derivation.";
   setStage(3);
   showParts(3);
+  say("Backward: the gradients are on the edges, from the output back.");
   view.animate = true;
   drawAll();
   view.animate = false;
@@ -365,6 +369,7 @@ async function stepUpdate() {
     "each weight shows old → new.";
   setStage(4);
   showParts(4);
+  say("Update: each weight shows old → new.");
   drawAll();
 }
 
@@ -372,6 +377,7 @@ async function stepAgain() {
   $("out-output-after").textContent = vec(current.output_after);
   $("out-loss-after").textContent = fmt(current.loss_after);
   showParts(5);
+  say(`Forward again: ŷ = ${vec(current.output_after)}, L = ${fmt(current.loss_after)}.`);
   const fresh = await api("POST", "/step", {});
   view.forward = fresh;
   view.backward = null;
