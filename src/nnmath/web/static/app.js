@@ -7,11 +7,10 @@ import { ApiError, call } from "./api.js";
 import { fmt, fmtList } from "./format.js";
 import { drawNetwork, keyOf, symbolOf } from "./netview.js";
 import { drawLoss, drawView } from "./charts.js";
+import { addressOf, configFromAddress } from "./address.js";
+import { stepParts } from "./parts.js";
 
 const $ = (id) => document.getElementById(id);
-const CONFIG_KEYS = ["dataset", "n_samples", "noise", "seed", "hidden", "activations", "loss",
-  "optimizer", "learning_rate", "batch_size", "shuffle"];
-
 let sid = null;            // this page's session id: a variable, never storage
 let options = null;
 let state = null;
@@ -69,42 +68,20 @@ function fillSelect(select, values, labels = {}) {
   select.replaceChildren(...values.map((v) => new Option(labels[v] || v, v)));
 }
 
-function configFromHash(defaults) {
-  const text = location.hash.slice(1) || location.search.slice(1);
-  const params = new URLSearchParams(text);
-  const config = {};
-  for (const key of CONFIG_KEYS) {
-    if (!params.has(key)) continue;
-    const raw = params.get(key);
-    if (key === "hidden") config.hidden = raw === "" ? [] : raw.split(",").map(Number);
-    else if (key === "activations") config.activations = raw.split(",");
-    else if (key === "shuffle") config.shuffle = raw === "true";
-    else if (typeof defaults[key] === "number") config[key] = Number(raw);
-    else config[key] = raw;
-  }
-  if (config.dataset === "csv") delete config.dataset;   // the data is not in the address
-  const sample = params.has("sample") ? Number(params.get("sample")) : null;
-  return { config, sample };
+function writeHash() {
+  writtenHash = addressOf(state.config, state.sample);
+  history.replaceState(null, "", writtenHash);
 }
 
-function writeHash() {
-  const params = new URLSearchParams();
-  const config = state.config;
-  for (const key of CONFIG_KEYS) {
-    const value = config[key];
-    if (value === undefined || value === null) continue;
-    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
-  }
-  params.set("sample", String(state.sample));
-  writtenHash = `#${params.toString()}`;
-  history.replaceState(null, "", writtenHash);
+function addressText() {
+  return location.hash.slice(1) || location.search.slice(1);
 }
 
 /** An address typed or pasted into this tab: build what it says. */
 async function followHash() {
   if (location.hash === writtenHash) return;
   stopRunning();
-  const { config, sample } = configFromHash(options.defaults);
+  const { config, sample } = configFromAddress(addressText(), options.defaults);
   let next;
   try {
     next = await api("PUT", "/config", { ...options.defaults, ...config });
@@ -227,6 +204,7 @@ function adopt(next, { dataChanged = false } = {}) {
   state = next;
   clearError();
   if (dataChanged) {
+    clearDerivation();
     syncControls(state.config);
     fillSamples();
     resetStep();
@@ -284,27 +262,6 @@ function resetStep() {
   $("step-words").textContent = "";
   $("step-html").replaceChildren();
   setStage(0);
-}
-
-/**
- * The step's explanation cut at its headings: [the step, forward, loss, backward, update,
- * forward after]. Revealed one part per stage; if the cut is not that, all at once.
- */
-function stepParts(html) {
-  const doc = new DOMParser().parseFromString(html || "", "text/html");
-  const root = doc.body.querySelector("section") || doc.body;
-  const parts = [[]];
-  for (const node of Array.from(root.childNodes)) {
-    const started = parts[parts.length - 1].some((n) => n.nodeType === Node.ELEMENT_NODE);
-    if (node.nodeName === "H2" && started) parts.push([]);
-    parts[parts.length - 1].push(node);
-  }
-  return parts.map((nodes) => {
-    const box = document.createElement("div");
-    box.className = "nnmath-trace step-part";
-    box.append(...nodes.map((n) => document.importNode(n, true)));
-    return box;
-  });
 }
 
 function showParts(upTo) {
@@ -456,6 +413,14 @@ async function setParam(name, index, text) {
   say(`${symbolOf(state.network.sizes, name, index)} = ${fmt(paramValue(name, index))}`);
 }
 
+function clearDerivation() {
+  view.selected = null;
+  $("deriv-symbol").textContent = "";
+  $("deriv-value").replaceChildren();
+  $("derivation").replaceChildren();
+  $("deriv-hint").textContent = "Click a weight or bias in the network.";
+}
+
 async function refreshDerivation() {
   const sel = view.selected;
   if (!sel || !state) return;
@@ -474,7 +439,9 @@ async function refreshDerivation() {
 /* ---------- training ---------- */
 
 async function trainOnce() {
-  const epochs = Number($("epochs-per").value) || 1;
+  const wanted = Number($("epochs-per").value) || 1;
+  const most = state.max_epochs_now || wanted;          // the server's work budget for this network
+  const epochs = Math.max(1, Math.min(wanted, most));
   const next = await api("POST", "/train", { epochs });
   if (stage) resetStep();
   state = next;
@@ -651,7 +618,7 @@ async function start() {
   fillSelect($("out-activation"), options.activations);
   fillSelect($("loss-name"), options.losses);
   fillSelect($("optimizer"), options.optimizers);
-  const { config, sample } = configFromHash(options.defaults);
+  const { config, sample } = configFromAddress(addressText(), options.defaults);
   let first;
   let refused = null;
   try {
