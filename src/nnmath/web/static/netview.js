@@ -36,10 +36,12 @@ export function keyOf(name, index) {
   return [name, ...index].join("-");
 }
 
-function layout(sizes) {
+/** Where the neurons go: labelled networks get room for their labels, dense ones less. */
+function layout(sizes, dense) {
   const tallest = Math.max(...sizes);
-  const width = Math.max(480, 210 * (sizes.length - 1) + 140);
-  const height = Math.max(200, tallest * 96 + 70);
+  const [colW, rowH] = dense ? [200, 64] : [tallest > 1 ? 300 : 230, 150];
+  const width = Math.max(480, colW * (sizes.length - 1) + 140);
+  const height = Math.max(200, tallest * rowH + 60);
   const xs = sizes.map((_, l) => 70 + (l * (width - 140)) / Math.max(1, sizes.length - 1));
   const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => (height - 20) * (i + 0.5) / n + 4));
   return { width, height, xs, ys };
@@ -54,11 +56,13 @@ function layout(sizes) {
 export function drawNetwork(svg, view, handlers) {
   const { state } = view;
   const sizes = state.network.sizes;
-  const geo = layout(sizes);
+  // Numbers on the edges while they fit (the article's chains and forks); else a dot per
+  // weight, its numbers on hover and in the derivation panel.
+  const dense = state.network.layers.some((layer) => layer.W.length * layer.W[0].length > 2);
+  const geo = layout(sizes, dense);
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${geo.width} ${geo.height}`);
   svg.style.maxWidth = `${geo.width}px`;
-  const dense = state.network.layers.some((layer) => layer.W.length * layer.W[0].length > 9);
   const edges = svgEl("g", { class: "edges" });
   const labels = svgEl("g", { class: "labels" });
   const neurons = svgEl("g", { class: "neurons" });
@@ -119,8 +123,10 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
     type: "button", class: `param ${value >= 0 ? "pos" : "neg"}`, "data-testid": `param-${key}`,
     "data-param": name, "data-index": index.join(","),
     "aria-label": `${symbol} = ${fmt(value)}: edit it and show its derivation`,
-    title: `${symbol} = ${fmt(value)}` + (grad !== null ? `\n∂L/∂${symbol} = ${fmt(grad)}` : ""),
+    title: `${symbol} = ${fmt(value)}` + (grad !== null ? `\n∂L/∂${symbol} = ${fmt(grad)}` : "") +
+      (old !== null ? `\nupdate: ${fmt(old)} → ${fmt(value)}` : ""),
   }, dense ? "" : `${symbol} = ${fmt(value)}`);
+  if (dense && grad !== null) button.classList.add("has-grad");
   const sel = view.selected;
   if (sel && sel.name === name && sel.index.join(",") === index.join(",")) button.classList.add("selected");
   button.addEventListener("click", () => handlers.onParam(name, index, button));
