@@ -113,7 +113,7 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
   const symbol = symbolOf(sizes, name, index);
   const grad = view.backward ? pick(view.backward.gradients[name], index) : null;
   const old = view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null;
-  const width = dense ? 26 : 150;
+  const width = dense ? 26 : 190;
   const height = dense ? 26 : 70;
   const fo = svgEl("foreignObject", {
     x: cx - width / 2, y: cy - (dense ? 13 : 14), width, height, class: "fo",
