@@ -144,9 +144,11 @@ def test_the_article_s_step_by_clicking(context, server, shots):
     expect(tid(page, "param-W1-0-0")).not_to_have_text("w1 = 0.5")   # seed 1: random weights
     for key, value in NETWORK_B.items():
         type_param(page, key, value)
+    expect(tid(page, "a-2-0")).to_have_class("idle")     # the State's forward pass, greyed
     tid(page, "btn-forward").click()
     expect(tid(page, "output")).to_have_text(OUTPUT)
     expect(tid(page, "a-2-0")).to_have_text("0.325")
+    expect(tid(page, "a-2-0")).not_to_have_class("idle")
     tid(page, "btn-loss").click()
     expect(tid(page, "loss")).to_have_text(LOSS)
     parts = tid(page, "step-html").locator("h2")        # the explanation, part by part

@@ -167,6 +167,7 @@ function drawNeurons(group, labels, view, geo, dense, handlers) {
       const shown = neuronValue(view, l, j, sampleRow);
       g.append(svgEl("text", {
         x: cx, y: cy + 4, "text-anchor": "middle", "data-testid": l === 0 ? `x-${j}` : `a-${l}-${j}`,
+        class: shown.idle ? "idle" : "",
       }, shown.text));
       g.append(svgEl("title", {}, shown.title));
       if (shown.delta !== null && !dense) {
@@ -207,7 +208,8 @@ function idleValue(state, l, j) {
   if (!Array.isArray(acts)) return { text: "", title: `neuron ${j + 1} of layer ${l}: press Forward`, delta: null };
   const row = acts.length === state.network.sizes.length ? acts[l] : acts[l - 1];
   const a = row ? row[j] : null;
-  return { text: a === null || a === undefined ? "" : fmt(a, 4), title: `a = ${fmt(a)} (selected sample)`, delta: null };
+  return { text: a === null || a === undefined ? "" : fmt(a, 4), idle: true, delta: null,
+    title: `a = ${fmt(a)} for the selected sample (press Forward to step through it)` };
 }
 
 function biasLabel(view, l, j, [cx, cy], dense, handlers) {
