@@ -344,6 +344,11 @@ def test_toy_data_shapes_and_the_address(context, server):
     expect(tid(page, "act-1")).to_have_value("tanh")
     expect(page.locator("#net-meta")).to_contain_text("2-2-1-1 ·")
     expect(tid(page, "epoch")).to_have_text("0")
+    tid(page, "article").click()                          # back to the article in one click
+    expect(page.locator("#net-meta")).to_contain_text("1-1-1 ·")
+    expect(tid(page, "param-W2-0-0")).to_have_text("w2 = -1")
+    expect(tid(page, "sample")).to_have_value("8")
+    assert "dataset=psa" in page.url
     assert page.errors == []
 
 

@@ -580,6 +580,11 @@ function wire() {
   for (const id of ["dataset", "n_samples", "noise", "seed", "learning_rate", "batch_size",
     "shuffle", "loss-name", "optimizer", "out-activation"]) on(id, "change", applyConfig);
   on("apply-config", "click", applyConfig);
+  on("article", "click", async () => {
+    stopRunning();
+    adopt(await api("PUT", "/config", options.defaults), { dataChanged: true });
+    say("The article's network B on PSA: w1 = 0.5, b1 = 0, w2 = -1, b2 = 0, η = 0.1, row 8.");
+  });
   on("add-layer", "click", async () => {
     draft.hidden.push(draft.hidden.length ? draft.hidden[draft.hidden.length - 1] : 2);
     draft.activations.splice(draft.activations.length - 1, 0, draft.activations[0] === "softmax" ? "sigmoid" : draft.activations[0]);
