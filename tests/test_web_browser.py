@@ -13,6 +13,7 @@ missing; `.ci/run` installs them.
 
 import io
 import os
+import pathlib
 import re
 import shutil
 import socket
@@ -40,6 +41,9 @@ UPDATED = {"W1-0-0": "0.502803", "b1-0": "0.00140154", "W2-0-0": "-1.00521",
 OUTPUT_AFTER, LOSS_AFTER = "0.322266", "0.0519276"
 W1_FACTORS = ["0.324962", "0.219362", "-1", "0.196612", "2"]
 NETWORK_B = {"W1-0-0": "0.5", "b1-0": "0", "W2-0-0": "-1", "b2-0": "0"}
+# How long a wait may last before it is a failure: generous, so a loaded machine only makes
+# the tests slower (each wait ends as soon as its condition holds; no test measures time).
+PATIENCE_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +84,7 @@ def browser():
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     where = os.environ.get("NNMATH_SCREENSHOTS")
-    folder = tmp_path_factory.mktemp("web_screens") if not where else __import__("pathlib").Path(where)
+    folder = pathlib.Path(where) if where else tmp_path_factory.mktemp("web_screens")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -89,7 +93,7 @@ def shots(tmp_path_factory):
 def context(browser):
     """A browser context that records every request's URL (none may leave 127.0.0.1)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    ctx.set_default_timeout(20_000)
+    ctx.set_default_timeout(PATIENCE_MS)
     urls = []
     ctx.on("request", lambda r: urls.append(r.url))
     yield ctx
@@ -103,6 +107,7 @@ def context(browser):
 def expect(locator):
     from playwright.sync_api import expect as playwright_expect
 
+    playwright_expect.set_options(timeout=PATIENCE_MS)
     return playwright_expect(locator)
 
 
