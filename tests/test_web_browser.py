@@ -199,7 +199,8 @@ def test_fifty_epochs_the_loss_falls(context, server, shots):
     tid(page, "btn-run").press("Enter")               # Pause, from the keyboard
     expect(tid(page, "btn-run")).to_have_attribute("aria-pressed", "false")
     chart = tid(page, "loss-chart")
-    first, last, count = (float(chart.get_attribute(f"data-{k}")) for k in ("first", "last", "count"))
+    first, last, count = (float(chart.get_attribute(f"data-{k}"))
+                          for k in ("first", "last", "count"))
     assert count >= 51 and last < first, (first, last, count)
     assert int(tid(page, "epoch").inner_text()) >= 50
     expect(tid(page, "view-curve").locator("polyline")).to_have_count(1)
@@ -218,13 +219,15 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
         load_csv(path, target="status")
     words = " ".join(str(cli_error.value).split())       # the CLI's one line
     page = open_page(context, server)
-    tid(page, "csv-file").set_input_files({"name": "bad.csv", "mimeType": "text/csv", "buffer": bad})
+    tid(page, "csv-file").set_input_files({"name": "bad.csv", "mimeType": "text/csv",
+                                           "buffer": bad})
     tid(page, "csv-target").fill("status")
     tid(page, "csv-upload").click()
     expect(tid(page, "csv-error")).to_have_text(words)
     expect(tid(page, "status")).to_have_text(f"Error: {words}")
     good = b"psa,status\n3.8,1\n2.0,0\n1.2,0\n2.9,1\n"
-    tid(page, "csv-file").set_input_files({"name": "good.csv", "mimeType": "text/csv", "buffer": good})
+    tid(page, "csv-file").set_input_files({"name": "good.csv", "mimeType": "text/csv",
+                                           "buffer": good})
     tid(page, "csv-upload").click()
     expect(tid(page, "status")).to_have_text("Loaded 4 rows from good.csv.")
     expect(tid(page, "csv-error")).to_be_empty()
@@ -304,9 +307,13 @@ def answer_a_quiz_from_the_derivation(page):
     tid(page, "quiz-ask").click()
     question = tid(page, "quiz-question")
     expect(question).to_contain_text("What is")
-    asked = re.match(r"What is (\S+?)(?: in the derivation of dL/d(\w+))?\?$", question.inner_text())
+    asked = re.match(r"What is (\S+?)(?: in the derivation of dL/d(\w+))?\?$",
+                     question.inner_text())
     assert asked, question.inner_text()
-    factor, symbol = (asked.group(1), asked.group(2)) if asked.group(2) else (None, asked.group(1)[4:])
+    if asked.group(2):                                   # a factor of dL/d<symbol>
+        factor, symbol = asked.group(1), asked.group(2)
+    else:                                                # the gradient dL/d<symbol> itself
+        factor, symbol = None, asked.group(1)[len("dL/d"):]
     key = {"w1": "W1-0-0", "b1": "b1-0", "w2": "W2-0-0", "b2": "b2-0"}[symbol]
     tid(page, f"param-{key}").click()
     tid(page, "param-input").press("Escape")
