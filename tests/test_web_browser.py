@@ -300,6 +300,14 @@ def test_everything_by_keyboard(context, server):
     expect(tid(page, "quiz-result")).to_contain_text("Not quite")
     expect(page.locator("#quiz-solution math").first).to_be_visible()
     answer_a_quiz_from_the_derivation(page)
+    tid(page, "neurons-plus-0").focus()                    # reshape, keyboard only
+    page.keyboard.press("Enter")
+    expect(tid(page, "neurons-0")).to_have_text("2")
+    expect(tid(page, "neurons-plus-0")).to_be_focused()    # the rebuilt editor keeps the focus
+    page.keyboard.press("Space")
+    expect(tid(page, "neurons-0")).to_have_text("3")
+    expect(page.locator("#net-meta")).to_contain_text("1-3-1 ·")
+    assert page.errors == []
 
 
 def answer_a_quiz_from_the_derivation(page):

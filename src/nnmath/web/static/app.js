@@ -11,6 +11,8 @@ import { addressOf, configFromAddress } from "./address.js";
 import { stepParts } from "./parts.js";
 
 const $ = (id) => document.getElementById(id);
+const MAX_HIDDEN = 6;       // the contract's bounds of a Config (the API checks them)
+const MAX_NEURONS = 64;
 let sid = null;            // this page's session id: a variable, never storage
 let options = null;
 let state = null;
@@ -114,6 +116,7 @@ function syncControls(config) {
 
 function drawLayerEditor() {
   const box = $("layers");
+  const focused = box.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
   box.replaceChildren();
   draft.hidden.forEach((n, k) => {
     const row = document.createElement("div");
@@ -121,7 +124,6 @@ function drawLayerEditor() {
     const title = document.createElement("span");
     title.className = "layer-title";
     title.textContent = `Hidden ${k + 1}`;
-    title.id = `hidden-title-${k}`;
     const minus = button("−", `Fewer neurons in hidden layer ${k + 1}`, `neurons-minus-${k}`,
       () => setNeurons(k, n - 1));
     const count = document.createElement("output");
@@ -140,9 +142,15 @@ function drawLayerEditor() {
       draft.activations[k] = select.value;
       await applyConfig();
     }));
+    minus.disabled = n <= 1;
+    plus.disabled = n >= MAX_NEURONS;
     row.append(title, minus, count, plus, select);
     box.append(row);
   });
+  $("add-layer").disabled = draft.hidden.length >= MAX_HIDDEN;
+  $("remove-layer").disabled = draft.hidden.length === 0;
+  const again = focused && box.querySelector(`[data-testid="${focused}"]`);
+  if (again && !again.disabled) again.focus();            // the keyboard keeps its place
   if (!draft.hidden.length) {
     const none = document.createElement("p");
     none.className = "hint";
