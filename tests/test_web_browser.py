@@ -280,9 +280,11 @@ def test_everything_by_keyboard(context, server):
         assert control in reached, (control, sorted(reached))
     page.keyboard.press("Enter")                           # Forward
     expect(tid(page, "output")).to_have_text(OUTPUT)
-    page.keyboard.press("Tab")                             # Loss, now enabled
+    expect(tid(page, "btn-loss")).to_be_focused()          # the next step takes the focus
     page.keyboard.press("Space")
     expect(tid(page, "loss")).to_have_text(LOSS)
+    page.keyboard.press("Enter")                           # Backward
+    expect(tid(page, "grad-W1-0-0")).to_have_text(GRADIENTS["W1-0-0"])
     tid(page, "param-W2-0-0").focus()                      # edit a weight, keyboard only
     page.keyboard.press("Enter")
     expect(tid(page, "param-input")).to_be_focused()

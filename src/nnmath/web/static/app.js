@@ -252,11 +252,14 @@ function drawTraining() {
 const STEP_BUTTONS = ["btn-forward", "btn-loss", "btn-backward", "btn-update", "btn-again"];
 
 function setStage(next) {
+  const hadFocus = STEP_BUTTONS.includes(document.activeElement && document.activeElement.id);
   stage = next;
   STEP_BUTTONS.forEach((id, k) => {
     $(id).disabled = k === 0 ? false : k !== stage;
     $(id).classList.toggle("done", k < stage);
   });
+  // The keyboard follows the article: the next step's button takes the focus.
+  if (hadFocus) $(STEP_BUTTONS[stage < STEP_BUTTONS.length ? stage : 0]).focus();
 }
 
 function resetStep() {
