@@ -271,7 +271,10 @@ function resetStep() {
     $(id).textContent = "–";
   }
   $("step-words").textContent = "";
-  $("step-html").replaceChildren();
+  const hint = document.createElement("p");
+  hint.className = "hint";
+  hint.textContent = "Press Forward: the step is written out here, part by part, as you go.";
+  $("step-html").replaceChildren(hint);
   setStage(0);
 }
 
