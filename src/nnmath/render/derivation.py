@@ -54,7 +54,31 @@ class Derivation:
 
 
 def derivation(trace, param: str, index=(), hide: str | None = None) -> Derivation:
-    """The derivation of one entry of ``trace.gradients[param]`` (a one-sample trace)."""
+    """The derivation of one entry of ``trace.gradients[param]``.
+
+    Parameters
+    ----------
+    trace : Trace
+        A step on one sample (:func:`nnmath.explain`).
+    param : str
+        ``"W1"``, ``"b1"``, ... (DESIGN names).
+    index : tuple of int
+        ``(i, j)`` for a weight (input i, neuron j), ``(j,)`` for a bias.
+    hide : str, optional
+        ``"gradient"`` or a factor's name: written "?" (a question of the teaching mode).
+
+    Returns
+    -------
+    Derivation
+        The factors (the article's chain for scalar networks, else ``a_prev[i]``,
+        ``delta[j]`` and delta's parts), the engine's gradient and the document.
+
+    Raises
+    ------
+    ConfigError
+        For a batch trace, an unknown parameter, an index outside its shape, or a
+        value to hide that the derivation does not hold.
+    """
     if trace.n_samples != 1:
         raise ConfigError(must_be("the trace", "of one sample for a derivation",
                                   f"{trace.n_samples} samples"))
