@@ -587,3 +587,27 @@ def test_state_carries_the_selected_samples_activations(client, session):
     assert close(state["activations"][-1][0], ARTICLE["output"])
     after = client.post(f"{session}/update").json()
     assert close(after["activations"][-1][0], ARTICLE["output_after"])
+
+
+@pytest.mark.parametrize("hide,value", [("da1/dz1", "0.196612"), ("gradient", "-0.0280307"),
+                                        ("dy_hat/dz2", "0.219362")])
+def test_a_hidden_value_appears_nowhere_in_the_question(hide, value):
+    from nnmath.render.derivation import derivation, derivation_html
+
+    trace = explain(network_b(), [2.0], [0.0])
+    full = derivation_html(derivation(trace, "W1", (0, 0)))
+    asked = derivation_html(derivation(trace, "W1", (0, 0), hide=hide))
+    assert value in full and value not in asked and "<mi>?</mi>" in asked
+
+
+def test_derivation_refuses_what_it_cannot_derive():
+    from nnmath.errors import ConfigError
+    from nnmath.render.derivation import derivation
+
+    trace = explain(network_b(), [2.0], [0.0])
+    with pytest.raises(ConfigError, match="the value to hide must be 'gradient' or a factor"):
+        derivation(trace, "W1", (0, 0), hide="dz9/dw9")
+    with pytest.raises(ConfigError, match="the index of W1 must be 2 number"):
+        derivation(trace, "W1", (0,))
+    with pytest.raises(ConfigError, match="of one sample"):
+        derivation(explain(network_b(), [[2.0], [1.0]], [[0.0], [1.0]]), "W1", (0, 0))
