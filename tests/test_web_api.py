@@ -611,3 +611,16 @@ def test_derivation_refuses_what_it_cannot_derive():
         derivation(trace, "W1", (0,))
     with pytest.raises(ConfigError, match="of one sample"):
         derivation(explain(network_b(), [[2.0], [1.0]], [[0.0], [1.0]]), "W1", (0, 0))
+
+
+def test_three_blobs_and_a_softmax_map(client, session):
+    state = client.put(f"{session}/config", json={
+        "dataset": "blobs", "n_classes": 3, "hidden": [4], "activations": ["tanh", "softmax"],
+        "loss": "cross_entropy"}).json()
+    assert state["network"]["sizes"] == [2, 4, 3] and len(state["data"]["class_names"]) == 3
+    assert state["data"]["task"] == "multiclass" and set(state["data"]["y"]) == {0, 1, 2}
+    view = state["view"]
+    assert view["kind"] == "map" and view["value"] == "the predicted class (index)"
+    assert set(np.ravel(view["p"])) <= {0, 1, 2}
+    assert client.post(f"{session}/train", json={"epochs": 3}).status_code == 200
+    assert client.put(f"{session}/config", json={"n_classes": 7}).status_code == 422

@@ -34,6 +34,8 @@ class ConfigIn(_In):
     dataset: DatasetName | None = None
     n_samples: int | None = Field(None, ge=4, le=1000, description="toy sets' rows")
     noise: float | None = Field(None, ge=0, le=1, description="toy sets' noise")
+    n_classes: int | None = Field(None, ge=2, le=6, description="blobs' and spiral's classes "
+                                  "(circle and xor have 2)")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
     hidden: list[Hidden] | None = Field(None, max_length=6,
                                         description="neurons per hidden layer")
@@ -50,6 +52,7 @@ class Config(BaseModel):
     dataset: DatasetName
     n_samples: int
     noise: float
+    n_classes: int
     seed: int
     hidden: list[int]
     activations: list[Activation]

@@ -32,13 +32,14 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
 LOSSES = ("ssr", "mse", "bce", "cross_entropy")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
-DEFAULTS = {"dataset": "psa", "n_samples": 200, "noise": 0.1, "seed": 0, "hidden": [1],
+DEFAULTS = {"dataset": "psa", "n_samples": 200, "noise": 0.1, "n_classes": 2, "seed": 0,
+            "hidden": [1],
             "activations": ["sigmoid", "sigmoid"], "loss": "ssr", "optimizer": "sgd",
             "learning_rate": 0.1, "batch_size": 1, "shuffle": False}
 DEFAULT_SAMPLE = 8
 """PSA row 8 (counting from 0): x = 2.0, Healthy, target 0 -- the article's sample."""
 
-DATA_KEYS = ("dataset", "n_samples", "noise", "seed")
+DATA_KEYS = ("dataset", "n_samples", "noise", "n_classes", "seed")
 """Changing one of these makes new data (and a new network)."""
 NETWORK_KEYS = ("hidden", "activations", "seed")
 """Changing one of these makes a new network; the other keys are training settings."""
@@ -80,8 +81,9 @@ def make_data(config: dict, uploaded=None) -> datasets.Dataset:
             raise ConfigError(must_be("the dataset", "a CSV file uploaded first to be 'csv'",
                                       "no file", "Upload a CSV file (POST .../csv)."))
         return uploaded
+    classes = {"n_classes": config["n_classes"]} if name in ("blobs", "spiral") else {}
     return _TOY[name](n_samples=config["n_samples"], noise=config["noise"],
-                      seed=config["seed"])
+                      seed=config["seed"], **classes)
 
 
 def task_of(data) -> str:
