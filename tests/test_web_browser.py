@@ -239,6 +239,10 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     page.evaluate(f"location.hash = {big!r}")           # a limit hit: the API's words
     expect(tid(page, "error")).to_contain_text("must be at most 10,000 (max_params")
     expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")       # still the CSV's network
+    tid(page, "param-b2-0").click()                       # a weight typed wrong: said, not sent
+    tid(page, "param-input").fill("abc")
+    tid(page, "param-input").press("Enter")
+    expect(tid(page, "error")).to_have_text('The value must be a number. Got "abc".')
     screenshot(page, shots, "5_error_shown")
 
 

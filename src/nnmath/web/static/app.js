@@ -53,9 +53,10 @@ function clearError() {
   $("error").textContent = "";
 }
 
-/** Run an action; show the API's message if it fails. */
+/** Run an action; show the API's message if it fails (an older message goes when it starts). */
 function guard(action) {
   return async (...args) => {
+    clearError();
     try {
       await action(...args);
     } catch (err) {
