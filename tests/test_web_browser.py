@@ -225,6 +225,7 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     tid(page, "csv-upload").click()
     expect(tid(page, "csv-error")).to_have_text(words)
     expect(tid(page, "status")).to_have_text(f"Error: {words}")
+    screenshot(page, shots, "5_csv_error_shown")
     good = b"psa,status\n3.8,1\n2.0,0\n1.2,0\n2.9,1\n"
     tid(page, "csv-file").set_input_files({"name": "good.csv", "mimeType": "text/csv",
                                            "buffer": good})
@@ -235,15 +236,15 @@ def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     expect(tid(page, "sample").locator("option")).to_have_count(4)
     tid(page, "neurons-plus-0").click()                  # a new network on the uploaded rows
     expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")
-    big = "#hidden=64,64,64,64&activations=" + ",".join(["sigmoid"] * 5)
-    page.evaluate(f"location.hash = {big!r}")           # a limit hit: the API's words
-    expect(tid(page, "error")).to_contain_text("must be at most 10,000 (max_params")
-    expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")       # still the CSV's network
     tid(page, "param-b2-0").click()                       # a weight typed wrong: said, not sent
     tid(page, "param-input").fill("abc")
     tid(page, "param-input").press("Enter")
     expect(tid(page, "error")).to_have_text('The value must be a number. Got "abc".')
-    screenshot(page, shots, "5_error_shown")
+    big = "#hidden=64,64,64,64&activations=" + ",".join(["sigmoid"] * 5)
+    page.evaluate(f"location.hash = {big!r}")           # a limit hit: the API's words
+    expect(tid(page, "error")).to_contain_text("must be at most 10,000 (max_params")
+    expect(page.locator("#net-meta")).to_contain_text("1-2-1 ·")       # still the CSV's network
+    screenshot(page, shots, "6_limit_error_shown")
 
 
 def test_two_tabs_keep_two_sessions(context, server):
