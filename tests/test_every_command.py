@@ -215,3 +215,41 @@ def test_report_and_train_plots_on_a_users_model(models, name, tmp_path):
     expected = {"regression": ["fit", "loss", "network", "residuals"],
                 "three": ["confusion", "loss", "network"]}[name]
     assert written == expected
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_serve_takes_every_model_with_its_data(models, name):
+    # nnmath serve's API (no server started: FastAPI's test client): the CSV file, then
+    # the model; its step on a data row is explain's on that row, and it trains.
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from nnmath.web.app import create_app
+
+    model, data, target, task, saved = models[name]
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+        url = f"/api/sessions/{client.post('/api/sessions').json()['session']}"
+        response = client.post(f"{url}/csv", files={"file": (data.name, data.read_bytes())},
+                               data={"target": target})
+        assert response.status_code == 200, response.text
+        response = client.post(f"{url}/model",
+                               files={"file": (model.name, model.read_bytes())})
+        assert response.status_code == 200, response.text
+        state = response.json()
+        assert state["network"]["sizes"] == ok_json("summary", model)["sizes"]
+        n_inputs = len(state["data"]["X"][0])
+        assert state["view"]["kind"] == {1: "curve", 2: "map"}.get(n_inputs, "none")
+        assert client.put(f"{url}/sample", json={"index": 2}).status_code == 200
+        step = client.post(f"{url}/step").json()
+        rate = state["config"]["learning_rate"]   # the model's training settings, if any
+        assert rate == saved.get("training", {}).get("learning_rate", 0.1)
+        cli = ok_json("explain", "--model", model, "--data", data, "--row", 3, "--target", target,
+                      "--learning-rate", rate)
+        for key in ("x", "target", "output", "loss", "gradients", "updated", "loss_after"):
+            assert step[key] == cli[key], key
+        derivation = client.get(f"{url}/derivation", params={"param": "W1", "i": 0, "j": 0})
+        assert derivation.json()["value"] == cli["gradients"]["W1"][0][0]
+        trained = client.post(f"{url}/train", json={"epochs": 1})
+        assert trained.status_code == 200, trained.text
+        trained = trained.json()
+        assert trained["epoch"] == 1 and trained["network"] != state["network"]

@@ -30,8 +30,8 @@ FLOORS = [
     {"trace", "trace_terms", "chains", "article", "interop"},
     # 4: the views
     {"render", "plots", "report"},
-    # 5: the command line
-    {"commands", "cli", "__main__"},
+    # 5: the command line and the local page
+    {"commands", "cli", "__main__", "web"},
 ]
 UPWARD = {("nnmath.network", "nnmath.render.notebook"), ("nnmath.trace", "nnmath.render.notebook")}
 FACADES = {("nnmath.network", "nnmath.training"), ("nnmath.network", "nnmath.modelfile")}

@@ -29,6 +29,8 @@ COMMANDS = {
          "predicted vs actual or residuals"),
     "report":
         "regenerate the article (or report on your model) as a standalone HTML page + Markdown",
+    "serve":
+        "a local page: train a network live and click any weight to see its math",
     "export":
         "a model file as a PyTorch (torch.export) or ONNX file, with the same numbers",
     "import":

@@ -1,0 +1,133 @@
+"""``nnmath serve``: the local page where the article comes alive (a FastAPI app on uvicorn).
+
+The page is bound to 127.0.0.1 unless ``--host`` says otherwise (then a warning); the
+first line on stdout is its URL; Ctrl-C stops it with one more line and exit code 0.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+
+from . import COMMANDS
+from ..errors import ConfigError, must_be
+
+NAME = "serve"
+HELP = COMMANDS[NAME]
+EXAMPLE = """examples:
+  nnmath serve                       # http://127.0.0.1:8000/ : the article's network B on PSA
+  nnmath serve --port 8765 --open    # another port, and open it in the browser
+  nnmath serve --model model.json    # every new tab starts with this model
+  nnmath serve --port 0              # any free port (the URL line says which)
+
+The page runs on this machine only: --host 0.0.0.0 makes it reachable from others (a
+warning says so). Ctrl-C stops the server."""
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="the TCP port, 0 to 65535 (default 8000; 0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--open", action="store_true", help="open the page in the browser")
+    parser.add_argument("--model", metavar="FILE",
+                        help="a JSON model file (nnmath.network/1) every new session starts with")
+
+
+def run(args) -> int:
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(must_be("--port", "a port number from 0 to 65535", args.port,
+                                  "For example --port 8000 (0: any free port)."))
+    from ..optional import require
+
+    require("fastapi", "nnmath serve")
+    uvicorn = require("uvicorn", "nnmath serve")
+    model = None
+    if args.model:
+        from ..modelfile import load
+
+        model = load(args.model)
+        from ..web.sessions import Session
+
+        Session("check", {}, model.copy())   # data it fits, or the one-line error now
+    from ..web.app import LOCAL_HOSTS, create_app
+
+    app = create_app(model=model, allowed_hosts=LOCAL_HOSTS + _own_names(args.host))
+    sock = _listen(args.host, args.port)
+    url = _url(args.host, sock.getsockname()[1])
+    if args.host not in LOOPBACK:
+        sys.stderr.write(f"nnmath serve: warning: --host {args.host} makes the page reachable "
+                         "from other machines, and anyone who reaches it can use it. Use the "
+                         "default 127.0.0.1 unless you mean it.\n")
+    _serve(uvicorn, app, sock, url, args.open)
+    print("nnmath serve: stopped", flush=True)
+    return 0
+
+
+def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
+    """Serve until Ctrl-C. The URL line is printed once the server accepts requests (a
+    script may wait for it); a Ctrl-C from then on stops it gracefully (uvicorn's handler),
+    and the one uvicorn raises again afterwards is noted here instead of nnmath's."""
+    stopped = []
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets=sockets)
+            print(f"nnmath serve: {url} (Ctrl-C stops it)", flush=True)
+            if open_browser:
+                import threading
+                import webbrowser
+
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            if stopped:   # a Ctrl-C before uvicorn listened for it
+                self.should_exit = True
+
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
+    try:
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        Server(config).run(sockets=[sock])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sock.close()
+
+
+def _own_names(host: str) -> tuple:
+    """The Host names the server answers to besides the loopback ones: ``host`` itself,
+    and for every interface (0.0.0.0, ::) this machine's names."""
+    names = [host.strip("[]"), f"[{host.strip('[]')}]" if ":" in host else host]
+    if host in ("0.0.0.0", "::", ""):
+        names += [socket.gethostname(), socket.getfqdn()]
+        try:   # and its addresses, as another machine on the network types them
+            names += socket.gethostbyname_ex(socket.gethostname())[2]
+        except OSError:
+            pass
+    return tuple(dict.fromkeys(n.lower() for n in names if n))
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, or a ConfigError that says why not."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"cannot listen on {host}:{port}: {reason}. Choose another --port "
+                          "(or --port 0 for any free one) or --host.") from None
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
+    return f"http://{shown}:{port}/"

@@ -1,0 +1,137 @@
+"""The JSON API under ``/api``: each route finds its session, calls the engine, answers.
+
+The session is held for the whole request (:meth:`SessionStore.use`): a second request
+on it meanwhile gets 409. Routes are plain functions (FastAPI runs them in its thread
+pool), so a long one never blocks the others' sessions.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from ..training import train
+from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, check_limit, limits
+from .schemas import (ConfigIn, Empty, Error, NewSession, Options, ParamIn, SampleIn, State,
+                      Step, TrainIn)
+from .sessions import SessionStore, UnknownError
+from .setup import ACTIVATIONS, DATASETS, DEFAULTS, LOSSES, OPTIMIZERS
+from .views import state, step, trace_of
+
+__all__ = ["router", "ERRORS", "store_of"]
+
+router = APIRouter(prefix="/api")
+
+ERRORS = {status: {"model": Error, "description": text} for status, text in (
+    (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
+    (409, "the session is busy with another request"),
+    (413, "a limit of the server (the message names it)"))}
+
+
+def store_of(request: Request) -> SessionStore:
+    return request.app.state.store
+
+
+@router.get("/options", response_model=Options)
+def options():
+    """What the page offers: datasets, activations, losses, optimizers, limits, defaults."""
+    return {"datasets": list(DATASETS), "activations": list(ACTIVATIONS),
+            "losses": list(LOSSES), "optimizers": list(OPTIMIZERS), "limits": limits(),
+            "defaults": DEFAULTS}
+
+
+@router.post("/sessions", status_code=201, response_model=State, responses=ERRORS)
+def new_session(request: Request, body: NewSession | None = None):
+    """A new session (one per page load); without a config, the article's network B."""
+    config = body.config.model_dump(exclude_none=True) if body and body.config else {}
+    store = store_of(request)
+    session = store.create(config)
+    with store.use(session.sid) as s:
+        return state(s)
+
+
+@router.get("/sessions/{sid}", response_model=State, responses=ERRORS)
+def get_session(request: Request, sid: str):
+    with store_of(request).use(sid) as s:
+        return state(s)
+
+
+@router.delete("/sessions/{sid}", status_code=204, response_class=Response, responses=ERRORS)
+def delete_session(request: Request, sid: str):
+    store_of(request).delete(sid)
+    return Response(status_code=204)
+
+
+@router.put("/sessions/{sid}/config", response_model=State, responses=ERRORS)
+def put_config(request: Request, sid: str, body: ConfigIn):
+    """Change the configuration: new data and/or network (epoch 0) when their keys change,
+    else the training settings only."""
+    with store_of(request).use(sid) as s:
+        s.configure(body.model_dump(exclude_none=True))
+        s.quizzes.clear()
+        return state(s)
+
+
+@router.put("/sessions/{sid}/param", response_model=State, responses=ERRORS)
+def put_param(request: Request, sid: str, body: ParamIn):
+    """Set one weight or bias (``W1`` with ``index [i, j]``, ``b1`` with ``[j]``); the
+    history starts again at epoch 0."""
+    with store_of(request).use(sid) as s:
+        params = s.net.params()
+        if body.name not in params:
+            raise UnknownError(f"the parameter must be one of {', '.join(params)}. Got "
+                               f"{body.name!r}.")
+        p = params[body.name]
+        index = tuple(body.index)
+        if len(index) != p.ndim or any(i >= n for i, n in zip(index, p.shape)):
+            raise UnknownError(f"the index of {body.name} must be {p.ndim} number(s) within "
+                               f"its shape {list(p.shape)}. Got {list(index)}.")
+        p[index] = body.value
+        s.restart()
+        return state(s)
+
+
+@router.put("/sessions/{sid}/sample", response_model=State, responses=ERRORS)
+def put_sample(request: Request, sid: str, body: SampleIn):
+    """Select the sample (a row of the data, from 0) that a step is taken on."""
+    with store_of(request).use(sid) as s:
+        s.select(body.index)
+        s.quizzes.clear()
+        return state(s)
+
+
+@router.post("/sessions/{sid}/step", response_model=Step, responses=ERRORS)
+def post_step(request: Request, sid: str, body: Empty | None = None):
+    """One gradient step on the selected sample, recorded number by number, NOT applied."""
+    with store_of(request).use(sid) as s:
+        return step(trace_of(s))
+
+
+@router.post("/sessions/{sid}/update", response_model=State, responses=ERRORS)
+def post_update(request: Request, sid: str, body: Empty | None = None):
+    """Apply that step: the parameters become the trace's ``updated`` (epoch unchanged)."""
+    with store_of(request).use(sid) as s:
+        s.net.set_params(trace_of(s).updated)
+        s.quizzes.clear()
+        return state(s)
+
+
+@router.post("/sessions/{sid}/train", response_model=State, responses=ERRORS)
+def post_train(request: Request, sid: str, body: TrainIn | None = None):
+    """Epochs of the configured loss, optimizer and batch size over all rows
+    (:func:`nnmath.training.train`). A run that fails leaves the network as it was."""
+    epochs = 1 if body is None else body.epochs
+    with store_of(request).use(sid) as s:
+        check_limit(epochs, MAX_EPOCHS_PER_REQUEST, "max_epochs_per_request",
+                    "the epochs of one request", "Ask again for the rest.")
+        work = len(s.data) * s.net.n_params() * epochs
+        check_limit(work, MAX_WORK, "max_work", "the work of one request (rows × parameters "
+                    "× epochs)", "Ask for fewer epochs (max_epochs_now in the State).")
+        c, net = s.config, s.net.copy()
+        history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
+                        learning_rate=c["learning_rate"], epochs=epochs,
+                        batch_size=c["batch_size"], shuffle=c["shuffle"],
+                        seed=c["seed"] + s.epoch, optimizer=c["optimizer"], engine="numpy")
+        s.net = net
+        s.add_history(history.loss)
+        s.quizzes.clear()
+        return state(s)

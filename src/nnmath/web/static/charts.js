@@ -1,0 +1,135 @@
+// The live pictures: the loss per epoch, and what the network predicts (the State's `view`:
+// a P(class | x) curve for one input, a decision map for two). Every value drawn is the
+// API's; this file maps values to pixels.
+
+import { fmt } from "./format.js";
+import { svgEl } from "./netview.js";
+
+const BOX = { left: 52, right: 12, top: 12, bottom: 34, width: 360, height: 220 };
+const LIGHT_COLOURS = ["#f0c496", "#96b8e2", "#a9d8b5", "#d8b3e2", "#eba9a9", "#c3c9d0"];
+const CLASS_COLOURS = ["#d9822b", "#2f6fb5", "#3b9c5a", "#a24bb8", "#c23b3b", "#6b7785"];
+
+function scale(lo, hi, a, b) {
+  const span = hi - lo || 1;
+  return (v) => a + ((v - lo) / span) * (b - a);
+}
+
+function axes(svg, xr, yr, xlabel, ylabel) {
+  const { left, right, top, bottom, width, height } = BOX;
+  svg.append(svgEl("rect", { x: left, y: top, width: width - left - right, height: height - top - bottom, class: "plot-bg" }));
+  const ticks = [[xr[0], left, height - bottom + 14, "start"], [xr[1], width - right, height - bottom + 14, "end"]];
+  for (const [v, x, y, anchor] of ticks) svg.append(svgEl("text", { x, y, "text-anchor": anchor, class: "tick" }, fmt(v, 3)));
+  svg.append(svgEl("text", { x: left - 4, y: top + 10, "text-anchor": "end", class: "tick" }, fmt(yr[1], 3)));
+  svg.append(svgEl("text", { x: left - 4, y: height - bottom, "text-anchor": "end", class: "tick" }, fmt(yr[0], 3)));
+  svg.append(svgEl("text", { x: (left + width - right) / 2, y: height - 4, "text-anchor": "middle", class: "axis" }, xlabel));
+  svg.append(svgEl("text", { x: 12, y: (top + height - bottom) / 2, "text-anchor": "middle", class: "axis",
+    transform: `rotate(-90 12 ${(top + height - bottom) / 2})` }, ylabel));
+}
+
+function range(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/** The loss per epoch (history); the first and last values are kept as data attributes. */
+export function drawLoss(svg, history) {
+  svg.replaceChildren();
+  const points = history.filter((h) => Number.isFinite(h.loss));
+  svg.dataset.count = String(points.length);
+  svg.dataset.first = points.length ? String(points[0].loss) : "";
+  svg.dataset.last = points.length ? String(points[points.length - 1].loss) : "";
+  const xr = range(points.map((h) => h.epoch));
+  const yr = range(points.map((h) => h.loss));
+  if (yr[0] > 0) yr[0] = 0;
+  axes(svg, xr, yr, "epoch", "loss");
+  const sx = scale(xr[0], xr[1], BOX.left, BOX.width - BOX.right);
+  const sy = scale(yr[0], yr[1], BOX.height - BOX.bottom, BOX.top);
+  const d = points.map((h) => `${sx(h.epoch).toFixed(1)},${sy(h.loss).toFixed(1)}`).join(" ");
+  svg.append(svgEl("polyline", { points: d, class: "loss-line" }));
+  if (points.length) {
+    const last = points[points.length - 1];
+    svg.append(svgEl("circle", { cx: sx(last.epoch), cy: sy(last.loss), r: 3, class: "loss-dot" }));
+  }
+}
+
+/** The State's view: a curve (1 input) on the SVG, a map (2 inputs) on the canvas. */
+export function drawView(svg, canvas, caption, state) {
+  const view = state.view || { kind: "none" };
+  svg.toggleAttribute("hidden", view.kind !== "curve");     // an SVGElement has no .hidden
+  canvas.toggleAttribute("hidden", view.kind !== "map");
+  if (view.kind === "curve") {
+    drawCurve(svg, view, state.data);
+    caption.textContent = `${view.outputs.join(", ")} against ${state.data.feature_names[0]}; dots: the data`;
+  } else if (view.kind === "map") {
+    drawMap(canvas, view, state.data);
+    caption.textContent = `Decision map over ${state.data.feature_names.slice(0, 2).join(" × ")}; dots: the data`;
+  } else {
+    caption.textContent = "No picture for this many inputs (the loss chart still shows training).";
+  }
+}
+
+function drawCurve(svg, view, data) {
+  svg.replaceChildren();
+  const targets = data && data.task !== "multiclass" ? data.y.map(Number) : [];
+  const xs = data ? data.X.map((row) => row[0]) : [];
+  const xr = range([...view.x, ...xs]);
+  const yr = range([...view.p.flat(), ...targets]);
+  if (data && data.task !== "regression") { yr[0] = Math.min(0, yr[0]); yr[1] = Math.max(1, yr[1]); }
+  axes(svg, xr, yr, data ? data.feature_names[0] : "x", view.outputs.length === 1 ? view.outputs[0] : "P");
+  const sx = scale(xr[0], xr[1], BOX.left, BOX.width - BOX.right);
+  const sy = scale(yr[0], yr[1], BOX.height - BOX.bottom, BOX.top);
+  view.outputs.forEach((name, k) => {
+    const d = view.x.map((x, i) => `${sx(x).toFixed(1)},${sy(view.p[i][k]).toFixed(1)}`).join(" ");
+    const colour = view.outputs.length === 1 ? "#1b1f24" : CLASS_COLOURS[k % CLASS_COLOURS.length];
+    svg.append(svgEl("polyline", { points: d, class: "curve", stroke: colour, "data-output": name }));
+  });
+  if (data && data.task !== "multiclass") {
+    xs.forEach((x, i) => {
+      const dot = svgEl("circle", { cx: sx(x), cy: sy(targets[i]), r: 4, class: "datum",
+        fill: data.task === "binary" ? CLASS_COLOURS[targets[i] ? 1 : 0] : "#6b7785" });
+      svg.append(dot);
+    });
+  }
+  svg.dataset.points = String(view.x.length);
+}
+
+function cellColour(value, classes) {
+  if (classes && classes.length > 2) return LIGHT_COLOURS[Math.round(value) % LIGHT_COLOURS.length];
+  const t = Math.min(1, Math.max(0, value));
+  const a = [240, 196, 150];
+  const b = [150, 184, 226];
+  const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+function drawMap(canvas, view, data) {
+  const ctx = canvas.getContext("2d");
+  const { width, height } = canvas;
+  ctx.clearRect(0, 0, width, height);
+  const nx = view.x.length;
+  const ny = view.y.length;
+  const cw = width / nx;
+  const ch = height / ny;
+  for (let r = 0; r < ny; r += 1) {
+    for (let c = 0; c < nx; c += 1) {
+      ctx.fillStyle = cellColour(view.p[r][c], view.classes);
+      ctx.fillRect(Math.floor(c * cw), Math.floor(height - (r + 1) * ch), Math.ceil(cw) + 1, Math.ceil(ch) + 1);
+    }
+  }
+  const sx = scale(view.x[0], view.x[nx - 1], cw / 2, width - cw / 2);
+  const sy = scale(view.y[0], view.y[ny - 1], height - ch / 2, ch / 2);
+  if (!data) return;
+  data.X.forEach((row, i) => {
+    ctx.beginPath();
+    ctx.arc(sx(row[0]), sy(row[1]), 3, 0, 2 * Math.PI);
+    ctx.fillStyle = CLASS_COLOURS[Number(data.y[i]) % CLASS_COLOURS.length];
+    ctx.strokeStyle = "#fff";
+    ctx.fill();
+    ctx.stroke();
+  });
+  canvas.dataset.cells = String(nx * ny);
+}

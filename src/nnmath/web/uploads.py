@@ -1,0 +1,80 @@
+"""Uploaded files: read in bounded chunks, then loaded by the same code as the CLI's.
+
+A CSV file goes through :func:`nnmath.datasets.load_csv`, a model file through
+:func:`nnmath.modelfile.load` (``Network.load``), so their errors are the CLI's words. The
+upload is written to a private temporary folder under its own (base) name, and that
+folder is taken out of the messages, which name the file as the user knows it.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from ..errors import DataError, must_be
+from .limits import CHUNK_BYTES, MAX_ROWS, MAX_UPLOAD_BYTES, LimitError, check_limit
+
+__all__ = ["read_bounded", "load_csv_upload", "load_model_upload", "safe_name"]
+
+
+def read_bounded(stream, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of ``stream``, read :data:`CHUNK_BYTES` at a time; a LimitError as soon
+    as there are more than ``limit``."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(CHUNK_BYTES)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise LimitError(must_be("the uploaded file", f"at most {limit:,} bytes "
+                                     "(max_upload_bytes, a limit of nnmath serve)",
+                                     f"more than {limit:,} bytes", "Upload a smaller file."))
+        chunks.append(chunk)
+
+
+def safe_name(filename: str | None, default: str) -> str:
+    """The upload's base name, plain characters only (never a path).
+
+    >>> safe_name("../../etc/passwd", "x.csv"), safe_name("my data.csv", "x.csv")
+    ('passwd', 'my data.csv')
+    """
+    name = re.sub(r"[^\w .,()+-]", "_", Path(str(filename or "")).name).strip(" .")
+    return name[:100] or default
+
+
+def _loaded(content: bytes, filename: str, load):
+    with tempfile.TemporaryDirectory(prefix="nnmath-upload-") as folder:
+        path = Path(folder) / filename
+        path.write_bytes(content)
+        try:
+            return load(path)
+        except Exception as exc:
+            if isinstance(exc, (OSError, UnicodeError)) or not hasattr(exc, "args"):
+                raise
+            # the message names the file as uploaded, not the temporary folder
+            exc.args = tuple(a.replace(str(path), filename).replace(folder + "/", "")
+                             if isinstance(a, str) else a for a in exc.args)
+            raise
+
+
+def load_csv_upload(stream, filename: str | None, target: str, features: str | None = None):
+    """A :class:`~nnmath.datasets.Dataset` from an uploaded CSV file."""
+    from ..datasets import load_csv
+
+    name = safe_name(filename, "data.csv")
+    columns = None if not features else [c.strip() for c in features.split(",") if c.strip()]
+    data = _loaded(read_bounded(stream), name,
+                   lambda path: load_csv(path, target=target, features=columns))
+    check_limit(len(data), MAX_ROWS, "max_rows", f"the rows of {name}", "Upload fewer rows.")
+    if data.X.shape[0] < 1:
+        raise DataError(must_be(name, "a file with at least one row", 0))
+    return data
+
+
+def load_model_upload(stream, filename: str | None):
+    """A :class:`~nnmath.network.Network` from an uploaded model file."""
+    from ..modelfile import load
+
+    return _loaded(read_bounded(stream), safe_name(filename, "model.json"), load)

@@ -1,0 +1,145 @@
+"""A session, and one step's trace, as the API's JSON (plain dicts and lists).
+
+Every number is the engine's: the network's parameters, its forward pass on a grid for
+the live picture (:func:`view`), the loss, and :func:`nnmath.explain`'s trace for a step
+(:func:`step`). Non-finite numbers become ``null`` (JSON has no NaN).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..backprop import forward_pass
+from ..trace import Trace, explain
+from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, ROWS_SHOWN, limits
+from .setup import task_of
+
+__all__ = ["state", "view", "activations", "step", "trace_of", "finite", "CURVE_POINTS", "MAP_SIDE"]
+
+CURVE_POINTS = 200
+MAP_SIDE = 50
+
+
+def finite(obj):
+    """``obj`` with every non-finite float replaced by None, arrays as lists."""
+    if isinstance(obj, np.ndarray):
+        obj = obj.tolist()
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return finite(obj.item())
+    return obj
+
+
+def _network(net) -> dict:
+    return {"layers": [{"activation": layer.activation, "W": layer.W.tolist(),
+                        "b": layer.b.tolist()} for layer in net.layers],
+            "sizes": net.sizes, "n_params": net.n_params()}
+
+
+def _data(data) -> dict:
+    classes = list(data.class_names) if data.task != "regression" else None
+    y = data.y if data.task != "regression" else np.asarray(data.y, dtype=float)
+    return {"name": data.target_name, "feature_names": list(data.feature_names),
+            "class_names": classes, "task": task_of(data), "n_samples": len(data),
+            "X": data.X[:ROWS_SHOWN].tolist(), "y": y[:ROWS_SHOWN].tolist()}
+
+
+def state(session) -> dict:
+    """``State``: everything the page shows of a session."""
+    data = _data(session.data)
+    data["name"] = session.config["dataset"]
+    n_work = len(session.data) * session.net.n_params()
+    return finite({
+        "session": session.sid, "config": session.config, "network": _network(session.net),
+        "data": data, "sample": session.sample, "epoch": session.epoch,
+        "loss": session.loss(),
+        "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
+        "view": view(session), "limits": limits(),
+        "activations": activations(session),
+        "max_epochs_now": _epochs_allowed(n_work)})
+
+
+def activations(session) -> list:
+    """``a`` of every layer (output last) for the selected sample at the current weights:
+    the engine's forward pass (:func:`nnmath.backprop.forward_pass`), the input scaled
+    first where the model file stores a scaling."""
+    x = session.inputs(session.data.X[session.sample:session.sample + 1])
+    with np.errstate(all="ignore"):
+        return [fwd.a[0].tolist() for fwd in forward_pass(session.net.layers, x)]
+
+
+def _epochs_allowed(work_per_epoch: int) -> int:
+    return max(0, min(MAX_EPOCHS_PER_REQUEST, MAX_WORK // max(1, work_per_epoch)))
+
+
+def _outputs(net, data) -> list:
+    if data.task == "regression":
+        return ["y_hat"] if net.n_outputs == 1 else [f"y_hat[{j}]" for j in range(net.n_outputs)]
+    names = data.class_names
+    if net.n_outputs == 1:
+        return [f"P({names[1]})"]
+    return [f"P({name})" for name in names]
+
+
+def _span(values) -> tuple:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = 0.1 * (hi - lo) if hi > lo else 1.0
+    return lo - pad, hi + pad
+
+
+def view(session) -> dict:
+    """The live picture: P(class | x) along x (one input), or the decision map over
+    the plane (two inputs), from the network's forward pass (raw inputs on the axes)."""
+    net, data = session.net, session.data
+    n_inputs = data.X.shape[1]
+    with np.errstate(all="ignore"):
+        if n_inputs == 1:
+            x = np.linspace(*_span(data.X[:, 0]), CURVE_POINTS)
+            p = net.forward(session.inputs(x[:, None]))
+            return {"kind": "curve", "x": x.tolist(), "p": p.tolist(),
+                    "outputs": _outputs(net, data)}
+        if n_inputs == 2:
+            gx = np.linspace(*_span(data.X[:, 0]), MAP_SIDE)
+            gy = np.linspace(*_span(data.X[:, 1]), MAP_SIDE)
+            xx, yy = np.meshgrid(gx, gy)          # rows = y
+            out = net.forward(session.inputs(np.c_[xx.ravel(), yy.ravel()]))
+            if out.shape[1] == 1:
+                p, meaning = out[:, 0], _outputs(net, data)[0]
+            else:
+                p = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=1).astype(float)
+                meaning = "the predicted class (index)"
+            classes = list(data.class_names) if data.task != "regression" else []
+            return {"kind": "map", "x": gx.tolist(), "y": gy.tolist(),
+                    "p": p.reshape(MAP_SIDE, MAP_SIDE).tolist(), "classes": classes,
+                    "value": meaning}
+    return {"kind": "none"}
+
+
+def trace_of(session) -> Trace:
+    """The trace of one gradient step on the selected sample at the current network (its
+    raw input scaled first when the model file stores a scaling, as ``nnmath explain``)."""
+    s = session.sample
+    return explain(session.net, session.data.X[s], session.T[s], loss=session.config["loss"],
+                   learning_rate=session.config["learning_rate"])
+
+
+def step(trace: Trace) -> dict:
+    """``Step``: the trace's numbers for the page, and its explanation as HTML."""
+    from ..render.html import trace_html_fragment
+
+    full = trace.to_dict()
+    layers = [{key: layer[key] for key in ("index", "activation", "W", "b", "z", "a",
+                                           "delta", "dL_dW", "dL_db")}
+              | {"W_after": lt.W_after.tolist(), "b_after": lt.b_after.tolist()}
+              for layer, lt in zip(full["layers"], trace.layers)]
+    out = {key: full[key] for key in ("x", "target", "loss_name", "learning_rate", "output",
+                                      "loss", "gradients", "updated", "output_after",
+                                      "loss_after", "chains", "warnings")}
+    return finite({**out, "layers": layers, "html": trace_html_fragment(trace)})
