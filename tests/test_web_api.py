@@ -214,6 +214,29 @@ def test_training_is_the_engines_and_the_loss_falls(client, session):
     assert more["epoch"] == 60 and more["history"][-1]["epoch"] == 60
 
 
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_many_train_requests_are_one_run_of_the_optimizer(client, session, optimizer):
+    """Run on the page is a train request after another: momentum's velocity and Adam's
+    moments go on from one request to the next, so 3 requests of 1 epoch give the bits of
+    one 3-epoch run; an edited weight starts a fresh optimizer (as a new run would)."""
+    client.put(f"{session}/config", json={"optimizer": optimizer, "learning_rate": 0.05})
+    for _ in range(3):
+        state = client.post(f"{session}/train", json={"epochs": 1}).json()
+    X, y = np.array(state["data"]["X"]), np.array(state["data"]["y"], dtype=float)[:, None]
+    net = network_b()
+    history = net.fit(X, y, loss="ssr", learning_rate=0.05, epochs=3, batch_size=1,
+                      optimizer=optimizer)
+    assert [p["loss"] for p in state["history"][1:]] == history.loss
+    assert state["network"]["layers"][0]["W"] == net.layers[0].W.tolist()
+    edited = client.put(f"{session}/param", json={"name": "b2", "index": [0], "value": 0.25})
+    net.layers[1].b[0] = 0.25
+    after = client.post(f"{session}/train", json={"epochs": 2}).json()
+    fresh = net.fit(X, y, loss="ssr", learning_rate=0.05, epochs=2, batch_size=1,
+                    optimizer=optimizer)
+    assert edited.status_code == 200
+    assert [p["loss"] for p in after["history"][-2:]] == fresh.loss
+
+
 def test_configurations(client, session):
     state = client.put(f"{session}/config", json={"dataset": "circle", "hidden": [4, 4],
                                                   "activations": ["tanh", "tanh", "sigmoid"],

@@ -118,7 +118,9 @@ def post_update(request: Request, sid: str, body: Empty | None = None):
 @router.post("/sessions/{sid}/train", response_model=State, responses=ERRORS)
 def post_train(request: Request, sid: str, body: TrainIn | None = None):
     """Epochs of the configured loss, optimizer and batch size over all rows
-    (:func:`nnmath.training.train`). A run that fails leaves the network as it was."""
+    (:func:`nnmath.training.train`). A run that fails leaves the network as it was.
+    Momentum and Adam go on from the last request's state (``Session.optimizer``);
+    with ``shuffle``, each request's epochs are shuffled with ``seed + epoch``."""
     epochs = 1 if body is None else body.epochs
     with store_of(request).use(sid) as s:
         check_limit(epochs, MAX_EPOCHS_PER_REQUEST, "max_epochs_per_request",
@@ -126,12 +128,13 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
         work = len(s.data) * s.net.n_params() * epochs
         check_limit(work, MAX_WORK, "max_work", "the work of one request (rows × parameters "
                     "× epochs)", "Ask for fewer epochs (max_epochs_now in the State).")
-        c, net = s.config, s.net.copy()
+        c, net, optimizer = s.config, s.net.copy(), s.optimizer()
         history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
                         learning_rate=c["learning_rate"], epochs=epochs,
                         batch_size=c["batch_size"], shuffle=c["shuffle"],
-                        seed=c["seed"] + s.epoch, optimizer=c["optimizer"], engine="numpy")
+                        seed=c["seed"] + s.epoch, optimizer=optimizer, engine="numpy")
         s.net = net
+        s.keep_optimizer(optimizer)
         s.add_history(history.loss)
         s.quizzes.clear()
         return state(s)

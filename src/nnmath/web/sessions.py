@@ -8,6 +8,7 @@ serves one request at a time: :meth:`SessionStore.use` refuses a second with
 
 from __future__ import annotations
 
+import copy
 import itertools
 import secrets
 import threading
@@ -20,6 +21,7 @@ from ..errors import ConfigError, NnmathError, must_be
 from ..inference import scaling_of
 from ..losses import loss_for
 from ..network import Network
+from ..optimizers import get_optimizer
 from .limits import MAX_HISTORY, MAX_SESSIONS, LimitError
 from .setup import (DATA_KEYS, DEFAULT_SAMPLE, DEFAULTS, NETWORK_KEYS, check_fits,
                     config_of_network, make_data, make_network, merged, targets)
@@ -47,6 +49,7 @@ class Session:
         self.quizzes: OrderedDict = OrderedDict()   # id -> (Question, Trace)
         self.quiz_count = itertools.count()
         self.config = dict(DEFAULTS)
+        self._kept = None   # (settings, parameters, optimizer) as the last train left them
         if model is None:
             self.configure(config)
         else:
@@ -149,6 +152,24 @@ class Session:
             raise UnknownError(must_be("the quiz", f"one of the last {MAX_QUIZZES} asked in "
                                        "this session", qid, "Ask a new question."))
         return self.quizzes[qid]
+
+    def optimizer(self):
+        """The optimizer a train request goes on with: a copy of the one the last request
+        left (its momentum velocity or Adam moments and step count kept), while the
+        network's parameters and the optimizer's settings are as that request left them,
+        so that many requests of a few epochs train as one run does; else a fresh one
+        (after an edited weight, an update, a new network or new settings)."""
+        settings = (self.config["optimizer"], self.config["learning_rate"])
+        if self._kept is not None and self._kept[0] == settings and all(
+                np.array_equal(p, self._kept[1][name]) for name, p in self.net.params().items()):
+            return copy.deepcopy(self._kept[2])
+        return get_optimizer(*settings)
+
+    def keep_optimizer(self, optimizer) -> None:
+        """After a train request: the optimizer and the parameters it left."""
+        params = {name: p.copy() for name, p in self.net.params().items()}
+        self._kept = ((self.config["optimizer"], self.config["learning_rate"]), params,
+                      optimizer)
 
     def add_history(self, losses) -> None:
         for loss in losses:
