@@ -317,6 +317,36 @@ def test_csv_upload(client, session):
     assert client.post(f"{session}/step").status_code == 200
 
 
+@pytest.mark.parametrize("dataset,task,activation,loss", [
+    ("diabetes", "regression", "identity", "mse"), ("wine", "multiclass", "softmax",
+                                                    "cross_entropy"),
+    ("breast_cancer", "binary", "sigmoid", "bce")])
+def test_a_csv_of_your_own_trains_as_nnmath_train_would(client, session, tmp_path, cli,
+                                                         dataset, task, activation, loss):
+    """scikit-learn's bundled sets as a user's CSV files: the output layer and the loss fit
+    the task (as ``nnmath train`` chooses them), the inputs are standardised, and the
+    model the page gives back is one the CLI evaluates to the page's own loss."""
+    sklearn = pytest.importorskip("sklearn.datasets")
+    frame = getattr(sklearn, f"load_{dataset}")(as_frame=True).frame
+    data = tmp_path / f"{dataset}.csv"
+    frame.to_csv(data, index=False)
+    state = client.post(f"{session}/csv", files={"file": (data.name, data.read_bytes())},
+                        data={"target": "target"}).json()
+    assert state["data"]["task"] == task and state["config"]["loss"] == loss
+    assert state["config"]["activations"] == ["sigmoid", activation]
+    state = client.post(f"{session}/train", json={"epochs": 3}).json()
+    assert state["loss"] < state["history"][0]["loss"]
+    model = tmp_path / "page.json"
+    model.write_bytes(client.get(f"{session}/model").content)
+    saved = json.loads(model.read_text())
+    X = frame.drop(columns="target").to_numpy(dtype=float)
+    assert np.allclose(saved["scaling"]["mean"], X.mean(axis=0), rtol=1e-12)
+    assert saved["feature_names"] == list(frame.columns[:-1])
+    result = cli("evaluate", str(model), str(data), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["loss"] == pytest.approx(state["loss"], rel=1e-9)
+
+
 @pytest.mark.parametrize("content,target", [
     (PSA_CSV, "nope"), (b"a,b\n1,x\n", "b"), (b"a,b\n1,\n2,1\n", "b"), (b"", "b"),
     (b"a,b\n1,inf\n2,3\n", "a"), (b"\xff\xfe\x00", "b")])

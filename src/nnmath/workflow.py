@@ -35,7 +35,7 @@ from .inference import check_threshold, evaluate
 from .losses import head_for
 from .network import Network
 
-__all__ = ["fit_dataset", "FitResult"]
+__all__ = ["fit_dataset", "FitResult", "model_info"]
 
 
 def _check_hidden(hidden) -> tuple:
@@ -48,6 +48,26 @@ def _check_hidden(hidden) -> tuple:
                                   "hidden layer)", hidden, "For example hidden=(8, 4), or () "
                                   "for no hidden layer."))
     return tuple(check_int(n, f"hidden[{i}]", minimum=1) for i, n in enumerate(hidden))
+
+
+def model_info(data: Dataset, loss: str, scaling=None) -> dict:
+    """What a model file says of the data a network is trained on: the task, the loss,
+    the feature, target and class names, and the inputs' ``scaling``
+    (:class:`~nnmath.datasets.Scaling`, applied before the first layer), if any.
+
+    >>> from nnmath import datasets
+    >>> sorted(model_info(datasets.psa(), "bce"))
+    ['class_names', 'feature_names', 'loss', 'positive_class', 'target_name', 'task']
+    """
+    info = {"task": data.task, "loss": loss, "feature_names": list(data.feature_names),
+            "target_name": data.target_name}
+    if data.task == "classification":
+        info["class_names"] = list(data.class_names)
+        if data.n_classes == 2:   # class 1, named: what sensitivity and the ROC are about
+            info["positive_class"] = str(data.class_names[1])
+    if scaling is not None:
+        info["scaling"] = scaling.to_dict()
+    return info
 
 
 @dataclass(frozen=True)
@@ -101,14 +121,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                          output_activation=output_activation, seed=seed)
     scaling = standardize(train.X) if scale else None
     X_train = scaling.apply(train.X) if scale else train.X
-    net.info = {"task": data.task, "loss": loss, "feature_names": list(data.feature_names),
-                "target_name": data.target_name}
-    if data.task == "classification":
-        net.info["class_names"] = list(data.class_names)
-        if data.n_classes == 2:   # class 1, named: what sensitivity and the ROC are about
-            net.info["positive_class"] = str(data.class_names[1])
-    if scale:
-        net.info["scaling"] = scaling.to_dict()
+    net.info = model_info(data, loss, scaling)
     # The settings the training loop does not know: a save during training records them
     # with the loop's own (History.settings), as a finished run does.
     settings = {"hidden": list(hidden), "activation": activation, "test_size": test_size or 0}

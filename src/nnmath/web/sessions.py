@@ -24,7 +24,7 @@ from ..network import Network
 from ..optimizers import get_optimizer
 from .limits import MAX_HISTORY, MAX_SESSIONS, LimitError
 from .setup import (DATA_KEYS, DEFAULT_SAMPLE, DEFAULTS, NETWORK_KEYS, check_fits,
-                    config_of_network, make_data, make_network, merged, targets)
+                    config_of_network, head_of, make_data, make_network, merged, targets)
 
 __all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES"]
 
@@ -75,25 +75,27 @@ class Session:
             self.restart()
 
     def use_data(self, data) -> None:
-        """An uploaded CSV file's data, with a new network that fits it."""
+        """An uploaded CSV file's data, with a new network that fits it: the hidden layers
+        kept, the output layer and the loss chosen for the task as ``nnmath train``
+        chooses them (:func:`~nnmath.web.setup.head_of`), the inputs standardised."""
         old = (self.uploaded, self.config)
         self.uploaded = data
         try:
             self.config = {**self.config, "dataset": "psa"}   # the data key changes
-            self.configure({"dataset": "csv"})
+            self.configure({"dataset": "csv", **head_of(self.config, data)})
         except NnmathError:
             self.uploaded, self.config = old
             raise
 
     def use_model(self, net: Network) -> None:
         """A model file's network, on data it fits: the current data, else PSA (one input)
-        or a toy set (two inputs); with the model's loss, else the current one, else the
-        one that fits its output layer."""
+        or a toy set (two inputs); with the model's loss, else ``ssr`` (as ``nnmath explain
+        --model`` takes it), else the one that fits its output layer."""
         current = getattr(self, "data", None)
         options = [] if current is None else [(self.config, current)]
         options += [({**self.config, "dataset": name}, None) for name in ("psa", "circle")]
         losses = [net.info["loss"]] if net.info.get("loss") else \
-            [self.config["loss"], loss_for(net.layers[-1].activation)]
+            [DEFAULTS["loss"], loss_for(net.layers[-1].activation)]   # nnmath explain's
         first_error = None
         for (config, data), loss in itertools.product(options, losses):
             try:

@@ -4,6 +4,8 @@ A configuration is a plain dict (``Config`` in the API); :data:`DEFAULTS` is the
 article's: network B (1-1-1 sigmoid, w1 = 0.5, b1 = 0, w2 = -1, b2 = 0) on the PSA data,
 trained per sample with the ``ssr`` loss and learning rate 0.1. Any other network is
 ``Network.random``'s way of drawing weights, from ``seed``, with one activation per layer.
+A network for an uploaded CSV file standardises its inputs and records the data's names,
+as ``nnmath train`` does (its model file works with ``nnmath predict``).
 
 >>> data = make_data(DEFAULTS)
 >>> net = make_network(DEFAULTS, data)
@@ -21,11 +23,12 @@ from ..errors import ConfigError, must_be
 from ..layers import Dense
 from ..losses import check_loss, head_for
 from ..network import Network
+from ..workflow import model_info
 from .limits import MAX_PARAMS, MAX_ROWS, check_limit
 
 __all__ = ["DEFAULTS", "DEFAULT_SAMPLE", "DATASETS", "ACTIVATIONS", "LOSSES", "OPTIMIZERS",
            "DATA_KEYS", "NETWORK_KEYS", "merged", "make_data", "make_network", "targets",
-           "check_fits", "config_of_network", "task_of"]
+           "check_fits", "config_of_network", "task_of", "head_of"]
 
 DATASETS = ("psa", "circle", "xor", "blobs", "spiral", "csv")
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
@@ -113,8 +116,23 @@ def make_network(config: dict, data) -> Network:
             and config["seed"] == DEFAULTS["seed"]:
         return network_b()
     rng = np.random.default_rng(config["seed"])
-    return Network([Dense(n_in, n, act, rng=rng)
-                    for n_in, n, act in zip(sizes[:-1], sizes[1:], acts)])
+    net = Network([Dense(n_in, n, act, rng=rng)
+                   for n_in, n, act in zip(sizes[:-1], sizes[1:], acts)])
+    if config["dataset"] == "csv":   # as nnmath train: standardised inputs, the names kept
+        net.info = model_info(data, config["loss"], datasets.standardize(data.X))
+    return net
+
+
+def head_of(config: dict, data) -> dict:
+    """The output activation and loss that fit ``data``'s task, as ``nnmath train``
+    chooses them (:func:`nnmath.losses.head_for`; two classes: one sigmoid output, P(class
+    1)): a change to ``config`` for newly uploaded data.
+
+    >>> head_of(DEFAULTS, datasets.psa())
+    {'activations': ['sigmoid', 'sigmoid'], 'loss': 'bce'}
+    """
+    _, activation, loss = head_for(data.task, _n_targets(data), two_classes="sigmoid")
+    return {"activations": [*config["activations"][:-1], activation], "loss": loss}
 
 
 def targets(net: Network, data) -> np.ndarray:
