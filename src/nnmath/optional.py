@@ -31,6 +31,8 @@ INSTALL = {
     "matplotlib": "pip install 'matplotlib>=3.7' (a dependency of nnmath)",
     "PIL": "pip install 'pillow>=10' (a dependency of nnmath)",
     "rich": "pip install 'rich>=13' (a dependency of nnmath)",
+    "fastapi": "pip install 'fastapi>=0.110' (a dependency of nnmath)",
+    "uvicorn": "pip install 'uvicorn>=0.29' (a dependency of nnmath)",
     "sklearn": "pip install 'nnmath[sklearn]'",
     "torch": "pip install 'nnmath[torch]'",
     "onnx": "pip install 'nnmath[onnx]'",
