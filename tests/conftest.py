@@ -24,6 +24,18 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, tests/browsers.py), one for the whole run."""
+    from browsers import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
 # Hypothesis profiles. The default ("ci") checks a modest, fixed set of examples
 # (derandomize: the same every run, so CI is never flaky); `make fuzz` sets
 # HYPOTHESIS_PROFILE=fuzz: fresh random examples, many of them, for a long time

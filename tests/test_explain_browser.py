@@ -5,29 +5,11 @@ Skipped (with the reason) only where /usr/bin/chromium or playwright is missing;
 installs both.
 """
 
-import io
 import math
-import os
-import shutil
 
-import numpy as np
-import pytest
+from browsers import needs_chromium, pixel_spread
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+pytestmark = needs_chromium
 
 
 def _open(browser, path):
@@ -42,19 +24,12 @@ def _open(browser, path):
     return png, text, boxes, requests
 
 
-def _not_blank(png: bytes) -> float:
-    from PIL import Image
-
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
-    return float(pixels.std())
-
-
 def test_article_step_page(browser, cli, tmp_path):
     out = tmp_path / "step.html"
     result = cli("explain", "--format", "html", "--output", str(out))
     assert result.returncode == 0, result.stderr
     png, text, boxes, requests = _open(browser, out)
-    assert _not_blank(png) > 20, "the screenshot is (nearly) blank"
+    assert pixel_spread(png) > 20, "the screenshot is (nearly) blank"
     for value in ("0.324962", "0.0528003", "0.219362", "0.196612", "0.0521131", "-0.0280307",
                   "0.502803", "-1.00521", "0.322266", "0.0519276", "Chain-rule factors"):
         assert value in text, value
@@ -73,7 +48,7 @@ def test_2_3_2_page_of_the_user_s_own_network(browser, cli, tmp_path):
                  "--loss", "bce", "--check", "--format", "html", "--output", str(out))
     assert result.returncode == 0, result.stderr
     png, text, boxes, _ = _open(browser, out)
-    assert _not_blank(png) > 20
+    assert pixel_spread(png) > 20
     # Hand computation: y_hat_0 and delta1[0] = (Σ_k delta2[k] W2[0,k]) · a1(1 − a1).
     S = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
     a1 = [S(0.3), S(0.15), S(-0.1)]

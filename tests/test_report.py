@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from browsers import needs_chromium
 
 
 from nnmath.article import run_article  # noqa: E402
@@ -144,31 +145,24 @@ def test_the_command(cli, tmp_path):
     assert result.returncode == 2 and "must be a folder" in result.stderr
 
 
-def test_the_page_shows_its_first_figure_in_chromium(report):
+@needs_chromium
+def test_the_page_shows_its_first_figure_in_chromium(report, browser):
     import numpy as np
     from PIL import Image
 
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     folder, _ = report
     shot = folder.parent / "first-figure.png"
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto((folder / "index.html").as_uri())
-            first = page.locator("figure img").first
-            first.scroll_into_view_if_needed()
-            assert page.evaluate("document.images[0].complete && "
-                                 "document.images[0].naturalWidth") > 300
-            first.screenshot(path=str(shot))
-            assert page.title() == "The Math Behind a Neural Network"
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    try:
+        page.goto((folder / "index.html").as_uri())
+        first = page.locator("figure img").first
+        first.scroll_into_view_if_needed()
+        assert page.evaluate("document.images[0].complete && "
+                             "document.images[0].naturalWidth") > 300
+        first.screenshot(path=str(shot))
+        assert page.title() == "The Math Behind a Neural Network"
+    finally:
+        page.close()
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.shape[0] > 150 and pixels.std() > 10      # drawn, not blank
     assert (pixels < 100).mean() > 0.005                     # dark strokes: circles, text

@@ -11,25 +11,17 @@ Skipped (with the reason) only where /usr/bin/chromium, playwright or the web ex
 missing; `.ci/run` installs them.
 """
 
-import io
 import os
 import pathlib
 import re
-import shutil
 import socket
 import threading
 from urllib.parse import urlsplit
 
-import numpy as np
 import pytest
+from browsers import needs_chromium, pixel_spread
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-features=Translate,OptimizationHints,MediaRouter"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 
 # The article's worked example (network B, PSA row 8: x = 2.0, target 0, η = 0.1), as
 # `nnmath explain` writes it (tests/test_explain_browser.py reads the same strings).
@@ -70,15 +62,6 @@ def server():
     server.should_exit = True
     thread.join()
     sock.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +109,9 @@ def tid(page, testid):
 
 
 def screenshot(page, shots, name):
-    from PIL import Image
-
     png = page.screenshot(full_page=True)
     (shots / f"{name}.png").write_bytes(png)
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
-    assert pixels.std() > 20, f"the screenshot {name} is (nearly) blank"
+    assert pixel_spread(png) > 20, f"the screenshot {name} is (nearly) blank"
 
 
 def type_param(page, key, value):
