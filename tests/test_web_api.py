@@ -633,6 +633,60 @@ def test_serve_with_a_model_starts_every_session_with_it(tmp_path):
         assert stop_server(proc)[0] == 0
 
 
+@pytest.fixture(scope="module")
+def regression_model(tmp_path_factory):
+    """A regression model trained by ``nnmath train`` on scikit-learn's linnerud data
+    (3 inputs: neither PSA nor a toy set fits it), and its CSV file."""
+    sklearn = pytest.importorskip("sklearn.datasets")
+    folder = tmp_path_factory.mktemp("linnerud")
+    bunch = sklearn.load_linnerud(as_frame=True)
+    frame = bunch.data.join(bunch.target[["Weight"]])
+    data, model = folder / "linnerud.csv", folder / "reg.json"
+    frame.to_csv(data, index=False)
+    trained = subprocess.run([sys.executable, "-m", "nnmath", "train", str(data), "--target",
+                              "Weight", "--task", "regression", "--hidden", "4", "--epochs", "50",
+                              "--save", str(model)], capture_output=True, text=True, timeout=120)
+    assert trained.returncode == 0, trained.stderr
+    return model, data
+
+
+def test_serve_with_a_model_and_its_data_steps_as_explain_does(regression_model, cli):
+    """``nnmath serve --model M --data CSV``: every session starts with the model on its
+    own data; the step on a row is ``nnmath explain --data CSV --row``'s."""
+    from nnmath import datasets
+    from nnmath.modelfile import load
+
+    model, data = regression_model
+    net = load(model)
+    rows = datasets.load_csv(data, target="Weight", task="regression")
+    with TestClient(create_app(model=net, data=rows), base_url="http://127.0.0.1") as client:
+        state = client.post("/api/sessions").json()
+        assert state["data"]["task"] == "regression" and state["network"]["sizes"] == [3, 4, 1]
+        url = f"/api/sessions/{state['session']}"
+        assert client.put(f"{url}/sample", json={"index": 4}).status_code == 200
+        step = client.post(f"{url}/step").json()
+    explained = cli("explain", "--model", str(model), "--data", str(data), "--row", "5",
+                    "--learning-rate", str(state["config"]["learning_rate"]), "--json")
+    assert explained.returncode == 0, explained.stderr
+    expected = json.loads(explained.stdout)
+    for key in ("x", "output", "loss", "gradients", "updated", "loss_after"):
+        assert step[key] == expected[key], key
+    with TestClient(create_app(data=rows), base_url="http://127.0.0.1") as client:
+        alone = client.post("/api/sessions").json()   # --data without --model: as an upload
+    assert alone["config"]["dataset"] == "csv" and alone["config"]["loss"] == "mse"
+    assert alone["config"]["activations"][-1] == "identity"
+
+
+def test_serve_says_when_a_model_needs_its_data(regression_model):
+    model, data = regression_model
+    for args, fragment in [(["--model", str(model)], "give --data CSV"),
+                           (["--data", str(data)], "--data needs --target COL")]:
+        done = subprocess.run([sys.executable, "-m", "nnmath", "serve", "--port", "0", *args],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+        assert fragment in done.stderr, done.stderr
+
+
 def test_state_carries_the_selected_samples_activations(client, session):
     state = client.get(session).json()
     step = client.post(f"{session}/step").json()

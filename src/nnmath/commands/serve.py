@@ -19,6 +19,8 @@ EXAMPLE = """examples:
   nnmath serve                       # http://127.0.0.1:8000/ : the article's network B on PSA
   nnmath serve --port 8765 --open    # another port, and open it in the browser
   nnmath serve --model model.json    # every new tab starts with this model
+  nnmath serve --model model.json --data data.csv   # ... on its data (a regression model,
+                                                    # or one of more than two inputs)
   nnmath serve --port 0              # any free port (the URL line says which)
 
 The page runs on this machine only: --host 0.0.0.0 makes it reachable from others (a
@@ -35,6 +37,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--open", action="store_true", help="open the page in the browser")
     parser.add_argument("--model", metavar="FILE",
                         help="a JSON model file (nnmath.network/1) every new session starts with")
+    parser.add_argument("--data", metavar="FILE",
+                        help="a CSV file every new session starts with (with --model: its data; "
+                             "needed for a regression model or one of more than two inputs)")
+    parser.add_argument("--target", metavar="COL",
+                        help="the target column of --data (default: the one the model file "
+                             "records)")
 
 
 def run(args) -> int:
@@ -45,17 +53,11 @@ def run(args) -> int:
 
     require("fastapi", "nnmath serve")
     uvicorn = require("uvicorn", "nnmath serve")
-    model = None
-    if args.model:
-        from ..modelfile import load
-
-        model = load(args.model)
-        from ..web.sessions import Session
-
-        Session("check", {}, model.copy())   # data it fits, or the one-line error now
+    model, data = _model_and_data(args)
     from ..web.app import LOCAL_HOSTS, create_app
 
-    app = create_app(model=model, allowed_hosts=LOCAL_HOSTS + _own_names(args.host))
+    app = create_app(model=model, data=data,
+                     allowed_hosts=LOCAL_HOSTS + _own_names(args.host))
     sock = _listen(args.host, args.port)
     url = _url(args.host, sock.getsockname()[1])
     if args.host not in LOOPBACK:
@@ -65,6 +67,37 @@ def run(args) -> int:
     _serve(uvicorn, app, sock, url, args.open)
     print("nnmath serve: stopped", flush=True)
     return 0
+
+
+def _model_and_data(args) -> tuple:
+    """``--model`` and ``--data`` read as ``nnmath report`` reads them, and checked now:
+    a session made of them at once, or the one-line error before the server starts."""
+    from ..errors import NnmathError
+    from ..web.sessions import Session
+
+    model = data = None
+    if args.model:
+        from ..modelfile import load
+        from ._data import model_data
+
+        model = load(args.model)
+        data = model_data(args, model, required=False) if args.data else None
+    elif args.data:
+        from .. import datasets
+
+        if not args.target:
+            raise ConfigError("--data needs --target COL, the name of its target column "
+                              "(without --model, no model file names one). For example "
+                              "--target status.")
+        data = datasets.load_csv(args.data, target=args.target)
+    try:
+        Session("check", {}, None if model is None else model.copy(), data)
+    except NnmathError as exc:
+        if model is None or data is not None:
+            raise
+        raise ConfigError(f"{exc} To start with the model's own data, give --data CSV (and "
+                          "--target COL if the model file names no target column).") from None
+    return model, data
 
 
 def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:

@@ -41,7 +41,7 @@ def one_line(exc) -> str:
 
 
 def create_app(model: Network | None = None, allowed_hosts=LOCAL_HOSTS,
-               max_sessions: int = MAX_SESSIONS) -> FastAPI:
+               max_sessions: int = MAX_SESSIONS, data=None) -> FastAPI:
     """The app: the page at ``/``, its files at ``/static``, the API at ``/api``.
 
     Parameters
@@ -52,12 +52,15 @@ def create_app(model: Network | None = None, allowed_hosts=LOCAL_HOSTS,
         The Host names accepted (default: the loopback names, :data:`LOCAL_HOSTS`).
     max_sessions : int
         Sessions kept at once (the oldest idle one is evicted).
+    data : Dataset, optional
+        The data every new session starts with, as an uploaded CSV file
+        (``nnmath serve --model FILE --data CSV``).
     """
     app = FastAPI(title="nnmath serve", version=_version(),
                   description="The math of a small neural network, live: every number is "
                               "computed by nnmath's engine. Errors are "
                               '{"detail": "one line"}.')
-    app.state.store = SessionStore(max_sessions=max_sessions, model=model)
+    app.state.store = SessionStore(max_sessions=max_sessions, model=model, data=data)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_exception_handler(NnmathError, _nnmath_error)

@@ -42,16 +42,17 @@ class BusyError(NnmathError):
 class Session:
     """One tab's state. ``net`` is trained in place; ``history`` holds ``(epoch, loss)``."""
 
-    def __init__(self, sid: str, config: dict, model: Network | None = None):
+    def __init__(self, sid: str, config: dict, model: Network | None = None, data=None):
         self.sid = sid
         self.lock = threading.Lock()
-        self.uploaded = None          # the Dataset of an uploaded CSV file
+        self.uploaded = data          # the Dataset of an uploaded CSV file
         self.quizzes: OrderedDict = OrderedDict()   # id -> (Question, Trace)
         self.quiz_count = itertools.count()
         self.config = dict(DEFAULTS)
         self._kept = None   # (settings, parameters, optimizer) as the last train left them
         if model is None:
-            self.configure(config)
+            self.configure({"dataset": "csv", **head_of(self.config, data), **config}
+                           if data is not None else config)
         else:
             self.use_model(model)
             if config:
@@ -88,12 +89,13 @@ class Session:
             raise
 
     def use_model(self, net: Network) -> None:
-        """A model file's network, on data it fits: the current data, else PSA (one input)
-        or a toy set (two inputs); with the model's loss, else ``ssr`` (as ``nnmath explain
+        """A model file's network, on data it fits: the current data, else the uploaded
+        CSV file's, else PSA (one input) or a toy set (two inputs); with the model's loss, else ``ssr`` (as ``nnmath explain
         --model`` takes it), else the one that fits its output layer."""
         current = getattr(self, "data", None)
         options = [] if current is None else [(self.config, current)]
-        options += [({**self.config, "dataset": name}, None) for name in ("psa", "circle")]
+        names = ("csv", "psa", "circle") if self.uploaded is not None else ("psa", "circle")
+        options += [({**self.config, "dataset": name}, None) for name in names]
         losses = [net.info["loss"]] if net.info.get("loss") else \
             [DEFAULTS["loss"], loss_for(net.layers[-1].activation)]   # nnmath explain's
         first_error = None
@@ -185,9 +187,10 @@ class Session:
 class SessionStore:
     """The server's sessions, by id (a random URL-safe token)."""
 
-    def __init__(self, max_sessions: int = MAX_SESSIONS, model: Network | None = None):
+    def __init__(self, max_sessions: int = MAX_SESSIONS, model: Network | None = None,
+                 data=None):
         self.max_sessions = max_sessions
-        self.model = model
+        self.model, self.data = model, data
         self._sessions: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -197,7 +200,7 @@ class SessionStore:
     def create(self, config: dict) -> Session:
         """A new session (its network and data built first: a bad config makes none)."""
         session = Session(secrets.token_urlsafe(16), config,
-                          None if self.model is None else self.model.copy())
+                          None if self.model is None else self.model.copy(), self.data)
         with self._lock:
             while len(self._sessions) >= self.max_sessions:
                 idle = next((sid for sid, s in self._sessions.items() if not s.lock.locked()),
