@@ -677,10 +677,13 @@ def test_serve_with_a_model_and_its_data_steps_as_explain_does(regression_model,
     assert alone["config"]["activations"][-1] == "identity"
 
 
-def test_serve_says_when_a_model_needs_its_data(regression_model):
+def test_serve_says_when_a_model_needs_its_data(regression_model, tmp_path):
     model, data = regression_model
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x,t\n" + "1,0\n2,1\n" * 5_001)
     for args, fragment in [(["--model", str(model)], "give --data CSV"),
-                           (["--data", str(data)], "--data needs --target COL")]:
+                           (["--data", str(data)], "--data needs --target COL"),
+                           (["--data", str(rows), "--target", "t"], "at most 10,000 (max_rows")]:
         done = subprocess.run([sys.executable, "-m", "nnmath", "serve", "--port", "0", *args],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1

@@ -90,6 +90,11 @@ def _model_and_data(args) -> tuple:
                               "(without --model, no model file names one). For example "
                               "--target status.")
         data = datasets.load_csv(args.data, target=args.target)
+    if data is not None:   # as an upload's
+        from ..web.limits import MAX_ROWS, check_limit
+
+        check_limit(len(data), MAX_ROWS, "max_rows", "the rows of --data",
+                    "Give the page fewer rows (nnmath train takes any number).")
     try:
         Session("check", {}, None if model is None else model.copy(), data)
     except NnmathError as exc:
