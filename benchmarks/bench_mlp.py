@@ -47,10 +47,10 @@ def numpy_forward(params, X):
     out = []
     for start in range(0, X.shape[0], CHUNK):
         a = X[start:start + CHUNK]
-        for l, (W, b) in enumerate(params):
+        for ell, (W, b) in enumerate(params):
             a = a @ W
             a += b
-            if l < len(params) - 1:
+            if ell < len(params) - 1:
                 np.maximum(a, 0, out=a)
         out.append(softmax_rows(a))
     return np.concatenate(out)
@@ -58,16 +58,16 @@ def numpy_forward(params, X):
 
 def _numpy_step(params, x, t, learning_rate):
     activations = [x]
-    for l, (W, b) in enumerate(params):
+    for ell, (W, b) in enumerate(params):
         z = activations[-1] @ W
         z += b
-        activations.append(np.maximum(z, 0, out=z) if l < len(params) - 1 else softmax_rows(z))
+        activations.append(np.maximum(z, 0, out=z) if ell < len(params) - 1 else softmax_rows(z))
     delta = (activations[-1] - t) / x.shape[0]   # softmax + cross-entropy: dL/dz = (a - t)/m
-    for l in range(len(params) - 1, -1, -1):
-        W, b = params[l]
-        dL_dW, dL_db = activations[l].T @ delta, delta.sum(axis=0)
-        if l > 0:   # no gradient for the inputs
-            delta = (delta @ W.T) * (activations[l] > 0)
+    for ell in range(len(params) - 1, -1, -1):
+        W, b = params[ell]
+        dL_dW, dL_db = activations[ell].T @ delta, delta.sum(axis=0)
+        if ell > 0:   # no gradient for the inputs
+            delta = (delta @ W.T) * (activations[ell] > 0)
         W -= learning_rate * dL_dW
         b -= learning_rate * dL_db
 
@@ -93,12 +93,12 @@ def torch_fit(X, T, params, learning_rate, epochs, batch_size, shuffle=False, se
     import torch
 
     layers = []
-    for l, (W, b) in enumerate(params):
+    for ell, (W, b) in enumerate(params):
         linear = torch.nn.Linear(*W.shape, dtype=torch.from_numpy(W).dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(W.T))
             linear.bias.copy_(torch.from_numpy(b))
-        layers += [linear] if l == len(params) - 1 else [linear, torch.nn.ReLU()]
+        layers += [linear] if ell == len(params) - 1 else [linear, torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers)
     opt = torch.optim.SGD(model.parameters(), lr=learning_rate)
     loss_fn = torch.nn.CrossEntropyLoss()

@@ -21,7 +21,6 @@ import math
 import warnings
 
 import numpy as np
-
 from bench_timing import Outcome
 
 LEARNING_RATE = 0.1
@@ -98,9 +97,9 @@ def numpy_loop(X, t, epochs):
             for W, b in params:
                 activations.append(_np_sigmoid(activations[-1] @ W + b))
             dL_da = activations[-1] - T[i:i + 1]
-            for l in range(len(params) - 1, -1, -1):
-                W, b = params[l]
-                a, a_prev = activations[l + 1], activations[l]
+            for ell in range(len(params) - 1, -1, -1):
+                W, b = params[ell]
+                a, a_prev = activations[ell + 1], activations[ell]
                 delta = dL_da * a * (1.0 - a)
                 dL_da = delta @ W.T
                 W -= LEARNING_RATE * (a_prev.T @ delta)

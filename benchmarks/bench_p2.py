@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
 from bench_mlp import accuracy, cross_entropy, numpy_fit, start_weights, torch_fit
 from bench_timing import Outcome
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
-from bench_mlp import accuracy, cross_entropy, numpy_fit, numpy_forward, start_weights, torch_fit
+from bench_mlp import accuracy, numpy_fit, numpy_forward, start_weights, torch_fit
 from bench_timing import Outcome
 
 ROWS, FEATURES, HIDDEN, CLASSES = 60_000, 784, 128, 10
@@ -110,7 +109,7 @@ def child(name: str, rows=ROWS, features=FEATURES, hidden=HIDDEN) -> dict:
 
     ``name`` "data only" makes the data and trains nothing: the floor of the others."""
     if name == "PyTorch f32":
-        import torch   # noqa: F401  (its import is part of its memory)
+        import torch  # noqa: F401  (its import is part of its memory)
     X, T = data(rows, features)
     outcome = None if name == "data only" else PEERS[name](X, T, hidden)
     return {"peer": name, "peak_rss_mb": peak_rss_mb(), "data_mb": X.nbytes / 1e6,

@@ -18,8 +18,6 @@ import sys
 import time
 import warnings
 
-import numpy as np
-
 JOBS = {
     "breast cancer 30-32-2, 100 epochs, batch 32": ("load_breast_cancer", (32,), 100, 32),
     "digits 64-32-10, 30 epochs, batch 32": ("load_digits", (32,), 30, 32),

@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

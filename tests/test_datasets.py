@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnmath import datasets
-from nnmath.datasets import Scaling, load_csv, split_indices, standardize, train_test_split
+from nnmath.datasets import load_csv, split_indices, standardize, train_test_split
 from nnmath.datasets.csvfile import read_features
 from nnmath.errors import ConfigError, DataError, ModelFileError
 from nnmath.modelfile import read_scaling

@@ -11,8 +11,7 @@ import pytest
 pytest.importorskip("sklearn")  # the dev extra installs it
 
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris  # noqa: E402
-from sklearn.model_selection import (GridSearchCV, StratifiedKFold,  # noqa: E402
-                                     cross_val_score, train_test_split)
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score, train_test_split  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 

@@ -79,11 +79,11 @@ def near_valid_models(draw):
     sizes = draw(st.lists(st.integers(0 if draw(st.integers(0, 9)) == 0 else 1, 4),
                           min_size=2, max_size=4))
     layers = []
-    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for ell, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         fits = draw(st.integers(0, 5)) > 0
         layer = {"activation": draw(st.sampled_from(ACTIVATIONS + ["swish", None, 3]))
                  if draw(st.integers(0, 5)) == 0 else
-                 draw(st.sampled_from(HIDDEN if l < len(sizes) - 2 else ACTIVATIONS)),
+                 draw(st.sampled_from(HIDDEN if ell < len(sizes) - 2 else ACTIVATIONS)),
                  "W": draw(matrices(n_in, n_out)) if fits else draw(matrices()),
                  "b": [draw(numbers()) for _ in range(n_out if fits else draw(st.integers(0, 4)))]}
         if draw(st.integers(0, 7)) == 0:

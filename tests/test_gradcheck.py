@@ -17,13 +17,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, INVALID_PAIRS, VALID_PAIRS, make_case
+from oracles.finite_diff import assert_gradients_match, gradient_errors, numeric_gradients
 
 import nnmath
 import nnmath.activations
 from nnmath.errors import ConfigError
-from oracles.cases import (ARCHITECTURES, HIDDEN_ACTIVATIONS, INVALID_PAIRS, VALID_PAIRS,
-                           make_case)
-from oracles.finite_diff import assert_gradients_match, gradient_errors, numeric_gradients
 
 
 def _ids(value):
@@ -33,7 +32,7 @@ def _ids(value):
 # -- the full grid ----------------------------------------------------------------
 
 @pytest.mark.parametrize("sizes", ARCHITECTURES, ids=_ids)
-@pytest.mark.parametrize("output,loss", VALID_PAIRS, ids=[f"{o}-{l}" for o, l in VALID_PAIRS])
+@pytest.mark.parametrize("output,loss", VALID_PAIRS, ids=[f"{o}-{ell}" for o, ell in VALID_PAIRS])
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("n", [1, 5])
 def test_backprop_matches_finite_differences(hidden, output, loss, sizes, n):
@@ -54,7 +53,7 @@ def test_checker_does_not_touch_the_network():
         np.testing.assert_array_equal(p, before[name])
 
 
-@pytest.mark.parametrize("output,loss", INVALID_PAIRS, ids=[f"{o}-{l}" for o, l in INVALID_PAIRS])
+@pytest.mark.parametrize("output,loss", INVALID_PAIRS, ids=[f"{o}-{ell}" for o, ell in INVALID_PAIRS])
 def test_invalid_pairs_are_refused(output, loss):
     net, X, _ = make_case([2, 3, 2], "tanh", output, "ssr", n=2, seed=0)
     T = np.full((2, 2), 0.5)
@@ -119,13 +118,13 @@ def test_checker_catches_a_wrong_derivative(cls, monkeypatch):
 # -- explain: chain-rule products for one-neuron layers -----------------------------------
 
 @pytest.mark.parametrize("depth", [2, 3, 4])
-@pytest.mark.parametrize("output,loss", VALID_PAIRS, ids=[f"{o}-{l}" for o, l in VALID_PAIRS])
+@pytest.mark.parametrize("output,loss", VALID_PAIRS, ids=[f"{o}-{ell}" for o, ell in VALID_PAIRS])
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 def test_chain_products_equal_the_gradients(hidden, output, loss, depth):
     net, X, T = make_case([1] * (depth + 1), hidden, output, loss, n=1, seed=depth)
     trace = nnmath.explain(net, X[0], T[0], loss=loss, learning_rate=0.1)
     _, grads = net.gradients(X, T, loss=loss)
-    assert list(trace.chains) == list(grads) == [f"{k}{l}" for l in range(1, depth + 1)
+    assert list(trace.chains) == list(grads) == [f"{k}{ell}" for ell in range(1, depth + 1)
                                                  for k in "Wb"]
     for name, chain in trace.chains.items():
         layer = int(name[1:])

@@ -130,8 +130,8 @@ def test_a_bad_record_is_one_model_file_error(history, fragment):
 @pytest.fixture(scope="module")
 def cancer_model(tmp_path_factory):
     """A breast-cancer model made by `nnmath train` from a CSV scikit-learn wrote."""
-    from subprocess import run
     import sys
+    from subprocess import run
 
     sk = pytest.importorskip("sklearn.datasets")
     folder = tmp_path_factory.mktemp("cancer")

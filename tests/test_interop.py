@@ -15,14 +15,13 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
+from oracles.torch_net import torch_loss  # noqa: E402
+
 import nnmath  # noqa: E402
 from nnmath.article import network_b  # noqa: E402
 from nnmath.errors import ConfigError, ModelFileError, NnmathError  # noqa: E402
 from nnmath.interop.onnx import run_onnx, to_onnx, to_onnx_model  # noqa: E402
-from nnmath.interop.torch import (Standardize, from_torch, load_exported,  # noqa: E402
-                                  save_exported, to_torch)
-
-from oracles.torch_net import torch_loss  # noqa: E402
+from nnmath.interop.torch import Standardize, from_torch, load_exported, save_exported, to_torch  # noqa: E402
 
 torch.set_num_threads(1)
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
@@ -109,14 +108,14 @@ def test_a_training_step_in_torch_after_export_is_nnmaths_step(loss, hidden, out
     torch_loss(z, y_hat, T_t, loss).backward()
     value, grads = net.gradients(X, T, loss=loss)
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
-    for l, linear in enumerate(linears, start=1):
-        np.testing.assert_allclose(linear.weight.grad.numpy().T, grads[f"W{l}"], rtol=0,
+    for ell, linear in enumerate(linears, start=1):
+        np.testing.assert_allclose(linear.weight.grad.numpy().T, grads[f"W{ell}"], rtol=0,
                                    atol=1e-10)
-        np.testing.assert_allclose(linear.bias.grad.numpy(), grads[f"b{l}"], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(linear.bias.grad.numpy(), grads[f"b{ell}"], rtol=0, atol=1e-10)
     torch.optim.SGD(model.parameters(), lr=0.1).step()
     net.fit(X, T, loss=loss, learning_rate=0.1, epochs=1, batch_size=None)
-    for l, linear in enumerate(linears, start=1):
-        np.testing.assert_allclose(linear.weight.detach().numpy().T, net.params()[f"W{l}"],
+    for ell, linear in enumerate(linears, start=1):
+        np.testing.assert_allclose(linear.weight.detach().numpy().T, net.params()[f"W{ell}"],
                                    rtol=0, atol=1e-12)
 
 

@@ -28,7 +28,7 @@ def test_round_trip_is_bit_exact(tmp_path, seed):
     for (name, a), (name2, b) in zip(net.params().items(), back.params().items()):
         assert name == name2
         assert a.tobytes() == b.tobytes(), name
-    assert [l.activation for l in back.layers] == [l.activation for l in net.layers]
+    assert [ell.activation for ell in back.layers] == [ell.activation for ell in net.layers]
 
 
 def test_the_documented_example_loads():

@@ -161,8 +161,7 @@ def model_files_section():
 
 def test_readme_model_files_example_is_network_b_and_every_key_is_explained():
     from nnmath.article import network_b
-    from nnmath.modelfile import from_dict
-    from nnmath.modelfile import KNOWN_KEYS
+    from nnmath.modelfile import KNOWN_KEYS, from_dict
 
     section = model_files_section()
     example = section.split("```json\n", 1)[1].split("```", 1)[0]

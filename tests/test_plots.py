@@ -69,15 +69,15 @@ def test_random_243_network_every_edge_and_weight(tmp_path):
     art = drawing.artists
     assert [len(c) for c in art["neurons"]] == [2, 4, 3]
     assert len(art["edges"]) == 2 * 4 + 4 * 3
-    for (l, i, j), line in art["edges"].items():
-        W = net.layers[l - 1].W
+    for (ell, i, j), line in art["edges"].items():
+        W = net.layers[ell - 1].W
         # The label is the weight W_l[i, j] and the edge joins neuron i to neuron j.
-        assert float(art["weight_labels"][(l, i, j)].get_text()) == float(num(W[i, j], 4))
+        assert float(art["weight_labels"][(ell, i, j)].get_text()) == float(num(W[i, j], 4))
         xs, ys = line.get_data()
-        assert (round(xs[0], 9), round(ys[0], 9)) == _center(art["neurons"][l - 1][i])
-        assert (round(xs[1], 9), round(ys[1], 9)) == _center(art["neurons"][l][j])
-    for (l, j), text in art["bias_labels"].items():
-        assert text.get_text() == f"b = {num(net.layers[l - 1].b[j], 4)}"
+        assert (round(xs[0], 9), round(ys[0], 9)) == _center(art["neurons"][ell - 1][i])
+        assert (round(xs[1], 9), round(ys[1], 9)) == _center(art["neurons"][ell][j])
+    for (ell, j), text in art["bias_labels"].items():
+        assert text.get_text() == f"b = {num(net.layers[ell - 1].b[j], 4)}"
     assert art["gradient_labels"] == {} and art["value_labels"] == {}
     drawing.save(tmp_path / "net.svg")
     ElementTree.parse(tmp_path / "net.svg")
@@ -91,8 +91,8 @@ def test_random_243_with_a_trace_shows_activations_and_gradients():
     for j in range(4):
         assert float(art["value_labels"][(1, j)].get_text()) == \
             float(num(trace.layers[0].a[1, j], 4))
-    for (kind, l, *idx), text in art["gradient_labels"].items():
-        grad = trace.gradients[f"{kind}{l}"][tuple(idx)]
+    for (kind, ell, *idx), text in art["gradient_labels"].items():
+        grad = trace.gradients[f"{kind}{ell}"][tuple(idx)]
         assert float(text.get_text()) == float(num(grad, 4))
     assert len(art["gradient_labels"]) == net.n_params()
 

@@ -15,7 +15,6 @@ from xml.etree import ElementTree
 import pytest
 from browsers import needs_chromium
 
-
 from nnmath.article import run_article  # noqa: E402
 from nnmath.report import write_article_report  # noqa: E402
 

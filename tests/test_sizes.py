@@ -117,7 +117,7 @@ def test_a_model_file_within_the_limits_loads_the_same(tmp_path):
 def test_chains_up_to_max_chain_layers_then_the_delta_recursion():
     assert MAX_CHAIN_LAYERS == 10
     at_limit = nnmath.explain(deep(MAX_CHAIN_LAYERS), [1.0], [0.0])
-    assert list(at_limit.chains) == [f"{k}{l}" for l in range(1, 11) for k in "Wb"]
+    assert list(at_limit.chains) == [f"{k}{ell}" for ell in range(1, 11) for k in "Wb"]
     assert at_limit.chains_omitted is None
     assert len(at_limit.chains["W1"].factors) == 2 + 2 * 9 + 1
     net = deep(MAX_CHAIN_LAYERS + 1)
@@ -167,11 +167,11 @@ def test_summary_table_is_capped_and_json_has_every_layer(tmp_path, capsys):
     assert "… 950 more layers" in " ".join(table.split())
     shown = [line.split()[0] for line in table.splitlines() if line.split()[:1] and
              line.split()[0].startswith("dense_")]
-    assert shown == [f"dense_{l}" for l in [*range(1, 41), *range(991, 1001)]]
+    assert shown == [f"dense_{ell}" for ell in [*range(1, 41), *range(991, 1001)]]
     assert "total params: 2,000" in table
     assert main(["summary", str(tmp_path / "m.json"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [layer["name"] for layer in data["layers"]] == [f"dense_{l}" for l in range(1, 1001)]
+    assert [layer["name"] for layer in data["layers"]] == [f"dense_{ell}" for ell in range(1, 1001)]
     plain = str(Network.load(tmp_path / "m.json").summary()).splitlines()
     assert len(plain) == 1 + MAX_TABLE_LAYERS + 1 + 1 and "… 950 more layers" in plain[41]
 

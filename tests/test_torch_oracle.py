@@ -13,13 +13,13 @@ that two libraries rounding ``z`` differently cannot pick different slopes.
 import numpy as np
 import pytest
 import torch
-
-import nnmath
 from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, VALID_PAIRS, make_case
 from oracles.torch_net import TorchNet
 
+import nnmath
+
 RTOL, ATOL = 1e-10, 1e-12
-PAIR_IDS = [f"{o}-{l}" for o, l in VALID_PAIRS]
+PAIR_IDS = [f"{o}-{ell}" for o, ell in VALID_PAIRS]
 # Training runs on the shallowest and the deepest architecture only (the gradient
 # tests cover every architecture, and an update only combines those gradients).
 TRAINING_ARCHITECTURES = ([1, 1, 1], [3, 4, 4, 2])

@@ -47,8 +47,8 @@ def _torch_backward(net, X, T, loss):
     t = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
     params = {k: t(v).requires_grad_(True) for k, v in net.params().items()}
     a, zs, As = t(X), [], []
-    for l, layer in enumerate(net.layers, start=1):
-        z = a @ params[f"W{l}"] + params[f"b{l}"]
+    for ell, layer in enumerate(net.layers, start=1):
+        z = a @ params[f"W{ell}"] + params[f"b{ell}"]
         a = TORCH_ACT[layer.activation](z)
         z.retain_grad(), a.retain_grad()
         zs.append(z), As.append(a)

@@ -5,8 +5,8 @@ import pytest
 
 from nnmath import Network
 from nnmath.article import network_b
+from nnmath.backprop import loss_pass
 from nnmath.errors import ConfigError
-from nnmath.backprop import backprop, loss_pass
 
 
 def data(seed=0, n=10):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from nnmath import Network
+from nnmath.backprop import loss_pass
 from nnmath.errors import ConfigError, TrainingError
-from nnmath.backprop import backprop, loss_pass
 from nnmath.regularization import l2_penalty, objective
 
 
@@ -92,7 +92,7 @@ def test_batch_callbacks_report_each_step_before_its_update():
                                                      (2, 1, 3), (2, 2, 3), (2, 3, 3)]
     for (_, batch, _, batch_loss), start in zip(seen, [0, 4, 8] * 2):   # hand-written loop
         rows = slice(start, start + 4)
-        n = len(X[rows])
+
         J, grads = objective(replay, X[rows], T[rows], "ssr", 0.2)
         assert batch_loss == J
         for name, p in replay.params().items():

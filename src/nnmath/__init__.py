@@ -40,6 +40,8 @@ def __dir__():
 
 def save(network, path, **extra):
     """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``)."""
+    from .network import Network
+
     if not isinstance(network, Network):
         from .errors import ConfigError, must_be
 

@@ -68,8 +68,8 @@ class BackpropRecord:
     def gradients(self) -> dict[str, np.ndarray]:
         """``{"W1": dL_dW1, "b1": dL_db1, ...}`` in layer order."""
         out = {}
-        for l, back in enumerate(self.backwards, start=1):
-            out[f"W{l}"], out[f"b{l}"] = back.dL_dW, back.dL_db
+        for ell, back in enumerate(self.backwards, start=1):
+            out[f"W{ell}"], out[f"b{ell}"] = back.dL_dW, back.dL_db
         return out
 
 
@@ -128,10 +128,10 @@ def backward_pass(layers: Sequence[Dense], forwards: list[Forward], T: np.ndarra
     delta = _shortcut_delta(loss_fn, y_hat, T) if shortcut else None
     backwards: list[Backward] = [None] * len(layers)
     dL_da = dL_dy_hat
-    for l in range(len(layers) - 1, -1, -1):
-        backwards[l] = layers[l].backward(forwards[l], dL_da=dL_da, delta=delta,
-                                          need_prev=record or l > 0, keep_slope=record)
-        dL_da, delta = backwards[l].dL_da_prev, None
+    for ell in range(len(layers) - 1, -1, -1):
+        backwards[ell] = layers[ell].backward(forwards[ell], dL_da=dL_da, delta=delta,
+                                          need_prev=record or ell > 0, keep_slope=record)
+        dL_da, delta = backwards[ell].dL_da_prev, None
     return backwards, dL_dy_hat
 
 

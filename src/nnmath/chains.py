@@ -49,11 +49,11 @@ class Chain:
 
 _MEANINGS = {
     "dL/dy_hat": "sensitivity of the loss to the output",
-    "dy_hat/dz": "slope of the output activation ({act}) at z{l}",
-    "da/dz": "slope of the hidden activation ({act}) at z{l}",
-    "dz/da": "connection to the previous layer: the weight w{l}",
-    "dz/dw": "impact of the weight on z{l}: the value it multiplies ({src})",
-    "dz/db": "a bias adds to z{l} one for one",
+    "dy_hat/dz": "slope of the output activation ({act}) at z{ell}",
+    "da/dz": "slope of the hidden activation ({act}) at z{ell}",
+    "dz/da": "connection to the previous layer: the weight w{ell}",
+    "dz/dw": "impact of the weight on z{ell}: the value it multiplies ({src})",
+    "dz/db": "a bias adds to z{ell} one for one",
 }
 
 
@@ -74,27 +74,27 @@ def chains_of(trace) -> dict:
     head = [Factor("dL/dy_hat", float(trace.dL_dy_hat[0, 0]), _MEANINGS["dL/dy_hat"])]
     slope = last.g_prime if last.g_prime is not None else last.jacobian[:, :, 0]
     head.append(Factor(f"dy_hat/dz{L}", float(slope[0, 0]),
-                       _MEANINGS["dy_hat/dz"].format(act=last.activation, l=L)))
+                       _MEANINGS["dy_hat/dz"].format(act=last.activation, ell=L)))
     chains = {}
     path = list(head)
-    for l in range(L, 0, -1):
-        lt = trace.layers[l - 1]
-        src = f"a{l - 1}" if l > 1 else "the input x" if trace.scaling is None else \
+    for ell in range(L, 0, -1):
+        lt = trace.layers[ell - 1]
+        src = f"a{ell - 1}" if ell > 1 else "the input x" if trace.scaling is None else \
             "the scaled input x_scaled"
         for kind, symbol, tail in (
-                ("W", f"w{l}", Factor(f"dz{l}/dw{l}", float(lt.a_prev[0, 0]),
-                                      _MEANINGS["dz/dw"].format(l=l, src=src))),
-                ("b", f"b{l}", Factor(f"dz{l}/db{l}", 1.0, _MEANINGS["dz/db"].format(l=l)))):
+                ("W", f"w{ell}", Factor(f"dz{ell}/dw{ell}", float(lt.a_prev[0, 0]),
+                                      _MEANINGS["dz/dw"].format(ell=ell, src=src))),
+                ("b", f"b{ell}", Factor(f"dz{ell}/db{ell}", 1.0, _MEANINGS["dz/db"].format(ell=ell)))):
             factors = tuple(path + [tail])
-            name = f"{kind}{l}"
+            name = f"{kind}{ell}"
             grad = trace.gradients[name]
             chains[name] = Chain(parameter=name, symbol=symbol, factors=factors,
                                  product=float(np.prod([f.value for f in factors])),
                                  gradient=float(grad.ravel()[0]))
-        if l > 1:
-            below = trace.layers[l - 2]
-            path += [Factor(f"dz{l}/da{l - 1}", float(lt.W[0, 0]),
-                            _MEANINGS["dz/da"].format(l=l)),
-                     Factor(f"da{l - 1}/dz{l - 1}", float(below.g_prime[0, 0]),
-                            _MEANINGS["da/dz"].format(act=below.activation, l=l - 1))]
+        if ell > 1:
+            below = trace.layers[ell - 2]
+            path += [Factor(f"dz{ell}/da{ell - 1}", float(lt.W[0, 0]),
+                            _MEANINGS["dz/da"].format(ell=ell)),
+                     Factor(f"da{ell - 1}/dz{ell - 1}", float(below.g_prime[0, 0]),
+                            _MEANINGS["da/dz"].format(act=below.activation, ell=ell - 1))]
     return {name: chains[name] for name in trace.gradients}

@@ -158,8 +158,8 @@ class KernelRun:
 
     def _pack(self, per_param: dict) -> np.ndarray:
         parts = []
-        for l, layer in enumerate(self.layers, start=1):
-            for name, p in ((f"W{l}", layer.W), (f"b{l}", layer.b)):
+        for ell, layer in enumerate(self.layers, start=1):
+            for name, p in ((f"W{ell}", layer.W), (f"b{ell}", layer.b)):
                 value = per_param.get(name)
                 parts.append(np.zeros(p.size) if value is None or np.ndim(value) == 0
                              else np.ravel(value))
@@ -167,8 +167,8 @@ class KernelRun:
 
     def _unpack(self, theta) -> dict:
         out, at = {}, 0
-        for l, layer in enumerate(self.layers, start=1):
-            for name, p in ((f"W{l}", layer.W), (f"b{l}", layer.b)):
+        for ell, layer in enumerate(self.layers, start=1):
+            for name, p in ((f"W{ell}", layer.W), (f"b{ell}", layer.b)):
                 out[name] = theta[at:at + p.size].reshape(p.shape).copy()
                 at += p.size
         return out
@@ -271,9 +271,9 @@ class BatchLoop:
         """The layers' buffers for a batch of ``m`` rows (made once per batch size)."""
         if m not in self.views:
             self.views[m] = [
-                _Buffers(layer, self.params[f"W{l}"], self.params[f"b{l}"], arrays,
-                         self.grads[f"W{l}"], self.grads[f"b{l}"], m)
-                for l, (layer, arrays) in enumerate(zip(self.net.layers, self.arrays), start=1)]
+                _Buffers(layer, self.params[f"W{ell}"], self.params[f"b{ell}"], arrays,
+                         self.grads[f"W{ell}"], self.grads[f"b{ell}"], m)
+                for ell, (layer, arrays) in enumerate(zip(self.net.layers, self.arrays), start=1)]
         return self.views[m]
 
     def epoch(self, order=None) -> None:
@@ -323,14 +323,14 @@ class BatchLoop:
         d /= m
         if self.full_product:                       # delta = dL_dy_hat * dy_hat/dz
             _through_activation(out)
-        for l in range(len(layers) - 1, -1, -1):
-            layer = layers[l]
-            a_prev = Xb if l == 0 else layers[l - 1].a
+        for ell in range(len(layers) - 1, -1, -1):
+            layer = layers[ell]
+            a_prev = Xb if ell == 0 else layers[ell - 1].a
             np.matmul(a_prev.T, layer.d, out=layer.dL_dW)          # dz/dW = a_prev
             np.add.reduce(layer.d, axis=0, out=layer.dL_db)         # dz/db = 1
-            if l > 0:                                               # dz/da_prev = W
-                np.matmul(layer.d, layer.W.T, out=layers[l - 1].d)
-                _through_activation(layers[l - 1])
+            if ell > 0:                                               # dz/da_prev = W
+                np.matmul(layer.d, layer.W.T, out=layers[ell - 1].d)
+                _through_activation(layers[ell - 1])
 
     def _update(self, m):
         if self.alpha:

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import metrics
+from .checks import check_number
 from .datasets.base import one_hot
 from .datasets.scaling import Scaling
-from .checks import check_number
 from .errors import ConfigError, DataError, ShapeError, must_be
 
 __all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
@@ -57,7 +57,7 @@ def scaling_of(net) -> Scaling | None:
     data = net.info.get("scaling")
     if data is None:
         return None
-    from .modelfile import read_scaling   # the model file's reader: only for a stored scaling
+    from .modelfile import read_scaling  # the model file's reader: only for a stored scaling
 
     return read_scaling(data)
 

@@ -90,15 +90,15 @@ def _forward(x_row, X, theta, sizes, acts, w_at, b_at, n_at, z, a):
     n0 = sizes[0]
     for i in range(n0):
         a[i] = X[x_row * n0 + i]
-    for l in range(len(sizes) - 1):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        prev, here, w, b = n_at[l], n_at[l + 1], w_at[l], b_at[l]
+    for ell in range(len(sizes) - 1):
+        n_in, n_out = sizes[ell], sizes[ell + 1]
+        prev, here, w, b = n_at[ell], n_at[ell + 1], w_at[ell], b_at[ell]
         for j in range(n_out):
             s = 0.0
             for i in range(n_in):
                 s += a[prev + i] * theta[w + i * n_out + j]
             z[here + j] = s + theta[b + j]
-        _activate(acts[l], z, a, here, n_out)
+        _activate(acts[ell], z, a, here, n_out)
 
 
 def _row_loss(t_row, T, loss, out_code, z, a, at, k):
@@ -156,21 +156,21 @@ def _backward(t_row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a
         else:
             for j in range(k):
                 d[at + j] = d[at + j] * _slope(code, z[at + j], a[at + j])
-    for l in range(L - 1, -1, -1):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        prev, here, w, b = n_at[l], n_at[l + 1], w_at[l], b_at[l]
+    for ell in range(L - 1, -1, -1):
+        n_in, n_out = sizes[ell], sizes[ell + 1]
+        prev, here, w, b = n_at[ell], n_at[ell + 1], w_at[ell], b_at[ell]
         for i in range(n_in):
             a_i = a[prev + i]
             for j in range(n_out):
                 grad[w + i * n_out + j] += a_i * d[here + j]     # dz/dW = a_prev
         for j in range(n_out):
             grad[b + j] += d[here + j]                            # dz/db = 1
-        if l > 0:                                                  # dz/da_prev = W
+        if ell > 0:                                                  # dz/da_prev = W
             for i in range(n_in):
                 s = 0.0
                 for j in range(n_out):
                     s += d[here + j] * theta[w + i * n_out + j]
-                d[prev + i] = s * _slope(acts[l - 1], z[prev + i], a[prev + i])
+                d[prev + i] = s * _slope(acts[ell - 1], z[prev + i], a[prev + i])
 
 
 def _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, t):

@@ -209,8 +209,8 @@ def _build(data, source: str, consume: bool) -> "Network":
     if not isinstance(layers, list) or not layers:
         raise ModelFileError(where + must_be('"layers"', "a non-empty list", got(layers)))
     built = []
-    for l, spec in enumerate(layers, start=1):
-        at = f"{where}layer {l}: "
+    for ell, spec in enumerate(layers, start=1):
+        at = f"{where}layer {ell}: "
         if not isinstance(spec, dict):
             raise ModelFileError(at + must_be("a layer", "a JSON object", got(spec)))
         act = spec.get("activation")
@@ -232,7 +232,7 @@ def _build(data, source: str, consume: bool) -> "Network":
         except NnmathError as exc:
             raise ModelFileError(at + str(exc)) from None
         if consume:
-            layers[l - 1] = spec = W = b = None
+            layers[ell - 1] = spec = W = b = None
     try:
         net = Network(built)
     except NnmathError as exc:

@@ -19,6 +19,8 @@ array([[0.324962]])
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .backprop import backprop, mean_loss, outputs
@@ -27,6 +29,9 @@ from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
 from .layers import Dense, check_params, count_params
 from .losses import check_loss
+
+if TYPE_CHECKING:
+    from .summary import Summary
 
 __all__ = ["Network", "MAX_LAYERS", "check_sizes"]
 
@@ -91,12 +96,12 @@ class Network:
                                       "For example Network([Dense(1, 2, 'softmax')])."))
         check_layers(len(layers), "layers")
         check_params(sum(layer.W.size + layer.b.size for layer in layers), "the layers given")
-        for l in range(1, len(layers)):
-            if layers[l].n_in != layers[l - 1].n_out:
+        for ell in range(1, len(layers)):
+            if layers[ell].n_in != layers[ell - 1].n_out:
                 raise ShapeError(
-                    f"layer {l + 1} must take {layers[l - 1].n_out} inputs, as layer {l} has "
-                    f"{layers[l - 1].n_out} neurons. Got W{l + 1} of shape {layers[l].W.shape}. "
-                    f"Give W{l + 1} {layers[l - 1].n_out} rows.")
+                    f"layer {ell + 1} must take {layers[ell - 1].n_out} inputs, as layer {ell} has "
+                    f"{layers[ell - 1].n_out} neurons. Got W{ell + 1} of shape {layers[ell].W.shape}. "
+                    f"Give W{ell + 1} {layers[ell - 1].n_out} rows.")
         for layer in layers[:-1]:
             if layer.activation == "softmax":
                 raise ConfigError(must_be("softmax", "used on the output layer only",
@@ -148,8 +153,8 @@ class Network:
     def params(self) -> dict[str, np.ndarray]:
         """``{"W1": W1, "b1": b1, ...}`` in layer order (the arrays themselves, not copies)."""
         out = {}
-        for l, layer in enumerate(self.layers, start=1):
-            out[f"W{l}"], out[f"b{l}"] = layer.W, layer.b
+        for ell, layer in enumerate(self.layers, start=1):
+            out[f"W{ell}"], out[f"b{ell}"] = layer.W, layer.b
         return out
 
     def set_params(self, params: dict) -> "Network":

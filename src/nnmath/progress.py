@@ -22,8 +22,14 @@ def training_progress(epochs: int, label: str = "training", always: bool = False
         yield (lambda epoch, history: None), (lambda epoch, batch, n_batches, loss: None)
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),
                TextColumn("epochs · loss {task.fields[loss]}"), TimeElapsedColumn(),

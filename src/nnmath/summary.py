@@ -23,10 +23,10 @@ def summarize(net) -> dict:
     parameter count), the totals, and what the model file records about the
     data (task, loss, feature and class names, whether inputs are scaled)."""
     layers = []
-    for l, layer in enumerate(net.layers, start=1):
-        layers.append({"name": f"dense_{l}", "type": "Dense", "activation": layer.activation,
+    for ell, layer in enumerate(net.layers, start=1):
+        layers.append({"name": f"dense_{ell}", "type": "Dense", "activation": layer.activation,
                        "input_shape": [None, layer.n_in], "output_shape": [None, layer.n_out],
-                       "W": [f"W{l}", list(layer.W.shape)], "b": [f"b{l}", list(layer.b.shape)],
+                       "W": [f"W{ell}", list(layer.W.shape)], "b": [f"b{ell}", list(layer.b.shape)],
                        "params": int(layer.W.size + layer.b.size)})
     total = sum(layer["params"] for layer in layers)
     info = {key: net.info[key] for key in _INFO_KEYS if key in net.info}

@@ -29,8 +29,15 @@ from .gradcheck import GradCheck, gradient_check
 from .losses import check_loss
 from .network import Network
 from .optimizers import SGD
-from .trace_terms import (FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, OutputDelta,
-                          find_warnings, layer_summaries, output_delta, recursion_terms)
+from .trace_terms import (
+    FULL_DETAIL_PARAMS,
+    FULL_DETAIL_SAMPLES,
+    OutputDelta,
+    find_warnings,
+    layer_summaries,
+    output_delta,
+    recursion_terms,
+)
 
 __all__ = ["explain", "Trace", "LayerTrace", "Chain", "Factor", "MAX_CHAIN_LAYERS"]
 
@@ -295,16 +302,16 @@ def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=Non
     after = loss_pass(after_net.layers, X, T, before.loss_name)
 
     layers = []
-    for l, (layer, new, fwd, back) in enumerate(
+    for ell, (layer, new, fwd, back) in enumerate(
             zip(network.layers, after_net.layers, before.forwards, before.backwards), start=1):
         layers.append(LayerTrace(
-            index=l, activation=layer.activation, W=layer.W.copy(), b=layer.b.copy(),
+            index=ell, activation=layer.activation, W=layer.W.copy(), b=layer.b.copy(),
             a_prev=fwd.a_prev, z=fwd.z, a=fwd.a, dL_da=back.dL_da,
             g_prime=back.g_prime, jacobian=back.jacobian,
             delta=back.delta, dL_dW=back.dL_dW, dL_db=back.dL_db,
             dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b,
-            terms=None if l == len(network.layers) else recursion_terms(
-                before.backwards[l].delta, network.layers[l].W)))
+            terms=None if ell == len(network.layers) else recursion_terms(
+                before.backwards[ell].delta, network.layers[ell].W)))
 
     trace = Trace(
         X=X, T=T, loss_name=before.loss_name, learning_rate=float(learning_rate),

@@ -133,9 +133,9 @@ def _named_values(trace):
     yield "y_hat", trace.y_hat
     yield "loss", np.asarray(trace.loss)
     for lt in trace.layers:
-        l = lt.index
+        ell = lt.index
         for name in ("z", "a", "delta"):
-            yield f"{name}{l}", getattr(lt, name)
+            yield f"{name}{ell}", getattr(lt, name)
     for name, g in trace.gradients.items():
         yield f"dL/d{name}", g
     for name, p in trace.updated.items():
@@ -148,10 +148,10 @@ def layer_summaries(trace) -> list:
     """One row of plain numbers per layer, for networks too large to show entry by entry."""
     rows = []
     for lt in trace.layers:
-        l = lt.index
-        update = trace.updated[f"W{l}"] - trace.params[f"W{l}"]
+        ell = lt.index
+        update = trace.updated[f"W{ell}"] - trace.params[f"W{ell}"]
         rows.append({
-            "layer": l, "activation": lt.activation, "shape": list(lt.W.shape),
+            "layer": ell, "activation": lt.activation, "shape": list(lt.W.shape),
             "n_params": int(lt.W.size + lt.b.size),
             "z_min": float(np.min(lt.z)), "z_max": float(np.max(lt.z)),
             "a_min": float(np.min(lt.a)), "a_max": float(np.max(lt.a)),

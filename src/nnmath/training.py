@@ -41,8 +41,8 @@ from .fastpath import BatchLoop, KernelRun, choose_engine
 from .finite import too_large
 from .history import MAX_KEPT_EPOCHS, History
 from .losses import check_loss
-from .optimizers import get_optimizer
 from .metrics import METRICS, check_metrics
+from .optimizers import get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .stopping import StoppingRule, copy_params, validation_split
 

@@ -67,8 +67,8 @@ class TorchNet:
     def forward(self, X):
         """``(z_L, y_hat)``."""
         a = as_tensor(X)
-        for l, act in enumerate(self.activations, start=1):
-            z = a @ self.params[f"W{l}"] + self.params[f"b{l}"]
+        for ell, act in enumerate(self.activations, start=1):
+            z = a @ self.params[f"W{ell}"] + self.params[f"b{ell}"]
             a = ACTIVATIONS[act](z)
         return z, a
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._io import console, print_json
 
 NAME = "demo"
@@ -28,8 +28,13 @@ def run(args) -> int:
     if args.json:
         print_json(run_article(epochs_b=epochs).to_dict())
         return 0
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from ..render.text import page_view
     from ..report.article import TERMINAL_TITLE, article_sections

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 

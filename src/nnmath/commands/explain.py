@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._args import add_json, add_step_arguments, deprecated
 from ._io import console, print_json
 from ._sample import read_sample

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._args import add_json
 from ._io import print_json
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._args import add_json, add_step_arguments, deprecated
 from ._io import print_json
 from ._plot_source import PlotSource

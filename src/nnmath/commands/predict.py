@@ -15,8 +15,8 @@ import csv
 import io
 import sys
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 from ._args import add_model, add_threshold_and_json, deprecated
 from ._io import console, print_json
 

@@ -10,8 +10,8 @@ import signal
 import socket
 import sys
 
-from . import COMMANDS
 from ..errors import ConfigError, must_be
+from . import COMMANDS
 
 NAME = "serve"
 HELP = COMMANDS[NAME]

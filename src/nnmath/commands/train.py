@@ -212,7 +212,7 @@ def _checks(args):
                                   "hidden layer)", args.hidden, "For example --hidden 8 4; "
                                   "give --hidden alone for no hidden layer."))
     check_seed(args.seed, "--seed")
-    from ..network import check_sizes   # the network's size limits, with the data unread
+    from ..network import check_sizes  # the network's size limits, with the data unread
 
     shown = " ".join(map(str, args.hidden[:8])) + (" ..." if len(args.hidden) > 8 else "")
     check_sizes([1, *args.hidden, 1], f"--hidden {shown} (with one input and one output)")

@@ -58,15 +58,15 @@ def to_onnx_model(network, dtype=np.float32) -> "onnx.ModelProto":
         nodes += [helper.make_node("Sub", ["X", "mean"], ["x_minus_mean"]),
                   helper.make_node("Div", ["x_minus_mean", "std"], ["x_scaled"])]
         current = "x_scaled"
-    for l, layer in enumerate(network.layers, start=1):
-        weights += [_tensor(f"W{l}", layer.W, dtype), _tensor(f"b{l}", layer.b, dtype)]
-        nodes.append(helper.make_node("Gemm", [current, f"W{l}", f"b{l}"], [f"z{l}"]))
-        current = f"z{l}"
+    for ell, layer in enumerate(network.layers, start=1):
+        weights += [_tensor(f"W{ell}", layer.W, dtype), _tensor(f"b{ell}", layer.b, dtype)]
+        nodes.append(helper.make_node("Gemm", [current, f"W{ell}", f"b{ell}"], [f"z{ell}"]))
+        current = f"z{ell}"
         operator = OPERATORS[layer.activation]
         if operator:
             options = {"axis": -1} if operator == "Softmax" else {}
-            nodes.append(helper.make_node(operator, [current], [f"a{l}"], **options))
-            current = f"a{l}"
+            nodes.append(helper.make_node(operator, [current], [f"a{ell}"], **options))
+            current = f"a{ell}"
     nodes[-1].output[0] = "y_hat"
     graph = helper.make_graph(
         nodes, "nnmath", [helper.make_tensor_value_info("X", _TYPES[dtype],

@@ -15,11 +15,16 @@ and returns a :class:`Drawing`: the figure, the Axes and the named artists.
 (3, ['w1 = 0.5', 'w2 = -1'])
 """
 
-from .figure import Drawing, save_figure
 from .animation import TrainingRecorder, animate_training
 from .classifier import confusion_plot, roc_plot
-from .curves import (class_probability, decision_boundary, decision_map, loss_curve,
-                     probability_curve)
+from .curves import (
+                     class_probability,
+                     decision_boundary,
+                     decision_map,
+                     loss_curve,
+                     probability_curve,
+)
+from .figure import Drawing, save_figure
 from .network import draw_network
 from .regression import predicted_vs_actual, regression_curve, regression_map, residual_plot
 from .standard import training_plots

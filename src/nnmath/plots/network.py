@@ -137,29 +137,29 @@ class _Diagram:
         """``W_l[i, j]`` as a line from neuron i of layer l - 1 to neuron j of layer l:
         colour its sign, width its size."""
         pos, w_max = self.layout.pos, self.layout.w_max
-        for l, layer in enumerate(self.net.layers, start=1):
+        for ell, layer in enumerate(self.net.layers, start=1):
             n_in, n_out = layer.W.shape
             for i in range(n_in):
                 for j in range(n_out):
                     w = float(layer.W[i, j])
-                    (x0, y0), (x1, y1) = pos[l - 1][i], pos[l][j]
+                    (x0, y0), (x1, y1) = pos[ell - 1][i], pos[ell][j]
                     line, = self.ax.plot([x0, x1], [y0, y1],
                                          color=POSITIVE if w >= 0 else NEGATIVE,
                                          lw=0.7 + 3.3 * abs(w) / w_max, alpha=0.85, zorder=1,
                                          solid_capstyle="round")
-                    self.art["edges"][(l, i, j)] = line
+                    self.art["edges"][(ell, i, j)] = line
                     if self.layout.labelled:
-                        self.label_edge((l, i, j), w, line.get_color())
+                        self.label_edge((ell, i, j), w, line.get_color())
 
     def label_edge(self, key, w: float, color) -> None:
         """The weight on its edge, and under it the step's ``dL/dw`` (purple)."""
-        l, i, j = key
+        ell, i, j = key
         scalar, small, digits = self.layout.scalar, self.layout.small, self.digits
-        text = (f"w{l} = " if scalar else "") + num(w, digits)
-        g = float(self.trace.layers[l - 1].dL_dW[i, j]) if self.gradients else None
+        text = (f"w{ell} = " if scalar else "") + num(w, digits)
+        g = float(self.trace.layers[ell - 1].dL_dW[i, j]) if self.gradients else None
         g_text = None if g is None else \
-            (f"∂L/∂w{l} = {num(g, digits)}" if scalar else num(g, digits))
-        tx, ty = self.places.on_line(self.layout.pos[l - 1][i], self.layout.pos[l][j],
+            (f"∂L/∂w{ell} = {num(g, digits)}" if scalar else num(g, digits))
+        tx, ty = self.places.on_line(self.layout.pos[ell - 1][i], self.layout.pos[ell][j],
                                      max(len(text), len(g_text or "")), 2 if g_text else 1)
         self.art["weight_labels"][key] = self.ax.text(
             tx, ty, text, fontsize=small + 1, ha="center", va="center",

@@ -70,8 +70,7 @@ def data_pictures(net, data, transform=None, task: str | None = None):
     from ..inference import task_of
     from .classifier import MAX_CLASSES, confusion_plot, roc_plot
     from .curves import class_probability, decision_map, probability_curve
-    from .regression import (predicted_vs_actual, regression_curve, regression_map,
-                             residual_plot)
+    from .regression import predicted_vs_actual, regression_curve, regression_map, residual_plot
 
     task = task or getattr(data, "task", None) or task_of(net)
     features = _feature_names(net, data)

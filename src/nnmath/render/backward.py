@@ -10,8 +10,23 @@ trace; nothing here differentiates.
 from __future__ import annotations
 
 from .document import Eqs, Note, Para, Section, Table
-from .mathexpr import (EQ, LP, MINUS, PLUS, RP, TIMES, Deriv, Fn, Num, Op, Sum, Sym, join, num,
-                       sym_from_name)
+from .mathexpr import (
+    EQ,
+    LP,
+    MINUS,
+    PLUS,
+    RP,
+    TIMES,
+    Deriv,
+    Fn,
+    Num,
+    Op,
+    Sum,
+    Sym,
+    join,
+    num,
+    sym_from_name,
+)
 
 __all__ = ["backward_section", "SLOPES"]
 
@@ -33,10 +48,10 @@ def backward_section(trace, ex) -> Section:
                                                                   for lt in trace.layers)) + "."))
     blocks += _output_delta(trace, ex)
     for lt in reversed(trace.layers[:-1]):
-        l = lt.index
-        blocks += [Para(f"Layer {l}: delta{l} = delta{l + 1} · w{l + 1} · g'(z{l})" if ex.scalar
-                        else f"Layer {l}: delta{l}[j] = (Σ_k delta{l + 1}[k] · W{l + 1}[j,k]) · "
-                        f"g'(z{l}[j])"),
+        ell = lt.index
+        blocks += [Para(f"Layer {ell}: delta{ell} = delta{ell + 1} · w{ell + 1} · g'(z{ell})" if ex.scalar
+                        else f"Layer {ell}: delta{ell}[j] = (Σ_k delta{ell + 1}[k] · W{ell + 1}[j,k]) · "
+                        f"g'(z{ell}[j])"),
                    Eqs(tuple(_recursion_lines(ex, lt, trace.layers[lt.index])))]
     blocks.append(Para("Gradients: dL/dW[i,j] = Σ_s a_prev[s,i] · delta[s,j] and "
                        "dL/db[j] = Σ_s delta[s,j]."))
@@ -103,7 +118,7 @@ def _output_delta(trace, ex) -> list:
 
 
 def _recursion_lines(ex, lt, nxt) -> list:
-    l, lines = lt.index, []
+    ell, lines = lt.index, []
     for s in range(lt.z.shape[0]):
         for j in range(lt.W.shape[1]):
             k_range = range(nxt.W.shape[1])
@@ -113,10 +128,10 @@ def _recursion_lines(ex, lt, nxt) -> list:
                 LP, *join([[Num(lt.terms[s, j, k], paren=True)] for k in k_range], PLUS), RP,
                 TIMES, g, EQ]
             lines += [
-                (ex.node("delta", l, s, j), EQ, LP,
-                 *join([[ex.node("delta", l + 1, s, k), TIMES, ex.param(f"W{l + 1}", (j, k))]
+                (ex.node("delta", ell, s, j), EQ, LP,
+                 *join([[ex.node("delta", ell + 1, s, k), TIMES, ex.param(f"W{ell + 1}", (j, k))]
                          for k in k_range], PLUS), RP, TIMES, Fn("g'"), LP,
-                 ex.node("z", l, s, j), RP),
+                 ex.node("z", ell, s, j), RP),
                 (EQ, LP, *join([[Num(nxt.delta[s, k], paren=True), TIMES,
                                   Num(nxt.W[j, k], paren=True)] for k in k_range], PLUS), RP,
                  TIMES, g),
@@ -126,20 +141,20 @@ def _recursion_lines(ex, lt, nxt) -> list:
 
 
 def _gradient_lines(trace, ex, lt) -> list:
-    l, lines, n = lt.index, [], trace.n_samples
+    ell, lines, n = lt.index, [], trace.n_samples
     for i in range(lt.W.shape[0]):
         for j in range(lt.W.shape[1]):
-            terms = [[ex.node("a", l - 1, s, i), TIMES, ex.node("delta", l, s, j)]
+            terms = [[ex.node("a", ell - 1, s, i), TIMES, ex.node("delta", ell, s, j)]
                      for s in range(n)]
             vals = [[Num(lt.a_prev[s, i], paren=True), TIMES, Num(lt.delta[s, j], paren=True)]
                     for s in range(n)]
-            lines.append((Deriv(Sym("L"), ex.param(f"W{l}", (i, j))), EQ, *join(terms, PLUS),
+            lines.append((Deriv(Sym("L"), ex.param(f"W{ell}", (i, j))), EQ, *join(terms, PLUS),
                           EQ, *join(vals, PLUS), EQ, Num(lt.dL_dW[i, j])))
     for j in range(lt.W.shape[1]):
-        terms = join([[ex.node("delta", l, s, j)] for s in range(n)], PLUS)
+        terms = join([[ex.node("delta", ell, s, j)] for s in range(n)], PLUS)
         vals = join([[Num(lt.delta[s, j], paren=True)] for s in range(n)], PLUS)
         middle = [EQ, *vals] if n > 1 else []
-        lines.append((Deriv(Sym("L"), ex.param(f"b{l}", (j,))), EQ, *terms, *middle, EQ,
+        lines.append((Deriv(Sym("L"), ex.param(f"b{ell}", (j,))), EQ, *terms, *middle, EQ,
                       Num(lt.dL_db[j])))
     return lines
 

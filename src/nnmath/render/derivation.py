@@ -138,28 +138,28 @@ def _chain_lines(symbol: str, factors, value: float, hide) -> list:
 def _recursion(trace, param: str, index: tuple, value: float, hide):
     """The factors and equations of a parameter of a wider network: a_prev · delta, and
     delta's own parts."""
-    l, kind = int(param[1:]), param[0]
-    lt, L = trace.layers[l - 1], len(trace.layers)
+    ell, kind = int(param[1:]), param[0]
+    lt, L = trace.layers[ell - 1], len(trace.layers)
     j = index[-1]
-    delta = Sym("delta", str(l), str(j))
+    delta = Sym("delta", str(ell), str(j))
     factors, lines = [], []
     if kind == "W":
         i = index[0]
-        src = Sym("x", index=str(i)) if l == 1 else Sym("a", str(l - 1), str(i))
+        src = Sym("x", index=str(i)) if ell == 1 else Sym("a", str(ell - 1), str(i))
         factors.append(Factor(_name(src), float(lt.a_prev[0, i]),
                               "the value the weight multiplies: input " + str(i) +
-                              f" of layer {l}" + (" (the network's input)" if l == 1 else "")))
-        target = Sym("W", str(l), f"{i},{j}")
+                              f" of layer {ell}" + (" (the network's input)" if ell == 1 else "")))
+        target = Sym("W", str(ell), f"{i},{j}")
         head = [src, TIMES, delta]
     else:
-        target, head = Sym("b", str(l), str(j)), [delta]
+        target, head = Sym("b", str(ell), str(j)), [delta]
     factors.append(Factor(_name(delta), float(lt.delta[0, j]),
-                          f"dL/dz{l}[{j}]: how the loss changes with neuron {j}'s weighted sum"))
+                          f"dL/dz{ell}[{j}]: how the loss changes with neuron {j}'s weighted sum"))
     values = [EQ, *join([[_value(f.value, f.name == hide)] for f in factors], TIMES)] \
         if kind == "W" else []
     lines.append((Deriv(Sym("L"), target), EQ, *head, *values, EQ,
                   _value(value, hide == "gradient", paren=False)))
-    parts, part_lines = _delta_parts(trace, lt, l, L, j, delta, hide)
+    parts, part_lines = _delta_parts(trace, lt, ell, L, j, delta, hide)
     return factors + parts, lines + part_lines
 
 
@@ -168,28 +168,28 @@ def _name(sym: Sym) -> str:
     return f"{base}[{sym.index}]" if sym.index else base
 
 
-def _delta_parts(trace, lt, l: int, L: int, j: int, delta: Sym, hide):
+def _delta_parts(trace, lt, ell: int, L: int, j: int, delta: Sym, hide):
     """delta_l[j] = dL/da_l[j] · g'(z_l[j]), and for a hidden layer dL/da_l[j] as the sum
     over the next layer (its terms from the trace). Softmax: delta only."""
     if lt.g_prime is None:   # softmax: delta sums over the Jacobian (the explanation shows it)
         return [], []
-    out = Sym("y_hat", index=str(j)) if l == L else Sym("a", str(l), str(j))
-    dL_da = float(trace.dL_dy_hat[0, j] if l == L else lt.dL_da[0, j])
-    slope = Factor(f"g'(z{l}[{j}])", float(lt.g_prime[0, j]),
-                   f"slope of the {lt.activation} activation at z{l}[{j}]")
+    out = Sym("y_hat", index=str(j)) if ell == L else Sym("a", str(ell), str(j))
+    dL_da = float(trace.dL_dy_hat[0, j] if ell == L else lt.dL_da[0, j])
+    slope = Factor(f"g'(z{ell}[{j}])", float(lt.g_prime[0, j]),
+                   f"slope of the {lt.activation} activation at z{ell}[{j}]")
     upstream = Factor(f"dL/d{_name(out)}", dL_da,
-                      "how the loss changes with the output" if l == L else
+                      "how the loss changes with the output" if ell == L else
                       f"how the loss changes with neuron {j}'s output: the sum over layer "
-                      f"{l + 1} of delta{l + 1}[k] · W{l + 1}[{j},k]")
-    lines = [(delta, EQ, Deriv(Sym("L"), out), TIMES, Fn("g'"), LP, Sym("z", str(l), str(j)),
+                      f"{ell + 1} of delta{ell + 1}[k] · W{ell + 1}[{j},k]")
+    lines = [(delta, EQ, Deriv(Sym("L"), out), TIMES, Fn("g'"), LP, Sym("z", str(ell), str(j)),
               RP, EQ, _value(upstream.value, upstream.name == hide), TIMES,
               _value(slope.value, slope.name == hide), EQ,
               _value(lt.delta[0, j], _name(delta) == hide, paren=False))]
-    if l < L:
-        nxt = trace.layers[l]
+    if ell < L:
+        nxt = trace.layers[ell]
         k_range = range(nxt.W.shape[1])
-        lines.append((Deriv(Sym("L"), out), EQ, Sum("k"), Sym("delta", str(l + 1), "k"), TIMES,
-                      Sym("W", str(l + 1), f"{j},k"), EQ,
+        lines.append((Deriv(Sym("L"), out), EQ, Sum("k"), Sym("delta", str(ell + 1), "k"), TIMES,
+                      Sym("W", str(ell + 1), f"{j},k"), EQ,
                       *join([[Num(lt.terms[0, j, k], paren=True)] for k in k_range], PLUS),
                       EQ, _value(dL_da, upstream.name == hide, paren=False)))
     return [upstream, slope], lines

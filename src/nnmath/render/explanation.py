@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .document import Eqs, Note, Only, Para, Section, Table, Worked, array_text
 from ..trace_terms import FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, SATURATION
 from .backward import SLOPES, backward_section
+from .document import Eqs, Note, Only, Para, Section, Table, Worked, array_text
 from .mathexpr import EQ, LP, MINUS, PLUS, RP, TIMES, Deriv, Fn, Num, Op, Sum, Sym, join, num
 
 __all__ = ["explanation", "worked_sections", "network_table", "TITLE", "LOSS_FORMULAS",
@@ -73,9 +73,9 @@ def worked_sections(trace, before=None, after=None, titles=None) -> list:
 def network_table(network) -> Table:
     """A network's layers: activation, shape of W and parameters (its notebook view)."""
     return Table(("layer", "activation", "W shape", "parameters"), tuple(
-        (str(l), layer.activation, f"{layer.n_in} × {layer.n_out}",
-         f"W{l}, b{l} ({layer.W.size + layer.b.size})")
-        for l, layer in enumerate(network.layers, start=1)))
+        (str(ell), layer.activation, f"{layer.n_in} × {layer.n_out}",
+         f"W{ell}, b{ell} ({layer.W.size + layer.b.size})")
+        for ell, layer in enumerate(network.layers, start=1)))
 
 
 class _Names:
@@ -91,19 +91,19 @@ class _Names:
     def idx(self, s, j) -> str:
         return "" if self.scalar else (f"{s},{j}" if self.batch else f"{j}")
 
-    def node(self, base, l, s, j) -> Sym:
+    def node(self, base, ell, s, j) -> Sym:
         """z/a/delta of layer l, sample s, neuron j (a_L is y_hat, a_0 is x)."""
-        if base == "a" and l == 0:
+        if base == "a" and ell == 0:
             return Sym(self.input, index=self.idx(s, j))
-        if base == "a" and l == self.L:
+        if base == "a" and ell == self.L:
             return Sym("y_hat", index=self.idx(s, j))
-        return Sym(base, str(l), self.idx(s, j))
+        return Sym(base, str(ell), self.idx(s, j))
 
     def param(self, name, index=()) -> Sym:
-        kind, l = name[0], name[1:]
+        kind, ell = name[0], name[1:]
         if self.scalar:
-            return Sym("w" if kind == "W" else "b", l)
-        return Sym(kind, l, ",".join(str(i) for i in index))
+            return Sym("w" if kind == "W" else "b", ell)
+        return Sym(kind, ell, ",".join(str(i) for i in index))
 
 
 def _overview(trace, ex) -> Section:
@@ -162,7 +162,7 @@ def _layer_runs(layers) -> str:
         if last - first >= 2:
             phrases.append(f"layers {first}–{last}: {neurons} each")
         else:
-            phrases += [f"layer {l}: {neurons}" for l in range(first, last + 1)]
+            phrases += [f"layer {ell}: {neurons}" for ell in range(first, last + 1)]
     return "; ".join(phrases)
 
 
@@ -212,33 +212,33 @@ def _scaling(trace, ex) -> Section:
 def _forward(trace, ex) -> Section:
     blocks = []
     for lt in trace.layers:
-        l = lt.index
+        ell = lt.index
         lines = []
         for s in range(trace.n_samples):
             for j in range(lt.W.shape[1]):
                 lines += _z_lines(trace, ex, lt, s, j)
             if lt.activation == "softmax":
                 for j in range(lt.W.shape[1]):
-                    lines.append((ex.node("a", l, s, j), EQ, Fn("exp"), LP,
-                                  ex.node("z", l, s, j), RP, Op("/"), Sum("k"), Fn("exp"), LP,
-                                  ex.node("z", l, s, "k"), RP, EQ, Num(lt.a[s, j])))
+                    lines.append((ex.node("a", ell, s, j), EQ, Fn("exp"), LP,
+                                  ex.node("z", ell, s, j), RP, Op("/"), Sum("k"), Fn("exp"), LP,
+                                  ex.node("z", ell, s, "k"), RP, EQ, Num(lt.a[s, j])))
             else:
                 for j in range(lt.W.shape[1]):
-                    lines.append((ex.node("a", l, s, j), EQ, Fn(lt.activation), LP,
-                                  ex.node("z", l, s, j), RP, EQ, Fn(lt.activation), LP,
+                    lines.append((ex.node("a", ell, s, j), EQ, Fn(lt.activation), LP,
+                                  ex.node("z", ell, s, j), RP, EQ, Fn(lt.activation), LP,
                                   Num(lt.z[s, j]), RP, EQ, Num(lt.a[s, j])))
-        blocks += [Para(f"Layer {l} ({lt.activation})"), Eqs(tuple(lines))]
+        blocks += [Para(f"Layer {ell} ({lt.activation})"), Eqs(tuple(lines))]
     return Section("Forward pass", tuple(blocks))
 
 
 def _z_lines(trace, ex, lt, s, j) -> list:
-    l, n_in = lt.index, lt.W.shape[0]
-    sym = [ex.param(f"W{l}", (0, j)), TIMES, ex.node("a", l - 1, s, 0)] if ex.scalar else None
+    ell, n_in = lt.index, lt.W.shape[0]
+    sym = [ex.param(f"W{ell}", (0, j)), TIMES, ex.node("a", ell - 1, s, 0)] if ex.scalar else None
     if sym is None:
-        sym = [Sum("i"), ex.node("a", l - 1, s, "i"), TIMES, Sym("W", str(l), f"i,{j}")] \
-            if n_in > 3 else join([[ex.node("a", l - 1, s, i), TIMES,
-                                     ex.param(f"W{l}", (i, j))] for i in range(n_in)], PLUS)
-    head = [ex.node("z", l, s, j), EQ, *sym, PLUS, ex.param(f"b{l}", (j,))]
+        sym = [Sum("i"), ex.node("a", ell - 1, s, "i"), TIMES, Sym("W", str(ell), f"i,{j}")] \
+            if n_in > 3 else join([[ex.node("a", ell - 1, s, i), TIMES,
+                                     ex.param(f"W{ell}", (i, j))] for i in range(n_in)], PLUS)
+    head = [ex.node("z", ell, s, j), EQ, *sym, PLUS, ex.param(f"b{ell}", (j,))]
     pairs = [[Num(lt.a_prev[s, i], paren=True), TIMES, Num(lt.W[i, j], paren=True)]
              for i in range(n_in)]
     values = join([p[::-1] for p in pairs] if ex.scalar else pairs, PLUS)  # w1·x, a·W

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..losses import loss_for
 from ..render.html import page_html
 from ..render.markdown import page_markdown
-from ..losses import loss_for
 from ..safefile import write_atomic
 from .figures import Figures
 
@@ -90,8 +90,8 @@ def prepare_folder(folder) -> Path:
 def write_report(folder, title: str, make_sections, fmt: str = "png",
                  subtitle: str = "") -> list[Path]:
     """Write ``make_sections(figures)``'s report into ``folder`` (created if missing)."""
-    from ..version import __version__
     from ..safefile import new_folder
+    from ..version import __version__
 
     folder = prepare_folder(folder)
     # the folders made here are removed again, with what was written, if writing fails

@@ -15,8 +15,7 @@ Every number comes from :func:`nnmath.article.run_article` (and the engine's
 
 from __future__ import annotations
 
-from ..article import (A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_TEST,
-                       network_b)
+from ..article import A_LEARNING_RATE, A_PATIENCE, A_TOL, B_LEARNING_RATE, PSA_TEST, network_b
 from ..render.document import Banner, Code, Only, Para, Section, Table, array_text
 from ..render.explanation import worked_sections
 from ..render.mathexpr import num

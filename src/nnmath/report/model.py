@@ -46,15 +46,14 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     outputs = list(data.class_names) if net.n_outputs > 1 and \
         len(data.class_names) == net.n_outputs else None
     T = data.targets(net.n_outputs)
-    X_in = data.X if transform is None else transform(data.X)
     sections = []
 
     params = tuple((name, array_text(v)) for name, v in net.params().items())
     shape = "-".join(map(str, net.sizes))
     sections.append(Section("The network", (
         Para(f"A {shape} network: " + ", ".join(
-            f"layer {l} {layer.activation} ({layer.n_out} neuron{'s' * (layer.n_out > 1)})"
-            for l, layer in enumerate(net.layers, start=1)) + f"; {net.n_params()} parameters."),
+            f"layer {ell} {layer.activation} ({layer.n_out} neuron{'s' * (layer.n_out > 1)})"
+            for ell, layer in enumerate(net.layers, start=1)) + f"; {net.n_params()} parameters."),
         figures.add("network", plots.draw_network(
             net, feature_names=_names(features, net.n_inputs), output_names=outputs),
             "The network as loaded: weights on the edges, biases under the neurons."),

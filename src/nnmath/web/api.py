@@ -11,8 +11,18 @@ from fastapi import APIRouter, Request, Response
 
 from ..training import train
 from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, check_limit, limits
-from .schemas import (ConfigIn, Empty, Error, NewSession, Options, ParamIn, SampleIn, State,
-                      Step, TrainIn)
+from .schemas import (
+    ConfigIn,
+    Empty,
+    Error,
+    NewSession,
+    Options,
+    ParamIn,
+    SampleIn,
+    State,
+    Step,
+    TrainIn,
+)
 from .sessions import SessionStore, UnknownError
 from .setup import ACTIVATIONS, DATASETS, DEFAULTS, LOSSES, OPTIMIZERS
 from .views import state, step, trace_of

@@ -23,8 +23,19 @@ from ..losses import loss_for
 from ..network import Network
 from ..optimizers import get_optimizer
 from .limits import MAX_HISTORY, MAX_SESSIONS, LimitError
-from .setup import (DATA_KEYS, DEFAULT_SAMPLE, DEFAULTS, NETWORK_KEYS, check_fits,
-                    config_of_network, head_of, make_data, make_network, merged, targets)
+from .setup import (
+    DATA_KEYS,
+    DEFAULT_SAMPLE,
+    DEFAULTS,
+    NETWORK_KEYS,
+    check_fits,
+    config_of_network,
+    head_of,
+    make_data,
+    make_network,
+    merged,
+    targets,
+)
 
 __all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES"]
 
