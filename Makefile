@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --progress-bar off
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP     := $(VENV)/.dev-stamp
 
-.PHONY: setup setup-dev demo test bench fuzz clean
+.PHONY: setup setup-dev demo test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest
+
+# ruff (rules in pyproject.toml) and mypy (strict on the engine's modules): zero findings
+lint: setup-dev
+	$(BIN)/ruff check src tests benchmarks scripts examples
+	$(BIN)/mypy
 
 # nnmath beside its peers (issue 12): prints the tables, writes benchmarks/results/peers.json.
 # BENCH_ARGS=--quick for a smoke run; --only P1,P2 for some sections (see --help).
