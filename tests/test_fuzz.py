@@ -28,16 +28,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzzing import budget
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
-from oracles.finite_diff import assert_gradients_match, numeric_gradients
 
 from nnmath import Dense, Network
 from nnmath.datasets import load_csv
 from nnmath.datasets.csvfile import read_features
 from nnmath.errors import NnmathError, TrainingError
 from nnmath.modelfile import FORMAT, from_dict, load
+
+from fuzzing import budget
+from oracles.finite_diff import assert_gradients_match, numeric_gradients
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity", "softmax"]
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]

@@ -17,12 +17,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, INVALID_PAIRS, VALID_PAIRS, make_case
-from oracles.finite_diff import assert_gradients_match, gradient_errors, numeric_gradients
 
 import nnmath
 import nnmath.activations
 from nnmath.errors import ConfigError
+
+from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, INVALID_PAIRS, VALID_PAIRS, make_case
+from oracles.finite_diff import assert_gradients_match, gradient_errors, numeric_gradients
 
 
 def _ids(value):

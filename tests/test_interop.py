@@ -15,13 +15,13 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
-from oracles.torch_net import torch_loss  # noqa: E402
-
 import nnmath  # noqa: E402
 from nnmath.article import network_b  # noqa: E402
 from nnmath.errors import ConfigError, ModelFileError, NnmathError  # noqa: E402
 from nnmath.interop.onnx import run_onnx, to_onnx, to_onnx_model  # noqa: E402
 from nnmath.interop.torch import Standardize, from_torch, load_exported, save_exported, to_torch  # noqa: E402
+
+from oracles.torch_net import torch_loss  # noqa: E402
 
 torch.set_num_threads(1)
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]

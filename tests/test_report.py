@@ -13,10 +13,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from browsers import needs_chromium
 
 from nnmath.article import run_article  # noqa: E402
 from nnmath.report import write_article_report  # noqa: E402
+
+from browsers import needs_chromium
 
 S = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731  (the hand computation)
 

@@ -13,10 +13,11 @@ that two libraries rounding ``z`` differently cannot pick different slopes.
 import numpy as np
 import pytest
 import torch
-from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, VALID_PAIRS, make_case
-from oracles.torch_net import TorchNet
 
 import nnmath
+
+from oracles.cases import ARCHITECTURES, HIDDEN_ACTIVATIONS, VALID_PAIRS, make_case
+from oracles.torch_net import TorchNet
 
 RTOL, ATOL = 1e-10, 1e-12
 PAIR_IDS = [f"{o}-{ell}" for o, ell in VALID_PAIRS]

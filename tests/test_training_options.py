@@ -5,6 +5,8 @@ Oracles: central finite differences of the regularised objective; PyTorch's
 gradients; scikit-learn's accuracy.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,8 @@ from nnmath import Network
 from nnmath.backprop import loss_pass
 from nnmath.errors import ConfigError, TrainingError
 from nnmath.regularization import l2_penalty, objective
+
+from oracles.bounds import forward_bound, gamma, mean_bound
 
 
 def data(seed=0, n=24, k=1):
@@ -46,11 +50,17 @@ def test_l2_gradient_matches_finite_differences(loss, out):
 def test_l2_penalty_is_stated_convention():
     net = Network.random([3, 4, 1], seed=0)
     W1, W2 = net.params()["W1"], net.params()["W2"]
-    expected = 0.5 / (2 * 8) * (np.sum(W1 ** 2) + np.sum(W2 ** 2))   # biases excluded
-    assert l2_penalty(net.params(), 0.5, 8) == pytest.approx(expected, rel=1e-15)
+    expected = 0.5 / (2 * 8) * (math.fsum(W1.ravel() ** 2) + math.fsum(W2.ravel() ** 2))
+    # biases excluded; a sum of 16 squares, then two products: gamma(16 + 4) of the value
+    assert l2_penalty(net.params(), 0.5, 8) == pytest.approx(expected, rel=gamma(20), abs=0)
     X, T = data(n=8)
-    assert objective(net, X, T, "ssr", 0.5)[0] == pytest.approx(
-        net.loss(X, T, "ssr") + expected, rel=1e-15)
+    y_hat, bound = net.forward(X), forward_bound(net.layers, X)
+    # the loss: 1/2 mean (y_hat - t)^2 moves by at most mean |y_hat - t| |dy_hat| (twice:
+    # either computation), plus the rounding of the sum and of adding the penalty
+    loss = net.loss(X, T, "ssr")
+    tol = 2 * mean_bound(0.5 * (y_hat - T) ** 2, np.abs(y_hat - T) * bound) + gamma(2) * (
+        loss + expected)
+    assert abs(objective(net, X, T, "ssr", 0.5)[0] - (loss + expected)) <= tol
 
 
 def test_l2_training_matches_pytorch_weight_decay():

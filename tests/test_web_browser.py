@@ -19,6 +19,7 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
+
 from browsers import needs_chromium, pixel_spread
 
 pytestmark = needs_chromium
