@@ -14,7 +14,7 @@ DEV_STAMP     := $(VENV)/.dev-stamp
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# numpy, rich, matplotlib, pillow: what every command needs (a plain `pip install nnmath`)
+# what every command needs: a plain `pip install nnmath` (pyproject.toml's dependencies)
 $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) -e .
 	touch $@
