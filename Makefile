@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --progress-bar off
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP     := $(VENV)/.dev-stamp
 
-.PHONY: setup setup-dev demo test lint bench fuzz clean
+.PHONY: setup setup-dev demo test test-fast lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest
+
+# the math and the engine, in under a minute: no test marked slow, process or browser
+test-fast: setup-dev
+	$(BIN)/python -m pytest -q -m "not slow and not process and not browser"
 
 # ruff (rules in pyproject.toml) and mypy (strict on the engine's modules): zero findings
 lint: setup-dev

@@ -47,3 +47,39 @@ settings.register_profile("fuzz", deadline=None, derandomize=False, print_blob=T
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# Marks (pyproject.toml): `make test-fast` runs what none of them marks. A test that uses
+# the browser is `browser`; one that starts the command line or another Python process is
+# `process` (by its fixtures, or by what its code, or a helper of its module it calls,
+# calls); `slow` is set by hand on tests that take a second or more.
+_PROCESS_CALLS = ("subprocess.", "run_cli(", "sys.executable", "multiprocessing", "Popen(")
+_PROCESS_FIXTURES = {"cli", "server", "served"}
+
+
+def _starts_a_process(function, depth=3) -> bool:
+    """Whether ``function``, or a function of its own module that it calls (to ``depth``),
+    starts a process."""
+    import inspect
+
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    if any(call in source for call in _PROCESS_CALLS):
+        return True
+    if depth == 0:
+        return False
+    called = (function.__globals__.get(name) for name in function.__code__.co_names)
+    return any(inspect.isfunction(f) and f.__module__ == function.__module__
+               and f is not function and _starts_a_process(f, depth - 1) for f in called)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        function = getattr(item, "function", None)
+        if names & _PROCESS_FIXTURES or (function is not None and _starts_a_process(function)):
+            item.add_marker(pytest.mark.process)

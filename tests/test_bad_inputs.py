@@ -30,6 +30,9 @@ from pathlib import Path
 
 import pytest
 
+# starts the command line in processes
+pytestmark = pytest.mark.process
+
 HERE = Path(__file__).parent / "bad_inputs"
 FILES = HERE / "files"
 KINDS = sorted(p.stem for p in HERE.glob("*.json"))

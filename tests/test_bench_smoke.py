@@ -24,6 +24,9 @@ import bench_p3  # noqa: E402
 import bench_process  # noqa: E402
 import peers  # noqa: E402
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 while str(BENCH) in sys.path:   # peers.py puts its folder first too
     sys.path.remove(str(BENCH))
 

@@ -5,6 +5,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

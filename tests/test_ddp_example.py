@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# starts the command line in processes
+pytestmark = pytest.mark.process
+
 pytest.importorskip("torch")
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ddp_train.py"

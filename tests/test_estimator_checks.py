@@ -23,6 +23,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from nnmath.estimator import NNClassifier, NNRegressor  # noqa: E402
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 FAST = dict(hidden_layer_sizes=(16,), learning_rate=0.01, epochs=50)
 
 

@@ -40,6 +40,9 @@ from nnmath.modelfile import FORMAT, from_dict, load
 from fuzzing import budget
 from oracles.finite_diff import assert_gradients_match, numeric_gradients
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity", "softmax"]
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 FITS = {"sigmoid": ["ssr", "mse", "bce"], "softmax": ["ssr", "mse", "cross_entropy"],

@@ -20,6 +20,9 @@ from nnmath.history import MAX_RECORDED_EPOCHS, History
 from nnmath.modelfile import from_dict, load
 from nnmath.workflow import fit_dataset
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def early(tmp_path_factory):

@@ -19,6 +19,9 @@ import pytest
 
 from nnmath.cli import main
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 sk_datasets = pytest.importorskip("sklearn.datasets")
 pytest.importorskip("matplotlib")
 

@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+# starts the command line in processes
+pytestmark = pytest.mark.process
+
 
 def entry_with(run_body: str, tmp_path, call="nnmath.cli.entry(['demo'])"):
     """``nnmath demo`` through ``nnmath.cli.entry``, with demo's run replaced, run as

@@ -42,6 +42,9 @@ import pytest
 from nnmath import Network
 from nnmath.modelfile import load
 
+# starts the command line in processes
+pytestmark = pytest.mark.process
+
 KILLS = 24            # every (signal, phase) at least once, the rest seeded at random
 SEED = 20261128
 PARALLEL = 2

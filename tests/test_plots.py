@@ -20,6 +20,9 @@ from nnmath.errors import ConfigError, ShapeError
 plots = pytest.importorskip("nnmath.plots")   # matplotlib is in the dev extra; CI installs it
 from nnmath.render.mathexpr import num  # noqa: E402
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def net_a():

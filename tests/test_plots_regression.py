@@ -13,6 +13,9 @@ from nnmath.datasets import Dataset
 from nnmath.errors import ConfigError, DataError, ShapeError
 from nnmath.render.mathexpr import num
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 plots = pytest.importorskip("nnmath.plots")
 
 

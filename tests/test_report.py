@@ -19,6 +19,9 @@ from nnmath.report import write_article_report  # noqa: E402
 
 from browsers import needs_chromium
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 S = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731  (the hand computation)
 
 

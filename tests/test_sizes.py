@@ -25,6 +25,9 @@ from nnmath.plots.animation import MAX_FRAMES, animate_training, count_frames
 from nnmath.summary import MAX_TABLE_LAYERS
 from nnmath.trace import MAX_CHAIN_LAYERS
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 
 def deep(n_layers, seed=0) -> Network:
     """The article's network B, ``n_layers`` deep: one sigmoid neuron per layer."""

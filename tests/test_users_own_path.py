@@ -19,6 +19,9 @@ import pytest
 import nnmath
 from nnmath.errors import DataError, ShapeError
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

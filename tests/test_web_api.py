@@ -30,6 +30,9 @@ from nnmath.web.app import create_app  # noqa: E402
 from nnmath.web.limits import MAX_UPLOAD_BYTES, LimitError  # noqa: E402
 from nnmath.web.uploads import read_bounded  # noqa: E402
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 ARTICLE = {"output": 0.324962, "loss": 0.0528003, "W1": -0.0280307, "b1": -0.0140154,
            "W2": 0.0521131, "b2": 0.0712844, "W1 after": 0.502803, "W2 after": -1.00521,
            "output_after": 0.322266, "loss_after": 0.0519276}

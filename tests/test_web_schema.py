@@ -23,6 +23,9 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 from nnmath.web.app import LOCAL_HOSTS, create_app  # noqa: E402
 
+# not in make test-fast: seconds of pictures, reports, searches or pages
+pytestmark = pytest.mark.slow
+
 MAX_EXAMPLES = 25
 APP = create_app(allowed_hosts=LOCAL_HOSTS + ("testserver",))   # schemathesis's test host
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
