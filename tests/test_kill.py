@@ -2,7 +2,8 @@
 
 ``nnmath train DATA --save model.json --checkpoint-every 1`` runs (in a
 subprocess, over an existing older ``model.json``) and is killed with SIGKILL
-(no chance to clean up) or SIGINT (Ctrl-C: the last good epoch is saved).
+(no chance to clean up), SIGINT (Ctrl-C: the last good epoch is saved) or SIGTERM (what
+``timeout``, ``docker stop`` and batch schedulers send: the same as Ctrl-C, exit 143).
 Saving after every epoch makes the file be rewritten all the time, so many
 kills land in the middle of a write.
 
@@ -124,7 +125,8 @@ def _plan(rng):
     """KILLS (signal, phase, delay): each signal in each of its phases, then at random."""
     kinds = [(signal.SIGKILL, "start"), (signal.SIGKILL, "imports"),
              (signal.SIGKILL, "training"), (signal.SIGINT, "imports"),
-             (signal.SIGINT, "training")]
+             (signal.SIGINT, "training"), (signal.SIGTERM, "imports"),
+             (signal.SIGTERM, "training")]
     kinds += [rng.choice(kinds) for _ in range(KILLS - len(kinds))]
     delays = {"start": (0.0, 0.0), "imports": (0.0, 0.3), "training": (0.0, 0.05)}
     return [(sig, phase, round(rng.uniform(*delays[phase]), 4)) for sig, phase in kinds]
@@ -143,31 +145,34 @@ def test_killed_training_leaves_the_old_or_a_complete_new_model(tmp_path):
     for run in runs:
         if run["signal"] == "SIGKILL":
             assert run["returncode"] == -signal.SIGKILL, run
-        else:   # Ctrl-C: exit 130, one line that says whether the model was saved
-            assert run["returncode"] == 130, run
+        else:   # Ctrl-C or SIGTERM: 128 + signal, one line that says whether it was saved
+            assert run["returncode"] == 128 + signal.Signals[run["signal"]], run
             assert run["stderr"].count("\n") == 1 and "Traceback" not in run["stderr"], run
             assert ("were saved to" in run["stderr"]) == (run["outcome"] == "new"), run
             assert run["leftovers"] == [], run   # Ctrl-C always cleans up
         if run["phase"] == "training":
             assert run["outcome"] == "new", run   # a checkpoint was written before the kill
     figures = {sig: {outcome: sum(r["signal"] == sig and r["outcome"] == outcome for r in runs)
-                     for outcome in ("old", "new")} for sig in ("SIGKILL", "SIGINT")}
+                     for outcome in ("old", "new")} for sig in ("SIGKILL", "SIGINT", "SIGTERM")}
     print(f"\nkill test: {len(runs)} kills, seed {SEED}: {figures}; phases "
           f"{ {p: sum(r['phase'] == p for r in runs) for p in ('start', 'imports', 'training')} }"
           f"; temporary files left by SIGKILL: {sum(len(r['leftovers']) for r in runs)}")
     assert figures["SIGINT"]["new"] >= 1 and figures["SIGKILL"]["new"] >= 1, figures
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("phase", ["imports", "training"])
-def test_ctrl_c_saves_the_last_good_epoch_and_says_where(tmp_path, phase):
-    run = _one_kill(tmp_path, signal.SIGINT, phase, 0.0)
-    assert run["returncode"] == 130 and run["stderr"].count("\n") == 1, run
-    if run["outcome"] == "old":   # interrupted before an epoch had finished
+def test_ctrl_c_and_sigterm_save_the_last_good_epoch_and_say_where(tmp_path, phase, sig):
+    run = _one_kill(tmp_path, sig, phase, 0.0)
+    word = "terminated" if sig == signal.SIGTERM else "interrupted"
+    assert run["returncode"] == 128 + sig and run["stderr"].count("\n") == 1, run
+    if run["outcome"] == "old":   # stopped before an epoch had finished
         assert phase == "imports" and "was not changed" in run["stderr"] or \
-            run["stderr"] in ("nnmath: interrupted\n", "nnmath train: interrupted\n"), run
+            run["stderr"] in (f"nnmath: {word}\n", f"nnmath train: {word}\n"), run
         return
+    assert run["stderr"].startswith(f"nnmath train: {word} in epoch "), run
     epoch = int(run["stderr"].split("after epoch ")[1].split(" ")[0])
     assert load(tmp_path / "model.json").info["training"] == {
         **load(tmp_path / "model.json").info["training"], "epochs_run": epoch,
-        "stop_reason": "interrupted"}
+        "stop_reason": word}
     assert f"were saved to {tmp_path / 'model.json'}" in run["stderr"]

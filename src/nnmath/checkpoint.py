@@ -67,10 +67,10 @@ def ctrl_c_noticed():
     ours = (not interrupt.installed()
             and threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
-    if ours:
+    if ours:   # Ctrl-C only: in a notebook or a test, SIGTERM stays what the host made it
         hook = sys.unraisablehook
         interrupt.SEEN.clear()
-        interrupt.install()
+        interrupt.install((signal.SIGINT,))
     try:
         yield interrupt.raise_if_seen
     finally:

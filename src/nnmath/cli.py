@@ -101,9 +101,10 @@ def entry(argv=None) -> None:
         if not (interrupt.SEEN or sys.exc_info()[0] is KeyboardInterrupt):
             raise
         code = None
-    if code is None or (interrupt.SEEN and code != 130):   # and a Ctrl-C Python swallowed
-        sys.stderr.write("nnmath: interrupted\n")
-        code = 130
+    stopped = interrupt.exit_code()
+    if code is None or (interrupt.SEEN and code != stopped):   # and a signal Python swallowed
+        sys.stderr.write(f"nnmath: {interrupt.what()}\n")
+        code = stopped
     interrupt.exit_now(code)
 
 
@@ -114,15 +115,17 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    from . import interrupt
+
     try:
         return args.run(args)
-    except KeyboardInterrupt:
-        sys.stderr.write(f"nnmath {args.command}: interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:     # Ctrl-C, or SIGTERM (interrupt.Terminated)
+        sys.stderr.write(f"nnmath {args.command}: {interrupt.what(exc)}\n")
+        return interrupt.exit_code(exc)
     except Exception as exc:
-        if _interrupted():   # e.g. an ImportError that a Ctrl-C caused: not the cause
-            sys.stderr.write(f"nnmath {args.command}: interrupted\n")
-            return 130
+        if interrupt.SEEN:   # e.g. an ImportError that a Ctrl-C caused: not the cause
+            sys.stderr.write(f"nnmath {args.command}: {interrupt.what()}\n")
+            return interrupt.exit_code()
         if isinstance(exc, NnmathError):
             sys.stderr.write(f"nnmath {args.command}: error: {_one_line(exc)}\n")
             return 2
@@ -132,12 +135,6 @@ def main(argv=None) -> int:
                          f"{type(exc).__name__}: {_one_line(exc)}. "
                          "Run again with --debug for the traceback.\n")
         return 1
-
-
-def _interrupted() -> bool:
-    from . import interrupt
-
-    return bool(interrupt.SEEN)
 
 
 def _one_line(exc) -> str:

@@ -1,4 +1,10 @@
-"""Ctrl-C in the ``nnmath`` command: one line on stderr and exit code 130, at any moment.
+"""Ctrl-C and SIGTERM in the ``nnmath`` command: one line on stderr, exit code 130 or 143.
+
+SIGTERM (what ``timeout``, ``docker stop``, systemd and batch schedulers send) is handled
+as Ctrl-C is: it raises :class:`Terminated`, a ``KeyboardInterrupt``, so every path that
+keeps the last good state on Ctrl-C (``nnmath train --save`` saves the last good epoch)
+does so on SIGTERM too; the exit code is 128 + the signal (130 for SIGINT, 143 for
+SIGTERM) and the line says which (:func:`exit_code`, :func:`what`).
 
 Three things stand between a Ctrl-C and that promise, each met here once:
 
@@ -27,17 +33,42 @@ import os
 import signal
 import sys
 
-__all__ = ["SEEN", "install", "installed", "raise_if_seen", "exit_now"]
+__all__ = ["SEEN", "SIGNALS", "Terminated", "install", "installed", "raise_if_seen",
+           "exit_code", "what", "exit_now"]
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""The signals the command line stops on cleanly."""
 
 SEEN: list = []
-"""Every SIGINT received since :func:`install` (a swallowed one too)."""
+"""Every SIGINT or SIGTERM received since :func:`install` (a swallowed one too)."""
 
 _default_unraisablehook = sys.unraisablehook
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as a KeyboardInterrupt: stopped from outside, as by Ctrl-C."""
+
+
+def _exception(signum) -> KeyboardInterrupt:
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
 def handler(signum, frame):
     SEEN.append(signum)
-    raise KeyboardInterrupt
+    raise _exception(signum)
+
+
+def exit_code(exc: BaseException | None = None) -> int:
+    """128 + the signal: 143 for SIGTERM (``exc`` a :class:`Terminated`, or the last
+    signal seen), else 130 (Ctrl-C)."""
+    terminated = isinstance(exc, Terminated) or (exc is None and SEEN
+                                                  and SEEN[-1] == signal.SIGTERM)
+    return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+
+
+def what(exc: BaseException | None = None) -> str:
+    """``"terminated"`` (SIGTERM) or ``"interrupted"`` (Ctrl-C), as :func:`exit_code` decides."""
+    return "terminated" if exit_code(exc) == 128 + signal.SIGTERM else "interrupted"
 
 
 def _unraisable(info) -> None:
@@ -47,9 +78,11 @@ def _unraisable(info) -> None:
     _default_unraisablehook(info)
 
 
-def install() -> None:
-    """Note (and raise) every Ctrl-C from now on; silence the swallowed ones' report."""
-    signal.signal(signal.SIGINT, handler)
+def install(signals=SIGNALS) -> None:
+    """Note (and raise) every Ctrl-C and SIGTERM (``signals``) from now on; silence the
+    swallowed ones' report."""
+    for signum in signals:
+        signal.signal(signum, handler)
     sys.unraisablehook = _unraisable
 
 
@@ -58,9 +91,10 @@ def installed() -> bool:
 
 
 def raise_if_seen(*_args) -> bool:
-    """A training callback: raise KeyboardInterrupt if a Ctrl-C was seen (and swallowed)."""
+    """A training callback: raise KeyboardInterrupt (:class:`Terminated` for SIGTERM) if a
+    signal was seen (and swallowed)."""
     if SEEN:
-        raise KeyboardInterrupt
+        raise _exception(SEEN[-1])
     return False
 
 

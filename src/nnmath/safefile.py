@@ -116,7 +116,7 @@ def _temporary(path: Path, folder: Path, suffix: str = ""):
 
 @contextmanager
 def _interrupts_deferred():
-    """Hold a Ctrl-C (SIGINT) until the block is done, then raise KeyboardInterrupt.
+    """Hold a Ctrl-C (SIGINT) or SIGTERM until the block is done, then raise it.
 
     The kill test found it: a Ctrl-C that lands between creating the temporary
     file and the ``try`` that removes it on failure leaves the file behind. The
@@ -126,16 +126,22 @@ def _interrupts_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous, received = signal.getsignal(signal.SIGINT), []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous, received = {s: signal.getsignal(s) for s in signals}, []
     try:
-        signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+        for s in signals:
+            signal.signal(s, lambda signum, frame: received.append(signum))
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s in signals:
+            signal.signal(s, previous[s])
     if received:
-        if callable(previous):          # Python's handler: raises KeyboardInterrupt
-            previous(signal.SIGINT, None)
-        elif previous == signal.SIG_DFL:
+        handler = previous[received[0]]
+        if callable(handler):           # Python's or nnmath's: raises KeyboardInterrupt
+            handler(received[0], None)
+        elif handler == signal.SIG_DFL:
+            if received[0] == signal.SIGTERM:    # what SIGTERM would have done: end it
+                signal.raise_signal(signal.SIGTERM)
             raise KeyboardInterrupt
 
 

@@ -119,8 +119,8 @@ def _run(args, noticed) -> int:
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
                     classes=args.classes, positive=args.positive)
     result = _fit(args, data, noticed, ckpt)
-    if result is None:   # Ctrl-C: the last good epoch saved
-        return 130
+    if isinstance(result, int):   # Ctrl-C or SIGTERM: the last good epoch saved
+        return result
     if args.save:
         result.net.save(args.save)
     plots = []
@@ -139,7 +139,8 @@ def _run(args, noticed) -> int:
 
 def _fit(args, data, noticed, ckpt):
     """The FitResult of training on ``data`` as the options say (a progress bar; Ctrl-C and
-    --checkpoint-every saves); None after Ctrl-C, with the last good epoch saved."""
+    --checkpoint-every saves); after Ctrl-C or SIGTERM the exit code (130, 143), with the
+    last good epoch saved."""
     import sys
 
     from ..errors import TrainingError
@@ -159,12 +160,14 @@ def _fit(args, data, noticed, ckpt):
                 threshold=args.threshold, batch_callbacks=(on_batch,),
                 callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
                 on_start=ckpt.start if ckpt else None)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:    # Ctrl-C, or SIGTERM (interrupt.Terminated)
         if ckpt is None:
             raise
-        sys.stderr.write(f"nnmath train: interrupted in epoch {ckpt.epoch + 1}. "
-                         f"{_saved(ckpt, 'interrupted')}\n")
-        return None
+        from .. import interrupt
+
+        sys.stderr.write(f"nnmath train: {interrupt.what(exc)} in epoch {ckpt.epoch + 1}. "
+                         f"{_saved(ckpt, interrupt.what(exc))}\n")
+        return interrupt.exit_code(exc)
     except TrainingError as exc:
         if ckpt is None:
             raise

@@ -27,6 +27,7 @@ MAX_ROWS = 20
 STOP_REASONS = {"epochs": "all the epochs asked for", "converged": "the loss stopped improving",
                 "early_stopping": "early stopping: the validation loss stopped improving",
                 "callback": "stopped by a callback", "interrupted": "interrupted (Ctrl-C)",
+                "terminated": "terminated (SIGTERM)",
                 "diverged": "stopped when the loss diverged",
                 "checkpoint": "a checkpoint saved during training"}
 
