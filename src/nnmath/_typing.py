@@ -13,12 +13,13 @@ and turn into arrays themselves (a list of rows, a NumPy array, a pandas frame, 
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ArrayLike", "FloatArray", "IntArray", "Params", "DTypeLike"]
+__all__ = ["ArrayLike", "FloatArray", "IntArray", "Params", "DTypeLike", "StrPath"]
 
 FloatArray: TypeAlias = npt.NDArray[np.floating[Any]]
 """An array of floats (float32 or float64), any shape."""
@@ -34,3 +35,6 @@ ArrayLike: TypeAlias = npt.ArrayLike
 
 DTypeLike: TypeAlias = npt.DTypeLike
 """``np.float64``, ``"float32"``, ``np.dtype("float64")``, ..."""
+
+StrPath: TypeAlias = str | os.PathLike[str]
+"""A file path: a ``str`` or a ``pathlib.Path``."""
