@@ -13,13 +13,13 @@ handling (:mod:`nnmath.interrupt`) before NumPy is loaded.
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__
 
 if TYPE_CHECKING:   # annotations only: ``import nnmath`` loads no NumPy
-    from ._typing import StrPath
     from .network import Network
 
 __all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
@@ -45,7 +45,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def save(network: Network, path: StrPath, **extra: Any) -> None:
+def save(network: Network, path: str | os.PathLike[str], **extra: Any) -> None:
     """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``).
 
     ``path`` is a ``str`` or ``pathlib.Path``; ``extra`` keys are added to the file
