@@ -4,6 +4,12 @@ Each case trains two copies of one network, one on the readable engine
 (``engine="readable"``), one on a fast path, and compares the parameters and the
 History: 1e-12 in float64 (the paths differ only in the order of a few sums), 1e-5
 relative in float32.
+
+The grids are made from the registries (``ACTIVATIONS``, ``LOSSES``, ``OPTIMIZERS``):
+every registered name runs on every engine, and gives the readable engine's numbers,
+computed by the fast path when it implements the name, by the readable engine it falls
+back to when not. A name added to a registry is in the grids without a line changed
+here; ``test_a_newly_registered_part_runs_on_the_readable_engine`` adds one of each.
 """
 
 from __future__ import annotations
@@ -14,18 +20,40 @@ import numpy as np
 import pytest
 
 from nnmath import Dense, Network, datasets
+from nnmath.activations import ACTIVATIONS, Activation
 from nnmath.errors import ConfigError, TrainingError
-from nnmath.fastpath import KERNEL_STEP_WORK, KernelRun, check_engine, choose_engine
+from nnmath.fastpath import (
+    KERNEL_PARTS,
+    KERNEL_STEP_WORK,
+    NUMPY_PARTS,
+    BatchLoop,
+    KernelRun,
+    Parts,
+    check_engine,
+    choose_engine,
+)
+from nnmath.losses import LOSSES, Loss, check_pair
+from nnmath.optimizers import OPTIMIZERS as OPTIMIZER_CLASSES
 from nnmath.optimizers import SGD, Adam, Momentum
 from nnmath.training import train
 
 FAST = ["python", "numba", "numpy", "auto"]
-HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
+
+
+def _fits(output: str, loss: str) -> bool:
+    try:
+        check_pair(output, loss)
+    except ConfigError:
+        return False
+    return True
+
+
+# every elementwise activation as a hidden layer (softmax is for the output only)
+HIDDEN = [name for name, g in ACTIVATIONS.items() if g.elementwise]
 # every output with every loss that fits it
-HEADS = [("sigmoid", "ssr"), ("sigmoid", "bce"), ("tanh", "mse"), ("relu", "ssr"),
-         ("identity", "mse"), ("identity", "ssr"), ("softmax", "cross_entropy"),
-         ("softmax", "ssr"), ("softmax", "mse")]
-OPTIMIZERS = [("sgd", 0.1), ("momentum", 0.05), ("adam", 0.01)]
+HEADS = [(output, loss) for output in ACTIVATIONS for loss in LOSSES if _fits(output, loss)]
+RATES = {"sgd": 0.1, "momentum": 0.02, "adam": 0.01}   # a rate that trains, for each
+OPTIMIZERS = [(name, RATES.get(name, 0.01)) for name in OPTIMIZER_CLASSES]
 
 
 def _data(rng, n, n_in, n_out, output, loss, dtype=np.float64):
@@ -141,8 +169,7 @@ def test_divergence_is_the_same_error_with_the_same_parameters_kept(engine):
         np.testing.assert_allclose(nets[1].params()[name], p, rtol=1e-12)
 
 
-@pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("sigmoid", "ssr"),
-                                          ("tanh", "mse")])
+@pytest.mark.parametrize("output, loss", HEADS)
 def test_float32_stays_float32_on_the_numpy_path(output, loss):
     rng = np.random.default_rng(7)
     net = _net(rng, [6, 8, 3], "relu", output, dtype=np.float32)
@@ -246,3 +273,136 @@ def test_the_numpy_loop_reads_the_layers_each_epoch():
 def _halve(net):
     for layer in net.layers:
         layer.W *= 0.5
+
+
+def test_the_grids_hold_every_registered_name():
+    # the grids are the registries: nothing registered is left untested on any engine
+    assert {hidden for hidden in HIDDEN} | {output for output, _ in HEADS} == set(ACTIVATIONS)
+    assert {loss for _, loss in HEADS} == set(LOSSES)
+    assert {name for name, _ in OPTIMIZERS} == set(OPTIMIZER_CLASSES)
+
+
+# -- a part no fast path knows: the readable engine's numbers on every engine --------------
+
+class LeakyRelu(Activation):
+    r"""``g(z) = z`` for ``z > 0``, else ``0.01 z``; ``g'(z) = 1`` or ``0.01``."""
+
+    name = "leaky_relu"
+
+    def forward(self, z):
+        return np.where(z > 0, z, 0.01 * z)
+
+    def derivative(self, z, a):
+        return np.where(z > 0, 1.0, 0.01)
+
+
+class LogCosh(Loss):
+    r"""``l = sum_j log cosh(y_hat_j - t_j)``, ``dl/dy_hat_j = tanh(y_hat_j - t_j)``."""
+
+    name = "log_cosh"
+
+    def per_sample(self, y_hat, T):
+        return np.sum(np.log(np.cosh(y_hat - T)), axis=1)
+
+    def sample_gradient(self, y_hat, T):
+        return np.tanh(y_hat - T)
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum (PyTorch's form): ``v <- mu v + g``, ``W <- W - lr (g + mu v)``."""
+
+    name = "nesterov"
+
+    def step(self, params, grads):
+        for name, p in params.items():
+            v = self.mu * self.velocity.get(name, 0.0) + grads[name]
+            self.velocity[name] = v
+            p -= self.learning_rate * (grads[name] + self.mu * v)
+
+
+NEW_PARTS = {   # what is registered, and a job that uses it (hidden, output, loss, optimizer)
+    "activation": (ACTIVATIONS, LeakyRelu(), ("leaky_relu", "identity", "mse", "sgd")),
+    "loss": (LOSSES, LogCosh(), ("tanh", "identity", "log_cosh", "sgd")),
+    "optimizer": (OPTIMIZER_CLASSES, Nesterov, ("tanh", "identity", "mse", "nesterov")),
+}
+
+
+@pytest.mark.parametrize("engine", FAST)
+@pytest.mark.parametrize("part", list(NEW_PARTS))
+def test_a_newly_registered_part_runs_on_the_readable_engine(monkeypatch, engine, part):
+    # Registered (for this test only), the part is one the engine runs anywhere; no fast
+    # path has code for it, so each falls back to the readable engine, bit for bit. Before
+    # the fast paths checked their parts by name, the NumPy loop took leaky_relu and
+    # log_cosh for the identity and the ssr-like shortcut, and the kernel raised KeyError.
+    registry, value, (hidden, output, loss, optimizer) = NEW_PARTS[part]
+    monkeypatch.setitem(registry, value.name, value)
+    monkeypatch.delenv("NNMATH_ENGINE", raising=False)
+    rng = np.random.default_rng(21)
+    net = _net(rng, [3, 6, 2], hidden, output)
+    X, T = _data(rng, 40, 3, 2, output, loss)
+    opt = OPTIMIZER_CLASSES[optimizer](0.05)
+    # enough work for "auto" to pick the kernel, were the part one it knows
+    assert 40 * 40 * net.n_params() >= 50_000 and 4 * net.n_params() <= 256
+    assert choose_engine(net, loss, opt, 40, 4, 40, engine=engine) == "readable"
+    a, hist_a, b, hist_b = _both(engine, net, X, T, loss=loss, learning_rate=0.05, epochs=40,
+                                 batch_size=4, shuffle=True, seed=2, optimizer=optimizer)
+    for name, p in a.params().items():
+        assert b.params()[name].tobytes() == p.tobytes(), name
+    assert (hist_b.initial_loss, hist_b.loss) == (hist_a.initial_loss, hist_a.loss)
+    # and the part did change the numbers: the same job with a built-in in its place differs
+    builtin = {"activation": ("relu", "identity", "mse", "sgd"),
+               "loss": ("tanh", "identity", "mse", "sgd"),
+               "optimizer": ("tanh", "identity", "mse", "momentum")}[part]
+    other = _net(np.random.default_rng(21), [3, 6, 2], builtin[0], builtin[1])
+    hist_c = other.fit(X, T, loss=builtin[2], learning_rate=0.05, epochs=40, batch_size=4,
+                       shuffle=True, seed=2, optimizer=builtin[3], engine="readable")
+    assert hist_c.loss != hist_a.loss
+
+
+@pytest.mark.parametrize("path, parts", [(KernelRun, KERNEL_PARTS), (BatchLoop, NUMPY_PARTS)])
+def test_a_fast_path_refuses_what_it_does_not_implement(monkeypatch, path, parts):
+    # the last guard, behind choose_engine: built directly, a path names the part it lacks
+    monkeypatch.setitem(ACTIVATIONS, "leaky_relu", LeakyRelu())
+    rng = np.random.default_rng(3)
+    net = _net(rng, [2, 3, 1], "leaky_relu", "identity")
+    X, T = _data(rng, 5, 2, 1, "identity", "mse")
+    assert parts.unknown(net, "mse", SGD(0.1)) == "activation 'leaky_relu' (layer 1)"
+    with pytest.raises(ConfigError, match="has no code for the activation 'leaky_relu'"):
+        path(net, X, T, "mse", SGD(0.1), 2, 0.0)
+
+
+def test_a_users_own_part_is_not_a_registered_one(monkeypatch):
+    # a user's Activation object, or a subclass of a built-in optimizer under its name, is
+    # not the registry's part, whatever its name: readable
+    monkeypatch.delenv("NNMATH_ENGINE", raising=False)
+
+    class MySigmoid(type(ACTIVATIONS["sigmoid"])):
+        pass
+
+    class MySGD(SGD):
+        pass
+
+    rng = np.random.default_rng(0)
+    own = Network([Dense(1, 1, MySigmoid(), rng=rng), Dense(1, 1, "sigmoid", rng=rng)])
+    plain = _net(rng, [1, 1, 1], "sigmoid", "sigmoid")
+    assert choose_engine(plain, "ssr", SGD(0.1), 14, 1, 2000) == "kernel"
+    for engine in FAST:
+        assert choose_engine(own, "ssr", SGD(0.1), 14, 1, 2000, engine=engine) == "readable"
+        assert choose_engine(plain, "ssr", MySGD(0.1), 14, 1, 2000, engine=engine) == "readable"
+
+
+def test_a_forced_engine_falls_back_to_the_next_path_that_knows_the_job(monkeypatch):
+    monkeypatch.delenv("NNMATH_ENGINE", raising=False)
+    tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
+    f32 = tiny.astype("float32")
+    for engine in ("numba", "python"):
+        assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000, engine=engine) == engine
+        assert choose_engine(f32, "ssr", SGD(0.1), 14, 1, 2000, engine=engine) == "numpy"
+    # a NumPy loop without sigmoid: a job with sigmoid goes from "numpy" to the readable
+    monkeypatch.setattr("nnmath.fastpath.NUMPY_PARTS", Parts(
+        "numpy", NUMPY_PARTS.activations - {"sigmoid"}, NUMPY_PARTS.losses,
+        NUMPY_PARTS.optimizers, NUMPY_PARTS.dtypes))
+    assert choose_engine(f32, "ssr", SGD(0.1), 14, 1, 2000, engine="numba") == "readable"
+    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000, engine="numpy") == "readable"
+    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000) == "kernel"
+    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 20) == "readable"   # tiny: not numpy

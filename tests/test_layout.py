@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "nnmath"
 FLOORS = [
     # 0: what every module may use: errors and checks, files, Ctrl-C, extras, progress
     {"version", "errors", "checks", "finite", "safefile", "inputfile", "optional", "interrupt",
-     "progress"},
+     "progress", "_typing"},
     # 1: the math's parts and the data
     {"activations", "losses", "layers", "optimizers", "regularization", "metrics", "datasets"},
     # 2: the engine: the chain rule, the container, training, the model file, inference
@@ -175,7 +175,9 @@ def test_no_function_is_longer_than_60_lines():
 
 @pytest.mark.parametrize("module", ["nnmath.backprop"])
 def test_the_chain_rule_imports_only_layers_and_losses(module):
-    assert {target for target, _, _ in _imports(module)} == {"nnmath.layers", "nnmath.losses"}
+    # (and the names of the array types its annotations use, no code)
+    assert {target for target, _, _ in _imports(module)} == {"nnmath.layers", "nnmath.losses",
+                                                             "nnmath._typing"}
 
 
 def test_the_layout_checks_can_fail():

@@ -11,9 +11,16 @@ nnmath`` alone imports nothing heavy: the command line installs its Ctrl-C
 handling (:mod:`nnmath.interrupt`) before NumPy is loaded.
 """
 
+from __future__ import annotations
+
+import os
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from .version import __version__
+
+if TYPE_CHECKING:   # annotations only: ``import nnmath`` loads no NumPy
+    from .network import Network
 
 __all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
            "explain", "load", "save"]
@@ -22,7 +29,7 @@ _WHERE = {"Dense": ".layers", "History": ".history", "Network": ".network",
           "NnmathError": ".errors", "explain": ".trace"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "datasets":
         return import_module(".datasets", __name__)
     if name == "load":
@@ -34,12 +41,16 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def save(network, path, **extra):
-    """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``)."""
+def save(network: Network, path: str | os.PathLike[str], **extra: Any) -> None:
+    """Write ``network`` to the JSON model file ``path`` (same as ``network.save(path)``).
+
+    ``path`` is a ``str`` or ``pathlib.Path``; ``extra`` keys are added to the file
+    (:func:`nnmath.modelfile.save`). ``nnmath.load(path)`` reads it back (it is
+    :meth:`nnmath.Network.load`)."""
     from .network import Network
 
     if not isinstance(network, Network):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import FloatArray
 from .errors import ConfigError, must_be
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
@@ -31,17 +32,26 @@ __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 class Activation:
     """Base class: an elementwise activation ``a = g(z)``."""
 
-    name = ""
-    elementwise = True
+    name: str = ""
+    elementwise: bool = True
+    """True when each ``a_j`` depends on its own ``z_j`` only (``derivative`` gives the
+    slope); False for softmax, whose slope is the matrix ``jacobian``."""
 
-    def forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: FloatArray) -> FloatArray:
+        """``a = g(z)``, same shape as ``z``."""
         raise NotImplementedError
 
-    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         """``g'(z)`` elementwise; ``a = g(z)`` is passed so it need not be recomputed."""
         raise NotImplementedError
 
-    def backward(self, z: np.ndarray, a: np.ndarray, dL_da: np.ndarray) -> np.ndarray:
+    def jacobian(self, a: FloatArray) -> FloatArray:
+        """``da_j/dz_i`` of an activation that is not elementwise: shape (n_samples,
+        n_out, n_out). An elementwise activation has none (its slope is ``derivative``)."""
+        raise ConfigError(f"{self.name} is elementwise: each a_j depends on z_j only, so its "
+                          "slope is derivative(z, a), not a Jacobian matrix.")
+
+    def backward(self, z: FloatArray, a: FloatArray, dL_da: FloatArray) -> FloatArray:
         """Chain rule through an elementwise activation: ``delta = dL_da * g'(z)``."""
         return dL_da * self.derivative(z, a)
 
@@ -68,14 +78,14 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, z):
+    def forward(self, z: FloatArray) -> FloatArray:
         # exp of -|z| only, so it never overflows: for z >= 0, a = 1 / (1 + e^-z);
         # for z < 0, a = e^z / (1 + e^z) = e * (1 / (1 + e)) with e = e^-|z|.
         e = np.exp(-np.abs(z))
         a = 1.0 / (1.0 + e)
         return np.where(z >= 0, a, e * a)
 
-    def derivative(self, z, a):
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         return a * (1.0 - a)
 
 
@@ -93,10 +103,10 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def forward(self, z):
+    def forward(self, z: FloatArray) -> FloatArray:
         return np.tanh(z)
 
-    def derivative(self, z, a):
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         return 1.0 - a * a
 
 
@@ -116,10 +126,10 @@ class Relu(Activation):
 
     name = "relu"
 
-    def forward(self, z):
+    def forward(self, z: FloatArray) -> FloatArray:
         return np.maximum(z, 0.0)
 
-    def derivative(self, z, a):
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         return (z > 0).astype(z.dtype)
 
 
@@ -131,10 +141,10 @@ class Identity(Activation):
 
     name = "identity"
 
-    def forward(self, z):
+    def forward(self, z: FloatArray) -> FloatArray:
         return z.copy()
 
-    def derivative(self, z, a):
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         return np.ones_like(z)
 
 
@@ -162,17 +172,18 @@ class Softmax(Activation):
     name = "softmax"
     elementwise = False
 
-    def forward(self, z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+    def forward(self, z: FloatArray) -> FloatArray:
+        e: FloatArray = np.exp(z - z.max(axis=-1, keepdims=True))
+        total: FloatArray = e.sum(axis=-1, keepdims=True)
+        return e / total
 
-    def derivative(self, z, a):
+    def derivative(self, z: FloatArray, a: FloatArray) -> FloatArray:
         raise ConfigError(
             "softmax has no elementwise slope: each output depends on every z. "
             "Use Softmax.jacobian(a) for da_j/dz_i."
         )
 
-    def jacobian(self, a: np.ndarray) -> np.ndarray:
+    def jacobian(self, a: FloatArray) -> FloatArray:
         """``da_j/dz_i`` for each sample: shape (n_samples, n_out, n_out), ``[s, i, j]``.
 
         >>> import numpy as np
@@ -180,11 +191,14 @@ class Softmax(Activation):
         array([[[ 0.1875, -0.1875],
                 [-0.1875,  0.1875]]])
         """
-        eye = np.eye(a.shape[-1], dtype=a.dtype)
-        return a[:, :, None] * eye[None] - a[:, :, None] * a[:, None, :]
+        eye: FloatArray = np.eye(a.shape[-1], dtype=a.dtype)[None]   # [0, i, j] = [i == j]
+        column: FloatArray = a[:, :, None]                           # [s, i, 0] = a_i
+        row: FloatArray = a[:, None, :]                              # [s, 0, j] = a_j
+        return column * eye - column * row
 
-    def backward(self, z, a, dL_da):
-        return a * (dL_da - np.sum(dL_da * a, axis=-1, keepdims=True))
+    def backward(self, z: FloatArray, a: FloatArray, dL_da: FloatArray) -> FloatArray:
+        total: FloatArray = np.sum(dL_da * a, axis=-1, keepdims=True)   # sum_j dL/da_j a_j
+        return a * (dL_da - total)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -192,7 +206,7 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-def get_activation(name: str) -> Activation:
+def get_activation(name: str | Activation) -> Activation:
     """The activation called ``name`` (one of ``ACTIVATIONS``).
 
     >>> get_activation("tanh")

@@ -27,11 +27,13 @@ Training (:mod:`nnmath.training`), explanations (:mod:`nnmath.trace`) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
+from ._typing import FloatArray, Params
 from .layers import Backward, Dense, Forward
 from .losses import BCE, CrossEntropy, Loss, check_pair, get_loss, uses_shortcut
 
@@ -51,23 +53,23 @@ class BackpropRecord:
     shortcut ``delta_L = (y_hat - T) / n`` instead of ``dL_dy_hat * dy_hat/dz``.
     """
 
-    X: np.ndarray
-    T: np.ndarray
+    X: FloatArray
+    T: FloatArray
     loss_name: str
-    per_sample_loss: np.ndarray | None
+    per_sample_loss: FloatArray | None
     loss: float
     forwards: list[Forward]
     backwards: list[Backward]
-    dL_dy_hat: np.ndarray | None
+    dL_dy_hat: FloatArray | None
     shortcut: bool
 
     @property
-    def y_hat(self) -> np.ndarray:
+    def y_hat(self) -> FloatArray:
         return self.forwards[-1].a
 
-    def gradients(self) -> dict[str, np.ndarray]:
+    def gradients(self) -> Params:
         """``{"W1": dL_dW1, "b1": dL_db1, ...}`` in layer order."""
-        out = {}
+        out: Params = {}
         for ell, back in enumerate(self.backwards, start=1):
             out[f"W{ell}"], out[f"b{ell}"] = back.dL_dW, back.dL_db
         return out
@@ -78,21 +80,23 @@ class LossPass(NamedTuple):
     (n_samples,) and ``y_hat`` (n_samples, n_outputs)."""
 
     loss: float
-    per_sample_loss: np.ndarray
-    y_hat: np.ndarray
+    per_sample_loss: FloatArray
+    y_hat: FloatArray
 
 
-def forward_pass(layers: Sequence[Dense], X: np.ndarray) -> list[Forward]:
+def forward_pass(layers: Sequence[Dense], X: FloatArray) -> list[Forward]:
     """``a0 = X``; ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = g_l(z_l)`` for each layer,
     recorded: ``forwards[l-1]`` holds layer l's ``a_prev, z, a``."""
-    forwards, a = [], X
+    forwards: list[Forward] = []
+    a = X
     for layer in layers:
         forwards.append(layer.forward(a))
         a = forwards[-1].a
     return forwards
 
 
-def loss_pass(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr") -> LossPass:
+def loss_pass(layers: Sequence[Dense], X: FloatArray, T: FloatArray,
+              loss: str | Loss = "ssr") -> LossPass:
     """The outputs and the loss of ``X`` against ``T``, keeping no layer's values
     (each hidden activation is freed once the next layer has used it).
 
@@ -107,8 +111,9 @@ def loss_pass(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr")
     return LossPass(float(per_sample.sum() / per_sample.shape[0]), per_sample, a)
 
 
-def backward_pass(layers: Sequence[Dense], forwards: list[Forward], T: np.ndarray, loss="ssr",
-                  record: bool = True) -> tuple[list[Backward], np.ndarray | None]:
+def backward_pass(layers: Sequence[Dense], forwards: list[Forward], T: FloatArray,
+                  loss: str | Loss = "ssr",
+                  record: bool = True) -> tuple[list[Backward], FloatArray | None]:
     """From the output back, layer by layer: ``(backwards, dL_dy_hat)``::
 
         delta_L     = dL_dy_hat * g_L'(z_L)      (or (y_hat - T) / n: shortcut)
@@ -126,16 +131,18 @@ def backward_pass(layers: Sequence[Dense], forwards: list[Forward], T: np.ndarra
     shortcut = uses_shortcut(layers[-1].activation, loss_fn.name)
     dL_dy_hat = loss_fn.gradient(y_hat, T) if (record or not shortcut) else None
     delta = _shortcut_delta(loss_fn, y_hat, T) if shortcut else None
-    backwards: list[Backward] = [None] * len(layers)
+    backwards: list[Backward] = []                 # from the last layer to the first
     dL_da = dL_dy_hat
     for ell in range(len(layers) - 1, -1, -1):
-        backwards[ell] = layers[ell].backward(forwards[ell], dL_da=dL_da, delta=delta,
-                                          need_prev=record or ell > 0, keep_slope=record)
-        dL_da, delta = backwards[ell].dL_da_prev, None
+        back = layers[ell].backward(forwards[ell], dL_da=dL_da, delta=delta,
+                                    need_prev=record or ell > 0, keep_slope=record)
+        backwards.append(back)
+        dL_da, delta = back.dL_da_prev, None
+    backwards.reverse()                            # in layer order
     return backwards, dL_dy_hat
 
 
-def backprop(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
+def backprop(layers: Sequence[Dense], X: FloatArray, T: FloatArray, loss: str | Loss = "ssr",
              record: bool = True) -> BackpropRecord:
     """Forward pass, loss and backward pass: the gradients of one step.
 
@@ -169,8 +176,9 @@ def chunk_rows(layers: Sequence[Dense]) -> int:
     return max(CHUNK_ROWS, CHUNK_VALUES // max(layer.n_out for layer in layers))
 
 
-def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
-                    chunk: int | None = None) -> tuple[float, np.ndarray]:
+def loss_and_output(layers: Sequence[Dense], X: FloatArray, T: FloatArray,
+                    loss: str | Loss = "ssr",
+                    chunk: int | None = None) -> tuple[float, FloatArray]:
     """The mean loss over all rows and ``y_hat``, ``chunk`` rows at a time
     (default :func:`chunk_rows`).
 
@@ -188,7 +196,7 @@ def loss_and_output(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss=
     return float(per_sample.sum() / n), np.concatenate([part.y_hat for part in parts])
 
 
-def mean_loss(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
+def mean_loss(layers: Sequence[Dense], X: FloatArray, T: FloatArray, loss: str | Loss = "ssr",
               chunk: int | None = None) -> float:
     """The mean loss over all rows: the value of :func:`loss_and_output`, the same
     numbers, without ``y_hat``; where the loss is computed from the logits ``z_L`` (the
@@ -209,46 +217,57 @@ def mean_loss(layers: Sequence[Dense], X: np.ndarray, T: np.ndarray, loss="ssr",
     return float(per_sample.sum() / n)
 
 
-def outputs(layers: Sequence[Dense], X: np.ndarray, chunk: int | None = None) -> np.ndarray:
+def outputs(layers: Sequence[Dense], X: FloatArray, chunk: int | None = None) -> FloatArray:
     """``y_hat`` for every row of ``X``, ``chunk`` rows at a time (default
     :func:`chunk_rows`): the numbers of one forward pass over all rows, in the memory of
     ``chunk`` rows of the widest layer (plus ``y_hat``). ``X`` must already be checked.
     """
     n, chunk = X.shape[0], chunk or chunk_rows(layers)
-    y_hat = None
-    for start in range(0, n, chunk):
-        a = X[start:start + chunk]
-        for layer in layers:
-            a = layer.forward(a).a
-        if n <= chunk:
-            return a
-        if y_hat is None:
-            y_hat = np.empty((n, a.shape[1]), dtype=a.dtype)
-        y_hat[start:start + chunk] = a
+    first = _forward_rows(layers, X[:chunk])
+    if n <= chunk:
+        return first
+    y_hat = np.empty((n, first.shape[1]), dtype=first.dtype)
+    y_hat[:chunk] = first
+    for start in range(chunk, n, chunk):
+        y_hat[start:start + chunk] = _forward_rows(layers, X[start:start + chunk])
     return y_hat
 
 
-def _loss(layers, loss) -> Loss:
+def _forward_rows(layers: Sequence[Dense], a: FloatArray) -> FloatArray:
+    """``y_hat`` of the rows ``a``, keeping no layer's values."""
+    for layer in layers:
+        a = layer.forward(a).a
+    return a
+
+
+def _loss(layers: Sequence[Dense], loss: str | Loss) -> Loss:
     """The loss object, refused if it does not fit the output activation."""
     loss_fn = get_loss(loss)
     check_pair(layers[-1].activation, loss_fn.name)
     return loss_fn
 
 
-def _per_sample_loss(layers, loss_fn: Loss, last, T: np.ndarray) -> np.ndarray:
+def _per_sample_loss(layers: Sequence[Dense], loss_fn: Loss, last: Forward | FloatArray,
+                     T: FloatArray) -> FloatArray:
     """Each sample's loss; from the logits ``z_L`` where the shortcut applies (finite
     even where ``y_hat`` rounds to 0 or 1). ``last``: the output layer's Forward, or
     its ``z_L`` alone where the shortcut applies."""
     if uses_shortcut(layers[-1].activation, loss_fn.name):
         from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        return from_logits.per_sample_from_logits(getattr(last, "z", last), T)
+        return from_logits.per_sample_from_logits(last.z if isinstance(last, Forward) else last,
+                                                  T)
+    if not isinstance(last, Forward):
+        raise TypeError(f"the loss {loss_fn.name!r} is computed from y_hat: give the output "
+                        "layer's Forward, not z_L")
     return loss_fn.per_sample(last.a, T)
 
 
-def _shortcut_delta(loss_fn: Loss, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+def _shortcut_delta(loss_fn: Loss, y_hat: FloatArray, T: FloatArray) -> FloatArray:
     """The output layer's delta for sigmoid+bce and softmax+cross_entropy."""
+    n_samples: int = T.shape[0]
     if loss_fn.name == "cross_entropy":
         # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
         # and still the true gradient for rows that miss 1 by rounding.
-        return (y_hat * T.sum(axis=1, keepdims=True) - T) / T.shape[0]
-    return (y_hat - T) / T.shape[0]
+        t_sum: FloatArray = T.sum(axis=1, keepdims=True)
+        return (y_hat * t_sum - T) / n_samples
+    return (y_hat - T) / n_samples

@@ -20,6 +20,19 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
 
 All four give the same parameters and History (``tests/test_fastpath.py``: 1e-12 in
 float64); they differ in the order of a few floating-point sums only.
+
+**A fast path runs only what it implements.** Each states its parts by name
+(:data:`KERNEL_PARTS`, from the kernel's own codes; :data:`NUMPY_PARTS`, from
+:class:`BatchLoop`'s own dispatch): the activations, losses, optimizers and dtypes it
+has code for. :func:`choose_engine` checks every layer's activation, the loss and the
+optimizer of the job against them; a part it does not know (an activation newly added
+to :data:`nnmath.activations.ACTIVATIONS`, a user's own optimizer subclass, ...) sends the
+job to the next path that knows all of them, else to the readable engine, which runs
+any part through its own ``forward``/``derivative``/``step``. This holds for a forced
+engine too (``engine="numba"``, ``NNMATH_ENGINE=numpy``): the engine is a choice of
+speed, never of numbers, so it falls back (as float32 goes from the kernel to NumPy)
+instead of computing something else or failing. :class:`KernelRun` and
+:class:`BatchLoop` refuse an unknown part themselves (a ConfigError) as a last guard.
 """
 
 from __future__ import annotations
@@ -28,17 +41,26 @@ import importlib.util
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
+from ._typing import FloatArray, IntArray, Params
 from .activations import ACTIVATIONS
 from .errors import ConfigError, must_be
-from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, compiled, run_epochs
-from .losses import LOSSES
-from .optimizers import SGD, Adam, Momentum
+from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, compiled, run_epochs
+from .optimizers import OPTIMIZERS, SGD, Adam, Momentum
 
-__all__ = ["ENGINES", "check_engine", "choose_engine", "KernelRun", "BatchLoop",
-           "KERNEL_STEP_WORK", "COMPILE_AFTER"]
+if TYPE_CHECKING:
+    from .kernels import Floats, Ints
+    from .layers import Dense
+    from .network import Network
+
+__all__ = ["ENGINES", "check_engine", "choose_engine", "KernelRun", "BatchLoop", "Parts",
+           "KERNEL_PARTS", "NUMPY_PARTS", "KERNEL_STEP_WORK", "COMPILE_AFTER"]
 
 ENGINES = ("auto", "readable", "numpy", "numba", "python")
 
@@ -58,7 +80,7 @@ PYTHON_STEP_WORK = 256
 """Without numba installed, the plain-Python kernel takes steps up to this size (else NumPy)."""
 
 
-def check_engine(engine) -> str:
+def check_engine(engine: object) -> str:
     """``engine``, or ``NNMATH_ENGINE`` for ``"auto"``: one of :data:`ENGINES`."""
     if engine == "auto":
         engine = os.environ.get("NNMATH_ENGINE") or "auto"
@@ -71,41 +93,91 @@ def check_engine(engine) -> str:
     return engine
 
 
-def _supported(net, loss, opt) -> bool:
-    """Every part is one the fast paths know (not a user's own subclass)."""
-    return (all(layer.g is ACTIVATIONS.get(layer.activation) for layer in net.layers)
-            and type(opt) in (SGD, Momentum, Adam) and loss in LOSSES
-            and net.layers[0].W.dtype in (np.float32, np.float64))
+@dataclass(frozen=True)
+class Parts:
+    """What a fast path implements, by name: the activations, losses, optimizers and
+    dtypes it has code for.
+
+    A job's part is known when its name is here and it is the registry's own object:
+    each layer's activation is ``ACTIVATIONS[name]`` (not a user's Activation object),
+    the optimizer is exactly the class ``OPTIMIZERS[name]`` (not a subclass).
+    """
+
+    path: str
+    activations: frozenset[str]
+    losses: frozenset[str]
+    optimizers: frozenset[str]
+    dtypes: frozenset[str]
+
+    def unknown(self, net: Network, loss: str, opt: SGD) -> str | None:
+        """The first part of the job this path has no code for, in words (None: it knows
+        every part).
+
+        >>> from nnmath import Network
+        >>> net = Network.random([1, 2, 1], seed=0)
+        >>> KERNEL_PARTS.unknown(net, "ssr", SGD(0.1)) is None
+        True
+        >>> KERNEL_PARTS.unknown(net.astype("float32"), "ssr", SGD(0.1))
+        'dtype float32'
+        """
+        for ell, layer in enumerate(net.layers, start=1):
+            name = layer.activation
+            if name not in self.activations or layer.g is not ACTIVATIONS.get(name):
+                return f"activation {name!r} (layer {ell})"
+        if loss not in self.losses:
+            return f"loss {loss!r}"
+        if opt.name not in self.optimizers or type(opt) is not OPTIMIZERS.get(opt.name):
+            return f"optimizer {opt.name!r} ({type(opt).__name__})"
+        if net.dtype.name not in self.dtypes:
+            return f"dtype {net.dtype.name}"
+        return None
+
+    def check(self, net: Network, loss: str, opt: SGD) -> None:
+        """A ConfigError naming the first part this path has no code for."""
+        part = self.unknown(net, loss, opt)
+        if part is not None:
+            raise ConfigError(f"the {self.path} engine has no code for the {part}: it would "
+                              "compute something else. Use engine='readable' (engine='auto' "
+                              "chooses it for such a job).")
 
 
-def choose_engine(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks=(),
-                  engine="auto") -> str:
+KERNEL_PARTS = Parts("kernel", frozenset(ACTIVATION_CODES), frozenset(LOSS_CODES),
+                     frozenset(OPTIMIZER_CODES), frozenset({"float64"}))
+"""What :func:`nnmath.kernels.run_epochs` implements: its own codes (float64 only)."""
+
+
+def choose_engine(net: Network, loss: str, opt: SGD, n_rows: int, batch_size: int, epochs: int,
+                  batch_callbacks: Iterable[object] = (), engine: str = "auto") -> str:
     """The engine for a run (see the module's docstring): ``"readable"``, ``"numpy"``,
     ``"numba"``, ``"python"``, or ``"kernel"`` (the kernel, compiled once the job has shown
     it is long enough: :class:`KernelRun`).
 
-    ``auto``: the readable engine when a per-batch callback wants each batch's loss or a
-    part is a user's own; NumPy for float32, for big steps (``batch_size x parameters``
-    over :data:`KERNEL_STEP_WORK`) and for tiny jobs (under :data:`KERNEL_MIN_WORK`); the
-    kernel for the rest (small steps, many of them). The choice depends on the
-    job only (and on whether numba is installed), so a run is the same bit for bit each time.
+    Only a path that implements every part of the job (:data:`KERNEL_PARTS`,
+    :data:`NUMPY_PARTS`) is chosen. ``auto``: the readable engine when a per-batch
+    callback wants each batch's loss or no fast path knows every part; NumPy for float32,
+    for big steps (``batch_size x parameters`` over :data:`KERNEL_STEP_WORK`) and for tiny
+    jobs (under :data:`KERNEL_MIN_WORK`); the kernel for the rest (small steps, many of
+    them). A forced engine runs if it knows every part, else falls back: ``"numba"`` and
+    ``"python"`` to NumPy, NumPy to the readable engine. The choice depends on the job only
+    (and on whether numba is installed), so a run is the same bit for bit each time.
     """
     engine = check_engine(engine)
-    if engine == "readable" or not _supported(net, loss, opt):
+    if engine == "readable":
         return "readable"
-    float32 = net.layers[0].W.dtype == np.float32
+    kernel_knows = KERNEL_PARTS.unknown(net, loss, opt) is None
+    fallback = "numpy" if NUMPY_PARTS.unknown(net, loss, opt) is None else "readable"
     if engine in ("numba", "python"):
-        return "numpy" if float32 else engine
-    if engine == "numpy":
-        return engine
+        return engine if kernel_knows else fallback
+    if engine == "numpy" or (fallback == "readable" and not kernel_knows):
+        return fallback
     if batch_callbacks:
         return "readable"
     n_params = sum(layer.W.size + layer.b.size for layer in net.layers)
     step = batch_size * n_params
-    if float32 or step > KERNEL_STEP_WORK or epochs * n_rows * n_params < KERNEL_MIN_WORK:
-        return "numpy"
-    if step > PYTHON_STEP_WORK and not _has_numba():
-        return "numpy"
+    if (not kernel_knows or step > KERNEL_STEP_WORK
+            or epochs * n_rows * n_params < KERNEL_MIN_WORK
+            or (step > PYTHON_STEP_WORK and not _has_numba())):
+        return fallback
     return "kernel"
 
 
@@ -122,13 +194,21 @@ class KernelRun:
     uncompiled unless numba is loaded already, and is compiled once the plain-Python
     kernel has spent :data:`COMPILE_AFTER` seconds (the two give the same bits, so the
     switch changes no number; a small job never pays for loading numba).
+
+    A job with a part the kernel does not implement (:data:`KERNEL_PARTS`) is a
+    ConfigError.
     """
 
-    def __init__(self, net, X, T, loss, opt, batch_size, alpha, mode="kernel"):
-        self.net, self.opt, self.batch_size, self.n = net, opt, batch_size, X.shape[0]
+    def __init__(self, net: Network, X: FloatArray, T: FloatArray, loss: str, opt: SGD,
+                 batch_size: int, alpha: float, mode: str = "kernel") -> None:
+        KERNEL_PARTS.check(net, loss, opt)
+        self.net, self.opt, self.batch_size = net, opt, batch_size
+        self.n: int = X.shape[0]
         self.layers = net.layers
         sizes = [net.layers[0].n_in] + [layer.n_out for layer in net.layers]
-        w_at, b_at, at = [], [], 0
+        w_at: list[int] = []
+        b_at: list[int] = []
+        at = 0
         for layer in net.layers:
             w_at.append(at)
             b_at.append(at + layer.W.size)
@@ -140,23 +220,26 @@ class KernelRun:
         n_at = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         hyper = [opt.learning_rate, getattr(opt, "mu", 0.0), getattr(opt, "beta1", 0.0),
                  getattr(opt, "beta2", 0.0), getattr(opt, "eps", 0.0), alpha]
-        self.fixed = [np.array(v, dtype=np.int64) for v in (
+        # sizes, activation codes, offsets (int64); X, T, hyperparameters (float64)
+        self.fixed: list[npt.NDArray[Any]] = [np.array(v, dtype=np.int64) for v in (
             sizes, [ACTIVATION_CODES[layer.activation] for layer in net.layers], w_at, b_at,
             n_at[:-1], is_weight)]
         self.fixed += [np.ascontiguousarray(X, dtype=np.float64).ravel(),
                        np.ascontiguousarray(T, dtype=np.float64).ravel(), np.array(hyper)]
+        # grad, z, a, d, snapshot
         self.work = [np.zeros(n) for n in (at, int(n_at[-1]), int(n_at[-1]), int(n_at[-1]), at)]
         self.codes = (LOSS_CODES[loss], OPTIMIZER_CODES[opt.name])
         self.state = [self._pack(getattr(opt, name, {})) for name in ("velocity", "m", "s")]
-        self.t = getattr(opt, "t", 0)
-        self.kernel, self.spent = None, 0.0
+        self.t: int = getattr(opt, "t", 0)
+        self.kernel: RunEpochs | None = None
+        self.spent = 0.0
         big = X.size + T.size > PYTHON_MAX_VALUES     # as Python floats: too much memory
         self.compile_after = {"python": float("inf"), "numba": 0.0}.get(
             mode, 0.0 if big or "numba" in sys.modules else COMPILE_AFTER)
-        self.python = None if self.compile_after == 0.0 and _has_numba() else \
-            [v.tolist() for v in self.fixed + self.work]
+        self.python: list[list[Any]] | None = None if self.compile_after == 0.0 and \
+            _has_numba() else [v.tolist() for v in self.fixed + self.work]
 
-    def _pack(self, per_param: dict) -> np.ndarray:
+    def _pack(self, per_param: Params) -> npt.NDArray[np.float64]:
         parts = []
         for ell, layer in enumerate(self.layers, start=1):
             for name, p in ((f"W{ell}", layer.W), (f"b{ell}", layer.b)):
@@ -165,15 +248,16 @@ class KernelRun:
                              else np.ravel(value))
         return np.concatenate(parts).astype(np.float64)
 
-    def _unpack(self, theta) -> dict:
-        out, at = {}, 0
+    def _unpack(self, theta: FloatArray) -> Params:
+        out: Params = {}
+        at = 0
         for ell, layer in enumerate(self.layers, start=1):
             for name, p in ((f"W{ell}", layer.W), (f"b{ell}", layer.b)):
                 out[name] = theta[at:at + p.size].reshape(p.shape).copy()
                 at += p.size
         return out
 
-    def _compiled(self):
+    def _compiled(self) -> RunEpochs | None:
         """The compiled kernel once the plain one has run long enough (None: not yet)."""
         if self.kernel is None and self.spent >= self.compile_after:
             self.kernel = compiled()
@@ -182,28 +266,50 @@ class KernelRun:
                 [v.tolist() for v in self.fixed + self.work]
         return self.kernel
 
-    def epochs(self, count, orders, with_loss=True, stop=(-1.0, 1, 0, 0.0)):
+    def _python_lists(self) -> list[list[Any]]:
+        """The fixed vectors and work buffers as lists, for the plain kernel (made once:
+        there whenever the kernel is not compiled)."""
+        if self.python is None:
+            self.python = [v.tolist() for v in self.fixed + self.work]
+        return self.python
+
+    def epochs(self, count: int, orders: IntArray, with_loss: bool = True,
+               stop: tuple[float, int, int, float] = (-1.0, 1, 0, 0.0)
+               ) -> tuple[list[float], int]:
+        """Train ``count`` epochs in place: ``orders`` holds each epoch's row order (or one
+        order for every epoch), ``stop`` the ``tol`` rule's state (see
+        :func:`nnmath.kernels.run_epochs`); returns ``(each epoch's loss, epochs run)``."""
         kernel, started = self._compiled(), time.perf_counter()
-        theta = np.concatenate([p.ravel() for layer in self.layers for p in (layer.W, layer.b)])
+        values = np.concatenate([p.ravel() for layer in self.layers for p in (layer.W, layer.b)])
+        # the kernel's vectors: Python lists (plain kernel) or float64 arrays (numba)
+        theta: Floats
+        state: list[Floats]
+        fixed: list[Any]
+        work: list[Any]
+        rows: Ints
+        losses: Floats
+        limits: Floats
         if kernel is None:     # Python floats: lists index several times faster than arrays
-            theta, state = theta.tolist(), [v.tolist() for v in self.state]
-            fixed, work = self.python[:len(self.fixed)], self.python[len(self.fixed):]
-            orders, losses, stop, kernel = orders.tolist(), [0.0] * count, list(stop), run_epochs
+            python = self._python_lists()
+            theta, state = values.tolist(), [v.tolist() for v in self.state]
+            fixed, work = python[:len(self.fixed)], python[len(self.fixed):]
+            rows, losses, limits, kernel = orders.tolist(), [0.0] * count, list(stop), run_epochs
         else:
-            theta, state, fixed, work = theta.astype(np.float64), self.state, self.fixed, self.work
-            losses, stop = np.zeros(count), np.array(stop, dtype=np.float64)
+            theta, state, fixed, work = values.astype(np.float64), [*self.state], self.fixed, \
+                self.work
+            rows, losses, limits = orders, np.zeros(count), np.array(stop, dtype=np.float64)
         sizes, acts, w_at, b_at, n_at, is_weight, X, T, hyper = fixed
         grad, z, a, d, snapshot = work
         ran, self.t, _ = kernel(
-            X, T, orders, self.n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
-            snapshot, self.codes[0], self.codes[1], hyper, *state, self.t, self.batch_size,
-            count, with_loss, stop, losses)
+            X, T, rows, self.n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
+            snapshot, self.codes[0], self.codes[1], hyper, state[0], state[1], state[2], self.t,
+            self.batch_size, count, with_loss, limits, losses)
         self._write_back(np.asarray(theta, dtype=np.float64), state)
         if self.python is not None:
             self.spent += time.perf_counter() - started
         return (losses[:ran] if isinstance(losses, list) else losses[:ran].tolist()), ran
 
-    def _write_back(self, theta, state):
+    def _write_back(self, theta: FloatArray, state: list[Floats]) -> None:
         """The parameters into the layers; the optimizer's state as its ``step`` leaves it."""
         at = 0
         for layer in self.layers:
@@ -219,19 +325,41 @@ class KernelRun:
 
 
 class _Buffers:
-    """One layer's buffers for a batch of ``m`` rows (views of the run's arrays)."""
+    """One layer's buffers for a batch of ``m`` rows (views of the run's arrays), and the
+    code of its activation: ``activate`` (``a = g(z)``) and ``through`` (``d *= g'(z)``)."""
 
-    __slots__ = ("W", "b", "g", "z", "a", "e", "mask", "d", "dL_dW", "dL_db")
+    __slots__ = ("W", "b", "g", "z", "a", "e", "mask", "d", "dL_dW", "dL_db", "activate",
+                 "through")
 
-    def __init__(self, layer, W, b, arrays, dL_dW, dL_db, m):
+    W: FloatArray
+    b: FloatArray
+    g: str
+    z: FloatArray
+    a: FloatArray
+    e: FloatArray
+    mask: npt.NDArray[np.bool_]
+    d: FloatArray
+    dL_dW: FloatArray
+    dL_db: FloatArray
+    activate: Callable[[_Buffers], None]
+    through: Callable[[_Buffers], None]
+
+    def __init__(self, layer: Dense, W: FloatArray, b: FloatArray,
+                 arrays: list[npt.NDArray[Any]], dL_dW: FloatArray, dL_db: FloatArray,
+                 m: int) -> None:
         self.W, self.b, self.g = W, b, layer.activation
         self.z, self.a, self.e, self.mask, self.d = (array[:m] for array in arrays)
         self.dL_dW, self.dL_db = dL_dW, dL_db
+        if self.g not in _ACTIVATE or self.g not in _THROUGH:    # the last guard
+            raise ConfigError(f"the numpy engine has no code for the activation {self.g!r}: "
+                              "it would compute something else. Use engine='readable'.")
+        self.activate, self.through = _ACTIVATE[self.g], _THROUGH[self.g]
 
 
-def _views(flat: np.ndarray, like: dict) -> dict:
+def _views(flat: FloatArray, like: Params) -> Params:
     """``{name: a view of flat}`` shaped as each array of ``like``, one after the other."""
-    out, at = {}, 0
+    out: Params = {}
+    at = 0
     for name, p in like.items():
         out[name] = flat[at:at + p.size].reshape(p.shape)
         at += p.size
@@ -248,9 +376,13 @@ class BatchLoop:
     the layers when an epoch starts, back when it ends), so that plain SGD updates every
     parameter in two calls, ``gradient *= learning_rate; theta -= gradient``: the same
     numbers as ``W -= learning_rate * dL_dW`` for each one.
+
+    A job with a part the loop does not implement (:data:`NUMPY_PARTS`) is a ConfigError.
     """
 
-    def __init__(self, net, X, T, loss, opt, batch_size, alpha):
+    def __init__(self, net: Network, X: FloatArray, T: FloatArray, loss: str, opt: SGD,
+                 batch_size: int, alpha: float) -> None:
+        NUMPY_PARTS.check(net, loss, opt)
         self.net, self.X, self.T, self.loss, self.opt = net, X, T, loss, opt
         self.alpha, self.size, dtype = alpha, batch_size, X.dtype
         self.Xb = np.empty((batch_size, X.shape[1]), dtype)
@@ -261,13 +393,16 @@ class BatchLoop:
         self.params, self.grads = _views(self.theta, own), _views(self.gradient, own)
         self.arrays = [[np.empty((batch_size, layer.n_out), kind)
                         for kind in (dtype, dtype, dtype, bool, dtype)] for layer in net.layers]
-        self.views = {}
+        self.views: dict[int, list[_Buffers]] = {}
         self.sgd = type(opt) is SGD
+        # delta_L: (y_hat - t) / m, the shortcut of bce and cross_entropy (times sum_j t_j
+        # where rows miss 1), or dL_dy_hat = (y_hat - t) / m (ssr), 2 (y_hat - t) / k / m
+        # (mse), then through the output activation (the full product): _LOSSES
         rows_sum_to_one = loss == "cross_entropy" and bool(np.all(T.sum(axis=1) == 1))
         self.times_t_sum = loss == "cross_entropy" and not rows_sum_to_one
         self.mse, self.full_product = loss == "mse", loss in ("ssr", "mse")
 
-    def _buffers(self, m):
+    def _buffers(self, m: int) -> list[_Buffers]:
         """The layers' buffers for a batch of ``m`` rows (made once per batch size)."""
         if m not in self.views:
             self.views[m] = [
@@ -276,7 +411,7 @@ class BatchLoop:
                 for ell, (layer, arrays) in enumerate(zip(self.net.layers, self.arrays), start=1)]
         return self.views[m]
 
-    def epoch(self, order=None) -> None:
+    def epoch(self, order: IntArray | None = None) -> None:
         """A step on each batch of rows (``order``: the epoch's row order, or None)."""
         own = self.net.params()
         for name, p in own.items():                 # the layers' parameters in
@@ -287,8 +422,9 @@ class BatchLoop:
             for name, p in own.items():
                 p[...] = self.params[name]
 
-    def _steps(self, order):
-        n, size = self.X.shape[0], self.size
+    def _steps(self, order: IntArray | None) -> None:
+        n: int = self.X.shape[0]
+        size = self.size
         for start in range(0, n, size):
             m = min(size, n - start)
             if order is None:
@@ -304,11 +440,12 @@ class BatchLoop:
             for layer in layers:                    # z = a_prev @ W + b, a = g(z)
                 np.matmul(a, layer.W, out=layer.z)
                 layer.z += layer.b
-                a = _activate(layer)
+                layer.activate(layer)
+                a = layer.a
             self._backward(layers, Xb, Tb, m)
             self._update(m)
 
-    def _backward(self, layers, Xb, Tb, m):
+    def _backward(self, layers: list[_Buffers], Xb: FloatArray, Tb: FloatArray, m: int) -> None:
         """delta_L from the loss (the shortcut where it applies), then layer by layer."""
         out = layers[-1]
         d, y_hat = out.d, out.a
@@ -322,17 +459,18 @@ class BatchLoop:
             d /= y_hat.shape[1]
         d /= m
         if self.full_product:                       # delta = dL_dy_hat * dy_hat/dz
-            _through_activation(out)
+            out.through(out)
         for ell in range(len(layers) - 1, -1, -1):
             layer = layers[ell]
             a_prev = Xb if ell == 0 else layers[ell - 1].a
             np.matmul(a_prev.T, layer.d, out=layer.dL_dW)          # dz/dW = a_prev
             np.add.reduce(layer.d, axis=0, out=layer.dL_db)         # dz/db = 1
             if ell > 0:                                               # dz/da_prev = W
-                np.matmul(layer.d, layer.W.T, out=layers[ell - 1].d)
-                _through_activation(layers[ell - 1])
+                below = layers[ell - 1]
+                np.matmul(layer.d, layer.W.T, out=below.d)
+                below.through(below)
 
-    def _update(self, m):
+    def _update(self, m: int) -> None:
         if self.alpha:
             for name, g in self.grads.items():
                 if name.startswith("W"):
@@ -344,45 +482,80 @@ class BatchLoop:
             self.opt.step(self.params, self.grads)
 
 
-def _activate(layer):
-    """``a = g(z)`` into the layer's buffer, as :mod:`nnmath.activations` computes it."""
-    name, z, a, e = layer.g, layer.z, layer.a, layer.e
-    if name == "relu":
-        np.maximum(z, 0.0, out=a)
-    elif name == "softmax":
-        np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=a)
-        np.exp(a, out=a)
-        a /= np.add.reduce(a, axis=-1, keepdims=True)
-    elif name == "sigmoid":                         # exp of -|z| only
-        np.abs(z, out=e)
-        np.negative(e, out=e)
-        np.exp(e, out=e)
-        np.add(1.0, e, out=a)
-        np.divide(1.0, a, out=a)
-        np.less(z, 0, out=layer.mask)
-        np.multiply(e, a, out=a, where=layer.mask)
-    elif name == "tanh":
-        np.tanh(z, out=a)
-    else:
-        a[...] = z
-    return a
+# -- BatchLoop's activations: a = g(z) into the layer's buffer, and d *= g'(z) in place, as
+# nnmath.activations computes them. Only the names here run on the NumPy path.
+
+def _sigmoid(layer: _Buffers) -> None:
+    z, a, e = layer.z, layer.a, layer.e            # exp of -|z| only
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    np.add(1.0, e, out=a)
+    np.divide(1.0, a, out=a)
+    np.less(z, 0, out=layer.mask)
+    np.multiply(e, a, out=a, where=layer.mask)
 
 
-def _through_activation(layer):
-    """The layer's ``d`` (its ``dL_da``) becomes its delta ``dL_da * g'(z)``, in place."""
-    name, d, a, e = layer.g, layer.d, layer.a, layer.e
-    if name == "relu":
-        np.greater(layer.z, 0, out=layer.mask)
-        d *= layer.mask
-    elif name == "sigmoid":
-        np.subtract(1.0, a, out=e)
-        e *= a
-        d *= e
-    elif name == "tanh":
-        np.multiply(a, a, out=e)
-        np.subtract(1.0, e, out=e)
-        d *= e
-    elif name == "softmax":
-        np.multiply(d, a, out=e)
-        d -= np.add.reduce(e, axis=-1, keepdims=True)
-        d *= a
+def _tanh(layer: _Buffers) -> None:
+    np.tanh(layer.z, out=layer.a)
+
+
+def _relu(layer: _Buffers) -> None:
+    np.maximum(layer.z, 0.0, out=layer.a)
+
+
+def _identity(layer: _Buffers) -> None:
+    layer.a[...] = layer.z
+
+
+def _softmax(layer: _Buffers) -> None:
+    z, a = layer.z, layer.a
+    np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=a)
+    np.exp(a, out=a)
+    a /= np.add.reduce(a, axis=-1, keepdims=True)
+
+
+def _sigmoid_slope(layer: _Buffers) -> None:
+    d, a, e = layer.d, layer.a, layer.e
+    np.subtract(1.0, a, out=e)
+    e *= a
+    d *= e
+
+
+def _tanh_slope(layer: _Buffers) -> None:
+    d, a, e = layer.d, layer.a, layer.e
+    np.multiply(a, a, out=e)
+    np.subtract(1.0, e, out=e)
+    d *= e
+
+
+def _relu_slope(layer: _Buffers) -> None:
+    np.greater(layer.z, 0, out=layer.mask)
+    layer.d *= layer.mask
+
+
+def _identity_slope(layer: _Buffers) -> None:
+    """``g'(z) = 1``: ``d`` is already the delta."""
+
+
+def _softmax_slope(layer: _Buffers) -> None:
+    d, a, e = layer.d, layer.a, layer.e            # a * (d - sum_j d_j a_j)
+    np.multiply(d, a, out=e)
+    d -= np.add.reduce(e, axis=-1, keepdims=True)
+    d *= a
+
+
+_ACTIVATE: dict[str, Callable[[_Buffers], None]] = {
+    "sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "identity": _identity,
+    "softmax": _softmax}
+_THROUGH: dict[str, Callable[[_Buffers], None]] = {
+    "sigmoid": _sigmoid_slope, "tanh": _tanh_slope, "relu": _relu_slope,
+    "identity": _identity_slope, "softmax": _softmax_slope}
+_LOSSES = frozenset({"ssr", "mse", "bce", "cross_entropy"})   # BatchLoop._backward's delta_L
+# plain SGD in two calls; the others through their own step, which copies what it keeps
+# (the gradients are buffers, overwritten by the next step)
+_OPTIMIZERS = frozenset({"sgd", "momentum", "adam"})
+
+NUMPY_PARTS = Parts("numpy", frozenset(_ACTIVATE) & frozenset(_THROUGH), _LOSSES, _OPTIMIZERS,
+                    frozenset({"float32", "float64"}))
+"""What :class:`BatchLoop` implements: its own activation code, losses and optimizers."""

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .checks import is_json_number, is_whole
 from .errors import ModelFileError, got, must_be
@@ -85,8 +87,9 @@ class History:
     recorded_epochs: list = field(default_factory=list)
     _stride: int = field(default=1, init=False, repr=False, compare=False)  # kept: its multiples
 
-    def add_epoch(self, epoch: int, loss: float, metrics=None, val_loss=None,
-                  val_metrics=None) -> None:
+    def add_epoch(self, epoch: int, loss: float, metrics: Mapping[str, float] | None = None,
+                  val_loss: float | None = None,
+                  val_metrics: Mapping[str, float] | None = None) -> None:
         """Append what epoch ``epoch`` (from 1, one after the other) recorded.
 
         At most :data:`MAX_KEPT_EPOCHS` values are kept per list: beyond them the
@@ -104,11 +107,11 @@ class History:
         >>> h.epochs, h.recorded_epochs, h.loss[-1] == 1 / 11
         (11, [1, 4, 8, 11], True)
         """
-        values = [(self.loss, loss), (self.val_loss, val_loss)]
-        values += [(self.metrics.setdefault(k, []), v) for k, v in (metrics or {}).items()]
-        values += [(self.val_metrics.setdefault(k, []), v)
-                   for k, v in (val_metrics or {}).items()]
-        values = [(kept, value) for kept, value in values if value is not None]
+        given = [(self.loss, loss), (self.val_loss, val_loss)]
+        given += [(self.metrics.setdefault(k, []), v) for k, v in (metrics or {}).items()]
+        given += [(self.val_metrics.setdefault(k, []), v)
+                  for k, v in (val_metrics or {}).items()]
+        values = [(kept, value) for kept, value in given if value is not None]
         thinned = bool(self.recorded_epochs) or len(self.loss) >= MAX_KEPT_EPOCHS
         if thinned and not self.recorded_epochs:
             self.recorded_epochs = list(range(1, len(self.loss) + 1))
@@ -137,7 +140,7 @@ class History:
         """The number of epochs run."""
         return int(self.recorded_epochs[-1]) if self.recorded_epochs else len(self.loss)
 
-    def epoch_numbers(self) -> list:
+    def epoch_numbers(self) -> list[int]:
         """The epoch (from 1) of each value of ``loss``."""
         return list(self.recorded_epochs) or list(range(1, len(self.loss) + 1))
 
@@ -197,7 +200,7 @@ class History:
             parts.append(f"best_epoch={self.best_epoch}")
         return f"History({', '.join(parts)})"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"loss": list(self.loss), "initial_loss": self.initial_loss,
                 "epochs": self.epochs, "stop_reason": self.stop_reason,
                 "settings": dict(self.settings), "val_loss": list(self.val_loss),
@@ -207,7 +210,8 @@ class History:
                 **({"recorded_epochs": list(self.recorded_epochs)}
                    if self.recorded_epochs else {})}
 
-    def record(self, max_epochs: int = MAX_RECORDED_EPOCHS, upto: int | None = None) -> dict:
+    def record(self, max_epochs: int = MAX_RECORDED_EPOCHS,
+               upto: int | None = None) -> dict[str, Any]:
         """The model file's ``"history"``: plain numbers, at most ``max_epochs`` of them.
 
         Parameters
@@ -245,7 +249,7 @@ class History:
         return out
 
     @classmethod
-    def from_dict(cls, data, settings: dict | None = None) -> "History":
+    def from_dict(cls, data: Any, settings: dict[str, Any] | None = None) -> "History":
         """A History from a model file's ``"history"`` (or :meth:`to_dict`), validated.
 
         Raises

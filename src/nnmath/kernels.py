@@ -31,15 +31,33 @@ Codes: activations ``SIGMOID, TANH, RELU, IDENTITY, SOFTMAX = 0..4``; losses
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-__all__ = ["ACTIVATION_CODES", "LOSS_CODES", "OPTIMIZER_CODES", "run_epochs", "compiled"]
+if TYPE_CHECKING:   # annotations only: the kernel itself needs nothing but math
+    import numpy as np
+    import numpy.typing as npt
 
+    Floats: TypeAlias = list[float] | npt.NDArray[np.float64]
+    """A flat vector of floats: Python floats (plain kernel) or a float64 array (numba)."""
+    Ints: TypeAlias = list[int] | npt.NDArray[np.integer[Any]]
+    """A flat vector of whole numbers (sizes, codes, offsets, row numbers)."""
+
+__all__ = ["ACTIVATION_CODES", "LOSS_CODES", "OPTIMIZER_CODES", "RunEpochs", "run_epochs",
+           "compiled"]
+
+# What the kernel implements, and nothing else: nnmath.fastpath sends it a job only when
+# every activation, the loss and the optimizer are named here.
 ACTIVATION_CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "identity": 3, "softmax": 4}
 LOSS_CODES = {"ssr": 0, "mse": 1, "bce": 2, "cross_entropy": 3}
 OPTIMIZER_CODES = {"sgd": 0, "momentum": 1, "adam": 2}
 
+RunEpochs: TypeAlias = Callable[..., tuple[int, int, int]]
+""":func:`run_epochs`, plain or compiled: ``(epochs run, step count t, stalled epochs)``."""
 
-def _largest(z, start, n):
+
+def _largest(z: Floats, start: int, n: int) -> float:
     """``max(z[start:start+n])``, the shift that keeps ``exp`` from overflowing."""
     top = z[start]
     for j in range(start + 1, start + n):
@@ -48,7 +66,7 @@ def _largest(z, start, n):
     return top
 
 
-def _activate(code, z, a, start, n):
+def _activate(code: int, z: Floats, a: Floats, start: int, n: int) -> None:
     """``a[start:start+n] = g(z[start:start+n])``, as :mod:`nnmath.activations` computes it."""
     if code == 4:                                   # softmax: exp(z - max z) / sum
         top = _largest(z, start, n)
@@ -73,7 +91,7 @@ def _activate(code, z, a, start, n):
             a[j] = x
 
 
-def _slope(code, z, a):
+def _slope(code: int, z: float, a: float) -> float:
     """``g'(z)`` of an elementwise activation at one neuron."""
     if code == 0:
         return a * (1.0 - a)
@@ -84,7 +102,8 @@ def _slope(code, z, a):
     return 1.0
 
 
-def _forward(x_row, X, theta, sizes, acts, w_at, b_at, n_at, z, a):
+def _forward(x_row: int, X: Floats, theta: Floats, sizes: Ints, acts: Ints, w_at: Ints,
+             b_at: Ints, n_at: Ints, z: Floats, a: Floats) -> None:
     """One row forward through every layer; ``z`` and ``a`` hold each layer's values at
     ``n_at[l]`` (layer 0's ``a`` is the row itself)."""
     n0 = sizes[0]
@@ -101,7 +120,8 @@ def _forward(x_row, X, theta, sizes, acts, w_at, b_at, n_at, z, a):
         _activate(acts[ell], z, a, here, n_out)
 
 
-def _row_loss(t_row, T, loss, out_code, z, a, at, k):
+def _row_loss(t_row: int, T: Floats, loss: int, out_code: int, z: Floats, a: Floats, at: int,
+              k: int) -> float:
     """One row's loss ``l`` (from the logits where the shortcut applies)."""
     total = 0.0
     if loss == 3:                                   # -sum t log_softmax(z)
@@ -127,7 +147,9 @@ def _row_loss(t_row, T, loss, out_code, z, a, at, k):
     return total
 
 
-def _backward(t_row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a, d, grad):
+def _backward(t_row: int, T: Floats, n_rows: int, loss: int, theta: Floats, sizes: Ints,
+              acts: Ints, w_at: Ints, b_at: Ints, n_at: Ints, z: Floats, a: Floats, d: Floats,
+              grad: Floats) -> None:
     """One row backward: ``delta`` of each layer in ``d`` (at ``n_at``), its ``dL_dW`` and
     ``dL_db`` terms added to ``grad``."""
     L = len(sizes) - 1
@@ -173,7 +195,8 @@ def _backward(t_row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a
                 d[prev + i] = s * _slope(acts[ell - 1], z[prev + i], a[prev + i])
 
 
-def _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, t):
+def _update(theta: Floats, grad: Floats, is_weight: Ints, n_rows: int, opt: int, hyper: Floats,
+            v: Floats, m: Floats, s: Floats, t: float) -> None:
     """The L2 term, then one optimizer step (``hyper = lr, mu, beta1, beta2, eps, alpha``)."""
     lr, mu, beta1, beta2, eps, alpha = hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], hyper[5]
     decay = alpha / n_rows
@@ -197,7 +220,9 @@ def _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, t):
         grad[p] = 0.0
 
 
-def _epoch_loss(X, T, n, loss, theta, is_weight, alpha, sizes, acts, w_at, b_at, n_at, z, a):
+def _epoch_loss(X: Floats, T: Floats, n: int, loss: int, theta: Floats, is_weight: Ints,
+                alpha: float, sizes: Ints, acts: Ints, w_at: Ints, b_at: Ints, n_at: Ints,
+                z: Floats, a: Floats) -> float:
     """The mean loss over all ``n`` rows, plus ``alpha / (2 n) sum W^2``."""
     L = len(sizes) - 1
     total = 0.0
@@ -214,9 +239,11 @@ def _epoch_loss(X, T, n, loss, theta, is_weight, alpha, sizes, acts, w_at, b_at,
     return value
 
 
-def run_epochs(X, T, orders, n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
-               snapshot, loss, opt, hyper, v, m, s, t, batch_size, epochs, with_loss,
-               stop, losses):
+def run_epochs(X: Floats, T: Floats, orders: Ints, n: int, sizes: Ints, acts: Ints, w_at: Ints,
+               b_at: Ints, n_at: Ints, theta: Floats, is_weight: Ints, grad: Floats, z: Floats,
+               a: Floats, d: Floats, snapshot: Floats, loss: int, opt: int, hyper: Floats,
+               v: Floats, m: Floats, s: Floats, t: int, batch_size: int, epochs: int,
+               with_loss: bool, stop: Floats, losses: Floats) -> tuple[int, int, int]:
     """Train ``epochs`` epochs in place; return ``(epochs run, optimizer step count t,
     stalled epochs)``.
 
@@ -257,10 +284,10 @@ def run_epochs(X, T, orders, n, sizes, acts, w_at, b_at, n_at, theta, is_weight,
     return epochs, t, stalled
 
 
-_COMPILED = []
+_COMPILED: list[RunEpochs | None] = []
 
 
-def compiled():
+def compiled() -> RunEpochs | None:
     """:func:`run_epochs` compiled by numba (cached on disk), or None without numba."""
     if not _COMPILED:
         try:
@@ -272,14 +299,15 @@ def compiled():
     return _COMPILED[0]
 
 
-def _compile(numba):
+def _compile(numba: ModuleType) -> RunEpochs:
     """``run_epochs`` and its helpers compiled, each calling the others' compiled code."""
     import types
 
-    namespace = dict(globals())
+    namespace: dict[str, Any] = dict(globals())
     for name in ("_largest", "_activate", "_slope", "_forward", "_row_loss", "_backward",
                  "_update", "_epoch_loss", "run_epochs"):
         inline = "never" if name == "run_epochs" else "always"   # no array refcounts per call
         namespace[name] = numba.njit(cache=True, nogil=True, inline=inline, error_model="numpy")(
             types.FunctionType(globals()[name].__code__, namespace, name))
-    return namespace["run_epochs"]
+    kernel: RunEpochs = namespace["run_epochs"]
+    return kernel

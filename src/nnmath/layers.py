@@ -22,11 +22,14 @@ Backward (the chain rule, one factor at a time)::
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .activations import get_activation
+from ._typing import ArrayLike, DTypeLike, FloatArray
+from .activations import Activation, get_activation
 from .checks import Interval, check_dtype, check_seed
 from .errors import ConfigError, ShapeError, must_be
 
@@ -42,7 +45,7 @@ float64 value takes about 25 bytes in the JSON ``net.save`` writes)."""
 _COUNT = Interval(numbers.Integral, 1)   # a number of inputs or neurons
 
 
-def count_params(sizes) -> int:
+def count_params(sizes: Iterable[int]) -> int:
     """The number of weights and biases of a network with layer sizes ``sizes``.
 
     ``sizes = [n_inputs, n_1, ..., n_L]`` (Python ints: no overflow, however large).
@@ -50,8 +53,8 @@ def count_params(sizes) -> int:
     >>> count_params([1, 1, 1]), count_params([4, 8, 3])      # network B; 4-8-3: 40 + 27
     (4, 67)
     """
-    sizes = [int(n) for n in sizes]
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    ints = [int(n) for n in sizes]
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(ints[:-1], ints[1:]))
 
 
 def check_params(n_params: int, got: str, fix: str = "Use fewer neurons.") -> int:
@@ -80,9 +83,9 @@ class Forward:
     a_prev : (n_samples, n_in); z, a : (n_samples, n_out).
     """
 
-    a_prev: np.ndarray
-    z: np.ndarray
-    a: np.ndarray
+    a_prev: FloatArray
+    z: FloatArray
+    a: FloatArray
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,13 @@ class Backward:
     n_out, n_out), softmax's ``da_j/dz_i`` ``[s, i, j]``, kept for explanations only.
     """
 
-    dL_da: np.ndarray | None
-    delta: np.ndarray
-    dL_dW: np.ndarray
-    dL_db: np.ndarray
-    dL_da_prev: np.ndarray | None
-    g_prime: np.ndarray | None = None
-    jacobian: np.ndarray | None = None
+    dL_da: FloatArray | None
+    delta: FloatArray
+    dL_dW: FloatArray
+    dL_db: FloatArray
+    dL_da_prev: FloatArray | None
+    g_prime: FloatArray | None = None
+    jacobian: FloatArray | None = None
 
 
 class Dense:
@@ -115,8 +118,10 @@ class Dense:
         Number of inputs and neurons. Needed when ``W`` is not given; the
         weights are then drawn from ``rng`` (Glorot uniform; He uniform for
         relu) and the biases start at 0.
-    activation : str, default "sigmoid"
-        One of ``sigmoid``, ``tanh``, ``relu``, ``identity``, ``softmax``.
+    activation : str or Activation, default "sigmoid"
+        One of ``sigmoid``, ``tanh``, ``relu``, ``identity``, ``softmax`` (the names of
+        :data:`nnmath.activations.ACTIVATIONS`), or an
+        :class:`~nnmath.activations.Activation` object.
     W : array-like of shape (n_in, n_out), optional
         ``W[i, j]`` is the weight from input ``i`` to neuron ``j``.
     b : array-like of shape (n_out,), optional
@@ -126,12 +131,14 @@ class Dense:
     dtype : float32 or float64, default float64
     """
 
-    def __init__(self, n_in=None, n_out=None, activation="sigmoid", *, W=None, b=None,
-                 rng=None, dtype=np.float64):
+    def __init__(self, n_in: int | None = None, n_out: int | None = None,
+                 activation: str | Activation = "sigmoid", *, W: ArrayLike | None = None,
+                 b: ArrayLike | None = None, rng: np.random.Generator | int | None = None,
+                 dtype: DTypeLike = np.float64) -> None:
         self.activation = activation
         dtype = check_dtype(dtype)
         if W is None:
-            if n_in not in _COUNT or n_out not in _COUNT:
+            if n_in is None or n_out is None or n_in not in _COUNT or n_out not in _COUNT:
                 raise ConfigError(must_be(
                     "Dense(n_in, n_out)", "two positive whole numbers (or give W)",
                     (n_in, n_out), "For example Dense(1, 2, 'softmax')."))
@@ -156,15 +163,16 @@ class Dense:
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise ConfigError(must_be("W and b", "finite numbers", "NaN or inf",
                                       "Replace the non-finite values."))
-        self.W, self.b = W, b
+        self.W: FloatArray = W
+        self.b: FloatArray = b
 
     @property
     def n_in(self) -> int:
-        return self.W.shape[0]
+        return int(self.W.shape[0])
 
     @property
     def n_out(self) -> int:
-        return self.W.shape[1]
+        return int(self.W.shape[1])
 
     @property
     def activation(self) -> str:
@@ -172,27 +180,27 @@ class Dense:
         return self._g.name
 
     @activation.setter
-    def activation(self, name: str) -> None:
+    def activation(self, name: str | Activation) -> None:
         self._g = get_activation(name)
 
     @property
-    def g(self):
+    def g(self) -> Activation:
         """The activation object (value and derivative)."""
         return self._g
 
-    def forward(self, a_prev: np.ndarray) -> Forward:
+    def forward(self, a_prev: FloatArray) -> Forward:
         """``z = a_prev @ W + b``, ``a = g(z)``; returns all three for backward."""
         z = self.weighted_sum(a_prev)
         return Forward(a_prev, z, self._g.forward(z))
 
-    def weighted_sum(self, a_prev: np.ndarray) -> np.ndarray:
+    def weighted_sum(self, a_prev: FloatArray) -> FloatArray:
         """``z = a_prev @ W + b`` only (a loss computed from the logits needs no ``a``)."""
         z = a_prev @ self.W
         z += self.b                                    # in place: one array of z, not two
         return z
 
-    def backward(self, fwd: Forward, dL_da: np.ndarray | None = None,
-                 delta: np.ndarray | None = None, need_prev: bool = True,
+    def backward(self, fwd: Forward, dL_da: FloatArray | None = None,
+                 delta: FloatArray | None = None, need_prev: bool = True,
                  keep_slope: bool = False) -> Backward:
         """Chain rule through this layer, from ``dL_da`` (or a given ``delta``).
 
@@ -200,6 +208,7 @@ class Dense:
         gradient with respect to the inputs, which training does not use.
         ``keep_slope=True`` keeps the activation's slope ``g'(z)`` (softmax: its
         Jacobian) even where ``delta`` was given: what an explanation shows.
+        One of ``dL_da`` and ``delta`` must be given.
         """
         g, g_prime, jacobian = self._g, None, None
         if g.elementwise and (delta is None or keep_slope):
@@ -207,7 +216,9 @@ class Dense:
         elif keep_slope:
             jacobian = g.jacobian(fwd.a)                   # da_j/dz_i
         if delta is None:                                  # dL/dz = dL/da * da/dz
-            delta = dL_da * g_prime if g.elementwise else g.backward(fwd.z, fwd.a, dL_da)
+            if dL_da is None:
+                raise ConfigError(must_be("Dense.backward", "given dL_da or delta", "neither"))
+            delta = dL_da * g_prime if g_prime is not None else g.backward(fwd.z, fwd.a, dL_da)
         dL_dW = fwd.a_prev.T @ delta                       # dz/dW = a_prev
         dL_db = delta.sum(axis=0)                          # dz/db = 1
         dL_da_prev = delta @ self.W.T if need_prev else None   # dz/da_prev = W
@@ -222,7 +233,7 @@ class Dense:
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation!r})"
 
 
-def _array(name: str, values, dtype) -> np.ndarray:
+def _array(name: str, values: ArrayLike, dtype: np.dtype[Any]) -> FloatArray:
     """``values`` as a new array of ``dtype``, or a ShapeError/ConfigError naming ``name``."""
     try:
         with np.errstate(over="ignore"):   # too large for float32: below

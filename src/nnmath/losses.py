@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import FloatArray
 from .errors import ConfigError, must_be
 
 __all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "check_targets", "check_loss",
@@ -50,7 +51,7 @@ __all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "check_targets", "check_l
 _TINY = np.finfo(np.float64).tiny
 
 
-def _clip(p):
+def _clip(p: FloatArray) -> FloatArray:
     # log(tiny) = -708: finite, so 0 * log(.) is 0 and never NaN.
     return np.maximum(p, _TINY)
 
@@ -58,23 +59,24 @@ def _clip(p):
 class Loss:
     """Base class. Subclasses give ``per_sample`` and ``sample_gradient``."""
 
-    name = ""
+    name: str = ""
 
-    def per_sample(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         """``l_s`` for each sample: shape (n_samples,)."""
         raise NotImplementedError
 
-    def sample_gradient(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         """``dl_s/dy_hat`` of each sample's own loss: shape (n_samples, n_out)."""
         raise NotImplementedError
 
-    def value(self, y_hat: np.ndarray, T: np.ndarray) -> float:
+    def value(self, y_hat: FloatArray, T: FloatArray) -> float:
         """The batch loss ``L``: the mean of the per-sample losses."""
         return float(np.mean(self.per_sample(y_hat, T)))
 
-    def gradient(self, y_hat: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         """``dL_dy_hat`` of the batch loss (the mean): shape (n_samples, n_out)."""
-        return self.sample_gradient(y_hat, T) / y_hat.shape[0]
+        n_samples: int = y_hat.shape[0]
+        return self.sample_gradient(y_hat, T) / n_samples
 
     def __repr__(self) -> str:
         return f"<loss {self.name}>"
@@ -93,10 +95,11 @@ class SSR(Loss):
 
     name = "ssr"
 
-    def per_sample(self, y_hat, T):
-        return 0.5 * np.sum((y_hat - T) ** 2, axis=1)
+    def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
+        squares: FloatArray = np.sum((y_hat - T) ** 2, axis=1)
+        return 0.5 * squares
 
-    def sample_gradient(self, y_hat, T):
+    def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         return y_hat - T
 
 
@@ -113,11 +116,13 @@ class MSE(Loss):
 
     name = "mse"
 
-    def per_sample(self, y_hat, T):
-        return np.mean((y_hat - T) ** 2, axis=1)
+    def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
+        mean: FloatArray = np.mean((y_hat - T) ** 2, axis=1)
+        return mean
 
-    def sample_gradient(self, y_hat, T):
-        return 2.0 * (y_hat - T) / y_hat.shape[1]
+    def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
+        k: int = y_hat.shape[1]
+        return 2.0 * (y_hat - T) / k
 
 
 class BCE(Loss):
@@ -139,16 +144,20 @@ class BCE(Loss):
 
     name = "bce"
 
-    def per_sample(self, y_hat, T):
-        return -np.sum(T * np.log(_clip(y_hat)) + (1 - T) * np.log(_clip(1 - y_hat)), axis=1)
+    def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
+        total: FloatArray = np.sum(T * np.log(_clip(y_hat)) + (1 - T) * np.log(_clip(1 - y_hat)),
+                                   axis=1)
+        return -total
 
-    def sample_gradient(self, y_hat, T):
+    def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         return -T / _clip(y_hat) + (1 - T) / _clip(1 - y_hat)
 
     @staticmethod
-    def per_sample_from_logits(z, T):
+    def per_sample_from_logits(z: FloatArray, T: FloatArray) -> FloatArray:
         """``l`` from ``z`` with ``y_hat = sigmoid(z)``: ``max(z,0) - z t + log(1 + e^-|z|)``."""
-        return np.sum(np.maximum(z, 0) - z * T + np.log1p(np.exp(-np.abs(z))), axis=1)
+        total: FloatArray = np.sum(np.maximum(z, 0) - z * T + np.log1p(np.exp(-np.abs(z))),
+                                   axis=1)
+        return total
 
 
 class CrossEntropy(Loss):
@@ -164,18 +173,20 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
 
-    def per_sample(self, y_hat, T):
-        return -np.sum(T * np.log(_clip(y_hat)), axis=1)
+    def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
+        total: FloatArray = np.sum(T * np.log(_clip(y_hat)), axis=1)
+        return -total
 
-    def sample_gradient(self, y_hat, T):
+    def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         return -T / _clip(y_hat)
 
     @staticmethod
-    def per_sample_from_logits(z, T):
+    def per_sample_from_logits(z: FloatArray, T: FloatArray) -> FloatArray:
         """``l`` from ``z`` with ``y_hat = softmax(z)``: ``-sum_j t_j log_softmax(z)_j``."""
         log_softmax = z - z.max(axis=1, keepdims=True)                 # shifted, then
         log_softmax -= np.log(np.sum(np.exp(log_softmax), axis=1, keepdims=True))   # in place
-        return -np.sum(T * log_softmax, axis=1)
+        total: FloatArray = np.sum(T * log_softmax, axis=1)
+        return -total
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (SSR(), MSE(), BCE(), CrossEntropy())}
@@ -188,7 +199,7 @@ _SHORTCUTS = set(LOSS_OF_OUTPUT.items())
 _NEEDS = {loss: output for output, loss in LOSS_OF_OUTPUT.items()}
 
 
-def get_loss(name: str) -> Loss:
+def get_loss(name: str | Loss) -> Loss:
     """The loss called ``name`` (one of ``LOSSES``).
 
     >>> get_loss("ssr")
@@ -215,8 +226,8 @@ def loss_for(output_activation: str, default: str = "ssr") -> str:
     return LOSS_OF_OUTPUT.get(output_activation, default)
 
 
-def head_for(task: str, n_targets: int, output_activation=None, loss=None, *,
-             two_classes: str = "softmax"):
+def head_for(task: str, n_targets: int, output_activation: str | None = None,
+             loss: str | None = None, *, two_classes: str = "softmax") -> tuple[int, str, str]:
     """``(n_outputs, output_activation, loss)`` for a target: the output layer and the
     loss that fit it, where they are not given.
 
@@ -272,7 +283,7 @@ def check_pair(output_activation: str, loss: str) -> None:
         )
 
 
-def check_targets(loss: str, T: np.ndarray) -> None:
+def check_targets(loss: str, T: FloatArray) -> None:
     """Refuse targets the loss is not defined for.
 
     ``bce`` needs targets in [0, 1]; ``cross_entropy`` needs each row to be a
@@ -300,7 +311,7 @@ def check_targets(loss: str, T: np.ndarray) -> None:
                 "Use one-hot rows, e.g. [0, 1] for the second class.")
 
 
-def check_loss(output_activation: str, loss: str, T: np.ndarray) -> str:
+def check_loss(output_activation: str, loss: str | Loss, T: FloatArray) -> str:
     """Both checks, in order: the loss fits the output, then the targets fit the loss.
 
     Returns the loss's name.

@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
+from ._typing import StrPath
 from .activations import ACTIVATIONS
 from .checks import is_json_number
 from .datasets.scaling import Scaling
@@ -51,7 +53,7 @@ FORMAT = "nnmath.network/1"
 _MAX_BYTES = 64 * 1024 * 1024
 
 
-def to_dict(net, **extra) -> dict:
+def to_dict(net: Network, **extra: Any) -> dict[str, Any]:
     """The model file's content as a dict (``extra`` keys are added at the top level)."""
     layers = [{"activation": layer.activation, "W": layer.W.tolist(), "b": layer.b.tolist()}
               for layer in net.layers]
@@ -60,13 +62,13 @@ def to_dict(net, **extra) -> dict:
                 not all(math.isfinite(v) for v in layer["b"]):
             raise ModelFileError(must_be("parameters", "finite to be saved", "NaN or inf",
                                          "Retrain with a smaller learning rate."))
-    data = {"format": FORMAT, "layers": layers}
+    data: dict[str, Any] = {"format": FORMAT, "layers": layers}
     data.update({k: v for k, v in {**getattr(net, "info", {}), **extra}.items()
                  if k not in data})
     return data
 
 
-def save(net, path, **extra) -> None:
+def save(net: Network, path: StrPath, **extra: Any) -> None:
     """Write ``net`` to ``path`` atomically (a complete old file or a complete new one).
 
     What ``save`` writes, ``load`` reads: the text is first read back through the
@@ -79,7 +81,7 @@ def save(net, path, **extra) -> None:
     write_atomic(path, text)
 
 
-def _text(data: dict) -> str:
+def _text(data: dict[str, Any]) -> str:
     """The file's JSON text, or a ModelFileError naming the key JSON cannot hold."""
     try:
         return json.dumps(data, indent=1, allow_nan=False) + "\n"
@@ -107,7 +109,7 @@ MODEL_FILE = InputFile(
 """How :func:`load` reads a model file (:func:`nnmath.safefile.read_input`)."""
 
 
-def load(path):
+def load(path: StrPath) -> Network:
     """Read and validate a model file; return a :class:`~nnmath.network.Network`."""
     raw = read_input(path, MODEL_FILE)   # a file or a pipe of at most 64 MB, never a device
     try:
@@ -127,7 +129,8 @@ MAX_DEPTH_SHOWN = 900
 a model file is 4 levels deep."""
 
 
-def _parse(text: str, what: str):
+def _parse(text: str, what: str) -> Any:
+    """The JSON value of ``text`` (what ``json.loads`` builds), or a ModelFileError."""
     try:
         return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except RecursionError:
@@ -169,17 +172,17 @@ def _check_structure(text: str, source: str) -> None:
                                          "A file this large is not a model nnmath can use."))
 
 
-def _parse_int(digits: str):
+def _parse_int(digits: str) -> int | float:
     # Python refuses int("9" * 5000); a number that long is out of range anyway.
     return int(digits) if len(digits) <= 400 else float(digits)
 
 
-def _reject_constant(name):
+def _reject_constant(name: str) -> NoReturn:
     raise ModelFileError(must_be("every number in a model file", "finite", name,
                                  "Replace NaN/Infinity by a number."))
 
 
-def from_dict(data, source="model") -> "Network":
+def from_dict(data: Any, source: str = "model") -> Network:
     """Validate a model dict and build the network.
 
     >>> net = from_dict({"format": "nnmath.network/1", "layers": [
@@ -194,7 +197,7 @@ def from_dict(data, source="model") -> "Network":
     return _build(data, source, consume=False)
 
 
-def _build(data, source: str, consume: bool) -> "Network":
+def _build(data: Any, source: str, consume: bool) -> Network:
     """:func:`from_dict`; with ``consume`` (a dict :func:`load` parsed, no one else's) each
     layer's lists are dropped as soon as its arrays are made, so the lists of all layers
     and the arrays of all layers are never in memory at once."""
@@ -243,7 +246,7 @@ def _build(data, source: str, consume: bool) -> "Network":
     return net
 
 
-def _json_type(value) -> str:
+def _json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
@@ -259,9 +262,16 @@ KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", 
               "scaling", "training", "history")
 
 
-def check_info(info: dict, net, where: str = "") -> None:
+class _Fail(Protocol):
+    """How the checks of :func:`check_info` refuse a key: a ModelFileError naming it."""
+
+    def __call__(self, key: str, constraint: str, value: object, fix: str = "") -> NoReturn:
+        ...
+
+
+def check_info(info: dict[str, Any], net: Network, where: str = "") -> None:
     """Raise :class:`ModelFileError` if a known optional key does not fit ``net``."""
-    def fail(key, constraint, value, fix=""):
+    def fail(key: str, constraint: str, value: object, fix: str = "") -> NoReturn:
         raise ModelFileError(where + must_be(f'"{key}"', constraint, got(value), fix))
 
     task = info.get("task")
@@ -295,7 +305,7 @@ def check_info(info: dict, net, where: str = "") -> None:
             raise ModelFileError(where + str(exc)) from None
 
 
-def _check_positive(info, net, fail) -> None:
+def _check_positive(info: dict[str, Any], net: Network, fail: _Fail) -> None:
     positive = info["positive_class"]
     if info.get("task") == "regression" or net.n_outputs > 2:
         fail("positive_class", "given for a model with two classes only", positive,
@@ -306,13 +316,13 @@ def _check_positive(info, net, fail) -> None:
              "class)", positive, "List the positive class last in \"class_names\".")
 
 
-def _names(names, kinds) -> bool:
+def _names(names: object, kinds: type | tuple[type, ...]) -> bool:
     return (isinstance(names, list)
             and all(isinstance(n, kinds) and not isinstance(n, bool) for n in names)
             and len({str(n) for n in names}) == len(names))
 
 
-def _check_loss(loss, net, fail, where) -> None:
+def _check_loss(loss: object, net: Network, fail: _Fail, where: str) -> None:
     if not isinstance(loss, str) or loss not in LOSSES:
         fail("loss", "one of " + ", ".join(map(repr, LOSSES)), loss)
     try:
@@ -321,7 +331,7 @@ def _check_loss(loss, net, fail, where) -> None:
         raise ModelFileError(f'{where}"loss": {exc}') from None
 
 
-def _check_scaling(data, net, where) -> None:
+def _check_scaling(data: Any, net: Network, where: str) -> None:
     scaling = read_scaling(data, where)
     if scaling.mean.shape[0] != net.n_inputs:
         raise ModelFileError(where + must_be(
@@ -329,7 +339,7 @@ def _check_scaling(data, net, where) -> None:
             f"{scaling.mean.shape[0]} values"))
 
 
-def read_scaling(data, where: str = "") -> Scaling:
+def read_scaling(data: Any, where: str = "") -> Scaling:
     """The ``"scaling"`` block of a model file as a :class:`~nnmath.datasets.Scaling`::
 
         {"method": "standard", "mean": [...], "std": [...]}   finite mean, std > 0

@@ -19,10 +19,12 @@ array([[0.324962]])
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._typing import ArrayLike, DTypeLike, FloatArray, Params, StrPath
 from .backprop import backprop, mean_loss, outputs
 from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
@@ -31,6 +33,8 @@ from .layers import Dense, check_params, count_params
 from .losses import check_loss
 
 if TYPE_CHECKING:
+    from .history import History
+    from .optimizers import SGD
     from .summary import Summary
 
 __all__ = ["Network", "MAX_LAYERS", "check_sizes"]
@@ -50,7 +54,7 @@ def check_layers(n_layers: int, got: str) -> int:
     return n_layers
 
 
-def check_sizes(sizes, what: str = "sizes") -> list:
+def check_sizes(sizes: Iterable[Any], what: str = "sizes") -> list[Any]:
     """Layer sizes ``[n_inputs, n_1, ..., n_L]`` within :data:`MAX_LAYERS` and
     :data:`~nnmath.layers.MAX_PARAMS`, checked from the sizes alone: before any weight is
     drawn. ``what`` names them in the message. (Sizes that are not positive whole
@@ -89,11 +93,12 @@ class Network:
     [('W1', (1, 3)), ('b1', (3,)), ('W2', (3, 2)), ('b2', (2,))]
     """
 
-    def __init__(self, layers):
-        given, layers = layers, _as_list(layers)
-        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+    def __init__(self, layers: Iterable[Dense]) -> None:
+        given, listed = layers, _as_list(layers)
+        if not listed or not all(isinstance(layer, Dense) for layer in listed):
             raise ConfigError(must_be("layers", "a non-empty list of Dense layers", given,
                                       "For example Network([Dense(1, 2, 'softmax')])."))
+        layers = listed
         check_layers(len(layers), "layers")
         check_params(sum(layer.W.size + layer.b.size for layer in layers), "the layers given")
         for ell in range(1, len(layers)):
@@ -107,12 +112,13 @@ class Network:
                 raise ConfigError(must_be("softmax", "used on the output layer only",
                                           "softmax on a hidden layer",
                                           "Use sigmoid, tanh or relu for hidden layers."))
-        self.layers = layers
-        self.info: dict = {}   # optional model-file keys (class_names, loss, ...)
+        self.layers: list[Dense] = layers
+        self.info: dict[str, Any] = {}   # optional model-file keys (class_names, loss, ...)
 
     @classmethod
-    def random(cls, sizes, activation="sigmoid", output_activation=None, seed=None,
-               dtype=np.float64) -> "Network":
+    def random(cls, sizes: Iterable[int], activation: str = "sigmoid",
+               output_activation: str | None = None, seed: int | None = None,
+               dtype: DTypeLike = np.float64) -> "Network":
         """A network with layer sizes ``sizes = [n_inputs, hidden..., n_outputs]``.
 
         Weights are drawn from ``np.random.default_rng(seed)``; biases start at 0.
@@ -120,17 +126,17 @@ class Network:
         whole number >= 0 (:func:`nnmath.checks.check_seed`); ``dtype`` float32
         or float64.
         """
-        given, sizes = sizes, _as_list(sizes)
-        if sizes is None or len(sizes) < 2:
+        given, listed = sizes, _as_list(sizes)
+        if listed is None or len(listed) < 2:
             raise ConfigError(must_be("sizes", "a list [n_inputs, hidden..., n_outputs] of at "
                                       "least two whole numbers", given,
                                       "For example Network.random([1, 2, 1])."))
         dtype = check_dtype(dtype)
         rng = np.random.default_rng(check_seed(seed))
-        check_sizes(sizes)   # before any weight is drawn
-        acts = [activation] * (len(sizes) - 2) + [output_activation or activation]
+        check_sizes(listed)   # before any weight is drawn
+        acts = [activation] * (len(listed) - 2) + [output_activation or activation]
         return cls([Dense(n_in, n_out, act, rng=rng, dtype=dtype)
-                    for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)])
+                    for n_in, n_out, act in zip(listed[:-1], listed[1:], acts)])
 
     # -- shapes and parameters -------------------------------------------------
     @property
@@ -147,20 +153,24 @@ class Network:
         return [self.n_inputs] + [layer.n_out for layer in self.layers]
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype[Any]:
+        """float64 or float32: the dtype of every parameter."""
         return self.layers[0].W.dtype
 
-    def params(self) -> dict[str, np.ndarray]:
+    def params(self) -> Params:
         """``{"W1": W1, "b1": b1, ...}`` in layer order (the arrays themselves, not copies)."""
-        out = {}
+        out: Params = {}
         for ell, layer in enumerate(self.layers, start=1):
             out[f"W{ell}"], out[f"b{ell}"] = layer.W, layer.b
         return out
 
-    def set_params(self, params: dict) -> "Network":
-        """Replace parameters by name (shapes must match); returns self."""
+    def set_params(self, params: Mapping[str, ArrayLike]) -> "Network":
+        """Replace parameters by name (shapes must match); returns self.
+
+        ``params`` is a dict (any mapping) ``{name: array}``, e.g. ``{"W1": [[0.5]]}``:
+        some or all of the names of :meth:`params`."""
         current = self.params()
-        if not isinstance(params, dict):
+        if not isinstance(params, Mapping):
             raise ConfigError(must_be("params", "a dict {name: array}", params,
                                       "For example net.set_params({'W1': [[0.5]]})."))
         for name, value in params.items():
@@ -198,7 +208,7 @@ class Network:
         net.info = dict(self.info)
         return net
 
-    def astype(self, dtype) -> "Network":
+    def astype(self, dtype: DTypeLike) -> "Network":
         """A copy in float32 or float64 (float32 trains faster, float64 is exact).
 
         The copy keeps ``info``. Any other type is a ConfigError, and so are
@@ -224,7 +234,7 @@ class Network:
         return net
 
     # -- math -------------------------------------------------------------------
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> FloatArray:
         """``y_hat`` for each row of ``X``.
 
         Parameters
@@ -251,14 +261,14 @@ class Network:
 
     predict_proba = forward
 
-    def loss(self, X, T, loss="ssr") -> float:
+    def loss(self, X: ArrayLike, T: ArrayLike, loss: str = "ssr") -> float:
         """The batch loss: the mean over samples of the per-sample loss."""
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
         return mean_loss(self.layers, X, T, loss)
 
-    def gradients(self, X, T, loss="ssr") -> tuple[float, dict[str, np.ndarray]]:
+    def gradients(self, X: ArrayLike, T: ArrayLike, loss: str = "ssr") -> tuple[float, Params]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
 
         Parameters
@@ -282,8 +292,10 @@ class Network:
         result = backprop(self.layers, X, T, loss)
         return result.loss, result.gradients()
 
-    def fit(self, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1,
-            shuffle=False, seed=None, optimizer="sgd", progress=False, **options):
+    def fit(self, X: ArrayLike, T: ArrayLike, loss: str = "ssr", learning_rate: float = 0.1,
+            epochs: int = 1, batch_size: int | None = 1, shuffle: bool = False,
+            seed: int | None = None, optimizer: str | SGD = "sgd", progress: bool = False,
+            **options: Any) -> History:
         """Train in place by gradient descent; returns a :class:`~nnmath.training.History`.
 
         ``batch_size=1`` without shuffling is the article's per-sample gradient
@@ -299,7 +311,7 @@ class Network:
                      progress=progress, **options)
 
     # -- checks -------------------------------------------------------------
-    def check_X(self, X) -> np.ndarray:
+    def check_X(self, X: ArrayLike) -> FloatArray:
         """``X`` as a float array of shape (n_samples, n_inputs), or a ShapeError."""
         X_given, X = X, _float_array(X, self.dtype, "X", "a 2-D array of numbers",
                                      "Give one row per sample.")
@@ -312,7 +324,7 @@ class Network:
         check_finite("X", X, X_given)
         return X
 
-    def check_T(self, T, n_samples: int) -> np.ndarray:
+    def check_T(self, T: ArrayLike, n_samples: int) -> FloatArray:
         """Targets as a float array of shape (n_samples, n_outputs), or a ShapeError."""
         T_given, T = T, _float_array(T, self.dtype, "T", "an array of numbers")
         if T.ndim == 0:
@@ -333,7 +345,7 @@ class Network:
         return T
 
     # -- files ------------------------------------------------------------------
-    def save(self, path, **extra) -> None:
+    def save(self, path: StrPath, **extra: Any) -> None:
         """Write the ``nnmath.network/1`` JSON model file atomically.
 
         ``path`` is a ``str`` or ``pathlib.Path``."""
@@ -342,7 +354,7 @@ class Network:
         save(self, check_path(path, "path", "net.save('model.json')"), **extra)
 
     @classmethod
-    def load(cls, path) -> "Network":
+    def load(cls, path: StrPath) -> "Network":
         """Read a ``nnmath.network/1`` JSON model file (``path``: a ``str`` or ``pathlib.Path``)."""
         from .modelfile import load
 
@@ -363,7 +375,8 @@ class Network:
         return notebook.network_markdown(self)
 
 
-def _float_array(values, dtype, what: str, constraint: str, fix: str = "") -> np.ndarray:
+def _float_array(values: ArrayLike, dtype: np.dtype[Any], what: str, constraint: str,
+                 fix: str = "") -> FloatArray:
     """``values`` as an array of ``dtype`` (no copy when they already are one), or a
     ShapeError. Values too large for float32 become inf here; ``check_finite`` names them."""
     try:
@@ -373,7 +386,7 @@ def _float_array(values, dtype, what: str, constraint: str, fix: str = "") -> np
         raise ShapeError(must_be(what, constraint, values, fix)) from None
 
 
-def _as_list(values) -> list | None:
+def _as_list(values: Any) -> list[Any] | None:
     """``list(values)`` for any iterable but a string; None for anything else."""
     if isinstance(values, (str, bytes)):
         return None

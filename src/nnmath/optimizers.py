@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import Params
 from .checks import check_number
 from .errors import ConfigError, must_be
 
@@ -27,13 +28,14 @@ __all__ = ["SGD", "Momentum", "Adam", "OPTIMIZERS", "get_optimizer"]
 class SGD:
     """Plain gradient descent: ``W <- W - learning_rate * dL_dW``."""
 
-    name = "sgd"
+    name: str = "sgd"
 
-    def __init__(self, learning_rate=0.1):
+    def __init__(self, learning_rate: float = 0.1) -> None:
         self.learning_rate = check_number(learning_rate, "learning_rate", minimum=0,
                                           open_min=True, fix="For example 0.1.")
 
-    def step(self, params: dict, grads: dict) -> None:
+    def step(self, params: Params, grads: Params) -> None:
+        """Update each array of ``params`` in place from ``grads[name]`` (same shapes)."""
         for name, p in params.items():
             p -= self.learning_rate * grads[name]
 
@@ -43,13 +45,13 @@ class Momentum(SGD):
 
     name = "momentum"
 
-    def __init__(self, learning_rate=0.1, mu=0.9):
+    def __init__(self, learning_rate: float = 0.1, mu: float = 0.9) -> None:
         super().__init__(learning_rate)
         self.mu = check_number(mu, "momentum mu", 0, 1, open_max=True, constraint="in [0, 1)",
                                fix="For example 0.9.")
-        self.velocity = {}
+        self.velocity: Params = {}
 
-    def step(self, params, grads):
+    def step(self, params: Params, grads: Params) -> None:
         for name, p in params.items():
             v = self.velocity.get(name)
             v = grads[name].copy() if v is None else self.mu * v + grads[name]
@@ -62,12 +64,15 @@ class Adam(SGD):
 
     name = "adam"
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8) -> None:
         super().__init__(learning_rate)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.t, self.m, self.s = 0, {}, {}
+        self.t: int = 0
+        self.m: Params = {}
+        self.s: Params = {}
 
-    def step(self, params, grads):
+    def step(self, params: Params, grads: Params) -> None:
         self.t += 1
         for name, p in params.items():
             g = grads[name]
@@ -79,10 +84,10 @@ class Adam(SGD):
             p -= self.learning_rate * m_hat / (np.sqrt(s_hat) + self.eps)
 
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adam)}
+OPTIMIZERS: dict[str, type[SGD]] = {cls.name: cls for cls in (SGD, Momentum, Adam)}
 
 
-def get_optimizer(name, learning_rate):
+def get_optimizer(name: str | SGD, learning_rate: float) -> SGD:
     """A fresh optimizer called ``name`` (``sgd``, ``momentum``, ``adam``)."""
     if isinstance(name, SGD):
         return name

@@ -17,9 +17,11 @@ optimizer for the update). Renderers read it; none computes a derivative.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
+from ._typing import ArrayLike
 from .backprop import backprop, loss_pass
 from .chains import MAX_CHAIN_LAYERS, Chain, Factor, chains_of
 from .checks import check_bool
@@ -216,8 +218,9 @@ def _json_safe(obj):
     return obj
 
 
-def explain(network: Network, x, target, loss="ssr", learning_rate=0.1,
-            check: bool = False, scaling="model") -> Trace:
+def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr",
+            learning_rate: float = 0.1, check: bool = False,
+            scaling: Literal["model"] | Scaling | None = "model") -> Trace:
     r"""Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
 
     Parameters

@@ -30,10 +30,13 @@ The loop never prints; progress goes to ``callbacks``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._typing import ArrayLike, FloatArray, Params
 from .backprop import backprop, loss_and_output, mean_loss
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
 from .errors import DataError, TrainingError
@@ -42,19 +45,33 @@ from .finite import too_large
 from .history import MAX_KEPT_EPOCHS, History
 from .losses import check_loss
 from .metrics import METRICS, check_metrics
-from .optimizers import get_optimizer
+from .optimizers import SGD, get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
 from .stopping import StoppingRule, copy_params, validation_split
 
-__all__ = ["History", "train"]
+if TYPE_CHECKING:
+    from .network import Network
+
+__all__ = ["History", "train", "EpochCallback", "BatchCallback"]
+
+EpochCallback = Callable[[int, History], object]
+"""``callback(epoch, history)`` after every epoch; a true value stops training."""
+BatchCallback = Callable[[int, int, int, float], object]
+"""``callback(epoch, batch, n_batches, batch_loss)`` after every step."""
 
 HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not the step
 
 
-def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuffle=False,
-          seed=None, optimizer="sgd", tol=None, patience=10, callbacks=(), *, alpha=0.0,
-          validation_data=None, validation_fraction=None, early_stopping=False, metrics=(),
-          batch_callbacks=(), progress=False, engine="auto") -> History:
+def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
+          learning_rate: float = 0.1, epochs: int = 1, batch_size: int | None = 1,
+          shuffle: bool = False, seed: int | None = None, optimizer: str | SGD = "sgd",
+          tol: float | None = None, patience: int = 10,
+          callbacks: EpochCallback | Iterable[EpochCallback] = (), *, alpha: float = 0.0,
+          validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+          validation_fraction: float | None = None, early_stopping: bool = False,
+          metrics: Iterable[str] = (),
+          batch_callbacks: BatchCallback | Iterable[BatchCallback] = (),
+          progress: bool = False, engine: str = "auto") -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -109,7 +126,10 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
         Which code runs the steps (:mod:`nnmath.fastpath`): the same numbers from
         each. ``"readable"`` forces the engine as written (:mod:`nnmath.backprop`);
         ``"auto"`` reads the environment variable ``NNMATH_ENGINE``, else chooses by
-        the amount of work.
+        the amount of work. A fast path runs only a job whose every part (activations,
+        loss, optimizer, dtype) it implements; any other job, forced or not, falls back
+        to the next path that does, at last to the readable engine, which runs any
+        registered part.
 
     Raises
     ------
@@ -152,35 +172,40 @@ def train(net, X, T, loss="ssr", learning_rate=0.1, epochs=1, batch_size=1, shuf
 class _Run:
     """The checked settings of one training run, and the rows it trains on."""
 
-    X: np.ndarray
-    T: np.ndarray
-    X_val: np.ndarray | None
-    T_val: np.ndarray | None
+    X: FloatArray
+    T: FloatArray
+    X_val: FloatArray | None
+    T_val: FloatArray | None
     loss: str
     epochs: int
     batch_size: int
     shuffle: bool
     seed: int | None
-    opt: object
+    opt: SGD
     tol: float | None
     patience: int
     alpha: float
     early_stopping: bool
     validation_fraction: float | None
-    metrics: tuple
-    callbacks: tuple
-    batch_callbacks: tuple
-    params: dict
+    metrics: tuple[str, ...]
+    callbacks: tuple[EpochCallback, ...]
+    batch_callbacks: tuple[BatchCallback, ...]
+    params: Params
     rng: np.random.Generator
 
     @property
     def n_batches(self) -> int:
-        return -(-self.X.shape[0] // self.batch_size)
+        n_rows: int = self.X.shape[0]
+        return -(-n_rows // self.batch_size)
 
 
-def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer, tol,
-              patience, alpha, validation_data, validation_fraction, early_stopping, metrics,
-              callbacks, batch_callbacks) -> _Run:
+def _settings(net: Network, X: ArrayLike, T: ArrayLike, loss: str, learning_rate: float,
+              epochs: int, batch_size: int | None, shuffle: bool, seed: int | None,
+              optimizer: str | SGD, tol: float | None, patience: int, alpha: float,
+              validation_data: tuple[ArrayLike, ArrayLike] | None,
+              validation_fraction: float | None, early_stopping: bool, metrics: Iterable[str],
+              callbacks: tuple[EpochCallback, ...],
+              batch_callbacks: tuple[BatchCallback, ...]) -> _Run:
     """Every argument checked, in the order the messages are documented; the rows split."""
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
@@ -197,7 +222,9 @@ def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
                            fix="For example tol=1e-4.")
     if early_stopping and validation_data is None and validation_fraction is None:
         validation_fraction = 0.1
-    X, T, X_val, T_val = validation_split(net, X, T, loss, validation_data, validation_fraction, seed)
+    rows: tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None] = \
+        validation_split(net, X, T, loss, validation_data, validation_fraction, seed)
+    X, T, X_val, T_val = rows
     if batch_size is None:
         batch_size = X.shape[0]
     check_int(batch_size, "batch_size", minimum=1,
@@ -208,7 +235,7 @@ def _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
                 callbacks, batch_callbacks, net.params(), np.random.default_rng(seed))
 
 
-def _new_history(net, run: _Run) -> History:
+def _new_history(net: Network, run: _Run) -> History:
     """The History of the run: its settings, and the loss before any update."""
     history = History(settings=dict(
         loss=run.loss, learning_rate=run.opt.learning_rate, epochs=run.epochs,
@@ -226,7 +253,8 @@ def _new_history(net, run: _Run) -> History:
     return history
 
 
-def _epochs(net, run: _Run, history: History, stopping: StoppingRule, engine: str) -> None:
+def _epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
+            engine: str) -> None:
     """Epoch after epoch until the last or the stopping rule: the steps on the engine
     :func:`nnmath.fastpath.choose_engine` picks, then the epoch's end (:func:`_end_of_epoch`)."""
     engine = choose_engine(net, run.loss, run.opt, run.X.shape[0], run.batch_size, run.epochs,
@@ -238,15 +266,15 @@ def _epochs(net, run: _Run, history: History, stopping: StoppingRule, engine: st
         if not (run.metrics or run.X_val is not None or run.early_stopping):
             return _kernel_epochs(net, run, history, stopping, kernel)
 
-        def steps(epoch):
+        def steps(epoch: int) -> None:
             kernel.epochs(1, run.rng.permutation(n) if run.shuffle else np.arange(n), False)
     elif engine == "numpy":
         loop = BatchLoop(net, run.X, run.T, run.loss, run.opt, run.batch_size, run.alpha)
 
-        def steps(epoch):
+        def steps(epoch: int) -> None:
             loop.epoch(run.rng.permutation(n) if run.shuffle else None)
     else:
-        def steps(epoch):
+        def steps(epoch: int) -> None:
             _batches(net, run, epoch)
     for epoch in range(1, run.epochs + 1):
         snapshot = copy_params(run.params)
@@ -263,7 +291,8 @@ def _epochs(net, run: _Run, history: History, stopping: StoppingRule, engine: st
 KERNEL_CHUNK_WORK = 1_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
 
 
-def _kernel_epochs(net, run: _Run, history: History, stopping: StoppingRule, kernel) -> None:
+def _kernel_epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
+                   kernel: KernelRun) -> None:
     """Whole epochs in the kernel (no metric or validation needs the epoch's end in Python):
     the kernel computes each epoch's loss and applies ``tol``; the History, the callbacks
     (one epoch per call then) and the stopping rule are given the same losses, epoch by
@@ -293,7 +322,8 @@ def _kernel_epochs(net, run: _Run, history: History, stopping: StoppingRule, ker
                 return
 
 
-def _record_all(history: History, stopping: StoppingRule, run: _Run, losses: list) -> bool:
+def _record_all(history: History, stopping: StoppingRule, run: _Run,
+                losses: list[float]) -> bool:
     """The losses of epochs that ran to the end, recorded at once when nothing depends on
     each one but the list (no ``tol``, no thinning): what ``add_epoch`` and ``stops``
     would leave, one epoch at a time. False (nothing done) otherwise."""
@@ -306,7 +336,7 @@ def _record_all(history: History, stopping: StoppingRule, run: _Run, losses: lis
     return True
 
 
-def _batches(net, run: _Run, epoch: int) -> None:
+def _batches(net: Network, run: _Run, epoch: int) -> None:
     """One epoch: a gradient-descent step on each batch of rows, in order (or shuffled)."""
     n, size, params = run.X.shape[0], run.batch_size, run.params
     order = run.rng.permutation(n) if run.shuffle else None
@@ -325,13 +355,14 @@ def _batches(net, run: _Run, epoch: int) -> None:
                 cb(epoch, batch, run.n_batches, batch_loss)
 
 
-def _end_of_epoch(net, run: _Run, history: History, epoch: int, snapshot: dict):
+def _end_of_epoch(net: Network, run: _Run, history: History, epoch: int,
+                  snapshot: Params) -> tuple[float, float | None]:
     """The epoch's loss (and validation loss), recorded; a TrainingError, with the
     parameters of the epoch before put back, if either is not finite."""
     val_loss = y_hat_val = None
     with np.errstate(over="ignore", invalid="ignore"):
         current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha, bool(run.metrics))
-        if run.X_val is not None:
+        if run.X_val is not None and run.T_val is not None:
             val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0,
                                              bool(run.metrics))
     if not np.isfinite(current) or (val_loss is not None and not np.isfinite(val_loss)):
@@ -345,7 +376,8 @@ def _end_of_epoch(net, run: _Run, history: History, epoch: int, snapshot: dict):
     return current, val_loss
 
 
-def _diverged(net, run: _Run, history: History, epoch: int, current: float) -> TrainingError:
+def _diverged(net: Network, run: _Run, history: History, epoch: int,
+              current: float) -> TrainingError:
     """The error of a run whose loss became non-finite in ``epoch`` (parameters put back)."""
     return TrainingError(
         f"the loss became non-finite ({current}) in epoch {epoch}. "
@@ -356,7 +388,8 @@ def _diverged(net, run: _Run, history: History, epoch: int, current: float) -> T
            f"Try a smaller learning rate than {run.opt.learning_rate}."))
 
 
-def _objective(net, X, T, loss, alpha, with_output=True):
+def _objective(net: Network, X: FloatArray, T: FloatArray, loss: str, alpha: float,
+               with_output: bool = True) -> tuple[float, FloatArray | None]:
     """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat`` (None
     without ``with_output``: the loss alone, the same number, is a cheaper pass)."""
     if with_output:   # in blocks of rows: bounded memory
