@@ -121,7 +121,8 @@ class PlotSource:
         """Names for the curve or map: the PSA data's, or the model file's."""
         if self.article:
             return {"class_names": ("Healthy", "Cancer"), "feature_name": "PSA"}
-        info, options = self.net.info, {}
+        info = self.net.info
+        options: dict[str, object] = {}
         if info.get("class_names"):
             options["class_names"] = list(info["class_names"])
         features = list(info.get("feature_names") or ())

@@ -264,7 +264,7 @@ def _check_task(args, net) -> None:
         raise ConfigError(must_be("the model of 'nnmath plot roc'", "a classifier with two "
                                   "classes", f"{n_classes} classes", "'nnmath plot confusion' "
                                   "shows every class."))
-    if args.kind == "confusion" and n_classes > MAX_CLASSES:
+    if args.kind == "confusion" and n_classes is not None and n_classes > MAX_CLASSES:
         raise ConfigError(must_be("the classes of 'nnmath plot confusion'", f"at most "
                                   f"{MAX_CLASSES} to be drawn", f"{n_classes} classes",
                                   "Use 'nnmath evaluate MODEL DATA --target COL --json' for "
@@ -284,7 +284,7 @@ def _regression_picture(args, source) -> dict:
                                   "regression model of any size (predicted vs actual)."))
     data = source.data(required=kind in REGRESSION_KINDS)
     names = source.regression_names(data)
-    report = {}
+    report: dict[str, object] = {}
     if data is not None:
         T = data.targets(net.n_outputs)
         if T.shape[1] != net.n_outputs:
