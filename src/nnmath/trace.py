@@ -155,7 +155,7 @@ class Trace:
         return notebook.trace_markdown(self)
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready data; keys as in ``DESIGN.md`` plus the full trace."""
+        """Plain JSON-ready data; keys as in ``docs/reference/json.md`` plus the full trace."""
         one = self.n_samples == 1
 
         def rows(arr):
