@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 from . import COMMANDS
-from ._args import add_json, add_step_arguments, deprecated
+from ._args import add_json, add_step_arguments
 from ._io import print_json
 from ._plot_source import PlotSource
 
@@ -78,8 +78,6 @@ def run(args) -> int:
         print_json(report)
     else:
         print(f"wrote {args.output}")
-    for old, new in source.notes:   # after the work: an error stays one line
-        deprecated(NAME, old, new)
     return 0
 
 
@@ -129,8 +127,8 @@ def _network_picture(args, source) -> dict:
     from ..plots import draw_network
 
     trace = source.trace()
-    shown = not (source.article == "a" and args.x is None and args.y is None
-                 and args.target is None)   # A: its prediction only
+    # network A without a sample: its prediction only
+    shown = not (source.article == "a" and args.x is None and args.y is None)
     draw_network(source.net, trace, show_gradients=shown, **source.names()).save(args.output)
     if trace is None:
         return {}
