@@ -35,7 +35,7 @@ def test_explain_json_has_the_design_keys(cli):
 def test_explain_with_a_model_file(cli, tmp_path):
     path = tmp_path / "b.json"
     network_b().save(path)
-    result = cli("explain", "--model", str(path), "--x", "2.0", "--target", "0",
+    result = cli("explain", "--model", str(path), "--x", "2.0", "--y", "0",
                  "--loss", "ssr", "--learning-rate", "0.1", "--json")
     assert result.returncode == 0, result.stderr
     default = json.loads(cli("explain", "--json").stdout)
@@ -47,14 +47,14 @@ def test_explain_wide_network_from_file(cli, tmp_path):
 
     path = tmp_path / "wide.json"
     Network.random([2, 3, 2], activation="tanh", output_activation="softmax", seed=1).save(path)
-    result = cli("explain", "--model", str(path), "--x", "0.5", "-1", "--target", "0", "1",
+    result = cli("explain", "--model", str(path), "--x", "0.5", "-1", "--y", "0", "1",
                  "--loss", "cross_entropy", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [len(r) for r in data["gradients"]["W1"]] == [3, 3]
     assert len(data["gradients"]["b2"]) == 2
     assert data["chains"] == {}
-    text = cli("explain", "--model", str(path), "--x", "0.5", "-1", "--target", "0", "1",
+    text = cli("explain", "--model", str(path), "--x", "0.5", "-1", "--y", "0", "1",
                "--loss", "cross_entropy")
     assert text.returncode == 0 and "delta" in text.stdout
 
@@ -107,7 +107,7 @@ def test_help_shows_an_example(cli):
     (["explain", "--y", "0", "1"], "--y must be 1 number(s), one per output of the network"),
     (["explain", "--learning-rate", "-1"], "learning_rate must be a positive number"),
     (["explain", "--loss", "cross_entropy"], "must be used with a softmax output layer"),
-    (["explain", "--model", "does-not-exist.json", "--x", "1", "--target", "0"],
+    (["explain", "--model", "does-not-exist.json", "--x", "1", "--y", "0"],
      "does not exist"),
     (["demo", "--epochs", "0"], "--epochs must be at least 1"),
     (["frobnicate"], "invalid choice"),
@@ -137,7 +137,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, args, fragment):
 def test_bad_model_file(cli, tmp_path, content, fragment):
     path = tmp_path / "bad.json"
     path.write_text(content)
-    result = cli("explain", "--model", str(path), "--x", "1", "--target", "0")
+    result = cli("explain", "--model", str(path), "--x", "1", "--y", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1, result.stderr

@@ -44,7 +44,7 @@ def test_2_3_2_page_of_the_user_s_own_network(browser, cli, tmp_path):
     Network([Dense(W=[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], b=[0, 0.1, -0.1]),
              Dense(W=[[0.7, -0.8], [0.9, 0.1], [-0.3, 0.2]], b=[0.05, -0.05])]).save(model)
     out = tmp_path / "mine.html"
-    result = cli("explain", "--model", str(model), "--x", "1", "0.5", "--target", "1", "0",
+    result = cli("explain", "--model", str(model), "--x", "1", "0.5", "--y", "1", "0",
                  "--loss", "bce", "--check", "--format", "html", "--output", str(out))
     assert result.returncode == 0, result.stderr
     png, text, boxes, _ = _open(browser, out)

@@ -96,20 +96,19 @@ def test_bce_on_a_softmax_output_is_refused(cli, tmp_path):
     assert result.returncode == 2 and "must be used with a sigmoid output layer" in result.stderr
 
 
-# -- the sample: --x/--y, class names, batches, the old --target form (issue 9) ----------
+# -- the sample: --x/--y, class names, batches; --target is a column of --data --------------
 
-def test_old_target_values_form_prints_the_same_json_and_one_note(cli, model_232):
-    """DESIGN.md's surface: `--x V --target T --loss ssr --learning-rate 0.1 --json`."""
+def test_target_is_a_column_of_data_not_the_sample_target(cli, model_232):
+    """--target COL names the column of --data; the --x sample's target is --y."""
     common = ("explain", "--model", str(model_232), "--x", "1", "0.5")
-    tail = ("--loss", "ssr", "--learning-rate", "0.1", "--json")
-    old = cli(*common, "--target", "1", "0", *tail)
-    new = cli(*common, "--y", "1", "0", *tail)
-    assert old.returncode == new.returncode == 0 and new.stderr == ""
-    assert old.stdout == new.stdout and old.stdout.count("\n") == 1
-    data = json.loads(old.stdout)
+    one = cli(*common, "--target", "1")
+    assert one.returncode == 2 and one.stdout == "" and one.stderr.count("\n") == 1
+    assert "--target must be given with --data FILE" in one.stderr and "--y" in one.stderr
+    two = cli(*common, "--target", "1", "0")                 # one column: argparse refuses
+    assert two.returncode == 2 and two.stderr.count("\n") == 1
+    assert "unrecognized arguments: 0" in two.stderr
+    data = json.loads(cli(*common, "--y", "1", "0", "--loss", "ssr", "--json").stdout)
     assert data["target"] == [1.0, 0.0] and "x_scaled" not in data and "scaling" not in data
-    assert old.stderr.count("\n") == 1 and old.stderr.startswith("nnmath explain: note: ")
-    assert "--target T" in old.stderr and "use --y T" in old.stderr
 
 
 def test_repeated_x_is_a_batch_not_the_last_value(cli, model_232):

@@ -383,7 +383,7 @@ def test_predict_and_evaluate_commands_never_crash(tmp_path_factory, xs, thresho
 def test_explain_command_never_crashes(x, target, learning_rate, loss, article, flag):
     argv = ["explain", "--learning-rate=" + learning_rate]
     argv += ["--x", *x] if x else []
-    argv += ["--target", *target] if target else []
+    argv += ["--y", *target] if target else []
     argv += ["--loss", loss] if loss else []
     argv += ["--article", article] if article else []
     argv += [flag, "markdown"] if flag == "--format" else [flag]

@@ -46,7 +46,7 @@ def test_network_b_in_one_line_gives_the_articles_step(tmp_path):
                "W2=-1", "b2=0", "-o", tmp_path / "b.json")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert done.stdout.startswith(f"wrote {tmp_path / 'b.json'}: network 1-1-1")
-    trace = run("explain", "--model", tmp_path / "b.json", "--x", "2", "--target", "0", "--json")
+    trace = run("explain", "--model", tmp_path / "b.json", "--x", "2", "--y", "0", "--json")
     assert trace.returncode == 0, trace.stderr
     out = json.loads(trace.stdout)
     y, loss_after = article_step()

@@ -242,6 +242,20 @@ def test_training_gif_has_a_frame_every_n_epochs(tmp_path):
         assert gif.format == "GIF" and gif.n_frames == 4      # epochs 0, 5, 10, 12
 
 
+def test_a_recorder_that_saw_no_training_writes_its_one_frame(tmp_path):
+    """Epoch 0's loss is unknown before training: the loss panel has no number to scale
+    to, and the GIF is still written (it raised a TypeError, None * 1.05)."""
+    from PIL import Image
+
+    from nnmath.plots.animation import TrainingRecorder
+
+    data = nnmath.datasets.psa()
+    recorder = TrainingRecorder(network_b(), every=5)
+    recorder.write_gif(tmp_path / "t.gif", data.X, data.y)
+    with Image.open(tmp_path / "t.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames == 1
+
+
 def test_import_nnmath_does_not_import_matplotlib():
     code = "import sys, nnmath, nnmath.cli; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

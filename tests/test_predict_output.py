@@ -202,25 +202,15 @@ def test_output_styles_csv_json_and_file_agree(tmp_path):
         p.probabilities.tolist()
 
 
-def test_the_old_csv_file_form_still_works_with_a_note(tmp_path):
-    net = Network.random([2, 3, 2], activation="tanh", output_activation="softmax", seed=0)
-    net.info = {"feature_names": ["a", "b"]}
-    model = tmp_path / "m.json"
-    net.save(model)
-    data = tmp_path / "new.csv"
-    data.write_text("a,b\n1,2\n3,4\n")
-    old = run("predict", model, "--csv", data)
-    new = run("predict", model, "--data", data, "--csv")
-    assert old.returncode == 0 and old.stdout == new.stdout and new.stderr == ""
-    assert old.stderr.count("\n") == 1 and "note: --csv FILE" in old.stderr
-    assert "use --data FILE" in old.stderr
-    # with --json / --output the old form gives what it gave before
-    old_json = run("predict", model, "--csv", data, "--json")
-    assert json.loads(old_json.stdout) == json.loads(run("predict", model, "--data", data,
-                                                         "--json").stdout)
-    old_file = run("predict", model, "--csv", data, "--output", tmp_path / "p.csv")
-    assert old_file.stdout.startswith("wrote 2 predictions to")
-    assert (tmp_path / "p.csv").read_text() == new.stdout
+def test_csv_takes_no_file_the_samples_are_data(tmp_path):
+    """--csv FILE is not --data FILE --csv: an argparse error, one line."""
+    model, data = tmp_path / "m.json", tmp_path / "new.csv"
+    Network.random([2, 3, 2], output_activation="softmax", seed=0).save(model)
+    data.write_text("x1,x2\n1,2\n")
+    result = run("predict", model, "--csv", data)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert f"unrecognized arguments: {data}" in result.stderr
 
 
 def test_threshold_is_stated_and_used_in_the_table(tmp_path):

@@ -1,4 +1,4 @@
-"""The public surface is pinned: checks outside the project rely on it (DESIGN.md)."""
+"""The public surface is pinned: checks outside the project rely on it."""
 
 import subprocess
 import sys

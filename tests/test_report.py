@@ -233,18 +233,16 @@ def test_report_of_a_model_file_with_csv_data(cli, tmp_path):
     assert result.returncode == 2 and "--data CSV --target COL" in result.stderr
 
 
-def test_old_option_names_still_work_with_a_note(cli, tmp_path):
-    for old in ("--output", "-o"):
-        result = cli("report", old, str(tmp_path / old), "--epochs", "2", "--format", "svg",
-                     "--json")
-        assert result.returncode == 0, result.stderr
-        assert result.stderr.splitlines() == [
-            "nnmath report: note: --output (-o) is deprecated and still works for now; use "
-            "--output-dir.",
-            "nnmath report: note: --format is deprecated and still works for now; use "
-            "--image-format."]
-        data = json.loads(result.stdout)                      # stdout: one JSON object still
-        assert data["output"] == str(tmp_path / old) and data["files"][0].endswith(".svg")
+def test_the_folder_and_the_image_format_have_one_name_each(cli, tmp_path):
+    """--output-dir and --image-format; --output, -o and --format are not theirs (nor, as
+    prefixes, --output for --output-dir): an argparse error, one line, nothing written."""
+    for old in (["--output", str(tmp_path / "old")], ["-o", str(tmp_path / "old")],
+                ["--format", "svg"]):
+        result = cli("report", *old, "--epochs", "2", cwd=tmp_path)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1
+        assert f"unrecognized arguments: {' '.join(old)}" in result.stderr
+    assert list(tmp_path.iterdir()) == []                     # no folder made
     result = cli("report", "--output-dir", str(tmp_path / "new"), "--epochs", "2",
                  "--image-format", "svg", "--json")
     assert result.returncode == 0 and result.stderr == ""

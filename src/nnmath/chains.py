@@ -40,7 +40,7 @@ class Chain:
     """``dL/d<parameter>`` as a product of named factors (one input, one-neuron layers, one
     sample)."""
 
-    parameter: str          # "W1", "b1", ... (DESIGN names)
+    parameter: str          # "W1", "b1", ... (the names of docs/architecture.md)
     symbol: str             # "w1", "b1", ... (the article's scalar names)
     factors: tuple
     product: float          # the product of the factor values

@@ -18,13 +18,15 @@ from .errors import NnmathError
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with one-line errors (exit 2) instead of usage + message.
+    """argparse, with one-line errors (exit 2) instead of usage + message, and every
+    option by its full name only (no prefixes: ``--output`` is not ``--output-dir``).
 
     Negative numbers in any float spelling (``-1e-3``, ``-inf``) are values,
     not options: ``--x -1e-3`` works (plain argparse reads only ``-1`` and ``-.5``).
     """
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(
             r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)

@@ -116,7 +116,7 @@ def got(value, limit: int = 60):
             if len(repr(value)) <= limit:
                 return value
         except ValueError:   # an int with more digits than Python prints
-            return f"an integer with {value.bit_length()} bits"
+            return shown(value)   # "an integer with N bits"
     return json_shown(value, limit)
 
 

@@ -43,6 +43,7 @@ does not import this module.
 from __future__ import annotations
 
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 
@@ -92,7 +93,7 @@ class _NNBase(BaseEstimator):
         self.patience = patience
 
     # -- checks (in fit, as scikit-learn does) -----------------------------------
-    _constraints = {
+    _constraints: ClassVar[dict[str, list[Interval | Options | None]]] = {
         "activation": [Options(ACTIVATIONS)],
         "output_activation": [None, Options(ACTIVATIONS)],
         "loss": [None, Options(LOSSES)],

@@ -111,10 +111,10 @@ def class_targets(net, labels) -> np.ndarray:
                 repr(n) for n in names), label, "Give one of these names (as written, case "
                 "included), or the target as numbers, one per output."))
         index.append(names.index(label))
-    index = np.asarray(index, dtype=int)
+    codes = np.asarray(index, dtype=int)
     if one_output:
-        return index[:, None].astype(np.float64)
-    return one_hot(index, net.n_outputs)
+        return codes[:, None].astype(np.float64)
+    return one_hot(codes, net.n_outputs)
 
 
 def _whole_number_text(text: str) -> str:
@@ -315,12 +315,14 @@ def _evaluate(net, X, y, threshold) -> dict:
         report.update(regression_scores(T, p.y_hat, value))
         return report
     k = len(p.class_names)
+    proba = p.probabilities
+    assert proba is not None   # a classifier's prediction has them
     y = y.astype(int)
     if y.min(initial=0) < 0 or y.max(initial=0) >= k:
         raise DataError(must_be("the labels", f"class numbers 0..{k - 1}", sorted(set(y))))
     report["class_names"] = list(p.class_names)
     report["accuracy"] = metrics.accuracy(y, p.classes)
-    report["log_loss"] = metrics.log_loss(one_hot(y, k), p.probabilities)
+    report["log_loss"] = metrics.log_loss(one_hot(y, k), proba)
     if loss:
         T = y[:, None].astype(float) if net.n_outputs == 1 else one_hot(y, k)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -329,7 +331,7 @@ def _evaluate(net, X, y, threshold) -> dict:
     report["confusion_matrix"] = metrics.confusion_matrix(y, p.classes, n_classes=k).tolist()
     if k == 2:
         report["positive_class"] = p.class_names[1]
-        binary = metrics.binary_report(y, p.probabilities[:, 1], threshold)
+        binary = metrics.binary_report(y, proba[:, 1], threshold)
         for key in ("threshold", "sensitivity", "specificity", "precision", "f1", "auc"):
             if key in binary:
                 report[key] = binary[key]

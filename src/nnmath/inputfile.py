@@ -44,7 +44,8 @@ class InputFile:
     missing_fix: str = "Check the path."
 
 
-_READ_REASONS = {
+# looked up by OSError.errno, which may be None
+_READ_REASONS: dict[int | None, tuple[str, str]] = {
     errno.ENOTDIR: ("a part of the path is a file, not a folder", "Check the path."),
     errno.ELOOP: ("its symbolic links form a loop", "Check where they point (ls -l)."),
     errno.ENAMETOOLONG: ("the name is longer than the system allows", "Use a shorter path."),

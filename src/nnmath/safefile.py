@@ -106,7 +106,7 @@ def _read_only(path: Path) -> bool:
         return False
 
 
-def _temporary(path: Path, folder: Path, suffix: str = ""):
+def _temporary(path: Path, folder: Path, suffix: str = "") -> tuple[int, str]:
     try:
         return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=folder)
     except OSError as exc:
@@ -157,11 +157,12 @@ class atomic_path:
         self.path = Path(path)
 
     def __enter__(self) -> str:
-        self.tmp = None
+        self.tmp: str | None = None
         try:
             with _interrupts_deferred():
                 self.target, folder = _target(self.path)
-                fd, self.tmp = _temporary(self.target, folder, suffix=self.path.suffix)
+                fd, tmp = _temporary(self.target, folder, suffix=self.path.suffix)
+                self.tmp = tmp
                 os.close(fd)
         except OSError as exc:
             raise ModelFileError(f"cannot write {str(self.path)[:200]!r}: "
@@ -170,29 +171,31 @@ class atomic_path:
             if self.tmp:
                 _remove(self.tmp)
             raise
-        return self.tmp
+        return tmp
 
     def __exit__(self, kind, value, tb):
         with _interrupts_deferred():
             return self._finish(kind, value)
 
     def _finish(self, kind, value) -> bool:
+        tmp = self.tmp
+        assert tmp is not None   # __exit__ runs only after __enter__ made the file
         if kind is not None:
-            _remove(self.tmp)
+            _remove(tmp)
             if isinstance(value, OSError):   # the writer's: a full disk, a quota, an I/O error
                 raise _not_written(self.target, value) from None
             return False
         try:
-            fd = os.open(self.tmp, os.O_RDONLY)
+            fd = os.open(tmp, os.O_RDONLY)
             try:
                 os.fchmod(fd, _mode_for(self.target))
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.replace(self.tmp, self.target)
+            os.replace(tmp, self.target)
             _fsync_folder(self.target.parent)
         except BaseException as exc:
-            _remove(self.tmp)
+            _remove(tmp)
             if isinstance(exc, OSError):
                 raise _not_written(self.target, exc) from None
             raise

@@ -157,7 +157,7 @@ class Trace:
         return notebook.trace_markdown(self)
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready data; keys as in ``DESIGN.md`` plus the full trace."""
+        """Plain JSON-ready data; keys as in ``docs/reference/json.md`` plus the full trace."""
         one = self.n_samples == 1
 
         def rows(arr):
@@ -267,14 +267,16 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
         raise ConfigError(must_be("network", "a nnmath.Network", network,
                                   "For example nnmath.Network.load('model.json')."))
     check = check_bool(check, "check")
-    X_raw = network.check_X(x)
+    X_given = network.check_X(x)
     scaling = _scaling(network, scaling)
+    X_raw: np.ndarray | None = None    # kept only beside a scaling
     if scaling is None:
-        X, X_raw = X_raw, None
+        X = X_given
     else:
         if scaling.mean.shape != (network.n_inputs,):
             raise ConfigError(must_be("the scaling", f"one mean and std per input "
                                       f"({network.n_inputs})", f"{scaling.mean.size} of each"))
+        X_raw = X_given
         with np.errstate(over="ignore", invalid="ignore"):   # warned in the trace
             X = scaling.apply(X_raw)
     T = network.check_T(target, X.shape[0])
@@ -298,6 +300,14 @@ def _scaling(network: Network, scaling) -> Scaling | None:
     raise ConfigError(must_be("scaling", '"model", None or a nnmath.datasets.Scaling', scaling))
 
 
+def _recorded(value: np.ndarray | None) -> np.ndarray:
+    """An array a recording pass always computes (``backward_pass(record=True)``); the
+    engine's types allow None for the training loop, which skips it."""
+    if value is None:
+        raise RuntimeError("a recording backward pass left out an array it keeps")
+    return value
+
+
 def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=None) -> Trace:
     before = backprop(network.layers, X, T, loss)
     after_net = network.copy()
@@ -309,17 +319,18 @@ def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=Non
             zip(network.layers, after_net.layers, before.forwards, before.backwards), start=1):
         layers.append(LayerTrace(
             index=ell, activation=layer.activation, W=layer.W.copy(), b=layer.b.copy(),
-            a_prev=fwd.a_prev, z=fwd.z, a=fwd.a, dL_da=back.dL_da,
+            a_prev=fwd.a_prev, z=fwd.z, a=fwd.a, dL_da=_recorded(back.dL_da),
             g_prime=back.g_prime, jacobian=back.jacobian,
             delta=back.delta, dL_dW=back.dL_dW, dL_db=back.dL_db,
-            dL_da_prev=back.dL_da_prev, W_after=new.W, b_after=new.b,
+            dL_da_prev=_recorded(back.dL_da_prev), W_after=new.W, b_after=new.b,
             terms=None if ell == len(network.layers) else recursion_terms(
                 before.backwards[ell].delta, network.layers[ell].W)))
 
     trace = Trace(
         X=X, T=T, loss_name=before.loss_name, learning_rate=float(learning_rate),
-        layers=tuple(layers), y_hat=before.y_hat, per_sample_loss=before.per_sample_loss,
-        loss=before.loss, dL_dy_hat=before.dL_dy_hat, shortcut=before.shortcut,
+        layers=tuple(layers), y_hat=before.y_hat,
+        per_sample_loss=_recorded(before.per_sample_loss), loss=before.loss,
+        dL_dy_hat=_recorded(before.dL_dy_hat), shortcut=before.shortcut,
         params={k: v.copy() for k, v in network.params().items()},
         gradients=before.gradients(), updated=after_net.params(),
         y_hat_after=after.y_hat, loss_after=after.loss,

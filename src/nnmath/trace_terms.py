@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Softmax, get_activation
 
 __all__ = ["OutputDelta", "TraceWarning", "recursion_terms", "output_delta", "find_warnings",
            "layer_summaries", "SATURATION", "FULL_DETAIL_PARAMS", "FULL_DETAIL_SAMPLES"]
@@ -91,7 +91,7 @@ def output_delta(activation: str, z, a, dL_dy_hat, delta, shortcut: bool) -> Out
     act = get_activation(activation)
     full = act.backward(z, a, dL_dy_hat)          # dL/dz = dL/dy_hat · dy_hat/dz
     terms = None
-    if not act.elementwise:                       # softmax: sum over the Jacobian
+    if isinstance(act, Softmax):                  # not elementwise: sum over the Jacobian
         terms = dL_dy_hat[:, None, :] * act.jacobian(a)
     return OutputDelta(full=full, terms=terms, shortcut=delta if shortcut else None,
                        rule=_SHORTCUT_RULES[activation] if shortcut else "")

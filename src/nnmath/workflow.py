@@ -120,7 +120,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     net = Network.random([data.X.shape[1], *hidden, n_outputs], activation=activation,
                          output_activation=output_activation, seed=seed)
     scaling = standardize(train.X) if scale else None
-    X_train = scaling.apply(train.X) if scale else train.X
+    X_train = scaling.apply(train.X) if scaling is not None else train.X
     net.info = model_info(data, loss, scaling)
     # The settings the training loop does not know: a save during training records them
     # with the loop's own (History.settings), as a finished run does.

@@ -1,4 +1,4 @@
-"""Arguments that several commands share, defined once, and the deprecation notice.
+"""Arguments that several commands share, defined once.
 
 One meaning per option name across all commands (see the README's table):
 ``--model FILE`` a model file to read; ``--data FILE`` a CSV file to read;
@@ -9,8 +9,6 @@ to write; ``--json`` one JSON object on stdout; ``--debug`` the traceback of a b
 """
 
 from __future__ import annotations
-
-import sys
 
 
 def add_model(parser) -> None:
@@ -45,12 +43,3 @@ def add_threshold_and_json(parser) -> None:
                         help="two classes only: predicted positive when P(positive class) >= "
                              "threshold (default 0.5)")
     add_json(parser)
-
-
-def deprecated(command: str, old: str, new: str) -> None:
-    """One line on stderr: ``old`` still works, ``new`` is the name to use.
-
-    stdout is untouched, so ``--json`` still prints one JSON object only.
-    """
-    sys.stderr.write(f"nnmath {command}: note: {old} is deprecated and still works for now; "
-                     f"use {new}.\n")

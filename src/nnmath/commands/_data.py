@@ -13,11 +13,8 @@ def model_data(args, net, required: bool = True):
     from ..inference import class_names_of, task_of
 
     task = task_of(net)
-
-    target = args.target[0] if isinstance(args.target, list) and len(args.target) == 1 \
-        else args.target
     if args.data:
-        target = target or net.info.get("target_name")   # nnmath train records the column
+        target = args.target or net.info.get("target_name")   # nnmath train records the column
         if not target or not isinstance(target, str):
             raise ConfigError(must_be("--target", "the name of one target column when --data "
                                       "is given (the model file names none)", target,

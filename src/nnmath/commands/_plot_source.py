@@ -16,7 +16,7 @@ class PlotSource:
         from ..article import B_LEARNING_RATE, PSA_TEST, network_a_trained, network_b
         from ._data import transform_of
 
-        self.args, self.transform, self.notes = args, None, ()
+        self.args, self.transform = args, None
         if args.data and not args.model:
             raise ConfigError(must_be("--data", "given with --model", args.data,
                                       "The article's networks are drawn with the PSA data."))
@@ -97,7 +97,6 @@ class PlotSource:
         sample = read_sample(self.args, net, self.default_x, self.default_y, batch=False)
         if sample is None:
             return None
-        self.notes = sample.notes
         return explain(self.net, sample.X, sample.T, loss=self.loss,
                        learning_rate=self.args.learning_rate)
 
@@ -121,7 +120,8 @@ class PlotSource:
         """Names for the curve or map: the PSA data's, or the model file's."""
         if self.article:
             return {"class_names": ("Healthy", "Cancer"), "feature_name": "PSA"}
-        info, options = self.net.info, {}
+        info = self.net.info
+        options: dict[str, object] = {}
         if info.get("class_names"):
             options["class_names"] = list(info["class_names"])
         features = list(info.get("feature_names") or ())

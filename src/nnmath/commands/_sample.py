@@ -8,9 +8,7 @@ One meaning per option (see :mod:`nnmath.commands._args`):
 - ``--data FILE --row N`` the sample in data row N (1 = the first row after the
   header) of a CSV file: its features are the model's ``feature_names`` columns
   (else every column but the target), its target the value in the model's
-  ``target_name`` column, or in ``--target COL``;
-- ``--target T [T ...]`` without ``--data``: the old name of ``--y`` (one sample;
-  it still works, with a deprecation note after the command has run).
+  ``target_name`` column, or in ``--target COL``.
 
 The result is the raw input ``X`` (the model's stored scaling is not applied
 here: :func:`nnmath.explain` does that as a step of its own) and the target
@@ -28,19 +26,15 @@ from ..errors import ConfigError, must_be
 
 __all__ = ["Sample", "add_sample_arguments", "read_sample"]
 
-OLD_TARGET = ("--target T (the sample's target values)", "--y T")
-
 
 @dataclass(frozen=True)
 class Sample:
     """X : (n_samples, n_inputs) the raw input; T : (n_samples, n_outputs) the targets;
-    ``where`` says where they came from; ``notes`` the deprecated forms used, as
-    ``(old, new)`` pairs for :func:`nnmath.commands._args.deprecated`."""
+    ``where`` says where they came from."""
 
     X: np.ndarray
     T: np.ndarray
     where: str
-    notes: tuple = ()
 
 
 def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
@@ -57,9 +51,9 @@ def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
     parser.add_argument("--row", type=int, metavar="N",
                         help="with --data: take the sample from data row N (1 = the first row "
                              "after the header; default 1)")
-    parser.add_argument("--target", nargs="+", metavar="COL",
+    parser.add_argument("--target", metavar="COL",
                         help="with --data: the target column (default: the model's "
-                             "target_name). Without --data: the old name of --y")
+                             "target_name)")
 
 
 def read_sample(args, net, default_x=None, default_y=None, batch: bool = True) -> Sample | None:
@@ -74,26 +68,21 @@ def read_sample(args, net, default_x=None, default_y=None, batch: bool = True) -
         raise ConfigError(must_be("--row", "given with --data FILE (the CSV file it is a row "
                                   "of)", args.row, f"For example --data data.csv --row "
                                   f"{args.row}."))
+    if args.target is not None and not args.data:
+        raise ConfigError(must_be("--target", "given with --data FILE (the target column of "
+                                  "that file)", args.target, "Give the sample's target with "
+                                  "--y."))
     if args.data:
         if args.x is not None or args.y is not None:
             raise ConfigError(must_be("the sample", "given once: by --x/--y, or by --data FILE "
                                       "--row N", "both", "Drop --x and --y, or drop --data."))
         return _from_data(args, net)
-    notes, old = (), args.target
-    if old is not None:
-        if args.y is not None:
-            raise ConfigError(must_be("--y and --target T", "given one at a time (--target T is "
-                                      "the old name of --y)", f"--y {' '.join(args.y[0])} --target "
-                                      f"{' '.join(old)}", "Give --y only."))
-        notes = (OLD_TARGET,)
-    xs = args.x
-    ys = args.y if args.y is not None else None if old is None else [old]
-    option = "--target" if old is not None else "--y"
+    xs, ys = args.x, args.y
     if xs is None:
         if default_x is None:
             if ys is not None:
-                raise ConfigError(must_be(option, "given with --x (the sample's input "
-                                          "values)", f"{option} {' '.join(ys[0])} without --x",
+                raise ConfigError(must_be("--y", "given with --x (the sample's input "
+                                          "values)", f"--y {' '.join(ys[0])} without --x",
                                           _example(net)))
             return None
         xs = [default_x]
@@ -106,12 +95,12 @@ def read_sample(args, net, default_x=None, default_y=None, batch: bool = True) -
         raise ConfigError(must_be("--x", "given once here (one sample is drawn)",
                                   f"{len(xs)} samples", "Use 'nnmath explain' for a batch."))
     if len(ys) != len(xs):
-        raise ConfigError(must_be(option, "given once per --x (the target of each sample)",
-                                  f"{len(xs)} --x and {len(ys)} {option}",
-                                  f"Repeat {option} after each --x."))
+        raise ConfigError(must_be("--y", "given once per --x (the target of each sample)",
+                                  f"{len(xs)} --x and {len(ys)} --y",
+                                  "Repeat --y after each --x."))
     X = np.array([_input_row(net, x) for x in xs], dtype=np.float64)
-    T = np.array([_target_row(net, [str(v) for v in y], option) for y in ys], dtype=np.float64)
-    return Sample(X=X, T=T, where="--x", notes=notes)
+    T = np.array([_target_row(net, [str(v) for v in y]) for y in ys], dtype=np.float64)
+    return Sample(X=X, T=T, where="--x")
 
 
 def _input_row(net, x) -> list:
@@ -126,7 +115,7 @@ def _input_row(net, x) -> list:
     return list(x)
 
 
-def _target_row(net, values, option) -> np.ndarray:
+def _target_row(net, values) -> np.ndarray:
     """One sample's target: one class name, or one number per output."""
     from ..inference import class_names_of, class_targets, task_of
 
@@ -142,7 +131,7 @@ def _target_row(net, values, option) -> np.ndarray:
         return np.array(numbers)
     classes = (", or one class name (" + ", ".join(repr(c) for c in class_names_of(net)) + ")"
                ) if task_of(net) == "classification" else ""
-    raise ConfigError(must_be(option, f"{net.n_outputs} number(s), one per output of the "
+    raise ConfigError(must_be("--y", f"{net.n_outputs} number(s), one per output of the "
                               f"network{classes}", values, _example(net)))
 
 
@@ -151,11 +140,7 @@ def _from_data(args, net) -> Sample:
     from .. import datasets
     from ..inference import class_names_of, class_targets, task_of
 
-    column = args.target
-    if column is not None and len(column) != 1:
-        raise ConfigError(must_be("--target", "one column name when --data is given",
-                                  " ".join(column), "For example --target status."))
-    column = column[0] if column else net.info.get("target_name")
+    column = args.target or net.info.get("target_name")
     if not column:
         raise ConfigError(must_be("the target column of --data", "named by --target COL (the "
                                   "model file names none)", f"--data {args.data} without "

@@ -6,7 +6,7 @@ import sys
 
 from ..errors import ConfigError, must_be
 from . import COMMANDS
-from ._args import add_json, add_step_arguments, deprecated
+from ._args import add_json, add_step_arguments
 from ._io import console, print_json
 from ._sample import read_sample
 
@@ -58,8 +58,6 @@ def run(args) -> int:
     trace = explain(net, sample.X, sample.T, loss=loss, learning_rate=args.learning_rate,
                     check=args.check)
     _show(trace, fmt, args.output)
-    for old, new in sample.notes:   # after the work: an error stays one line
-        deprecated(NAME, old, new)
     return 0
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 from . import COMMANDS
-from ._args import add_json, add_step_arguments, deprecated
+from ._args import add_json, add_step_arguments
 from ._io import print_json
 from ._plot_source import PlotSource
 
@@ -78,8 +78,6 @@ def run(args) -> int:
         print_json(report)
     else:
         print(f"wrote {args.output}")
-    for old, new in source.notes:   # after the work: an error stays one line
-        deprecated(NAME, old, new)
     return 0
 
 
@@ -129,8 +127,8 @@ def _network_picture(args, source) -> dict:
     from ..plots import draw_network
 
     trace = source.trace()
-    shown = not (source.article == "a" and args.x is None and args.y is None
-                 and args.target is None)   # A: its prediction only
+    # network A without a sample: its prediction only
+    shown = not (source.article == "a" and args.x is None and args.y is None)
     draw_network(source.net, trace, show_gradients=shown, **source.names()).save(args.output)
     if trace is None:
         return {}
@@ -264,7 +262,7 @@ def _check_task(args, net) -> None:
         raise ConfigError(must_be("the model of 'nnmath plot roc'", "a classifier with two "
                                   "classes", f"{n_classes} classes", "'nnmath plot confusion' "
                                   "shows every class."))
-    if args.kind == "confusion" and n_classes > MAX_CLASSES:
+    if args.kind == "confusion" and n_classes is not None and n_classes > MAX_CLASSES:
         raise ConfigError(must_be("the classes of 'nnmath plot confusion'", f"at most "
                                   f"{MAX_CLASSES} to be drawn", f"{n_classes} classes",
                                   "Use 'nnmath evaluate MODEL DATA --target COL --json' for "
@@ -284,7 +282,7 @@ def _regression_picture(args, source) -> dict:
                                   "regression model of any size (predicted vs actual)."))
     data = source.data(required=kind in REGRESSION_KINDS)
     names = source.regression_names(data)
-    report = {}
+    report: dict[str, object] = {}
     if data is not None:
         T = data.targets(net.n_outputs)
         if T.shape[1] != net.n_outputs:

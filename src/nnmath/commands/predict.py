@@ -4,9 +4,7 @@ One output style per purpose: a table for people (default; it fits the terminal 
 never cuts a number, see :func:`nnmath.render.tables.predictions_table`), ``--csv``
 for programs (CSV on stdout), ``--json`` (one JSON object), ``--output FILE`` (the
 CSV, written atomically). The samples come from ``--x`` (repeat for more) or
-``--data FILE`` (the model's feature columns, by name). ``--csv FILE``, the old way to
-give the samples, still works: it reads FILE as ``--data`` and prints CSV, as before,
-with a note on stderr.
+``--data FILE`` (the model's feature columns, by name).
 """
 
 from __future__ import annotations
@@ -15,9 +13,9 @@ import csv
 import io
 import sys
 
-from ..errors import ConfigError, must_be
+from ..errors import ConfigError
 from . import COMMANDS
-from ._args import add_model, add_threshold_and_json, deprecated
+from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
 
 NAME = "predict"
@@ -45,9 +43,8 @@ def add_arguments(parser) -> None:
     source.add_argument("--data", metavar="FILE",
                         help="a CSV file of samples: the model's feature columns, found by "
                              "name (other columns, such as the target, are ignored)")
-    parser.add_argument("--csv", nargs="?", const=True, default=None, metavar="FILE",
-                        help="print the predictions as CSV on stdout instead of the table "
-                             "(--csv FILE, the old form of --data FILE, still works)")
+    parser.add_argument("--csv", action="store_true",
+                        help="print the predictions as CSV on stdout instead of the table")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the predictions CSV here (atomically)")
     add_threshold_and_json(parser)
@@ -58,7 +55,7 @@ def run(args) -> int:
     from ..modelfile import load
     from ..safefile import check_not_input, check_writable, write_atomic
 
-    data, csv_out, note = _sources(args)
+    data = _source(args)
     check_not_input(args.output, {"the model file": args.model, "the data file": data},
                     "--output")
     if args.output:
@@ -74,7 +71,7 @@ def run(args) -> int:
                   "predictions": [_record(x, p, s) for s, x in enumerate(X.tolist())],
                   "output": args.output}
         print_json(record)
-    elif csv_out:
+    elif args.csv:
         for chunk in _csv_chunks(X, names, p):
             sys.stdout.write(chunk)
     elif args.output:
@@ -86,21 +83,11 @@ def run(args) -> int:
         title = f"predictions for {data}" if data else "predictions"
         out.print(predictions_table(X, names, p, width=out.width, threshold=args.threshold,
                                     title=title))
-    if note:
-        deprecated(NAME, "--csv FILE (the samples)", "--data FILE, and --csv alone to print CSV")
     return 0
 
 
-def _sources(args):
-    """``(data file or None, CSV on stdout?, deprecated form used?)``, checked."""
-    if isinstance(args.csv, str):              # the old form: --csv FILE
-        if args.x or args.data:
-            given = "--x" if args.x else "--data"
-            raise ConfigError(must_be("--csv", "given without a file name when the samples "
-                                      f"come from {given}", f"--csv {args.csv}",
-                                      "--csv prints CSV on stdout; --output FILE writes it."))
-        # as before: CSV on stdout unless --output or --json asks for something else
-        return args.csv, not (args.output or args.json), True
+def _source(args):
+    """The data file (None: the samples are --x), the output options checked."""
     if args.csv and args.json:
         raise ConfigError("--csv and --json must not be given together. Got both. Choose "
                           "one output: --csv prints CSV, --json one JSON object.")
@@ -108,7 +95,7 @@ def _sources(args):
         raise ConfigError("the samples must be given with --x V [V ...] (one sample; repeat "
                           "for more) or --data FILE. Got neither. For example: nnmath "
                           "predict model.json --x 2.0.")
-    return args.data, bool(args.csv), False
+    return args.data
 
 
 def _samples(net, xs, data):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..errors import ConfigError, must_be
 from . import COMMANDS
-from ._args import deprecated
 from ._io import print_json
 
 NAME = "report"
@@ -31,10 +30,8 @@ examples:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--output-dir", metavar="DIR", default=None,
+    parser.add_argument("--output-dir", metavar="DIR", default="report",
                         help="the folder to write into (default: report)")
-    parser.add_argument("--output", "-o", metavar="DIR", default=None, dest="old_output",
-                        help="deprecated: the old name of --output-dir")
     parser.add_argument("--epochs", type=int, default=None,
                         help="the article only (not with --model): epochs of network B's "
                              "training over all rows (default 2000)")
@@ -51,10 +48,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
                         help="with --model: the step size of the step explained (default 0.1, "
                              "the article's η)")
-    parser.add_argument("--image-format", choices=["png", "svg"], default=None,
+    parser.add_argument("--image-format", choices=["png", "svg"], default="png",
                         help="image format of the figures (default png)")
-    parser.add_argument("--format", choices=["png", "svg"], default=None, dest="old_format",
-                        help="deprecated: the old name of --image-format")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: the files written")
 
@@ -65,12 +60,10 @@ def run(args) -> int:
     from ..report.figures import Figures
     from ..safefile import check_not_inside
 
-    folder = _renamed(args.output_dir, args.old_output, "--output-dir", "--output (-o)",
-                      "report")
+    folder, fmt = args.output_dir, args.image_format
     inputs = {"the model file": args.model, "the data file": args.data}
     check_not_inside(folder, inputs, "--output-dir", ["index.html", "report.md"])
     check_not_inside(Path(folder) / Figures.SUBFOLDER, inputs, "--output-dir")
-    fmt = _renamed(args.image_format, args.old_format, "--image-format", "--format", "png")
     if args.model and args.epochs is not None:
         raise ConfigError(must_be("--epochs", "given without --model (it sets the training of "
                                   "the article's network B)", args.epochs, "A model is "
@@ -102,18 +95,6 @@ def run(args) -> int:
     else:
         print(f"wrote {len(files)} files into {folder}: open {files[-1]}")
     return 0
-
-
-def _renamed(new, old, new_name, old_name, default):
-    """The value of a renamed option: the new name's, else the old one's (with a note)."""
-    if old is None:
-        return default if new is None else new
-    if new is not None:
-        raise ConfigError(must_be(f"{new_name} and {old_name}", "given one at a time",
-                                  "both", f"{old_name} is the old name of {new_name}: give "
-                                  f"{new_name} only."))
-    deprecated(NAME, old_name, new_name)
-    return old
 
 
 def _model_and_data(args):

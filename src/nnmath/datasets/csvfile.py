@@ -194,8 +194,10 @@ class _TargetColumn:
         self.codes = array("i")
         self.texts: dict = {}       # text -> code, in the order first seen
         self.first_line: list = []  # code -> line
-        self.numbers = None         # array("d") once there are too many distinct texts
-        self.bad = None             # numbers: (line, text) of the first value not finite
+        # array("d") once there are too many distinct texts
+        self.numbers: array[float] | None = None
+        # numbers: (line, text) of the first value that is not finite
+        self.bad: tuple[int, str] | None = None
 
     def adder(self, col: int, table):
         """``add(row)`` for :meth:`Table.read`: takes the target cell of ``row``."""
@@ -204,7 +206,7 @@ class _TargetColumn:
         def add(row):
             text = row[col].strip()
             if self.numbers is not None:
-                return self._add_number(text, table.line)
+                return self._add_number(self.numbers, text, table.line)
             code = get(text)
             if code is None:
                 code = self._new(text, table.line)
@@ -225,8 +227,8 @@ class _TargetColumn:
             return self.texts[text]
         if self.task == "classification":
             raise self._too_many()
-        self._to_numbers()              # a regression target: numbers from here on
-        self._add_number(text, line)
+        numbers = self._to_numbers()    # a regression target: numbers from here on
+        self._add_number(numbers, text, line)
         return None
 
     def _too_many(self) -> DataError:
@@ -236,7 +238,8 @@ class _TargetColumn:
                                  f"more than {MAX_CLASSES} distinct values, not all numbers",
                                  "Check --target: is it an identifier column?"))
 
-    def _to_numbers(self) -> None:
+    def _to_numbers(self) -> array[float]:
+        """Turn the texts read so far into numbers (:attr:`numbers`, one per row)."""
         values = []
         for text, line in zip(self.texts, self.first_line):
             v = to_float(text)
@@ -250,8 +253,9 @@ class _TargetColumn:
         self.numbers = array("d", np.asarray(values)[np.frombuffer(self.codes, dtype=np.intc)]
                              .tobytes())
         self.codes = array("i")
+        return self.numbers
 
-    def _add_number(self, text: str, line: int) -> None:
+    def _add_number(self, numbers: array[float], text: str, line: int) -> None:
         v = to_float(text)
         if v is None:
             if not text:
@@ -262,7 +266,7 @@ class _TargetColumn:
             raise self._too_many()
         if not math.isfinite(v) and self.bad is None:
             self.bad = (line, text)
-        self.numbers.append(v)
+        numbers.append(v)
 
 
 def _not_a_number(target, line, text) -> DataError:

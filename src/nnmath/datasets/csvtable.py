@@ -251,7 +251,7 @@ _SNIFF_LINES = 20
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
-def _first_two(lines):
+def _first_two(lines: list[str]) -> tuple[str, str]:
     """The header line and the first data line (blank lines skipped; ``""`` if none)."""
     lines = [line for line in lines if line.strip()] + ["", ""]
     return lines[0], lines[1]

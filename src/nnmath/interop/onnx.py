@@ -20,13 +20,15 @@ The graph has one input ``X`` of shape ``(n_samples, n_inputs)`` and one output
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..errors import ConfigError, must_be
 from ..optional import require
 
 onnx = require("onnx", "the ONNX export (nnmath.interop.onnx)")
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402 - after the check above
+from onnx import ModelProto, TensorProto, helper, numpy_helper  # noqa: E402 - after the check above
 
 __all__ = ["to_onnx", "to_onnx_model", "run_onnx", "OPSET", "OPERATORS"]
 
@@ -40,7 +42,7 @@ OPERATORS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "softmax": "S
 _TYPES = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE}
 
 
-def to_onnx_model(network, dtype=np.float32) -> "onnx.ModelProto":
+def to_onnx_model(network, dtype=np.float32) -> ModelProto:
     """``network`` as a checked ONNX model.
 
     Parameters
@@ -64,7 +66,8 @@ def to_onnx_model(network, dtype=np.float32) -> "onnx.ModelProto":
         current = f"z{ell}"
         operator = OPERATORS[layer.activation]
         if operator:
-            options = {"axis": -1} if operator == "Softmax" else {}
+            # the operator's attributes (make_node's **kwargs)
+            options: dict[str, Any] = {"axis": -1} if operator == "Softmax" else {}
             nodes.append(helper.make_node(operator, [current], [f"a{ell}"], **options))
             current = f"a{ell}"
     nodes[-1].output[0] = "y_hat"
@@ -102,5 +105,5 @@ def run_onnx(model, X) -> np.ndarray:
     return session.run(None, {"X": X})[0]
 
 
-def _tensor(name, values, dtype) -> "onnx.TensorProto":
+def _tensor(name, values, dtype) -> TensorProto:
     return numpy_helper.from_array(np.asarray(values, dtype=dtype), name=name)

@@ -79,7 +79,8 @@ class TrainingRecorder:
     def __init__(self, net, every: int = 10):
         check_frames(0, every)
         self.net, self.every = net, every
-        self.frames = [(0, _copy(net.params()), None)]
+        # (epoch, parameters, loss); epoch 0's loss is known once training starts
+        self.frames: list[tuple[int, dict, float | None]] = [(0, _copy(net.params()), None)]
         self.history = None          # the run's History (read, never copied)
 
     def __call__(self, epoch, history) -> bool:
@@ -132,6 +133,7 @@ class TrainingRecorder:
         left, right = fig.subplots(1, 2)
         epochs = [0] + (self.history.epoch_numbers() if self.history is not None else [])
         curve = [self.frames[0][2]] + (list(self.history.loss) if self.history else [])
+        known = [loss for loss in curve if loss is not None]   # none before any training
         writer = PillowWriter(fps=fps)
         with atomic_path(path) as tmp, writer.saving(fig, tmp, dpi):
             for epoch, params, loss in self.frames:
@@ -142,7 +144,7 @@ class TrainingRecorder:
                 shown_upto = bisect_right(epochs, epoch)
                 right.plot(epochs[:shown_upto], curve[:shown_upto], color="#1f6fb4", lw=1.8)
                 right.set_xlim(0, max(epochs[-1], 1))
-                right.set_ylim(0, max(curve) * 1.05)
+                right.set_ylim(0, max(known, default=1.0) * 1.05)
                 right.set_xlabel("epoch")
                 right.set_ylabel("loss")
                 right.set_title(f"loss {loss:.6g}" if loss is not None else "loss", fontsize=10)

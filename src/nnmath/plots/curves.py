@@ -176,7 +176,7 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
             points.append(ax.scatter(X[rows, 0], np.full(rows.sum(), float(k == _pos(net, class_index))),
                                      s=46, color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
                                      edgecolor="white", zorder=3, label=str(names[int(k)])))
-    boundaries = decision_boundary(net, *x_range, class_index=class_index,
+    boundaries = decision_boundary(net, x_range[0], x_range[1], class_index=class_index,
                                    transform=transform)
     lines = [ax.axvline(b, color=CLASS_COLORS[4], lw=1.2, ls="--") for b in boundaries]
     for b in boundaries:

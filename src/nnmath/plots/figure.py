@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, DataError, must_be
 from ..safefile import atomic_path
+
+if TYPE_CHECKING:   # matplotlib is imported only when a picture is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "check_labels",
            "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
@@ -35,8 +40,8 @@ class Drawing:
         reach them, e.g. ``artists["neurons"]`` for a network diagram.
     """
 
-    figure: object
-    ax: object
+    figure: Figure
+    ax: Axes
     artists: dict = field(default_factory=dict)
 
     def save(self, path) -> Path:
@@ -149,7 +154,8 @@ def plane_grid(X, limits, resolution: int, pad: float):
             widen = pad * (hi - lo) + (hi == lo)
             limits = ((lo[0] - widen[0], hi[0] + widen[0]),
                       (lo[1] - widen[1], hi[1] + widen[1]))
-    g1 = np.linspace(*limits[0], resolution)
-    g2 = np.linspace(*limits[1], resolution)
+    (x1_lo, x1_hi), (x2_lo, x2_hi) = limits
+    g1 = np.linspace(x1_lo, x1_hi, resolution)
+    g2 = np.linspace(x2_lo, x2_hi, resolution)
     G1, G2 = np.meshgrid(g1, g2)
     return limits, g1, g2, G1, G2, np.column_stack([G1.ravel(), G2.ravel()])

@@ -9,7 +9,8 @@ trace; nothing here differentiates.
 
 from __future__ import annotations
 
-from .document import Eqs, Note, Para, Section, Table
+from ..chains import Factor
+from .document import Block, Eqs, Note, Para, Section, Table
 from .mathexpr import (
     EQ,
     LP,
@@ -42,7 +43,8 @@ SLOPES = {
 def backward_section(trace, ex) -> Section:
     if trace.chains:
         return _chain_table(trace, ex)
-    blocks = [Note(trace.chains_omitted, level="info")] if trace.chains_omitted else []
+    blocks: list[Block] = ([Note(trace.chains_omitted, level="info")] if trace.chains_omitted
+                           else [])
     blocks.append(Para("delta = dL/dz, layer by layer from the output back. Slopes: " +
                        "; ".join(SLOPES[a] for a in dict.fromkeys(lt.activation
                                                                   for lt in trace.layers)) + "."))
@@ -77,9 +79,11 @@ def _dL_dy_hat(trace, ex, s, j) -> tuple:
             Num(trace.dL_dy_hat[s, j]))
 
 
-def _output_delta(trace, ex) -> list:
+def _output_delta(trace, ex) -> list[Block]:
     lt, od = trace.layers[-1], trace.output_delta
-    L, blocks, rows = lt.index, [], []
+    L = lt.index
+    blocks: list[Block] = []
+    rows: list[tuple] = []   # equation lines, or (full product, shortcut) pairs
     grad_lines = [_dL_dy_hat(trace, ex, s, j) for s in range(trace.n_samples)
                   for j in range(lt.W.shape[1])]
     blocks += [Para(f"Output layer {L}: how the loss changes with each output"),
@@ -165,7 +169,7 @@ def _factor(name: str) -> tuple:
 
 
 def _chain_table(trace, ex) -> Section:
-    factors = {}
+    factors: dict[str, Factor] = {}
     for lt in reversed(trace.layers):
         for kind in "Wb":
             for f in trace.chains[f"{kind}{lt.index}"].factors:

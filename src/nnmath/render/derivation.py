@@ -61,7 +61,7 @@ def derivation(trace, param: str, index=(), hide: str | None = None) -> Derivati
     trace : Trace
         A step on one sample (:func:`nnmath.explain`).
     param : str
-        ``"W1"``, ``"b1"``, ... (DESIGN names).
+        ``"W1"``, ``"b1"``, ... (the names of ``docs/architecture.md``).
     index : tuple of int
         ``(i, j)`` for a weight (input i, neuron j), ``(j,)`` for a bias.
     hide : str, optional

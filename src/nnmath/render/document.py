@@ -31,7 +31,7 @@ import numpy as np
 from .mathexpr import num
 
 __all__ = ["Section", "Para", "Eqs", "Table", "Note", "Code", "Figure", "Banner", "Worked",
-           "Only", "MEDIA", "shown", "written", "array_text", "is_math"]
+           "Only", "Block", "MEDIA", "shown", "written", "array_text", "is_math"]
 
 MEDIA = ("page", "terminal")
 
@@ -148,6 +148,10 @@ class Worked:
     them in ``<div class="nnmath-trace">`` to keep the explanation's look."""
 
     blocks: tuple
+
+
+Block = Para | Eqs | Table | Note | Code | Figure | Banner | Only | Worked
+"""Any block a :class:`Section` holds (the type the document's builders collect)."""
 
 
 def shown(blocks, medium: str) -> list:

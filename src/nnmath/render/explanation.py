@@ -17,7 +17,7 @@ import numpy as np
 
 from ..trace_terms import FULL_DETAIL_PARAMS, FULL_DETAIL_SAMPLES, SATURATION
 from .backward import SLOPES, backward_section
-from .document import Eqs, Note, Only, Para, Section, Table, Worked, array_text
+from .document import Block, Eqs, Note, Only, Para, Section, Table, Worked, array_text
 from .mathexpr import EQ, LP, MINUS, PLUS, RP, TIMES, Deriv, Fn, Num, Op, Sum, Sym, join, num
 
 __all__ = ["explanation", "worked_sections", "network_table", "TITLE", "LOSS_FORMULAS",
@@ -149,7 +149,7 @@ def _layer_runs(layers) -> str:
     >>> print(_layer_runs([L(index=l, W=np.ones((1, 1)), activation="sigmoid") for l in (1, 2)]))
     layer 1: 1 sigmoid neuron; layer 2: 1 sigmoid neuron
     """
-    runs = []   # [first, last, n_out, activation]
+    runs: list[list] = []   # [first, last, n_out, activation]
     for lt in layers:
         kind = (lt.W.shape[1], lt.activation)
         if runs and tuple(runs[-1][2:]) == kind:
@@ -180,7 +180,7 @@ def _samples_table(trace) -> Table:
 def _scaling(trace, ex) -> Section:
     """x_scaled = (x − mean) / std, feature by feature, with the numbers."""
     sc, n_features = trace.scaling, trace.X.shape[1]
-    blocks = [Para("The model file stores a standardisation: the mean and the standard "
+    blocks: list[Block] = [Para("The model file stores a standardisation: the mean and the standard "
                    "deviation (std) of each feature over the training rows. The network's "
                    "input is the raw input scaled feature by feature, "
                    "x_scaled[i] = (x[i] − mean[i]) / std[i], as 'nnmath predict' computes it.")]
@@ -344,8 +344,8 @@ def _check(trace) -> Section:
                 label = f"{name}[{','.join(map(str, index))}]"
                 rows.append((label, num(g[index], 10), num(c.numeric[name][index], 10),
                              f"{c.rel_diff[name][index]:.1e}"))
-    blocks = [Table(("parameter", "backprop", "finite differences", "rel. difference"),
-                    tuple(rows))] if rows else []
+    blocks: list[Block] = [Table(("parameter", "backprop", "finite differences",
+                                  "rel. difference"), tuple(rows))] if rows else []
     blocks.append(Para(f"Largest relative difference: {c.max_rel_diff:.1e} at {c.worst} "
                        f"(central differences, h = {c.eps:g})."))
     return Section("Gradient check", tuple(blocks))

@@ -1,5 +1,5 @@
-"""JSON of a Trace: the keys of ``DESIGN.md`` (output, loss, gradients, updated,
-output_after, loss_after) plus the full trace, as one object.
+"""JSON of a Trace: the keys of ``docs/reference/json.md`` (output, loss, gradients,
+updated, output_after, loss_after) plus the full trace, as one object.
 
 >>> import json
 >>> from nnmath import explain

@@ -246,7 +246,7 @@ LP, RP = Op("("), Op(")")
 
 def join(groups, sep) -> list:
     """The token groups one after the other, ``sep`` between them (``a + b + c``)."""
-    out = []
+    out: list = []
     for g in groups:
         out += ([sep] if out else []) + list(g)
     return out

@@ -8,9 +8,11 @@ an :class:`~nnmath.article.ArticleRun`; it computes no derivative and no update.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod, OverflowMethod, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -24,7 +26,8 @@ __all__ = ["num", "rich_table", "block_views", "document_view", "page_view", "tr
            "render_text"]
 
 
-def rich_table(title, *columns, justify: str = "left", overflow: str = "ellipsis") -> Table:
+def rich_table(title, *columns, justify: JustifyMethod = "left",
+               overflow: OverflowMethod = "ellipsis") -> Table:
     """An empty table in the house style: a rule under the heads, no outer edge, the title
     bold on the left; the first column left-aligned, the others ``justify``."""
     table = Table(title=title or None, box=box.SIMPLE_HEAD, title_justify="left",
@@ -70,7 +73,8 @@ def _para(block: doc.Para) -> Text:
                 else "")
 
 
-_VIEWS = {
+# a block's type -> its view (each function takes blocks of its own type)
+_VIEWS: dict[type, Callable[[Any], RenderableType]] = {
     doc.Para: _para,
     doc.Eqs: lambda block: Text("\n".join("  " + line for line in _eq_lines(block.lines))),
     doc.Note: _note,
@@ -105,7 +109,8 @@ def page_view(title: str, sections) -> list:
     ``nnmath demo`` prints the article (:func:`nnmath.report.article.article_sections`)
     this way.
     """
-    parts, ruled = [Panel.fit(title, style="bold")], []
+    parts: list[RenderableType] = [Panel.fit(title, style="bold")]
+    ruled: list[RenderableType] = []
     for section in sections:
         if section.terminal_heading:
             ruled += _section_views(section)

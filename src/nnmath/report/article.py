@@ -46,7 +46,7 @@ def _section(title: str, terminal=(), page=None) -> Section:
     """An article section: ``terminal``'s blocks for the demo, ``page``'s for the report
     (None: no page is being written). The terminal shows no heading; its banners head
     the article's parts."""
-    blocks = (Only("terminal", tuple(terminal)),)
+    blocks: tuple[Only, ...] = (Only("terminal", tuple(terminal)),)
     if page is not None:
         blocks += (Only("page", tuple(page)),)
     return Section(title, blocks, terminal_title="")

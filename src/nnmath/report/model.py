@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from .. import metrics
-from ..render.document import Para, Section, Table, array_text
+from ..render.document import Block, Para, Section, Table, array_text
 from ..render.explanation import worked_sections
 from ..render.mathexpr import num
 from ..trace import explain
@@ -106,7 +106,7 @@ def training_section(net, figures: Figures) -> Section:
             "key), so none is shown; nothing was retrained. A model file written by "
             "'nnmath train DATA.csv --target COL --save MODEL.json' records its settings and "
             "the loss after every epoch."),))
-    blocks = []
+    blocks: list[Block] = []
     history = None if record is None else History.from_dict(record, settings=settings or {})
     if history is not None:
         last = history.epochs
@@ -155,18 +155,17 @@ def _data_section(net, data, figures: Figures, transform) -> Section:
         from ..inference import regression_scores
 
         scores = regression_scores(data.targets(net.n_outputs), y_hat)   # finite, or an error
-        rows = (("rows", str(len(data))), ("R²", num(scores["r2"])),
-                ("mean squared error", num(scores["mse"])))
+        rows: list[tuple[str, str]] = [("rows", str(len(data))), ("R²", num(scores["r2"])),
+                                       ("mean squared error", num(scores["mse"]))]
     else:
         y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
             np.argmax(y_hat, axis=1)
         rows = [("rows", str(len(data))), ("accuracy", num(metrics.accuracy(data.y, y_pred)))]
         if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
             rows.append(("ROC AUC", num(metrics.roc_auc(data.y, y_hat[:, -1]))))
-        rows = tuple(rows)
     blocks = [Para(f"The model as loaded, on the {len(data)} rows of the data (the scores from "
                    "nnmath.metrics)."),
-              Table(("quantity", "value"), rows, "Scores")]
+              Table(("quantity", "value"), tuple(rows), "Scores")]
     blocks += [figures.add(name, drawing, caption)
                for name, drawing, caption in data_pictures(net, data, transform)]
     return Section("The model on the data", tuple(blocks))
