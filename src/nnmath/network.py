@@ -4,7 +4,7 @@ The passes themselves (forward with recording, loss, backward) are in
 :mod:`nnmath.backprop`; training in :mod:`nnmath.training`; the model file in
 :mod:`nnmath.modelfile`. ``Network.fit``, ``save`` and ``load`` are their façades.
 
-Names (as in ``DESIGN.md``): ``a0 = X``; for layer ``l = 1..L``
+Names (docs/architecture.md): ``a0 = X``; for layer ``l = 1..L``
 ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = g_l(z_l)``; ``y_hat = a_L``. Parameters
 are named ``W1, b1, W2, b2, ...`` in layer order.
 
