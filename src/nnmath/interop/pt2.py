@@ -261,7 +261,6 @@ class _Linear:
     weight: _Tensor
     bias: _Tensor | None
     activation: str = "identity"
-    activation_node: str = ""
 
 
 @dataclass
@@ -314,13 +313,14 @@ class _Program:
         self.values = graph["tensor_values"]
         self.tensors, user = self._inputs(signature["input_specs"])
         walk = _Walk(current=user)
-        rank = len(self._sizes(user))
-        if rank not in (1, 2):
+        shape = self._sizes(user)
+        if len(shape) not in (1, 2):
             raise ConfigError(must_be("the input of the torch model", "a table (n_samples, "
                                       "n_features) or one sample (n_features,)",
-                                      f"a {rank}-D tensor of shape {_shape(self._sizes(user))}", "nnmath's "
-                                      "networks take rows of features; export the model with "
-                                      "an example input x of shape (n_samples, n_features)."))
+                                      f"a {len(shape)}-D tensor of shape {_shape(shape)}",
+                                      "nnmath's networks take rows of features; export the "
+                                      "model with an example x of shape (n_samples, "
+                                      "n_features)."))
         for index, node in enumerate(graph["nodes"]):
             self._node(index, node, graph["nodes"], walk)
         self._outputs(graph, signature, walk)
@@ -405,7 +405,9 @@ class _Program:
         if not walk.linears or not walk.after_linear:
             raise ConfigError(must_be(f"layer {name} of the torch model ({op})", "after a "
                                       "Linear layer: nnmath's layers are Linear, then one "
-                                      "activation", "an activation with no Linear before it"))
+                                      "activation", "a second activation after one Linear"
+                                      if walk.linears else "an activation with no Linear "
+                                      "before it"))
         if _ACTIVATIONS[op] == "softmax":
             rank = len(self._sizes(walk.current))
             dim = args.get("dim")
@@ -414,7 +416,7 @@ class _Program:
                 raise _unsupported(name, "softmax", f"softmax over dim {dim} of a {rank}-D "
                                    "tensor: nnmath's softmax is over the outputs of a sample "
                                    "(dim=-1)")
-        walk.linears[-1].activation, walk.linears[-1].activation_node = _ACTIVATIONS[op], name
+        walk.linears[-1].activation = _ACTIVATIONS[op]
 
     def _same_shape(self, name: str, op: str, args: dict, result: str, walk: _Walk) -> None:
         if op == "aten.dropout" and args.get("train") is not False:

@@ -15,6 +15,9 @@ Files: PyTorch's own exported-program format (``torch.export``, a ``.pt2`` file)
 holds the graph and the weights together and runs without nnmath
 (``torch.export.load(path).module()(x)``); :func:`save_exported` writes one and
 :func:`load_exported` reads one back (``nnmath export --to torch``, ``nnmath import``).
+Reading is not loading: ``torch.export.load`` may unpickle parts of a file, which can
+run any code, so :func:`load_exported` never calls it; :mod:`nnmath.interop.pt2` reads
+the archive as data (JSON graph, raw numbers) and refuses pickles and zip bombs.
 (TorchScript, the older format, is deprecated in PyTorch 2.13.)
 
 >>> from nnmath.article import network_b
