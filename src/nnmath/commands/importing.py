@@ -15,7 +15,13 @@ EXAMPLE = """examples:
 The file is PyTorch's exported program of the model:
   torch.export.save(torch.export.export(model.eval(), (x,)), "model.pt2")
 whose forward is Linear layers, each followed by at most one of Sigmoid, Tanh, ReLU or
-Softmax(dim=-1) (a leading (x - mean) / std is kept as the model's scaling).
+Softmax(dim=-1) (a leading (x - mean) / std is kept as the model's scaling), float32 or
+float64, one input (n_samples, n_features), one output.
+
+Importing is reading, never running: nnmath opens the archive itself (never
+torch.export.load, which may unpickle parts of it and so run code), reads the graph
+as JSON and the weights as raw numbers, and refuses any pickled member, and any
+archive that unpacks to more than 64 MB. The sample inputs (a pickle) are never read.
 needs: pip install 'nnmath[torch]'"""
 
 

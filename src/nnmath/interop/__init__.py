@@ -3,6 +3,8 @@
 - :mod:`nnmath.interop.torch`: :func:`~nnmath.interop.torch.to_torch` (a
   ``torch.nn.Sequential``) and :func:`~nnmath.interop.torch.from_torch` (back to a
   :class:`~nnmath.network.Network`, to be explained), and ``torch.export`` files;
+- :mod:`nnmath.interop.pt2`: a ``.pt2`` file read as data (its JSON graph and raw
+  numbers), never run or unpickled: what ``nnmath import`` trusts;
 - :mod:`nnmath.interop.onnx`: :func:`~nnmath.interop.onnx.to_onnx` (a standard ONNX
   graph, checked with ``onnx.checker``).
 

@@ -15,6 +15,9 @@ Files: PyTorch's own exported-program format (``torch.export``, a ``.pt2`` file)
 holds the graph and the weights together and runs without nnmath
 (``torch.export.load(path).module()(x)``); :func:`save_exported` writes one and
 :func:`load_exported` reads one back (``nnmath export --to torch``, ``nnmath import``).
+Reading is not loading: ``torch.export.load`` may unpickle parts of a file, which can
+run any code, so :func:`load_exported` never calls it; :mod:`nnmath.interop.pt2` reads
+the archive as data (JSON graph, raw numbers) and refuses pickles and zip bombs.
 (TorchScript, the older format, is deprecated in PyTorch 2.13.)
 
 >>> from nnmath.article import network_b
@@ -35,23 +38,28 @@ array([[-1.]])
 from __future__ import annotations
 
 import io
-import logging
-import zipfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ConfigError, ModelFileError, must_be, shown
 from ..inputfile import InputFile, read_input
 from ..optional import require
+from .pt2 import COMPLEX_FIX, SUPPORTED, read_program
 
-torch = require("torch", "the PyTorch interop (nnmath.interop.torch)")
+if TYPE_CHECKING:   # mypy reads torch's own types; at run time a missing torch is one line
+    import torch
+else:
+    torch = require("torch", "the PyTorch interop (nnmath.interop.torch)")
 nn = torch.nn
 
 __all__ = ["to_torch", "from_torch", "Standardize", "save_exported", "load_exported",
            "ACTIVATION_MODULES", "EXPORTED_FILE"]
 
-ACTIVATION_MODULES = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU,
-                      "identity": nn.Identity, "softmax": lambda: nn.Softmax(dim=-1)}
+ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
+    "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "identity": nn.Identity,
+    "softmax": lambda: nn.Softmax(dim=-1)}
 """The torch module of each nnmath activation (softmax over the outputs of a sample)."""
 
 
@@ -85,7 +93,7 @@ def to_torch(network, dtype=None) -> "nn.Sequential":
         [Standardize,] then Linear and the activation's module for each layer.
     """
     dtype = _torch_dtype(network, dtype)
-    modules = []
+    modules: list[nn.Module] = []
     scaling = network.info.get("scaling")
     if scaling:
         modules.append(Standardize(torch.tensor(scaling["mean"], dtype=dtype),
@@ -111,17 +119,22 @@ def from_torch(module, info: dict | None = None):
     features). Anything else is a ConfigError naming the first unsupported layer.
     ``info`` adds model-file keys (``feature_names``, ``class_names``, ...).
     """
+    if isinstance(module, torch.export.ExportedProgram):
+        scaling, layers = read_program(_program_bytes(module), "the torch.export program")
+    else:
+        scaling, layers = _from_modules(_children(module))
+    return _network(scaling, layers, info)
+
+
+def _network(scaling: dict | None, layers: list, info: dict | None):
+    """The checked :class:`~nnmath.network.Network` of ``(W, b, activation)`` layers."""
     from ..layers import Dense
     from ..modelfile import from_dict, to_dict
     from ..network import Network
 
-    if isinstance(module, torch.export.ExportedProgram):
-        scaling, layers = _from_program(module)
-    else:
-        scaling, layers = _from_modules(_children(module))
     if not layers:
         raise ConfigError(must_be("the torch model", "a Sequential with at least one Linear "
-                                  "layer", type(module).__name__))
+                                  "layer", "no Linear layer"))
     net = Network([Dense(W=W, b=b, activation=act, dtype=W.dtype) for W, b, act in layers])
     net.info = {**({"scaling": scaling} if scaling else {}), **(info or {})}
     checked = from_dict(to_dict(net), source="the torch model")   # every model-file check
@@ -132,8 +145,9 @@ def _from_modules(children) -> tuple:
     """``(scaling, [(W, b, activation), ...])`` of a Sequential's children."""
     scaling, layers, i = None, [], 0
     if children and _kind(children[0][1]) == "Standardize":
-        scaling = {"method": "standard", "mean": _numpy(children[0][1].mean).tolist(),
-                   "std": _numpy(children[0][1].std).tolist()}
+        scaling = {"method": "standard",
+                   "mean": _numpy(children[0][1].mean, "the scaling's mean").tolist(),
+                   "std": _numpy(children[0][1].std, "the scaling's std").tolist()}
         i = 1
     while i < len(children):
         name, child = children[i]
@@ -148,58 +162,33 @@ def _from_modules(children) -> tuple:
         if kind != "Linear":
             raise _unsupported(name, kind, child)
         activation, i = _activation_after(children, i + 1)
-        W = _numpy(child.weight).T
-        b = _numpy(child.bias) if child.bias is not None else np.zeros(W.shape[1], W.dtype)
+        W = _numpy(child.weight, f"the weight of layer {name}").T
+        b = (_numpy(child.bias, f"the bias of layer {name}") if child.bias is not None
+             else np.zeros(W.shape[1], W.dtype))
         layers.append((W, b, activation))
     return scaling, layers
 
 
-_ATEN_ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "softmax": "softmax",
-                     "_softmax": "softmax"}
-
-
-def _from_program(program) -> tuple:
-    """``(scaling, [(W, b, activation), ...])`` of a ``torch.export`` program's graph: in
-    order, ``sub`` and ``div`` by constants (the scaling), then ``linear`` each followed by
-    at most one activation."""
-    signature, values = program.graph_signature, {}
-    named = {**signature.inputs_to_parameters, **signature.inputs_to_buffers}
-    tensors = {**program.state_dict, **program.constants}
-    scaling, layers, nodes = None, [], []
-    for node in program.graph.nodes:
-        if node.op == "placeholder" and node.name in named:
-            values[node.name] = _numpy(tensors[named[node.name]])
-        elif node.op == "call_function":
-            nodes.append(node)
-    op = [getattr(node.target, "__name__", str(node.target)).split(".")[0] for node in nodes]
-    i = 0
-    if op[:2] == ["sub", "div"] and all(str(a) in values for a in (nodes[0].args[1],
-                                                                   nodes[1].args[1])):
-        scaling = {"method": "standard", "mean": values[str(nodes[0].args[1])].tolist(),
-                   "std": values[str(nodes[1].args[1])].tolist()}
-        i = 2
-    while i < len(nodes):
-        if op[i] in ("flatten", "view", "dropout"):
-            i += 1
-            continue
-        if op[i] != "linear":
-            raise _unsupported(nodes[i].name, f"the operation aten.{op[i]}", None)
-        W = values[str(nodes[i].args[1])].T
-        b = values[str(nodes[i].args[2])] if len(nodes[i].args) > 2 and nodes[i].args[2] \
-            is not None else np.zeros(W.shape[1], W.dtype)
-        activation, i = "identity", i + 1
-        if i < len(nodes) and op[i] in _ATEN_ACTIVATIONS:
-            if op[i] in ("softmax", "_softmax") and nodes[i].args[1] not in (-1, 1):
-                raise _unsupported(nodes[i].name, "softmax", None, f"softmax over dim "
-                                   f"{nodes[i].args[1]}: nnmath's is over the outputs (-1)")
-            activation, i = _ATEN_ACTIVATIONS[op[i]], i + 1
-        layers.append((W, b, activation))
-    return scaling, layers
+def _program_bytes(program) -> bytes:
+    """The ``.pt2`` bytes of an in-memory program (read back by :func:`read_program`: one
+    reader, the same rules, for a program and for a file)."""
+    buffer = io.BytesIO()
+    try:
+        torch.export.save(program, buffer)
+    except Exception as exc:  # noqa: BLE001 - torch raises RuntimeError, TypeError, ...
+        raise ConfigError(must_be("the torch.export program", "one torch.export.save can "
+                                  "write", f"{type(exc).__name__}: {shown(str(exc), 60)}",
+                                  "nnmath explains dense networks (MLPs) only.")) from None
+    return buffer.getvalue()
 
 
 def save_exported(network, path, dtype=None) -> None:
     """Write ``network`` as a ``torch.export`` file (``.pt2``: graph and weights, any
-    number of rows), atomically. Load it with ``torch.export.load(path).module()``."""
+    number of rows), atomically. Load it with ``torch.export.load(path).module()``.
+
+    torch writes the archive into memory; Python writes the file (a full disk is one
+    :class:`~nnmath.errors.ModelFileError`, and the old file, if any, stays as it was).
+    """
     from ..safefile import atomic_path
 
     dtype = _torch_dtype(network, dtype)
@@ -207,29 +196,18 @@ def save_exported(network, path, dtype=None) -> None:
     example = torch.zeros(2, network.n_inputs, dtype=dtype)
     n_samples = torch.export.Dim("n_samples", min=1)
     program = torch.export.export(model, (example,), dynamic_shapes=({0: n_samples},))
-    with atomic_path(path) as tmp:
-        torch.export.save(program, tmp)
+    buffer = io.BytesIO()
+    torch.export.save(program, buffer)   # torch's own writer fails by aborting the process
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(buffer.getbuffer())
 
 
 def load_exported(path, info: dict | None = None):
-    """The :class:`~nnmath.network.Network` of a ``torch.export`` file (:func:`from_torch`)."""
+    """The :class:`~nnmath.network.Network` of a ``torch.export`` file, read as data
+    (:func:`nnmath.interop.pt2.read_program`): nothing in the file is run or unpickled."""
     raw = read_input(path, EXPORTED_FILE)   # a regular file or a pipe, size-checked
-    quiet = logging.getLogger("torch.export")   # it logs a traceback before it raises
-    try:
-        if not zipfile.is_zipfile(io.BytesIO(raw)):   # a .pt2 file is a zip archive
-            raise ValueError("not a zip archive: not a .pt2 file, or cut short")
-        quiet.disabled = True
-        program = torch.export.load(io.BytesIO(raw))
-    except Exception as exc:  # noqa: BLE001 - torch raises RuntimeError, ValueError, ...
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelFileError(must_be(f"{shown(str(path))}", "a torch.export file (.pt2, "
-                                     "torch.export.save)", f"a file torch cannot load "
-                                     f"({shown(first, 60)})", "Save the model with torch."
-                                     "export.save(torch.export.export(model, (x,)), path).")) \
-            from None
-    finally:
-        quiet.disabled = False
-    return from_torch(program, info)
+    scaling, layers = read_program(raw, f"the torch.export file {shown(str(path))}")
+    return _network(scaling, layers, info)
 
 
 EXPORTED_FILE = InputFile(
@@ -286,16 +264,18 @@ def _activation_after(children, i) -> tuple[str, int]:
 
 
 def _unsupported(name, kind, child, why: str = "") -> ConfigError:
-    supported = "Linear, Sigmoid, Tanh, ReLU, Identity, Softmax(dim=-1), Dropout (eval), Flatten"
-    return ConfigError(must_be(f"layer {name} of the torch model", f"one of {supported}",
+    return ConfigError(must_be(f"layer {name} of the torch model", f"one of {SUPPORTED}",
                                why or kind, "nnmath explains dense networks (MLPs) only."))
 
 
-def _numpy(tensor) -> np.ndarray:
-    array = tensor.detach().cpu().numpy()
-    if array.dtype not in (np.float32, np.float64):
-        array = array.astype(np.float64)
-    return array
+def _numpy(tensor, what: str) -> np.ndarray:
+    """The tensor's numbers, float32 or float64 as they are (never a lossy conversion)."""
+    if tensor.dtype not in (torch.float32, torch.float64):
+        name = str(tensor.dtype).removeprefix("torch.")
+        raise ConfigError(must_be(f"{what} of the torch model", "float32 or float64", name,
+                                  COMPLEX_FIX if tensor.is_complex() else "Convert the model "
+                                  "with model.double() (or model.float())."))
+    return tensor.detach().cpu().numpy()
 
 
 def _torch_dtype(network, dtype):
