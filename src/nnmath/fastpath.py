@@ -100,7 +100,7 @@ def choose_engine(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks=()
         return engine
     if batch_callbacks:
         return "readable"
-    n_params = sum(layer.W.size + layer.b.size for layer in net.layers)
+    n_params = net.n_params()
     step = batch_size * n_params
     if float32 or step > KERNEL_STEP_WORK or epochs * n_rows * n_params < KERNEL_MIN_WORK:
         return "numpy"
