@@ -46,9 +46,9 @@ router = APIRouter(prefix="/api")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Error, "description": text} for status, text in (
-    (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
-    (409, "the session is busy with another request"),
-    (413, "a limit of the server (the message names it)"))}
+        (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
+        (409, "the session is busy with another request"),
+        (413, "a limit of the server (the message names it)"))}
 
 
 def store_of(request: Request) -> SessionStore:
