@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from nnmath import explain  # noqa: E402
 from nnmath.article import network_b  # noqa: E402
 from nnmath.web.app import create_app  # noqa: E402
-from nnmath.web.limits import MAX_UPLOAD_BYTES, LimitError  # noqa: E402
+from nnmath.web.limits import LIMITS, LimitError  # noqa: E402
 from nnmath.web.uploads import read_bounded  # noqa: E402
 
 # not in make test-fast: seconds of pictures, reports, searches or pages
@@ -78,6 +78,77 @@ def test_options(client):
     assert out["optimizers"] == ["sgd", "momentum", "adam"]
     assert out["limits"]["max_params"] == 10_000 and out["limits"]["max_upload_bytes"] == 5242880
     assert out["defaults"]["hidden"] == [1] and out["defaults"]["learning_rate"] == 0.1
+
+
+def test_options_are_the_engines_registries_and_the_servers_limits(client):
+    from nnmath import Network
+    from nnmath.activations import ACTIVATIONS
+    from nnmath.errors import ConfigError
+    from nnmath.layers import Dense
+    from nnmath.losses import LOSSES
+    from nnmath.optimizers import OPTIMIZERS
+
+    out = client.get("/api/options").json()
+    assert out["activations"] == list(ACTIVATIONS)
+    assert out["losses"] == list(LOSSES)
+    assert out["optimizers"] == list(OPTIMIZERS)
+    assert out["limits"] == LIMITS.model_dump()
+    assert out["config_keys"] == list(out["defaults"])
+    state = client.post("/api/sessions").json()
+    assert list(state["config"]) == out["config_keys"] and state["limits"] == out["limits"]
+    assert "n_classes" in out["config_keys"]
+    for name in ACTIVATIONS:            # the hidden layers' choices: what Network accepts
+        try:
+            Network([Dense(1, 2, name), Dense(2, 2, "softmax")])
+            accepted = True
+        except ConfigError:
+            accepted = False
+        assert (name in out["hidden_activations"]) == accepted, name
+    assert set(out["dataset_keys"]) == set(out["datasets"]) and out["uploaded_dataset"] == "csv"
+    # the schema's choices are the registries too
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ConfigIn"]
+    enum = {key: next(s for s in schema["properties"][key]["anyOf"] if s.get("type") != "null")
+            for key in ("dataset", "loss", "optimizer", "activations")}
+    assert enum["activations"]["items"]["enum"] == list(ACTIVATIONS)
+    assert enum["loss"]["enum"] == list(LOSSES) and enum["optimizer"]["enum"] == list(OPTIMIZERS)
+    assert enum["dataset"]["enum"] == out["datasets"]
+
+
+def test_the_limits_shown_are_the_limits_kept(client, session):
+    limits = client.get("/api/options").json()["limits"]
+    edges = [({"hidden": [limits["max_neurons"]]}, {"hidden": [limits["max_neurons"] + 1]}),
+             ({"hidden": [1] * limits["max_hidden_layers"]},
+              {"hidden": [1] * (limits["max_hidden_layers"] + 1)}),
+             ({"dataset": "blobs", "n_classes": limits["max_classes"]},
+              {"dataset": "blobs", "n_classes": limits["max_classes"] + 1}),
+             ({"n_samples": limits["min_samples"]}, {"n_samples": limits["min_samples"] - 1}),
+             ({"n_samples": limits["max_samples"]}, {"n_samples": limits["max_samples"] + 1}),
+             ({"learning_rate": limits["max_learning_rate"]},
+              {"learning_rate": limits["max_learning_rate"] * 1.5}),
+             ({"seed": limits["max_seed"]}, {"seed": limits["max_seed"] + 1}),
+             ({"batch_size": limits["max_rows"]}, {"batch_size": limits["max_rows"] + 1})]
+    for inside, outside in edges:
+        assert client.put(f"{session}/config", json=inside).status_code == 200, inside
+        assert client.put(f"{session}/config", json=outside).status_code == 422, outside
+    client.put(f"{session}/config", json=client.get("/api/options").json()["defaults"])
+    for value, status in ((limits["max_weight"], 200), (-limits["max_weight"] * 1.5, 422)):
+        response = client.put(f"{session}/param", json={"name": "W1", "index": [0, 0],
+                                                        "value": value})
+        assert response.status_code == status, (value, response.text)
+
+
+def test_a_model_files_recorded_settings_are_taken_where_valid():
+    from nnmath.web.schemas import recorded_settings
+
+    recorded = {"optimizer": "adam", "learning_rate": 0.05, "batch_size": 4, "shuffle": True,
+                "seed": 7}
+    assert recorded_settings({"training": recorded}) == recorded
+    bad = {"optimizer": "Adam", "learning_rate": float("nan"), "batch_size": True,
+           "shuffle": 1, "seed": -1}
+    assert recorded_settings({"training": bad}) == {}
+    assert recorded_settings({"training": {"learning_rate": 11, "batch_size": 2.0,
+                                           "seed": 2**32, "loss": "bce"}}) == {}
+    assert recorded_settings({"training": "sgd"}) == recorded_settings({}) == {}
 
 
 def test_a_new_session_is_the_articles_network_b_on_psa(client, session):
@@ -496,12 +567,13 @@ def test_epochs_and_work_are_limited(client, session):
 
 
 def test_uploads_are_limited(client, session):
-    big = b"a,b\n" + b"1,0\n" * (MAX_UPLOAD_BYTES // 4 + 10)
+    big = b"a,b\n" + b"1,0\n" * (LIMITS.max_upload_bytes // 4 + 10)
     one_line_error(client.post(f"{session}/csv", files={"file": ("big.csv", big)},
                                data={"target": "b"}), 413, "max_upload_bytes")
     with pytest.raises(LimitError, match="max_upload_bytes"):
-        read_bounded(io.BytesIO(b"x" * (MAX_UPLOAD_BYTES + 1)))
-    assert read_bounded(io.BytesIO(b"x" * MAX_UPLOAD_BYTES)) == b"x" * MAX_UPLOAD_BYTES
+        read_bounded(io.BytesIO(b"x" * (LIMITS.max_upload_bytes + 1)))
+    most = LIMITS.max_upload_bytes
+    assert read_bounded(io.BytesIO(b"x" * most)) == b"x" * most
 
 
 def test_a_csv_of_too_many_rows(client, session):

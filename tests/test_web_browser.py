@@ -382,3 +382,45 @@ def test_downloads_and_a_model_loaded_back(context, server, tmp_path):
     tid(fresh, "model-upload").click()
     expect(tid(fresh, "param-W2-0-0")).to_contain_text("= -2")
     expect(tid(fresh, "status")).to_contain_text("model.json")
+
+
+def test_the_address_keeps_every_configuration_key(context, server):
+    page = open_page(context, server, "#dataset=blobs&n_classes=3&hidden=2&seed=2")
+    expect(tid(page, "dataset")).to_have_value("blobs")
+    expect(tid(page, "n_classes")).to_have_value("3")          # the key the API has
+    expect(page.locator("#net-meta")).to_contain_text("2-2-3 ·")  # three classes: 3 outputs
+    assert "n_classes=3" in page.url
+    tid(page, "n_classes").fill("4")
+    tid(page, "n_classes").press("Enter")
+    tid(page, "n_classes").blur()                               # a change event
+    expect(page.locator("#net-meta")).to_contain_text("2-2-4 ·")
+    assert "n_classes=4" in page.url
+    tid(page, "dataset").select_option("xor")                   # two classes: no such field
+    expect(tid(page, "n_classes")).to_be_hidden()
+    expect(tid(page, "n_samples")).to_be_visible()
+    tid(page, "dataset").select_option("psa")                   # no toy fields at all
+    expect(tid(page, "n_samples")).to_be_hidden()
+    assert page.errors == []
+
+
+def test_the_api_docs_load_with_no_network(context, server, shots):
+    """/docs (Swagger UI) with every request that would leave 127.0.0.1 refused."""
+    refused = []
+
+    def local_only(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.goto(f"{server}/docs")
+    assert refused == [], f"/docs asks for files elsewhere: {refused}"
+    expect(page.locator('[data-path="/api/options"]').first).to_be_visible()
+    expect(page.locator('[data-path="/api/sessions/{sid}/step"]').first).to_be_visible()
+    screenshot(page, shots, "7_api_docs")
+    assert refused == []
+    assert page.request.get(f"{server}/redoc").status == 404   # no page that needs a CDN

@@ -172,7 +172,7 @@ def choose_engine(net: Network, loss: str, opt: SGD, n_rows: int, batch_size: in
         return fallback
     if batch_callbacks:
         return "readable"
-    n_params = sum(layer.W.size + layer.b.size for layer in net.layers)
+    n_params = net.n_params()
     step = batch_size * n_params
     if (not kernel_knows or step > KERNEL_STEP_WORK
             or epochs * n_rows * n_params < KERNEL_MIN_WORK

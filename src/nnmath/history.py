@@ -25,7 +25,6 @@ of each value in ``"recorded_epochs"``::
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 
 from .checks import is_json_number, is_whole
 from .errors import ModelFileError, got, must_be
+from .jsonsafe import json_safe
 
 __all__ = ["History", "MAX_RECORDED_EPOCHS", "MAX_KEPT_EPOCHS"]
 
@@ -237,7 +237,7 @@ class History:
             values = list(values)[:n]
             return [float(values[i]) for i in keep] if values else []
 
-        out = {"initial_loss": _finite_or_none(self.initial_loss), "loss": pick(self.loss),
+        out = {"initial_loss": json_safe(float(self.initial_loss)), "loss": pick(self.loss),
                "epochs": numbers[-1] if numbers else 0, "stop_reason": self.stop_reason,
                "val_loss": pick(self.val_loss),
                "metrics": {k: pick(v) for k, v in self.metrics.items()},
@@ -299,11 +299,6 @@ class History:
                    metrics=metrics["metrics"], val_metrics=metrics["val_metrics"],
                    best_epoch=None if best is None else int(best),
                    recorded_epochs=[int(e) for e in recorded])
-
-
-def _finite_or_none(value):
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def _fail(key, constraint, value):

@@ -28,6 +28,7 @@ from .checks import check_bool
 from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, gradient_check
+from .jsonsafe import json_safe
 from .losses import check_loss
 from .network import Network
 from .optimizers import SGD
@@ -166,7 +167,7 @@ class Trace:
         scaled = {} if self.scaling is None else {
             "x_scaled": rows(self.X),
             "scaling": {"mean": self.scaling.mean.tolist(), "std": self.scaling.std.tolist()}}
-        return _json_safe({
+        return json_safe({   # inf/NaN: None; a warning in the trace says where
             "x": rows(self.X if self.X_raw is None else self.X_raw),
             **scaled,
             "target": rows(self.T),
@@ -205,17 +206,6 @@ class Trace:
             "n_params": self.n_params,
             "full_detail": self.full_detail,
         })
-
-
-def _json_safe(obj):
-    """inf/NaN become None (JSON null); a warning in the trace says where they were."""
-    if isinstance(obj, float):
-        return obj if np.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_json_safe(v) for v in obj]
-    return obj
 
 
 def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr",

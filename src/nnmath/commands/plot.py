@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, must_be
+from ..jsonsafe import json_safe
 from . import COMMANDS
 from ._args import add_json, add_step_arguments
 from ._io import print_json
@@ -141,7 +142,7 @@ def _recorded_loss(args, source) -> dict:
 
     history = source.recorded_history()
     loss_curve(history, log=args.log).save(args.output)
-    return {"initial_loss": _finite(history.initial_loss), "loss": history.loss[-1],
+    return {"initial_loss": json_safe(float(history.initial_loss)), "loss": history.loss[-1],
             "epochs": history.epochs, "recorded": True}
 
 
@@ -312,6 +313,3 @@ def _regression_picture(args, source) -> dict:
     drawing.save(args.output)
     return report
 
-
-def _finite(value):
-    return float(value) if np.isfinite(value) else None

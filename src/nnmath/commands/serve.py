@@ -91,9 +91,9 @@ def _model_and_data(args) -> tuple:
                               "--target status.")
         data = datasets.load_csv(args.data, target=args.target)
     if data is not None:   # as an upload's
-        from ..web.limits import MAX_ROWS, check_limit
+        from ..web.limits import check_limit
 
-        check_limit(len(data), MAX_ROWS, "max_rows", "the rows of --data",
+        check_limit(len(data), "max_rows", "the rows of --data",
                     "Give the page fewer rows (nnmath train takes any number).")
     try:
         Session("check", {}, None if model is None else model.copy(), data)
@@ -109,7 +109,7 @@ def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
     """Serve until Ctrl-C. The URL line is printed once the server accepts requests (a
     script may wait for it); a Ctrl-C from then on stops it gracefully (uvicorn's handler),
     and the one uvicorn raises again afterwards is noted here instead of nnmath's."""
-    stopped = []
+    stopped: list[int] = []
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None):

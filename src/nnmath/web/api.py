@@ -7,11 +7,17 @@ pool), so a long one never blocks the others' sessions.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
 from ..training import train
-from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, check_limit, limits
+from .limits import LIMITS, check_limit
 from .schemas import (
+    CONFIG_KEYS,
     ConfigIn,
     Empty,
     Error,
@@ -24,17 +30,25 @@ from .schemas import (
     TrainIn,
 )
 from .sessions import SessionStore, UnknownError
-from .setup import ACTIVATIONS, DATASETS, DEFAULTS, LOSSES, OPTIMIZERS
+from .setup import (
+    DATASET_KEYS,
+    DATASET_LABELS,
+    DATASETS,
+    DEFAULTS,
+    HIDDEN_ACTIVATIONS,
+    UPLOADED,
+)
 from .views import state, step, trace_of
 
 __all__ = ["router", "ERRORS", "store_of"]
 
 router = APIRouter(prefix="/api")
 
-ERRORS = {status: {"model": Error, "description": text} for status, text in (
-    (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
-    (409, "the session is busy with another request"),
-    (413, "a limit of the server (the message names it)"))}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Error, "description": text} for status, text in (
+        (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
+        (409, "the session is busy with another request"),
+        (413, "a limit of the server (the message names it)"))}
 
 
 def store_of(request: Request) -> SessionStore:
@@ -42,11 +56,14 @@ def store_of(request: Request) -> SessionStore:
 
 
 @router.get("/options", response_model=Options)
-def options():
-    """What the page offers: datasets, activations, losses, optimizers, limits, defaults."""
-    return {"datasets": list(DATASETS), "activations": list(ACTIVATIONS),
-            "losses": list(LOSSES), "optimizers": list(OPTIMIZERS), "limits": limits(),
-            "defaults": DEFAULTS}
+def options() -> dict[str, Any]:
+    """What the page offers, from the engine's registries (activations, losses, optimizers)
+    and the server's limits and configuration: the page keeps no copy of any of them."""
+    return {"datasets": list(DATASETS), "dataset_keys": DATASET_KEYS,
+            "dataset_labels": DATASET_LABELS, "uploaded_dataset": UPLOADED,
+            "activations": list(ACTIVATIONS), "hidden_activations": HIDDEN_ACTIVATIONS,
+            "losses": list(LOSSES), "optimizers": list(OPTIMIZERS),
+            "config_keys": CONFIG_KEYS, "limits": LIMITS.model_dump(), "defaults": DEFAULTS}
 
 
 @router.post("/sessions", status_code=201, response_model=State, responses=ERRORS)
@@ -133,11 +150,11 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
     with ``shuffle``, each request's epochs are shuffled with ``seed + epoch``."""
     epochs = 1 if body is None else body.epochs
     with store_of(request).use(sid) as s:
-        check_limit(epochs, MAX_EPOCHS_PER_REQUEST, "max_epochs_per_request",
-                    "the epochs of one request", "Ask again for the rest.")
+        check_limit(epochs, "max_epochs_per_request", "the epochs of one request",
+                    "Ask again for the rest.")
         work = len(s.data) * s.net.n_params() * epochs
-        check_limit(work, MAX_WORK, "max_work", "the work of one request (rows × parameters "
-                    "× epochs)", "Ask for fewer epochs (max_epochs_now in the State).")
+        check_limit(work, "max_work", "the work of one request (rows × parameters × epochs)",
+                    "Ask for fewer epochs (max_epochs_now in the State).")
         c, net, optimizer = s.config, s.net.copy(), s.optimizer()
         history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
                         learning_rate=c["learning_rate"], epochs=epochs,

@@ -1,30 +1,63 @@
 """What one ``nnmath serve`` allows a request and a session: stated once, shown to the page.
 
+:data:`LIMITS` holds every limit the API checks, under the name its messages and
+``/api/options`` give it; the page reads them from there (its own copy would drift).
+The page's ``max_params`` is not the engine's :data:`nnmath.layers.MAX_PARAMS` (the
+limit of every network, far larger): a page redraws its network on every request.
+
 Every limit is counted, never timed: the work of a ``/train`` request is
-``rows × parameters × epochs`` (:data:`MAX_WORK`), so the same request is allowed or
+``rows × parameters × epochs`` (``max_work``), so the same request is allowed or
 refused on any machine.
 """
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..errors import NnmathError, must_be
 
-__all__ = ["MAX_SESSIONS", "MAX_PARAMS", "MAX_UPLOAD_BYTES", "MAX_EPOCHS_PER_REQUEST",
-           "MAX_ROWS", "MAX_WORK", "MAX_HISTORY", "ROWS_SHOWN", "CHUNK_BYTES", "limits",
-           "LimitError", "check_limit"]
+__all__ = ["Limits", "LIMITS", "MAX_HISTORY", "ROWS_SHOWN", "CHUNK_BYTES", "LimitError",
+           "check_limit"]
 
-MAX_SESSIONS = 64
-"""Sessions kept at once; a new one evicts the session idle the longest."""
-MAX_PARAMS = 10_000
-"""Parameters of a session's network."""
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-"""Bytes of an uploaded CSV or model file (and of any request body, with a margin)."""
-MAX_EPOCHS_PER_REQUEST = 500
-"""Epochs one ``/train`` request may ask for."""
-MAX_ROWS = 10_000
-"""Rows of an uploaded CSV file."""
-MAX_WORK = 20_000_000
-"""``rows × parameters × epochs`` of one ``/train`` request."""
+
+class Limits(BaseModel):
+    """The limits of the server and of a configuration, by their names in the API."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_sessions: int = Field(
+        default=64, description="sessions kept at once; a new one evicts the session idle "
+        "the longest")
+    max_params: int = Field(
+        default=10_000, description="parameters of a session's network (the page's limit; "
+        "the engine's MAX_PARAMS is every network's)")
+    max_upload_bytes: int = Field(
+        default=5 * 1024 * 1024, description="bytes of an uploaded CSV or model file (and "
+        "of any request body, with a margin)")
+    max_epochs_per_request: int = Field(
+        default=500, description="epochs one /train request may ask for")
+    max_rows: int = Field(
+        default=10_000, description="rows of an uploaded CSV file (and the largest batch "
+        "size)")
+    max_work: int = Field(
+        default=20_000_000, description="rows × parameters × epochs of one /train request")
+    max_hidden_layers: int = Field(default=6, description="hidden layers of a configuration")
+    max_neurons: int = Field(default=64, description="neurons of one hidden layer")
+    min_samples: int = Field(default=4, description="rows of a toy data set, at least")
+    max_samples: int = Field(default=1_000, description="rows of a toy data set, at most")
+    max_noise: float = Field(default=1.0, description="a toy data set's noise, at most "
+                             "(from 0)")
+    min_classes: int = Field(default=2, description="classes of blobs and spiral, at least")
+    max_classes: int = Field(default=6, description="classes of blobs and spiral, at most")
+    max_seed: int = Field(default=2**32 - 1, description="the seed, at most (from 0)")
+    max_learning_rate: float = Field(default=10.0, description="the learning rate, at most "
+                                     "(above 0)")
+    max_weight: float = Field(default=1e6, description="the size of a weight or bias typed "
+                              "in, at most")
+
+
+LIMITS = Limits()
+"""The limits of this server (``Limits()``'s defaults)."""
 MAX_HISTORY = 2_000
 """Points of the loss history a session keeps (older ones are thinned)."""
 ROWS_SHOWN = 1_000
@@ -33,24 +66,22 @@ CHUNK_BYTES = 64 * 1024
 """An upload is read in chunks of this size, and refused once over its limit."""
 
 
-def limits() -> dict:
-    """The limits as the API shows them (``Limits``)."""
-    return {"max_sessions": MAX_SESSIONS, "max_params": MAX_PARAMS,
-            "max_upload_bytes": MAX_UPLOAD_BYTES,
-            "max_epochs_per_request": MAX_EPOCHS_PER_REQUEST, "max_rows": MAX_ROWS,
-            "max_work": MAX_WORK}
-
-
 class LimitError(NnmathError):
     """A limit of this server was hit (HTTP 413); the message names it."""
 
 
-def check_limit(value: int, limit: int, name: str, what: str, fix: str) -> int:
-    """``value`` if it is at most ``limit``, else a :class:`LimitError` naming ``name``.
+def check_limit(value: int, name: str, what: str, fix: str) -> int:
+    """``value`` if it is at most the limit ``name`` of :data:`LIMITS`, else a
+    :class:`LimitError` that names it.
 
-    >>> check_limit(4, MAX_PARAMS, "max_params", "the network's parameters", "")
+    >>> check_limit(4, "max_params", "the network's parameters", "")
     4
+    >>> check_limit(10_001, "max_params", "the network's parameters", "Use fewer neurons.")
+    Traceback (most recent call last):
+    ...
+    nnmath.web.limits.LimitError: the network's parameters must be at most 10,000 (max_params, a limit of nnmath serve). Got '10,001'. Use fewer neurons.
     """
+    limit = getattr(LIMITS, name)
     if value > limit:
         raise LimitError(must_be(what, f"at most {limit:,} ({name}, a limit of nnmath serve)",
                                  f"{value:,}", fix))

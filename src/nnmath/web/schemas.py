@@ -6,22 +6,46 @@ Numbers the engine computed may be ``null`` where they overflowed (JSON has no N
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationError
+from pydantic_core import CoreSchema, core_schema
 
-from .limits import MAX_ROWS
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
+from .limits import LIMITS, Limits
+from .setup import DATASETS
 
 __all__ = ["ConfigIn", "Config", "NewSession", "ParamIn", "SampleIn", "TrainIn", "AnswerIn",
            "Empty", "State", "Step", "Derivation", "Quiz", "QuizResult", "Options", "Error",
-           "Limits"]
+           "Limits", "OneOf", "CONFIG_KEYS", "recorded_settings"]
 
-DatasetName = Literal["psa", "circle", "xor", "blobs", "spiral", "csv"]
-Activation = Literal["sigmoid", "tanh", "relu", "identity", "softmax"]
-LossName = Literal["ssr", "mse", "bce", "cross_entropy"]
-OptimizerName = Literal["sgd", "momentum", "adam"]
+
+class OneOf:
+    """``Annotated[str, OneOf(names)]``: a name that must be one of ``names`` (a registry's
+    keys), checked and documented as an enum, as ``Literal`` is, from the registry itself.
+
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(Annotated[str, OneOf(["sgd", "adam"])]).json_schema()
+    {'enum': ['sgd', 'adam'], 'type': 'string'}
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(names)
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.literal_schema(self.names)
+
+
+DatasetName = Annotated[str, OneOf(DATASETS)]
+Activation = Annotated[str, OneOf(ACTIVATIONS)]
+LossName = Annotated[str, OneOf(LOSSES)]
+OptimizerName = Annotated[str, OneOf(OPTIMIZERS)]
 Number = float | None
-Hidden = Annotated[int, Field(ge=1, le=64)]
+Hidden = Annotated[int, Field(ge=1, le=LIMITS.max_neurons)]
 
 
 class _In(BaseModel):
@@ -32,19 +56,22 @@ class ConfigIn(_In):
     """A configuration; every field optional (missing: unchanged, or the default)."""
 
     dataset: DatasetName | None = None
-    n_samples: int | None = Field(None, ge=4, le=1000, description="toy sets' rows")
-    noise: float | None = Field(None, ge=0, le=1, description="toy sets' noise")
-    n_classes: int | None = Field(None, ge=2, le=6, description="blobs' and spiral's classes "
-                                  "(circle and xor have 2)")
-    seed: int | None = Field(None, ge=0, le=2**32 - 1)
-    hidden: list[Hidden] | None = Field(None, max_length=6,
+    n_samples: int | None = Field(None, ge=LIMITS.min_samples, le=LIMITS.max_samples,
+                                  description="toy sets' rows")
+    noise: float | None = Field(None, ge=0, le=LIMITS.max_noise, description="toy sets' noise")
+    n_classes: int | None = Field(None, ge=LIMITS.min_classes, le=LIMITS.max_classes,
+                                  description="blobs' and spiral's classes (circle and xor "
+                                  "have 2)")
+    seed: int | None = Field(None, ge=0, le=LIMITS.max_seed)
+    hidden: list[Hidden] | None = Field(None, max_length=LIMITS.max_hidden_layers,
                                         description="neurons per hidden layer")
     activations: list[Activation] | None = Field(
-        None, min_length=1, max_length=7, description="one per layer, the output's last")
+        None, min_length=1, max_length=LIMITS.max_hidden_layers + 1,
+        description="one per layer, the output's last")
     loss: LossName | None = None
     optimizer: OptimizerName | None = None
-    learning_rate: float | None = Field(None, gt=0, le=10)
-    batch_size: int | None = Field(None, ge=1, le=MAX_ROWS)
+    learning_rate: float | None = Field(None, gt=0, le=LIMITS.max_learning_rate)
+    batch_size: int | None = Field(None, ge=1, le=LIMITS.max_rows)
     shuffle: bool | None = None
 
 
@@ -63,6 +90,34 @@ class Config(BaseModel):
     shuffle: bool
 
 
+CONFIG_KEYS = list(Config.model_fields)
+"""The keys of a configuration, in order (the page's address holds them)."""
+_SETTINGS = ("optimizer", "learning_rate", "batch_size", "shuffle", "seed")
+
+
+def recorded_settings(info: dict) -> dict:
+    """The training settings a model file records (``nnmath train`` writes them under
+    ``training``) that a configuration takes: each one checked as a request's would be,
+    strictly (no bool for a number, no text for either); the others are left out.
+
+    >>> recorded_settings({"training": {"optimizer": "adam", "learning_rate": 0,
+    ...                                 "batch_size": True, "seed": 3}})
+    {'optimizer': 'adam', 'seed': 3}
+    """
+    recorded = info.get("training")
+    if not isinstance(recorded, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key in _SETTINGS:
+        try:
+            if key in recorded:
+                out |= ConfigIn.model_validate({key: recorded[key]}, strict=True).model_dump(
+                    include={key}, exclude_none=True)
+        except ValidationError:
+            continue
+    return out
+
+
 class NewSession(_In):
     config: ConfigIn | None = None
 
@@ -71,7 +126,7 @@ class ParamIn(_In):
     name: str = Field(pattern=r"^[Wb][1-9][0-9]?$", examples=["W1"])
     index: list[Annotated[int, Field(ge=0)]] = Field(min_length=1, max_length=2,
                                                      examples=[[0, 0]])
-    value: float = Field(ge=-1e6, le=1e6, examples=[0.5])
+    value: float = Field(ge=-LIMITS.max_weight, le=LIMITS.max_weight, examples=[0.5])
 
 
 class SampleIn(_In):
@@ -93,15 +148,6 @@ class Empty(_In):
 
 class Error(BaseModel):
     detail: str
-
-
-class Limits(BaseModel):
-    max_sessions: int
-    max_params: int
-    max_upload_bytes: int
-    max_epochs_per_request: int
-    max_rows: int
-    max_work: int
 
 
 class Layer(BaseModel):
@@ -233,9 +279,19 @@ class QuizResult(BaseModel):
 
 
 class Options(BaseModel):
-    datasets: list[str]
-    activations: list[str]
-    losses: list[str]
-    optimizers: list[str]
+    """What the page offers, from the engine's registries and the server's limits: the page
+    holds no copy of a name or a limit."""
+
+    datasets: list[DatasetName]
+    dataset_keys: dict[str, list[str]] = Field(description="the configuration keys each "
+                                               "data set reads")
+    dataset_labels: dict[str, str] = Field(description="longer names of some data sets")
+    uploaded_dataset: DatasetName = Field(description="the data set of an uploaded CSV file")
+    activations: list[Activation]
+    hidden_activations: list[Activation] = Field(description="the activations a hidden "
+                                                 "layer may have")
+    losses: list[LossName]
+    optimizers: list[OptimizerName]
+    config_keys: list[str] = Field(description="the keys of a configuration, in order")
     limits: Limits
     defaults: Config

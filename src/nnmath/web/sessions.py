@@ -13,29 +13,21 @@ import itertools
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
+from ..datasets import Dataset
 from ..errors import ConfigError, NnmathError, must_be
 from ..inference import scaling_of
-from ..losses import loss_for
 from ..network import Network
-from ..optimizers import get_optimizer
-from .limits import MAX_HISTORY, MAX_SESSIONS, LimitError
-from .setup import (
-    DATA_KEYS,
-    DEFAULT_SAMPLE,
-    DEFAULTS,
-    NETWORK_KEYS,
-    check_fits,
-    config_of_network,
-    head_of,
-    make_data,
-    make_network,
-    merged,
-    targets,
-)
+from ..optimizers import SGD, get_optimizer
+from ..trace import Trace
+from .limits import LIMITS, MAX_HISTORY, LimitError
+from .quiz import Question
+from .schemas import recorded_settings
+from .setup import DEFAULTS, UPLOADED, first_sample, fit_model, head_of, rebuilt, targets
 
 __all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES"]
 
@@ -51,81 +43,65 @@ class BusyError(NnmathError):
 
 
 class Session:
-    """One tab's state. ``net`` is trained in place; ``history`` holds ``(epoch, loss)``."""
+    """One tab's state. ``net`` is trained in place; ``history`` holds ``(epoch, loss)``.
 
-    def __init__(self, sid: str, config: dict, model: Network | None = None, data=None):
+    Every attribute is made here; :meth:`_adopt` alone changes the configuration, the data
+    and the network together (and what follows from them: the sample, the history)."""
+
+    def __init__(self, sid: str, config: dict, model: Network | None = None,
+                 data: Dataset | None = None):
         self.sid = sid
         self.lock = threading.Lock()
         self.uploaded = data          # the Dataset of an uploaded CSV file
-        self.quizzes: OrderedDict = OrderedDict()   # id -> (Question, Trace)
+        self.quizzes: OrderedDict[str, tuple[Question, Trace]] = OrderedDict()
         self.quiz_count = itertools.count()
-        self.config = dict(DEFAULTS)
-        self._kept = None   # (settings, parameters, optimizer) as the last train left them
+        # (settings, parameters, optimizer) as the last train request left them
+        self._kept: tuple[tuple[str, float], dict[str, np.ndarray], SGD] | None = None
+        self.epoch = 0
+        self.history: list[tuple[int, float]] = []
         if model is None:
-            self.configure({"dataset": "csv", **head_of(self.config, data), **config}
-                           if data is not None else config)
+            start = {"dataset": UPLOADED, **head_of(DEFAULTS, data), **config} \
+                if data is not None else config
+            self.config, self.data, self.net = rebuilt(DEFAULTS, start, uploaded=data)
         else:
-            self.use_model(model)
-            if config:
-                self.configure(config)
+            fitted, self.data = fit_model(model, dict(DEFAULTS), uploaded=data)
+            self.config, self.net = {**fitted, **recorded_settings(model.info)}, model
+        self.sample = first_sample(self.config)
+        self.restart()
+        if model is not None and config:
+            self.configure(config)
 
     # -- what the session holds -------------------------------------------------------
-    def configure(self, changes: dict) -> None:
-        """Apply a (partial) configuration: new data and/or network when their keys
-        change, else only the training settings; the loss must fit the network."""
-        config = merged(self.config, changes)
-        new_data = not hasattr(self, "data") or any(config[k] != self.config[k]
-                                                    for k in DATA_KEYS)
-        data = make_data(config, self.uploaded) if new_data else self.data
-        new_net = new_data or any(config[k] != self.config[k] for k in NETWORK_KEYS)
-        net = make_network(config, data) if new_net else self.net
-        check_fits(net, data, config["loss"])
+    def _adopt(self, config: dict, data: Dataset, net: Network) -> None:
+        """Hold ``config``, ``data`` and ``net``: new data selects its first sample, a new
+        network starts again at epoch 0."""
+        new_data, new_net = data is not self.data, net is not self.net
         self.config, self.data, self.net = config, data, net
         if new_data:
-            self.sample = DEFAULT_SAMPLE if config["dataset"] == "psa" else 0
+            self.sample = first_sample(config)
         if new_net:
             self.restart()
 
-    def use_data(self, data) -> None:
+    def configure(self, changes: dict) -> None:
+        """Apply a (partial) configuration: new data and/or network when their keys
+        change, else only the training settings; the loss must fit the network."""
+        self._adopt(*rebuilt(self.config, changes, self.data, self.net, self.uploaded))
+
+    def use_data(self, data: Dataset) -> None:
         """An uploaded CSV file's data, with a new network that fits it: the hidden layers
         kept, the output layer and the loss chosen for the task as ``nnmath train``
         chooses them (:func:`~nnmath.web.setup.head_of`), the inputs standardised."""
-        old = (self.uploaded, self.config)
+        config, data, net = rebuilt(self.config, {"dataset": UPLOADED,
+                                                  **head_of(self.config, data)},
+                                    uploaded=data)
         self.uploaded = data
-        try:
-            self.config = {**self.config, "dataset": "psa"}   # the data key changes
-            self.configure({"dataset": "csv", **head_of(self.config, data)})
-        except NnmathError:
-            self.uploaded, self.config = old
-            raise
+        self._adopt(config, data, net)
 
     def use_model(self, net: Network) -> None:
-        """A model file's network, on data it fits: the current data, else the uploaded
-        CSV file's, else PSA (one input) or a toy set (two inputs); with the model's loss, else ``ssr`` (as ``nnmath explain
-        --model`` takes it), else the one that fits its output layer."""
-        current = getattr(self, "data", None)
-        options = [] if current is None else [(self.config, current)]
-        names = ("csv", "psa", "circle") if self.uploaded is not None else ("psa", "circle")
-        options += [({**self.config, "dataset": name}, None) for name in names]
-        losses = [net.info["loss"]] if net.info.get("loss") else \
-            [DEFAULTS["loss"], loss_for(net.layers[-1].activation)]   # nnmath explain's
-        first_error = None
-        for (config, data), loss in itertools.product(options, losses):
-            try:
-                data = data if data is not None else make_data(config, self.uploaded)
-                check_fits(net, data, loss)
-            except LimitError:
-                raise
-            except NnmathError as exc:
-                first_error = first_error or exc
-                continue
-            self.config = config_of_network({**config, "loss": loss}, net)
-            if data is not current:
-                self.sample = DEFAULT_SAMPLE if config["dataset"] == "psa" else 0
-            self.data, self.net = data, net
-            self.restart()
-            return
-        raise first_error
+        """A model file's network, on data it fits (:func:`~nnmath.web.setup.fit_model`),
+        with the training settings its file records."""
+        config, data = fit_model(net, self.config, self.data, self.uploaded)
+        self._adopt({**config, **recorded_settings(net.info)}, data, net)
 
     def restart(self) -> None:
         """Epoch 0: the history starts again from the loss of the current network."""
@@ -137,7 +113,7 @@ class Session:
     def T(self) -> np.ndarray:
         return targets(self.net, self.data)
 
-    def inputs(self, X) -> np.ndarray:
+    def inputs(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs for raw rows ``X``: scaled as the model file says, if it
         stores a scaling (``nnmath train`` does), as ``nnmath predict`` scales them."""
         scaling = scaling_of(self.net)
@@ -155,20 +131,20 @@ class Session:
             raise ConfigError(must_be("the sample", f"a row from 0 to {n - 1}", index))
         self.sample = index
 
-    def add_quiz(self, question, trace) -> None:
+    def add_quiz(self, question: Question, trace: Trace) -> None:
         """Keep a question (and the step it is about) for its answer; the newest
         :data:`MAX_QUIZZES`."""
         self.quizzes[question.qid] = (question, trace)
         while len(self.quizzes) > MAX_QUIZZES:
             self.quizzes.popitem(last=False)
 
-    def quiz(self, qid: str):
+    def quiz(self, qid: str) -> tuple[Question, Trace]:
         if qid not in self.quizzes:
             raise UnknownError(must_be("the quiz", f"one of the last {MAX_QUIZZES} asked in "
                                        "this session", qid, "Ask a new question."))
         return self.quizzes[qid]
 
-    def optimizer(self):
+    def optimizer(self) -> SGD:
         """The optimizer a train request goes on with: a copy of the one the last request
         left (its momentum velocity or Adam moments and step count kept), while the
         network's parameters and the optimizer's settings are as that request left them,
@@ -180,13 +156,13 @@ class Session:
             return copy.deepcopy(self._kept[2])
         return get_optimizer(*settings)
 
-    def keep_optimizer(self, optimizer) -> None:
+    def keep_optimizer(self, optimizer: SGD) -> None:
         """After a train request: the optimizer and the parameters it left."""
         params = {name: p.copy() for name, p in self.net.params().items()}
         self._kept = ((self.config["optimizer"], self.config["learning_rate"]), params,
                       optimizer)
 
-    def add_history(self, losses) -> None:
+    def add_history(self, losses: Iterable[float]) -> None:
         for loss in losses:
             self.epoch += 1
             self.history.append((self.epoch, float(loss)))
@@ -198,11 +174,11 @@ class Session:
 class SessionStore:
     """The server's sessions, by id (a random URL-safe token)."""
 
-    def __init__(self, max_sessions: int = MAX_SESSIONS, model: Network | None = None,
-                 data=None):
+    def __init__(self, max_sessions: int = LIMITS.max_sessions, model: Network | None = None,
+                 data: Dataset | None = None):
         self.max_sessions = max_sessions
         self.model, self.data = model, data
-        self._sessions: OrderedDict = OrderedDict()
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -242,7 +218,7 @@ class SessionStore:
                 self._sessions.pop(sid, None)
 
     @contextmanager
-    def use(self, sid: str):
+    def use(self, sid: str) -> Iterator[Session]:
         """The session ``sid``, for this request only: a second request meanwhile gets
         :class:`BusyError`."""
         session = self.get(sid)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
+from ..jsonsafe import json_safe
 from ..render.derivation import derivation, derivation_html
 from .api import ERRORS, store_of
 from .quiz import ask, check
 from .schemas import AnswerIn, Derivation, Empty, Quiz, QuizResult
 from .sessions import UnknownError
-from .views import finite, trace_of
+from .views import trace_of
 
 __all__ = ["router"]
 
@@ -30,7 +31,7 @@ def get_derivation(request: Request, sid: str,
         trace = trace_of(s)
         _check_entry(trace, param, i, j)
         d = derivation(trace, param, (i, j) if param[0] == "W" else (j,))
-        return finite({"param": d.param, "index": list(d.index), "symbol": d.symbol,
+        return json_safe({"param": d.param, "index": list(d.index), "symbol": d.symbol,
                        "value": d.value, "html": derivation_html(d),
                        "factors": [{"name": f.name, "value": f.value, "meaning": f.meaning}
                                    for f in d.factors]})
@@ -66,4 +67,4 @@ def post_answer(request: Request, sid: str, qid: str, body: AnswerIn):
     """Check an answer within the tolerance; the full derivation after."""
     with store_of(request).use(sid) as s:
         question, trace = s.quiz(qid)
-        return finite(check(question, trace, body.answer))
+        return json_safe(check(question, trace, body.answer))

@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import DataError, must_be
-from .limits import CHUNK_BYTES, MAX_ROWS, MAX_UPLOAD_BYTES, LimitError, check_limit
+from .limits import CHUNK_BYTES, LIMITS, LimitError, check_limit
 
 __all__ = ["read_bounded", "load_csv_upload", "load_model_upload", "safe_name"]
 
 
-def read_bounded(stream, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+def read_bounded(stream: BinaryIO, limit: int = LIMITS.max_upload_bytes) -> bytes:
     """The bytes of ``stream``, read :data:`CHUNK_BYTES` at a time; a LimitError as soon
     as there are more than ``limit``."""
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = stream.read(CHUNK_BYTES)
         if not chunk:
@@ -67,7 +69,7 @@ def load_csv_upload(stream, filename: str | None, target: str, features: str | N
     columns = None if not features else [c.strip() for c in features.split(",") if c.strip()]
     data = _loaded(read_bounded(stream), name,
                    lambda path: load_csv(path, target=target, features=columns))
-    check_limit(len(data), MAX_ROWS, "max_rows", f"the rows of {name}", "Upload fewer rows.")
+    check_limit(len(data), "max_rows", f"the rows of {name}", "Upload fewer rows.")
     if data.X.shape[0] < 1:
         raise DataError(must_be(name, "a file with at least one row", 0))
     return data

@@ -7,34 +7,18 @@ the live picture (:func:`view`), the loss, and :func:`nnmath.explain`'s trace fo
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..backprop import forward_pass
+from ..jsonsafe import json_safe
 from ..trace import Trace, explain
-from .limits import MAX_EPOCHS_PER_REQUEST, MAX_WORK, ROWS_SHOWN, limits
+from .limits import LIMITS, ROWS_SHOWN
 from .setup import task_of
 
-__all__ = ["state", "view", "activations", "step", "trace_of", "finite", "CURVE_POINTS", "MAP_SIDE"]
+__all__ = ["state", "view", "activations", "step", "trace_of", "CURVE_POINTS", "MAP_SIDE"]
 
 CURVE_POINTS = 200
 MAP_SIDE = 50
-
-
-def finite(obj):
-    """``obj`` with every non-finite float replaced by None, arrays as lists."""
-    if isinstance(obj, np.ndarray):
-        obj = obj.tolist()
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [finite(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return finite(obj.item())
-    return obj
 
 
 def _network(net) -> dict:
@@ -56,12 +40,12 @@ def state(session) -> dict:
     data = _data(session.data)
     data["name"] = session.config["dataset"]
     n_work = len(session.data) * session.net.n_params()
-    return finite({
+    return json_safe({
         "session": session.sid, "config": session.config, "network": _network(session.net),
         "data": data, "sample": session.sample, "epoch": session.epoch,
         "loss": session.loss(),
         "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
-        "view": view(session), "limits": limits(),
+        "view": view(session), "limits": LIMITS.model_dump(),
         "activations": activations(session),
         "max_epochs_now": _epochs_allowed(n_work)})
 
@@ -76,7 +60,8 @@ def activations(session) -> list:
 
 
 def _epochs_allowed(work_per_epoch: int) -> int:
-    return max(0, min(MAX_EPOCHS_PER_REQUEST, MAX_WORK // max(1, work_per_epoch)))
+    return max(0, min(LIMITS.max_epochs_per_request,
+                      LIMITS.max_work // max(1, work_per_epoch)))
 
 
 def _outputs(net, data) -> list:
@@ -88,7 +73,7 @@ def _outputs(net, data) -> list:
     return [f"P({name})" for name in names]
 
 
-def _span(values) -> tuple:
+def _span(values: np.ndarray) -> tuple[float, float]:
     lo, hi = float(np.min(values)), float(np.max(values))
     pad = 0.1 * (hi - lo) if hi > lo else 1.0
     return lo - pad, hi + pad
@@ -142,4 +127,4 @@ def step(trace: Trace) -> dict:
     out = {key: full[key] for key in ("x", "target", "loss_name", "learning_rate", "output",
                                       "loss", "gradients", "updated", "output_after",
                                       "loss_after", "chains", "warnings")}
-    return finite({**out, "layers": layers, "html": trace_html_fragment(trace)})
+    return json_safe({**out, "layers": layers, "html": trace_html_fragment(trace)})

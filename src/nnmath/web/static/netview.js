@@ -1,6 +1,7 @@
 // The network drawn as in the article: neurons in columns, an edge per weight coloured by
-// its sign and sized by |w|, every weight and bias a real <button> (click: edit it, see its
-// derivation). The numbers come from the API's State and Step; this file only lays them out.
+// its sign and sized by |w|, every weight and bias a real <button> (data-param, data-index: the
+// editor listens for their clicks). The numbers come from the API's State and Step; this file
+// only lays them out.
 
 import { fmt } from "./format.js";
 
@@ -10,19 +11,21 @@ const POSITIVE = "#2f6fb5";
 const NEGATIVE = "#d9822b";
 const R = 27;
 
-/** Create an SVG element with attributes. */
-export function svgEl(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
+function element(namespace, tag, attrs, text) {
+  const node = document.createElementNS(namespace, tag);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
   if (text !== undefined) node.textContent = text;
   return node;
 }
 
+/** Create an SVG element with attributes (and text). */
+export function svgEl(tag, attrs = {}, text) {
+  return element(SVG, tag, attrs, text);
+}
+
+/** Create an HTML element (inside the SVG's foreignObjects) with attributes (and text). */
 function htmlEl(tag, attrs = {}, text) {
-  const node = document.createElementNS(XHTML, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
+  return element(XHTML, tag, attrs, text);
 }
 
 /** The article's scalar names in a 1-1-…-1 network (w1, b2), else W1[0,0] and b1[0]. */
@@ -39,7 +42,7 @@ export function keyOf(name, index) {
 /** Where the neurons go: labelled networks get room for their labels, dense ones less. */
 function layout(sizes, dense) {
   const tallest = Math.max(...sizes);
-  const [colW, rowH] = dense ? [200, 64] : [tallest > 1 ? 300 : 230, 150];
+  const [colW, rowH] = dense ? [200, 60] : [tallest > 1 ? 300 : 230, 150];
   const width = Math.max(480, colW * (sizes.length - 1) + 140);
   const height = Math.max(200, tallest * rowH + 60);
   const xs = sizes.map((_, l) => 70 + (l * (width - 140)) / Math.max(1, sizes.length - 1));
@@ -51,9 +54,9 @@ function layout(sizes, dense) {
  * Draw the network.
  *
  * view: {state, forward: Step|null, backward: Step|null, updated: Step|null,
- *        selected: {name, index}|null}; handlers: {onParam(name, index, button)}.
+ *        selected: {name, index}|null, animate: bool}.
  */
-export function drawNetwork(svg, view, handlers) {
+export function drawNetwork(svg, view) {
   const { state } = view;
   const sizes = state.network.sizes;
   // Numbers on the edges while they fit (the article's chains and forks); else a dot per
@@ -68,9 +71,9 @@ export function drawNetwork(svg, view, handlers) {
   const neurons = svgEl("g", { class: "neurons" });
   svg.append(edges, neurons, labels);
   state.network.layers.forEach((layer, k) => {
-    drawLayerEdges(edges, labels, view, geo, k, dense, handlers);
+    drawLayerEdges(edges, labels, view, geo, k, dense);
   });
-  drawNeurons(neurons, labels, view, geo, dense, handlers);
+  drawNeurons(neurons, labels, view, geo, dense);
 }
 
 function weightScale(state) {
@@ -81,7 +84,7 @@ function weightScale(state) {
   return largest || 1;
 }
 
-function drawLayerEdges(edges, labels, view, geo, k, dense, handlers) {
+function drawLayerEdges(edges, labels, view, geo, k, dense) {
   const { state } = view;
   const layer = state.network.layers[k];
   const name = `W${k + 1}`;
@@ -101,12 +104,12 @@ function drawLayerEdges(edges, labels, view, geo, k, dense, handlers) {
       edges.append(line);
       const t = nIn * nOut === 1 ? 0.5 : 0.3 + 0.4 * ((i * nOut + j) / (nIn * nOut - 1));
       const at = [x1 + t * (x2 - x1), y1 + t * (y2 - y1)];
-      labels.append(paramLabel(view, name, [i, j], w, at, dense, k, handlers));
+      labels.append(paramLabel(view, name, [i, j], w, at, dense, k));
     }
   }
 }
 
-function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
+function paramLabel(view, name, index, value, [cx, cy], dense, k) {
   const { state } = view;
   const sizes = state.network.sizes;
   const key = keyOf(name, index);
@@ -129,7 +132,6 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k, handlers) {
   if (dense && grad !== null) button.classList.add("has-grad");
   const sel = view.selected;
   if (sel && sel.name === name && sel.index.join(",") === index.join(",")) button.classList.add("selected");
-  button.addEventListener("click", () => handlers.onParam(name, index, button));
   box.append(button);
   if (!dense && grad !== null) {
     const g = htmlEl("span", { class: `grad${reveal(view, sizes.length - 2 - k)}` });
@@ -155,7 +157,7 @@ function pick(values, index) {
   return index.length === 2 ? values[index[0]][index[1]] : values[index[0]];
 }
 
-function drawNeurons(group, labels, view, geo, dense, handlers) {
+function drawNeurons(group, labels, view, geo, dense) {
   const { state } = view;
   const sizes = state.network.sizes;
   const sampleRow = state.data && state.data.X ? state.data.X[state.sample] : null;
@@ -177,7 +179,7 @@ function drawNeurons(group, labels, view, geo, dense, handlers) {
         }, `δ = ${fmt(shown.delta)}`));
       }
       group.append(g);
-      if (l > 0) labels.append(biasLabel(view, l, j, [cx, cy], dense, handlers));
+      if (l > 0) labels.append(biasLabel(view, l, j, [cx, cy], dense));
     }
   });
   const names = ["input", ...sizes.slice(1).map((_, k) => (k === sizes.length - 2 ? "output" : `hidden ${k + 1}`))];
@@ -212,7 +214,7 @@ function idleValue(state, l, j) {
     title: `a = ${fmt(a)} for the selected sample (press Forward to step through it)` };
 }
 
-function biasLabel(view, l, j, [cx, cy], dense, handlers) {
+function biasLabel(view, l, j, [cx, cy], dense) {
   const layer = view.state.network.layers[l - 1];
-  return paramLabel(view, `b${l}`, [j], layer.b[j], [cx, cy + R + 18], dense, l - 1, handlers);
+  return paramLabel(view, `b${l}`, [j], layer.b[j], [cx, cy + R + 18], dense, l - 1);
 }
