@@ -29,6 +29,7 @@ def test_hyperparameter_names_are_the_agreed_ones():
     assert set(NNRegressor().get_params()) == names
 
 
+@pytest.mark.slow
 def test_pipeline_cross_val_score_and_grid_search():
     X, y = load_iris(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), NNClassifier(hidden_layer_sizes=(8,),
@@ -92,6 +93,7 @@ def test_early_stopping_in_the_estimator():
     assert len(clf.validation_loss_curve_) == clf.n_iter_
 
 
+@pytest.mark.slow
 def test_regressor_learns_a_smooth_function_and_handles_two_targets():
     rng = np.random.default_rng(0)
     X = rng.uniform(-2, 2, size=(300, 2))
@@ -130,6 +132,7 @@ def _compare_module():
     return module
 
 
+@pytest.mark.slow
 def test_breast_cancer_cv_accuracy_within_one_point_of_mlpclassifier():
     # benchmarks/compare_mlp.py with its default settings and seed 0: the same folds,
     # architecture (30-32-1), relu, Adam, learning rate 0.001, 100 epochs, batch 32,
@@ -140,6 +143,7 @@ def test_breast_cancer_cv_accuracy_within_one_point_of_mlpclassifier():
     assert sk > 0.95 and abs(nn - sk) <= 0.01, f"nnmath {nn:.4f} vs scikit-learn {sk:.4f}"
 
 
+@pytest.mark.slow
 def test_digits_with_64_32_10_reaches_095():
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y,

@@ -193,6 +193,7 @@ def test_data_row_target_column_by_name(models, tmp_path):
     assert code == 2 and "the target column must be one of the columns" in err
 
 
+@pytest.mark.slow
 def test_plot_network_draws_the_real_step_from_the_raw_row(models, tmp_path):
     model, data, rows = models["wine"]
     step = _explain_json("--model", model, "--data", data, "--row", 5)
@@ -204,6 +205,7 @@ def test_plot_network_draws_the_real_step_from_the_raw_row(models, tmp_path):
         assert drawn["loss"] == step["loss"] and drawn["gradients"] == step["gradients"]
 
 
+@pytest.mark.slow
 def test_the_report_step_starts_from_the_raw_row(models, tmp_path):
     from nnmath.report import write_model_report
 

@@ -82,6 +82,7 @@ def test_onnx_graph_runs_the_network(sizes, hidden, output):
                                atol=1e-12)
 
 
+@pytest.mark.slow
 def test_the_article_network_b_says_0_324962_everywhere(tmp_path):
     net, x = network_b(), np.array([[2.0]])
     assert round(float(net.forward(x)[0, 0]), 6) == 0.324962
