@@ -50,7 +50,7 @@ class Limits(BaseModel):
     max_work: int = Field(
         default=20_000_000, description="rows × parameters × epochs of one /train request")
     max_steps: int = Field(
-        default=100_000, description="steps × layers of one /train request: epochs × "
+        default=50_000, description="steps × layers of one /train request: epochs × "
         "⌈rows / batch size⌉ × layers (a step of a layer has a fixed cost)")
     max_report_layers: int = Field(
         default=12, description="layers of a network /report draws (its edges are the "
@@ -93,7 +93,9 @@ def epochs_allowed(rows: int, params: int, batch_size: int, layers: int) -> int:
     """The most epochs one ``/train`` request may ask for (0: not even one).
 
     >>> epochs_allowed(10_000, 4, 1, 2)      # 10 000 rows of a 1-1-1 network, one at a time
-    5
+    2
+    >>> epochs_allowed(10_000, 4, 1, 7)      # of 7 layers: not one epoch (use larger batches)
+    0
     >>> epochs_allowed(14, 4, 1, 2)          # the 14 rows of PSA
     500
     """
