@@ -448,6 +448,13 @@ def test_a_second_signal_on_a_busy_server_exits_quietly_and_cleans_up(tmp_path, 
                                          headers={"content-type": "application/json", **SCRIPT})
         with urllib.request.urlopen(request) as response:
             sid = json.load(response)["session"]
+        nan = urllib.request.Request(f"{url}api/sessions/{sid}/train", data=b'{"epochs": NaN}',
+                                     method="POST", headers={"content-type": "application/json",
+                                                             **SCRIPT})
+        with pytest.raises(urllib.error.HTTPError) as refused:   # 422, and nothing logged
+            urllib.request.urlopen(nan)
+        with refused.value as answer:
+            assert answer.code == 422 and json.load(answer)["detail"]
 
         def ask_report():
             try:
