@@ -136,6 +136,7 @@ def _with(body, where, marker):
     return body
 
 
+@pytest.mark.slow
 def test_every_number_refuses_nan_infinity_and_wrong_types_with_json(client, session):
     openapi = client.get("/openapi.json").json()
     found = fields(openapi)
@@ -217,6 +218,7 @@ def test_an_uploads_name_never_reaches_the_file_system(client, session, name, tm
 
 # -- point 7: other sites ------------------------------------------------------------
 
+@pytest.mark.slow
 def test_requests_from_another_site_are_refused_and_the_session_survives():
     app = create_app()
     with TestClient(app, base_url=OWN) as page:           # no header of a script
@@ -248,6 +250,7 @@ def test_requests_from_another_site_are_refused_and_the_session_survives():
         assert page.post("/api/sessions", headers=SCRIPT).status_code == 201   # a script
 
 
+@pytest.mark.slow
 def test_every_answer_has_a_content_security_policy_and_nosniff(client, session):
     answers = {path: client.get(path) for path in (
         "/", "/static/app.js", "/static/style.css", "/api/options", "/openapi.json",
