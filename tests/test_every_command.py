@@ -230,7 +230,8 @@ def test_serve_takes_every_model_with_its_data(models, name):
     from nnmath.web.app import create_app
 
     model, data, target, task, saved = models[name]
-    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(), base_url="http://127.0.0.1",
+                    headers={"X-Requested-With": "tests"}) as client:
         url = f"/api/sessions/{client.post('/api/sessions').json()['session']}"
         response = client.post(f"{url}/csv", files={"file": (data.name, data.read_bytes())},
                                data={"target": target})
@@ -240,7 +241,7 @@ def test_serve_takes_every_model_with_its_data(models, name):
         assert response.status_code == 200, response.text
         state = response.json()
         assert state["network"]["sizes"] == ok_json("summary", model)["sizes"]
-        n_inputs = len(state["data"]["X"][0])
+        n_inputs = len(state["data"]["feature_names"])
         assert state["view"]["kind"] == {1: "curve", 2: "map"}.get(n_inputs, "none")
         assert client.put(f"{url}/sample", json={"index": 2}).status_code == 200
         step = client.post(f"{url}/step").json()

@@ -455,6 +455,51 @@ def test_a_full_disk_keeps_an_existing_report_folder_and_its_files(tmp_path, cap
                                                          "notes.txt"]
 
 
+@pytest.fixture
+def disk_full_after(monkeypatch):
+    """``disk_full_after(n)``: n pictures are written, then the disk is full."""
+    import matplotlib.figure
+
+    real = matplotlib.figure.Figure.savefig
+
+    def make(n):
+        count = []
+
+        def fills(self, *args, **kwargs):
+            if len(count) >= n:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            count.append(1)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(matplotlib.figure.Figure, "savefig", fills)
+        return count
+
+    return make
+
+
+@pytest.mark.slow
+def test_a_disk_full_midway_changes_nothing_in_an_existing_report_folder(
+        tmp_path, capsys, disk_full_after):
+    """Issue 19: the disk fills after some pictures of a report into a folder that has an
+    older report: "Nothing was changed" is true (the new pictures are removed, the old
+    ones are back, byte for byte)."""
+    folder = tmp_path / "report"
+    (folder / "figures").mkdir(parents=True)
+    old = {"notes.txt": b"mine", "figures/01-network-a.png": b"old picture 1",  # replaced,
+           "figures/03-network-a-loss.png": b"old picture 3",              # then put back
+           "figures/99-mine.png": b"not the report's"}
+    for name, content in old.items():
+        (folder / name).write_bytes(content)
+    written = disk_full_after(4)
+    assert main(["report", "--epochs", "3", "--output-dir", str(folder)]) == 2
+    assert len(written) == 4                       # four pictures were written, then full
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device. Nothing was changed" in err
+    after = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file()}
+    assert after == old
+
+
 def test_new_folder_removes_only_what_it_made(tmp_path):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "keep.txt").write_text("mine")

@@ -45,9 +45,13 @@ def close(value, expected) -> bool:
     return abs(value - expected) <= 5e-7 * max(1.0, abs(expected)) * 10
 
 
+SCRIPT = {"X-Requested-With": "tests"}
+"""What a script sends to change state (the page sends its Origin too): app.SameOrigin."""
+
+
 @pytest.fixture
 def client():
-    with TestClient(create_app(), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(), base_url="http://127.0.0.1", headers=SCRIPT) as c:
         yield c
 
 
@@ -158,7 +162,8 @@ def test_a_new_session_is_the_articles_network_b_on_psa(client, session):
     assert state["network"]["sizes"] == [1, 1, 1] and state["network"]["n_params"] == 4
     data = state["data"]
     assert data["name"] == "psa" and data["class_names"] == ["Healthy", "Cancer"]
-    assert data["task"] == "binary" and data["n_samples"] == 14
+    assert data["task"] == "binary" and data["n_samples"] == data["n_shown"] == 14
+    data |= client.get(f"{session}/data").json()        # the rows: asked for once
     assert state["sample"] == 8 and data["X"][8] == [2.0] and data["y"][8] == 0
     assert state["epoch"] == 0 and state["history"] == [{"epoch": 0, "loss": state["loss"]}]
     X, y = np.array(data["X"]), np.array(data["y"], dtype=float)[:, None]
@@ -280,7 +285,8 @@ def test_training_is_the_engines_and_the_loss_falls(client, session):
     assert losses[-1] < losses[0]
     assert close(state["loss"], losses[-1])
     net = network_b()
-    X, y = np.array(state["data"]["X"]), np.array(state["data"]["y"], dtype=float)[:, None]
+    rows = client.get(f"{session}/data").json()
+    X, y = np.array(rows["X"]), np.array(rows["y"], dtype=float)[:, None]
     history = net.fit(X, y, loss="ssr", learning_rate=0.1, epochs=50, batch_size=1)
     assert np.allclose(losses[1:], history.loss, rtol=1e-12)
     assert np.allclose(state["network"]["layers"][0]["W"], net.layers[0].W, rtol=1e-12)
@@ -296,7 +302,8 @@ def test_many_train_requests_are_one_run_of_the_optimizer(client, session, optim
     client.put(f"{session}/config", json={"optimizer": optimizer, "learning_rate": 0.05})
     for _ in range(3):
         state = client.post(f"{session}/train", json={"epochs": 1}).json()
-    X, y = np.array(state["data"]["X"]), np.array(state["data"]["y"], dtype=float)[:, None]
+    rows = client.get(f"{session}/data").json()
+    X, y = np.array(rows["X"]), np.array(rows["y"], dtype=float)[:, None]
     net = network_b()
     history = net.fit(X, y, loss="ssr", learning_rate=0.05, epochs=3, batch_size=1,
                       optimizer=optimizer)
@@ -387,7 +394,7 @@ def test_csv_upload(client, session):
                         data={"target": "status"}).json()
     assert state["config"]["dataset"] == "csv" and state["data"]["n_samples"] == 4
     assert state["data"]["class_names"] == ["Healthy", "Cancer"] and state["epoch"] == 0
-    assert state["data"]["y"] == [1, 0, 0, 1]
+    assert client.get(f"{session}/data").json()["y"] == [1, 0, 0, 1]
     assert client.post(f"{session}/step").status_code == 200
 
 
@@ -584,7 +591,7 @@ def test_a_csv_of_too_many_rows(client, session):
 
 def test_sessions_are_limited_and_the_oldest_idle_is_evicted():
     app = create_app(max_sessions=2)
-    with TestClient(app, base_url="http://127.0.0.1") as client:
+    with TestClient(app, base_url="http://127.0.0.1", headers=SCRIPT) as client:
         first, second, third = (client.post("/api/sessions").json()["session"]
                                 for _ in range(3))
         assert client.get(f"/api/sessions/{first}").status_code == 404
@@ -701,7 +708,8 @@ def test_serve_with_a_model_starts_every_session_with_it(tmp_path):
     proc, url = start_server("--model", str(path))
     try:
         request = urllib.request.Request(url + "api/sessions", data=b"{}", method="POST",
-                                         headers={"content-type": "application/json"})
+                                         headers={"content-type": "application/json",
+                                                  **SCRIPT})
         with urllib.request.urlopen(request) as response:
             assert json.load(response)["network"]["layers"][0]["W"] == [[0.25]]
     finally:
@@ -734,7 +742,8 @@ def test_serve_with_a_model_and_its_data_steps_as_explain_does(regression_model,
     model, data = regression_model
     net = load(model)
     rows = datasets.load_csv(data, target="Weight", task="regression")
-    with TestClient(create_app(model=net, data=rows), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(model=net, data=rows), base_url="http://127.0.0.1",
+                    headers=SCRIPT) as client:
         state = client.post("/api/sessions").json()
         assert state["data"]["task"] == "regression" and state["network"]["sizes"] == [3, 4, 1]
         url = f"/api/sessions/{state['session']}"
@@ -746,7 +755,8 @@ def test_serve_with_a_model_and_its_data_steps_as_explain_does(regression_model,
     expected = json.loads(explained.stdout)
     for key in ("x", "output", "loss", "gradients", "updated", "loss_after"):
         assert step[key] == expected[key], key
-    with TestClient(create_app(data=rows), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(data=rows), base_url="http://127.0.0.1",
+                    headers=SCRIPT) as client:
         alone = client.post("/api/sessions").json()   # --data without --model: as an upload
     assert alone["config"]["dataset"] == "csv" and alone["config"]["loss"] == "mse"
     assert alone["config"]["activations"][-1] == "identity"
@@ -803,7 +813,8 @@ def test_three_blobs_and_a_softmax_map(client, session):
         "dataset": "blobs", "n_classes": 3, "hidden": [4], "activations": ["tanh", "softmax"],
         "loss": "cross_entropy"}).json()
     assert state["network"]["sizes"] == [2, 4, 3] and len(state["data"]["class_names"]) == 3
-    assert state["data"]["task"] == "multiclass" and set(state["data"]["y"]) == {0, 1, 2}
+    assert state["data"]["task"] == "multiclass"
+    assert set(client.get(f"{session}/data").json()["y"]) == {0, 1, 2}
     view = state["view"]
     assert view["kind"] == "map" and view["value"] == "the predicted class (index)"
     assert set(np.ravel(view["p"])) <= {0, 1, 2}

@@ -16,7 +16,10 @@ Three rules, each enforced here and nowhere else:
    while they write (a full disk) is one clear error. :func:`check_writable`
    makes the same checks up front, so that a long training run does not end
    with "cannot write". A read-only file is not replaced (not even by root, who
-   could). :func:`new_folder` removes the folders a command made when it fails.
+   could). :func:`new_folder` undoes a failed command's files: the folders it
+   made are removed, and in a folder that was there, the files it wrote are
+   removed (new ones) or put back as they were (a hard link keeps the old file
+   until the command ends), so "Nothing was changed" is true.
 3. **Every file read is checked for kind and size** (in :mod:`nnmath.inputfile`):
    :func:`open_input` and :func:`read_input`: a regular file of at most the reader's limit, or a pipe
    (``<(cat data.csv)``, ``/dev/stdin``, a FIFO) read as a stream of at most
@@ -311,10 +314,13 @@ def _same_file(a, b) -> bool:
 def new_folder(folder, what: str = "the output folder"):
     """``with new_folder(path) as written:`` ``path`` exists (made with its missing parents).
 
-    If the block raises, the files appended to ``written`` that lie in a folder made
-    here are removed, then those folders if they are empty: a failed command (a full
-    disk, a bad value found late, Ctrl-C) leaves no empty or half-filled new folder. A
-    folder that existed before is left as it is (each file in it is written atomically).
+    Append each file to ``written`` before writing it. If the block raises, every file
+    appended is undone: a new one is removed, one that was there is put back (it was
+    kept aside as a hard link when appended, which takes no space on a full disk), then
+    the folders made here are removed if they are empty. So a failed command (a full
+    disk, a bad value found late, Ctrl-C) leaves no empty or half-filled new folder, and
+    a folder that existed before as it was. If the block ends well, the old files kept
+    aside are let go.
     """
     folder, made = Path(folder), []
     missing = []
@@ -333,12 +339,67 @@ def new_folder(folder, what: str = "the output folder"):
         _remove_made(made, [])
         raise ConfigError(f"cannot create {what} {shown(str(folder))}: "
                           f"{exc.strerror or exc}. Choose a folder you can write to.") from None
-    written: list = []
+    written = _Written()
     try:
         yield written
     except BaseException:
+        written.undo()
         _remove_made(made, written)
         raise
+    written.let_go()
+
+
+class _Written(list):
+    """The files a block writes (:func:`new_folder`), each appended before it is written:
+    one that is there already is kept aside (a hard link ``.NAME.nnmath-old-PID`` beside
+    it) until :meth:`undo` puts it back or :meth:`let_go` removes the link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._before: dict[str, str | None] = {}   # path -> its kept link (None: new)
+
+    def append(self, path) -> None:
+        super().append(path)
+        name = os.fspath(path)
+        if name in self._before:
+            return
+        if not os.path.lexists(name):
+            self._before[name] = None
+            return
+        if os.path.islink(name) or not os.path.isfile(name):
+            return   # not ours to undo: left as it is
+        kept = os.path.join(os.path.dirname(name) or ".",
+                            f".{os.path.basename(name)}.nnmath-old-{os.getpid()}")
+        try:
+            if os.path.lexists(kept):
+                os.unlink(kept)
+            os.link(name, kept)
+        except OSError:   # a file system without hard links: left as the block leaves it
+            return
+        self._before[name] = kept
+
+    def undo(self) -> None:
+        """Remove the new files, put back the old ones (best effort: never raises)."""
+        for name, kept in self._before.items():
+            try:
+                if kept is None:
+                    if os.path.lexists(name):
+                        os.unlink(name)
+                else:
+                    os.replace(kept, name)
+            except OSError:
+                pass
+        self._before.clear()
+
+    def let_go(self) -> None:
+        """The block ended well: remove the links that kept the old files."""
+        for kept in self._before.values():
+            if kept is not None:
+                try:
+                    os.unlink(kept)
+                except OSError:
+                    pass
+        self._before.clear()
 
 
 def _remove_made(made, written) -> None:

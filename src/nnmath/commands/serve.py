@@ -1,11 +1,16 @@
 """``nnmath serve``: the local page where the article comes alive (a FastAPI app on uvicorn).
 
 The page is bound to 127.0.0.1 unless ``--host`` says otherwise (then a warning); the
-first line on stdout is its URL; Ctrl-C stops it with one more line and exit code 0.
+first line on stdout is its URL; Ctrl-C stops it with one more line and exit code 0
+(SIGTERM as well, with exit code 143, as every nnmath command). A request under way is
+let finish (each is bounded: :mod:`nnmath.web.limits`), and a line on stderr says so; a
+second Ctrl-C (or SIGTERM) stops at once, as quietly: the requests cut short are not
+reported, and their temporary folders are removed (:mod:`nnmath.web.scratch`).
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import sys
@@ -107,8 +112,12 @@ def _model_and_data(args) -> tuple:
 
 def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
     """Serve until Ctrl-C. The URL line is printed once the server accepts requests (a
-    script may wait for it); a Ctrl-C from then on stops it gracefully (uvicorn's handler),
-    and the one uvicorn raises again afterwards is noted here instead of nnmath's."""
+    script may wait for it); a Ctrl-C from then on stops it gracefully (uvicorn's handler:
+    the requests under way finish first, and a line on stderr says so), a second one at
+    once; the one uvicorn raises again afterwards is noted here instead of nnmath's.
+    However it stops, no temporary folder of a request is left."""
+    from ..web.scratch import SCRATCH
+
     stopped: list[int] = []
 
     class Server(uvicorn.Server):
@@ -123,6 +132,21 @@ def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
             if stopped:   # a Ctrl-C before uvicorn listened for it
                 self.should_exit = True
 
+        def handle_exit(self, sig, frame):
+            if self.should_exit:   # a second Ctrl-C or SIGTERM: stop now, quietly
+                self.force_exit = True
+                # the requests cut short end in CancelledError: expected, not reported
+                logging.getLogger("uvicorn.error").disabled = True
+            super().handle_exit(sig, frame)
+
+        async def shutdown(self, sockets=None):
+            busy = len(self.server_state.tasks)
+            if busy and not self.force_exit:
+                sys.stderr.write(f"nnmath serve: stopping when the {busy} request(s) under "
+                                 "way end (Ctrl-C again stops at once)\n")
+                sys.stderr.flush()
+            await super().shutdown(sockets=sockets)
+
     previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
     try:
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
@@ -130,6 +154,7 @@ def _serve(uvicorn, app, sock, url: str, open_browser: bool) -> None:
     finally:
         signal.signal(signal.SIGINT, previous)
         sock.close()
+        SCRATCH.close()   # a request cut short: its folder goes now, its thread with us
 
 
 def _own_names(host: str) -> tuple:

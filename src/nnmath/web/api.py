@@ -15,7 +15,7 @@ from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
 from ..training import train
-from .limits import LIMITS, check_limit
+from .limits import LIMITS, check_limit, steps_per_epoch
 from .schemas import (
     CONFIG_KEYS,
     ConfigIn,
@@ -24,6 +24,7 @@ from .schemas import (
     NewSession,
     Options,
     ParamIn,
+    Rows,
     SampleIn,
     State,
     Step,
@@ -38,7 +39,7 @@ from .setup import (
     HIDDEN_ACTIVATIONS,
     UPLOADED,
 )
-from .views import state, step, trace_of
+from .views import rows, state, step, trace_of
 
 __all__ = ["router", "ERRORS", "store_of"]
 
@@ -46,9 +47,12 @@ router = APIRouter(prefix="/api")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Error, "description": text} for status, text in (
-        (400, "a bad value: the CLI's message"), (404, "unknown session or parameter"),
+        (400, "a bad value: the CLI's message"),
+        (403, "a request that changes state from another site (no same-origin proof)"),
+        (404, "unknown session or parameter"),
         (409, "the session is busy with another request"),
-        (413, "a limit of the server (the message names it)"))}
+        (413, "a limit of the server (the message names it)"),
+        (503, "the server is stopping"))}
 
 
 def store_of(request: Request) -> SessionStore:
@@ -80,6 +84,14 @@ def new_session(request: Request, body: NewSession | None = None):
 def get_session(request: Request, sid: str):
     with store_of(request).use(sid) as s:
         return state(s)
+
+
+@router.get("/sessions/{sid}/data", response_model=Rows, responses=ERRORS)
+def get_data(request: Request, sid: str):
+    """The data's first rows (State.data.n_shown of them): a State never carries them, so
+    the page asks once for each data a session holds (when State.data.version changes)."""
+    with store_of(request).use(sid) as s:
+        return rows(s)
 
 
 @router.delete("/sessions/{sid}", status_code=204, response_class=Response, responses=ERRORS)
@@ -147,15 +159,22 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
     """Epochs of the configured loss, optimizer and batch size over all rows
     (:func:`nnmath.training.train`). A run that fails leaves the network as it was.
     Momentum and Adam go on from the last request's state (``Session.optimizer``);
-    with ``shuffle``, each request's epochs are shuffled with ``seed + epoch``."""
+    with ``shuffle``, each request's epochs are shuffled with ``seed + epoch``.
+    Bounded by counts (413 beyond): max_epochs_per_request, max_work (rows × parameters
+    × epochs) and max_steps (steps × layers); the State's max_epochs_now is the most."""
     epochs = 1 if body is None else body.epochs
     with store_of(request).use(sid) as s:
+        c = s.config
         check_limit(epochs, "max_epochs_per_request", "the epochs of one request",
                     "Ask again for the rest.")
         work = len(s.data) * s.net.n_params() * epochs
         check_limit(work, "max_work", "the work of one request (rows × parameters × epochs)",
                     "Ask for fewer epochs (max_epochs_now in the State).")
-        c, net, optimizer = s.config, s.net.copy(), s.optimizer()
+        steps = steps_per_epoch(len(s.data), c["batch_size"], len(s.net.layers)) * epochs
+        check_limit(steps, "max_steps", "the steps of one request (epochs × ⌈rows / batch "
+                    "size⌉ × layers)", "Ask for fewer epochs (max_epochs_now in the State) "
+                    "or use a larger batch size.")
+        net, optimizer = s.net.copy(), s.optimizer()
         history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
                         learning_rate=c["learning_rate"], epochs=epochs,
                         batch_size=c["batch_size"], shuffle=c["shuffle"],

@@ -5,9 +5,17 @@
 The page's ``max_params`` is not the engine's :data:`nnmath.layers.MAX_PARAMS` (the
 limit of every network, far larger): a page redraws its network on every request.
 
-Every limit is counted, never timed: the work of a ``/train`` request is
-``rows × parameters × epochs`` (``max_work``), so the same request is allowed or
-refused on any machine.
+Every limit is counted, never timed, so the same request is allowed or refused on any
+machine. A ``/train`` request is bounded twice: by its arithmetic, ``rows × parameters ×
+epochs`` (``max_work``), and by its steps, ``epochs × ⌈rows / batch size⌉ × layers``
+(``max_steps``: each layer of each step has a fixed cost, whatever its size, so 10 000
+rows of a 1-1-1 network one row at a time are many cheap steps, not little work).
+``/report`` draws every layer: ``max_report_layers`` bounds it (its pictures' edges are
+the parameters, bounded by ``max_params``). Every other request is one step, or one
+forward pass over the data (at most ``max_rows`` rows) or a grid, of a network of at most
+``max_params`` parameters. On the machine that ran the tests (docs/architecture.md), a
+request at these limits takes about a second or less; the page's Run is one request
+after another, so Pause waits for one request at most.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import NnmathError, must_be
 
 __all__ = ["Limits", "LIMITS", "MAX_HISTORY", "ROWS_SHOWN", "CHUNK_BYTES", "LimitError",
-           "check_limit"]
+           "check_limit", "steps_per_epoch", "epochs_allowed"]
 
 
 class Limits(BaseModel):
@@ -41,6 +49,12 @@ class Limits(BaseModel):
         "size)")
     max_work: int = Field(
         default=20_000_000, description="rows × parameters × epochs of one /train request")
+    max_steps: int = Field(
+        default=50_000, description="steps × layers of one /train request: epochs × "
+        "⌈rows / batch size⌉ × layers (a step of a layer has a fixed cost)")
+    max_report_layers: int = Field(
+        default=12, description="layers of a network /report draws (its edges are the "
+        "parameters, at most max_params)")
     max_hidden_layers: int = Field(default=6, description="hidden layers of a configuration")
     max_neurons: int = Field(default=64, description="neurons of one hidden layer")
     min_samples: int = Field(default=4, description="rows of a toy data set, at least")
@@ -64,6 +78,30 @@ ROWS_SHOWN = 1_000
 """Rows of the data a State carries to the page."""
 CHUNK_BYTES = 64 * 1024
 """An upload is read in chunks of this size, and refused once over its limit."""
+
+
+def steps_per_epoch(rows: int, batch_size: int, layers: int) -> int:
+    """The ``max_steps`` count of one epoch: ⌈rows / batch size⌉ steps of every layer.
+
+    >>> steps_per_epoch(10_000, 1, 2), steps_per_epoch(10, 4, 3)
+    (20000, 9)
+    """
+    return -(-rows // max(1, batch_size)) * layers
+
+
+def epochs_allowed(rows: int, params: int, batch_size: int, layers: int) -> int:
+    """The most epochs one ``/train`` request may ask for (0: not even one).
+
+    >>> epochs_allowed(10_000, 4, 1, 2)      # 10 000 rows of a 1-1-1 network, one at a time
+    2
+    >>> epochs_allowed(10_000, 4, 1, 7)      # of 7 layers: not one epoch (use larger batches)
+    0
+    >>> epochs_allowed(14, 4, 1, 2)          # the 14 rows of PSA
+    500
+    """
+    return max(0, min(LIMITS.max_epochs_per_request,
+                      LIMITS.max_work // max(1, rows * params),
+                      LIMITS.max_steps // max(1, steps_per_epoch(rows, batch_size, layers))))
 
 
 class LimitError(NnmathError):

@@ -1,6 +1,9 @@
 """The API's bodies and answers as pydantic models: FastAPI checks requests against them
 (a body that does not match gets 422) and documents them in ``/openapi.json``.
 
+A request's body is read strictly: a number must be a finite JSON number (no NaN,
+Infinity or 1e309), an integer a JSON integer (not ``2.0``, not ``true``), text a JSON
+string (not a number), a flag ``true`` or ``false``; no key may be unknown.
 Numbers the engine computed may be ``null`` where they overflowed (JSON has no NaN).
 """
 
@@ -19,8 +22,8 @@ from .limits import LIMITS, Limits
 from .setup import DATASETS
 
 __all__ = ["ConfigIn", "Config", "NewSession", "ParamIn", "SampleIn", "TrainIn", "AnswerIn",
-           "Empty", "State", "Step", "Derivation", "Quiz", "QuizResult", "Options", "Error",
-           "Limits", "OneOf", "CONFIG_KEYS", "recorded_settings"]
+           "Empty", "State", "Rows", "Step", "Derivation", "Quiz", "QuizResult", "Options",
+           "Error", "Limits", "OneOf", "CONFIG_KEYS", "recorded_settings"]
 
 
 class OneOf:
@@ -49,7 +52,7 @@ Hidden = Annotated[int, Field(ge=1, le=LIMITS.max_neurons)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class ConfigIn(_In):
@@ -134,8 +137,9 @@ class SampleIn(_In):
 
 
 class TrainIn(_In):
-    epochs: int = Field(1, ge=1, description="at most max_epochs_per_request, and "
-                        "rows × parameters × epochs at most max_work (else 413)")
+    epochs: int = Field(1, ge=1, description="at most max_epochs_per_request, "
+                        "rows × parameters × epochs at most max_work and steps × layers at "
+                        "most max_steps (else 413): the State's max_epochs_now")
 
 
 class AnswerIn(_In):
@@ -168,6 +172,15 @@ class DataOut(BaseModel):
     class_names: list[str] | None
     task: Literal["binary", "multiclass", "regression"]
     n_samples: int
+    n_shown: int = Field(description="the rows GET .../data sends (the first ones)")
+    version: int = Field(description="changes when the session's data change: then "
+                         "GET .../data again (the rows are not in a State)")
+
+
+class Rows(BaseModel):
+    """The data's first rows (at most n_shown), sent once per data: never with a State."""
+
+    version: int = Field(description="the State's data.version these rows are of")
     X: list[list[float]]
     y: list[int] | list[float] | list[list[float]]
 

@@ -59,6 +59,7 @@ class Session:
         self._kept: tuple[tuple[str, float], dict[str, np.ndarray], SGD] | None = None
         self.epoch = 0
         self.history: list[tuple[int, float]] = []
+        self.data_version = 0         # counts the data this session has held (GET .../data)
         if model is None:
             start = {"dataset": UPLOADED, **head_of(DEFAULTS, data), **config} \
                 if data is not None else config
@@ -79,6 +80,7 @@ class Session:
         self.config, self.data, self.net = config, data, net
         if new_data:
             self.sample = first_sample(config)
+            self.data_version += 1
         if new_net:
             self.restart()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Literal
@@ -16,7 +15,9 @@ from typing import Literal
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from .api import ERRORS, store_of
+from .limits import check_limit
 from .schemas import State
+from .scratch import SCRATCH
 from .uploads import load_csv_upload, load_model_upload
 from .views import state, trace_of
 
@@ -62,7 +63,8 @@ def get_model(request: Request, sid: str):
         if data.task != "regression" and (net.n_outputs == data.n_classes or
                                           net.n_outputs == 1 and data.n_classes == 2):
             extra["class_names"] = list(data.class_names)
-        content = to_dict(net, **{**extra, **net.info})
+        # the model file's own keys (net.info, any names: "net" too) win over the data's
+        content = to_dict(net, **{k: v for k, v in extra.items() if k not in net.info})
         from_dict(json.loads(json.dumps(content)), source="the model to download")
         return _file(json.dumps(content, indent=1) + "\n", "application/json", "model.json")
 
@@ -98,15 +100,24 @@ def get_explanation(request: Request, sid: str,
             responses=_binary("application/zip", "the report folder as a zip: index.html, "
                               "report.md, figures/"))
 def get_report(request: Request, sid: str):
-    """``nnmath report --model`` for this network and data: a zip of its folder."""
+    """``nnmath report --model`` for this network and data: a zip of its folder (of a
+    network of at most max_report_layers layers). It is written in a temporary folder
+    of its own, removed afterwards whatever happens (a full disk, the server stopped)."""
     from ..report import write_model_report
+    from ..report.figures import Figures
 
-    with store_of(request).use(sid) as s, tempfile.TemporaryDirectory() as folder:
-        files = write_model_report(Path(folder) / "report", s.net, s.data,
-                                   loss=s.config["loss"],
-                                   learning_rate=s.config["learning_rate"])
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in files:
-                archive.write(path, Path(path).relative_to(folder))
+    with store_of(request).use(sid) as s:
+        check_limit(len(s.net.layers), "max_report_layers", "the layers of a network the "
+                    "page draws a report of", "Download the model and run nnmath report "
+                    "--model on it, which has no such limit.")
+        report = Path("report")
+        with SCRATCH.folder(str(report / Figures.SUBFOLDER), prefix="nnmath-report-") \
+                as folder:
+            files = write_model_report(folder / report, s.net, s.data,
+                                       loss=s.config["loss"],
+                                       learning_rate=s.config["learning_rate"])
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in files:
+                    archive.write(path, Path(path).relative_to(folder))
         return _file(buffer.getvalue(), "application/zip", "nnmath-report.zip")

@@ -2,21 +2,27 @@
 
 A CSV file goes through :func:`nnmath.datasets.load_csv`, a model file through
 :func:`nnmath.modelfile.load` (``Network.load``), so their errors are the CLI's words. The
-upload is written to a private temporary folder under its own (base) name, and that
-folder is taken out of the messages, which name the file as the user knows it.
+upload is written to a private temporary folder (:mod:`nnmath.web.scratch`) under a name
+of the server's own (:data:`UPLOAD_NAMES`): the name the browser sent never reaches the
+file system (a name too long for it, or one it reads as a path, changes nothing). The
+messages name the file as the user knows it (:func:`safe_name`), never the folder.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import DataError, must_be
 from .limits import CHUNK_BYTES, LIMITS, LimitError, check_limit
+from .scratch import SCRATCH
 
-__all__ = ["read_bounded", "load_csv_upload", "load_model_upload", "safe_name"]
+__all__ = ["read_bounded", "load_csv_upload", "load_model_upload", "safe_name",
+           "UPLOAD_NAMES"]
+
+UPLOAD_NAMES = {"data": "upload.csv", "model": "upload.json"}
+"""The names an upload is written under (whatever the browser calls it)."""
 
 
 def read_bounded(stream: BinaryIO, limit: int = LIMITS.max_upload_bytes) -> bytes:
@@ -37,7 +43,8 @@ def read_bounded(stream: BinaryIO, limit: int = LIMITS.max_upload_bytes) -> byte
 
 
 def safe_name(filename: str | None, default: str) -> str:
-    """The upload's base name, plain characters only (never a path).
+    """The upload's base name as messages show it: plain characters only, at most 100
+    (it is text only: the file is written under :data:`UPLOAD_NAMES`).
 
     >>> safe_name("../../etc/passwd", "x.csv"), safe_name("my data.csv", "x.csv")
     ('passwd', 'my data.csv')
@@ -46,17 +53,24 @@ def safe_name(filename: str | None, default: str) -> str:
     return name[:100] or default
 
 
-def _loaded(content: bytes, filename: str, load):
-    with tempfile.TemporaryDirectory(prefix="nnmath-upload-") as folder:
-        path = Path(folder) / filename
-        path.write_bytes(content)
+def _loaded(content: bytes, kind: str, shown_as: str, load):
+    """``load(path)`` of ``content`` written to a temporary file of the server's own name;
+    an error's message names ``shown_as`` instead of that file."""
+    with SCRATCH.folder(prefix="nnmath-upload-") as folder:
+        path = folder / UPLOAD_NAMES[kind]
+        try:
+            path.write_bytes(content)
+        except OSError as exc:    # a full disk: the server's, said without its folders
+            raise DataError(f"the server cannot keep the uploaded file {shown_as!r} to read "
+                            f"it: {exc.strerror or type(exc).__name__}. Free some space on "
+                            "the server's temporary directory, then upload it again.") from None
         try:
             return load(path)
         except Exception as exc:
             if isinstance(exc, (OSError, UnicodeError)) or not hasattr(exc, "args"):
                 raise
             # the message names the file as uploaded, not the temporary folder
-            exc.args = tuple(a.replace(str(path), filename).replace(folder + "/", "")
+            exc.args = tuple(a.replace(str(path), shown_as).replace(f"{folder}/", "")
                              if isinstance(a, str) else a for a in exc.args)
             raise
 
@@ -67,7 +81,7 @@ def load_csv_upload(stream, filename: str | None, target: str, features: str | N
 
     name = safe_name(filename, "data.csv")
     columns = None if not features else [c.strip() for c in features.split(",") if c.strip()]
-    data = _loaded(read_bounded(stream), name,
+    data = _loaded(read_bounded(stream), "data", name,
                    lambda path: load_csv(path, target=target, features=columns))
     check_limit(len(data), "max_rows", f"the rows of {name}", "Upload fewer rows.")
     if data.X.shape[0] < 1:
@@ -79,4 +93,4 @@ def load_model_upload(stream, filename: str | None):
     """A :class:`~nnmath.network.Network` from an uploaded model file."""
     from ..modelfile import load
 
-    return _loaded(read_bounded(stream), safe_name(filename, "model.json"), load)
+    return _loaded(read_bounded(stream), "model", safe_name(filename, "model.json"), load)

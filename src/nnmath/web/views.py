@@ -12,10 +12,10 @@ import numpy as np
 from ..backprop import forward_pass
 from ..jsonsafe import json_safe
 from ..trace import Trace, explain
-from .limits import LIMITS, ROWS_SHOWN
+from .limits import LIMITS, ROWS_SHOWN, epochs_allowed
 from .setup import task_of
 
-__all__ = ["state", "view", "activations", "step", "trace_of", "CURVE_POINTS", "MAP_SIDE"]
+__all__ = ["state", "rows", "view", "activations", "step", "trace_of", "CURVE_POINTS", "MAP_SIDE"]
 
 CURVE_POINTS = 200
 MAP_SIDE = 50
@@ -27,27 +27,36 @@ def _network(net) -> dict:
             "sizes": net.sizes, "n_params": net.n_params()}
 
 
-def _data(data) -> dict:
+def _data(session) -> dict:
+    data = session.data
     classes = list(data.class_names) if data.task != "regression" else None
-    y = data.y if data.task != "regression" else np.asarray(data.y, dtype=float)
-    return {"name": data.target_name, "feature_names": list(data.feature_names),
+    return {"name": session.config["dataset"], "feature_names": list(data.feature_names),
             "class_names": classes, "task": task_of(data), "n_samples": len(data),
-            "X": data.X[:ROWS_SHOWN].tolist(), "y": y[:ROWS_SHOWN].tolist()}
+            "n_shown": min(len(data), ROWS_SHOWN), "version": session.data_version}
+
+
+def rows(session) -> dict:
+    """``Rows``: the data's first :data:`ROWS_SHOWN` rows, sent once for each data a
+    session holds (``State.data.version`` says when they change), never with a State."""
+    data = session.data
+    y = data.y if data.task != "regression" else np.asarray(data.y, dtype=float)
+    return json_safe({"version": session.data_version, "X": data.X[:ROWS_SHOWN].tolist(),
+                      "y": y[:ROWS_SHOWN].tolist()})
 
 
 def state(session) -> dict:
-    """``State``: everything the page shows of a session."""
-    data = _data(session.data)
-    data["name"] = session.config["dataset"]
-    n_work = len(session.data) * session.net.n_params()
+    """``State``: everything the page shows of a session (the data's rows apart: they
+    are :func:`rows`)."""
+    net, c = session.net, session.config
     return json_safe({
-        "session": session.sid, "config": session.config, "network": _network(session.net),
-        "data": data, "sample": session.sample, "epoch": session.epoch,
+        "session": session.sid, "config": c, "network": _network(net),
+        "data": _data(session), "sample": session.sample, "epoch": session.epoch,
         "loss": session.loss(),
         "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
         "view": view(session), "limits": LIMITS.model_dump(),
         "activations": activations(session),
-        "max_epochs_now": _epochs_allowed(n_work)})
+        "max_epochs_now": epochs_allowed(len(session.data), net.n_params(),
+                                         c["batch_size"], len(net.layers))})
 
 
 def activations(session) -> list:
@@ -57,11 +66,6 @@ def activations(session) -> list:
     x = session.inputs(session.data.X[session.sample:session.sample + 1])
     with np.errstate(all="ignore"):
         return [fwd.a[0].tolist() for fwd in forward_pass(session.net.layers, x)]
-
-
-def _epochs_allowed(work_per_epoch: int) -> int:
-    return max(0, min(LIMITS.max_epochs_per_request,
-                      LIMITS.max_work // max(1, work_per_epoch)))
 
 
 def _outputs(net, data) -> list:

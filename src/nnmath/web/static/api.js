@@ -1,5 +1,7 @@
 // The page's only way to the engine: JSON requests to /api, one at a time per page
 // (the server answers 409 to a session's second concurrent request; the page never sends one).
+// Every request says it is the page's own (PROOF): with the browser's Origin header, the
+// server's proof that a request changing state does not come from another site.
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -7,6 +9,9 @@ export class ApiError extends Error {
     this.status = status;
   }
 }
+
+/** The header a request from another site cannot send (it would need a CORS permission). */
+export const PROOF = { "X-Requested-With": "nnmath" };
 
 let queue = Promise.resolve();
 
@@ -19,7 +24,7 @@ export function call(method, path, body) {
 }
 
 async function send(method, path, body) {
-  const init = { method, headers: { Accept: "application/json" } };
+  const init = { method, headers: { Accept: "application/json", ...PROOF } };
   if (body instanceof FormData) {
     init.body = body;
   } else if (body !== undefined) {

@@ -3,7 +3,7 @@
 // (quiz.js), files in and out (files.js), around one state object (page.js). Every number
 // shown comes from the API (the engine), and every name and limit from GET /api/options.
 
-import { call } from "./api.js";
+import { PROOF, call } from "./api.js";
 import { configFromAddress } from "./address.js";
 import { adopt, selectSample, setUpControls, wireEditor } from "./editor.js";
 import { setDownloads, wireFiles } from "./files.js";
@@ -20,7 +20,10 @@ function wire() {
   wireQuiz(on);
   wireFiles(on);
   window.addEventListener("pagehide", () => {
-    if (page.sid) fetch(`/api/sessions/${page.sid}`, { method: "DELETE", keepalive: true }).catch(() => undefined);
+    if (page.sid) {
+      fetch(`/api/sessions/${page.sid}`, { method: "DELETE", keepalive: true, headers: PROOF })
+        .catch(() => undefined);
+    }
   });
 }
 
@@ -43,7 +46,7 @@ async function start() {
   const { first, refused } = await newSession(config);
   page.sid = first.session;
   setDownloads();
-  adopt(first, { dataChanged: true });
+  await adopt(first, { dataChanged: true });
   if (refused) showError(refused);
   await selectSample(sample);
   document.body.dataset.ready = "true";

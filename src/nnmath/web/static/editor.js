@@ -6,7 +6,7 @@ import { configFromAddress } from "./address.js";
 import { clearDerivation, refreshDerivation } from "./derivation.js";
 import { fmt, fmtList } from "./format.js";
 import { keyOf, symbolOf } from "./netview.js";
-import { $, addressText, api, clearError, drawAll, guard, page, say, stopRunning, writeHash } from "./page.js";
+import { $, addressText, api, clearError, drawAll, guard, page, say, stopRunning, withRows, writeHash } from "./page.js";
 import { resetStep } from "./step.js";
 
 /* ---------- the controls, from the options ---------- */
@@ -160,7 +160,7 @@ export async function applyConfig() {
     return;
   }
   const next = await api("PUT", "/config", config);
-  adopt(next, { dataChanged: true });
+  await adopt(next, { dataChanged: true });
   say(`Built a ${next.network.sizes.join("-")} network on ${next.data.name} (epoch 0).`);
 }
 
@@ -175,9 +175,10 @@ function fillSamples() {
   }));
 }
 
-/** Show a State; with `dataChanged`, the controls, the rows and the step start again. */
-export function adopt(next, { dataChanged = false } = {}) {
-  page.state = next;
+/** Show a State (with its rows); with `dataChanged`, the controls, the rows and the step
+ * start again. */
+export async function adopt(next, { dataChanged = false } = {}) {
+  page.state = await withRows(next);
   clearError();
   if (dataChanged) {
     clearDerivation();
@@ -193,7 +194,7 @@ export function adopt(next, { dataChanged = false } = {}) {
 /** Select a row of the address (if it has one the data has). */
 export async function selectSample(sample) {
   if (sample !== null && sample !== page.state.sample && sample >= 0 && sample < page.state.data.n_samples) {
-    adopt(await api("PUT", "/sample", { index: sample }));
+    await adopt(await api("PUT", "/sample", { index: sample }));
   }
 }
 
@@ -210,7 +211,7 @@ async function followHash() {
     history.replaceState(null, "", page.writtenHash);     // the address keeps saying what is shown
     throw err;
   }
-  adopt(next, { dataChanged: true });
+  await adopt(next, { dataChanged: true });
   await selectSample(sample);
   say(`Built the configuration of the address: ${next.network.sizes.join("-")} on ${next.data.name}.`);
 }
@@ -282,7 +283,7 @@ async function setParam(name, index, text) {
   stopRunning();
   const next = await api("PUT", "/param", { name, index, value });
   resetStep();
-  adopt(next);
+  await adopt(next);
   say(`${symbolOf(page.state.network.sizes, name, index)} = ${fmt(paramValue(name, index))}`);
 }
 
@@ -295,7 +296,7 @@ export function wireEditor(on) {
   on("apply-config", "click", applyConfig);
   on("article", "click", async () => {
     stopRunning();
-    adopt(await api("PUT", "/config", page.options.defaults), { dataChanged: true });
+    await adopt(await api("PUT", "/config", page.options.defaults), { dataChanged: true });
     const { state } = page;
     const params = state.network.layers.flatMap((layer, k) => [
       `${symbolOf(state.network.sizes, `W${k + 1}`, [0, 0])} = ${fmt(layer.W[0][0])}`,
@@ -308,7 +309,7 @@ export function wireEditor(on) {
   on("sample", "change", async () => {
     const next = await api("PUT", "/sample", { index: Number($("sample").value) });
     resetStep();
-    adopt(next);
+    await adopt(next);
     await refreshDerivation();
   });
   $("net").addEventListener("click", (event) => {     // one listener for every parameter

@@ -16,7 +16,7 @@ async function uploadCsv() {
   stopRunning();
   try {
     const next = await api("POST", "/csv", form);
-    adopt(next, { dataChanged: true });
+    await adopt(next, { dataChanged: true });
     say(`Loaded ${next.data.n_samples} rows from ${file.name}.`);
   } catch (err) {
     showError(err, $("csv-error"));
@@ -30,7 +30,7 @@ async function uploadModel() {
   form.append("file", file);
   stopRunning();
   const next = await api("POST", "/model", form);
-  adopt(next, { dataChanged: true });
+  await adopt(next, { dataChanged: true });
   say(`Loaded the model ${file.name} (${next.network.sizes.join("-")}).`);
 }
 

@@ -14,7 +14,8 @@ export const $ = (id) => document.getElementById(id);
 export const page = {
   sid: null,            // this page's session id: two tabs never share state
   options: null,        // GET /api/options: names, limits, configuration keys, defaults
-  state: null,          // the session's State, as the API last sent it
+  state: null,          // the session's State, as the API last sent it (with rows' X, y)
+  rows: null,           // GET .../data: the data's rows, asked once per data (their version)
   draft: { hidden: [], activations: [] },   // the layer editor's network, before it is sent
   view: { forward: null, backward: null, updated: null, selected: null, animate: false },
   stage: 0,             // 0 nothing shown · 1 forward · 2 loss · 3 backward · 4 update · 5 again
@@ -27,6 +28,17 @@ export const page = {
 /** A request about this page's session. */
 export function api(method, path, body) {
   return call(method, `/api/sessions/${page.sid}${path}`, body);
+}
+
+/** A State from the API, with its data's rows: a State carries none, so they are asked
+ * for (GET .../data) only when its data.version is not the one the page holds. */
+export async function withRows(next) {
+  if (!page.rows || page.rows.version !== next.data.version) {
+    page.rows = await api("GET", "/data");
+  }
+  next.data.X = page.rows.X;
+  next.data.y = page.rows.y;
+  return next;
 }
 
 /* ---------- messages ---------- */

@@ -3,7 +3,7 @@
 
 import { refreshDerivation } from "./derivation.js";
 import { fmt, fmtList } from "./format.js";
-import { $, api, drawAll, page, say, writeHash } from "./page.js";
+import { $, api, drawAll, page, say, withRows, writeHash } from "./page.js";
 import { stepParts } from "./parts.js";
 
 const STEP_BUTTONS = ["btn-forward", "btn-loss", "btn-backward", "btn-update", "btn-again"];
@@ -95,7 +95,7 @@ export async function stepUpdate() {
   const next = await api("POST", "/update", {});
   page.view.updated = current;
   page.view.backward = current;
-  page.state = next;
+  page.state = await withRows(next);
   writeHash();
   $("step-words").textContent = `Update: w ← w − η · ∂L/∂w with η = ${fmt(current.learning_rate)}; ` +
     "each weight shows old → new.";

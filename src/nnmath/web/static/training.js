@@ -2,7 +2,7 @@
 // epochs as chosen and as the server's work limit allows: the State's max_epochs_now).
 
 import { refreshDerivation } from "./derivation.js";
-import { $, api, drawAll, page, say, showError, stopRunning, writeHash } from "./page.js";
+import { $, api, drawAll, page, say, showError, stopRunning, withRows, writeHash } from "./page.js";
 import { resetStep } from "./step.js";
 
 async function trainOnce() {
@@ -11,7 +11,7 @@ async function trainOnce() {
   const epochs = Math.max(1, Math.min(wanted, most));
   const next = await api("POST", "/train", { epochs });
   if (page.stage) resetStep();
-  page.state = next;
+  page.state = await withRows(next);
   drawAll();
 }
 
