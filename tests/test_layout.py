@@ -30,8 +30,8 @@ FLOORS = [
     {"trace", "trace_terms", "chains", "article", "interop"},
     # 4: the views
     {"render", "plots", "report"},
-    # 5: the command line and the local page
-    {"commands", "cli", "__main__", "web"},
+    # 5: the command line, the local page, and the page as a Jupyter widget
+    {"commands", "cli", "__main__", "web", "widget"},
 ]
 UPWARD = {("nnmath.network", "nnmath.render.notebook"), ("nnmath.trace", "nnmath.render.notebook"),
           # the notebook displays of a History, an evaluation and a Dataset (issue 22)

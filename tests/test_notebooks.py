@@ -141,7 +141,10 @@ def test_the_widget_notebook_checks_the_state_after_a_step(executed):
     printed = "".join(out.get("text", "") for _, out in _outputs(nb, "stream"))
     state = json.loads(re.search(r"WIDGET_STATE (\{.*\})", printed).group(1))
     assert state["stage"] == 5
-    assert state["W1_after"] == pytest.approx(0.5028030660, abs=1e-10)
+    assert state["W1_after"] == pytest.approx(0.5 + 0.1 * 0.0280307, abs=1e-8)
+    assert state["loss"] == pytest.approx(0.0528, abs=5e-5)
+    assert state["loss_after"] == pytest.approx(0.0519, abs=5e-5)
+    assert state["derivation"] == pytest.approx(-0.0280307, abs=5e-8)
     views = [out for _, out in _outputs(nb, "display_data") + _outputs(nb, "execute_result")
              if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
     assert views, "the widget displayed no widget view"
