@@ -66,7 +66,7 @@ async function render({ model, el }) {
     button.type = "button";
     button.textContent = label;
     button.dataset.action = action;
-    button.dataset.testid = `w-${action}`;
+    button.dataset.testid = `w-btn-${action}`;
     button.addEventListener("click", () => model.send({ do: action }));
     $("buttons").append(button);
   }
