@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from browsers import needs_chromium, pixel_spread
 
 pytest.importorskip("anywidget")
