@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --progress-bar off
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP     := $(VENV)/.dev-stamp
 
-.PHONY: setup setup-dev demo test test-fast lint bench fuzz clean
+.PHONY: setup setup-dev demo test test-fast lint docs bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks scripts examples
 	$(BIN)/mypy
 
+# the documentation site (mkdocs.yml): --strict fails on a broken link or a missing reference;
+# built offline into site/ (open site/index.html). tests/test_docs_site.py builds it in CI.
+docs: setup-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+
 # nnmath beside its peers (issue 12): prints the tables, writes benchmarks/results/peers.json.
 # BENCH_ARGS=--quick for a smoke run; --only P1,P2 for some sections (see --help).
 BENCH_ARGS ?=
@@ -56,4 +61,4 @@ fuzz: setup-dev
 	$(BIN)/python scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .hypothesis

@@ -30,6 +30,11 @@ USES = {
     "save": ("import sys, json\n"
              "nnmath.save(nnmath.load(sys.argv[1]), sys.argv[1] + '.copy.json')\n"
              "print(json.load(open(sys.argv[1] + '.copy.json'))['format'])"),
+    # the second call finds nnmath.widget replaced by its module, which is callable too
+    "widget": ("from nnmath.article import network_b\n"
+               "w = nnmath.widget(network_b(), sample=8); w.forward()\n"
+               "again = nnmath.widget(network_b())\n"
+               "print(round(w.steps['current']['loss'], 4), again.stage)"),
 }
 
 EXPECTED = {
@@ -42,6 +47,7 @@ EXPECTED = {
     "explain": "0.0528",
     "load": "[[0.324962]]",
     "save": "nnmath.network/1",
+    "widget": "0.0528 0",
 }
 
 

@@ -2,8 +2,8 @@
 
 Read from the source (``ast``, nothing imported): the modules sit on floors, lowest
 first, and a module imports from its own floor or below; the only imports that run
-back up are the two notebook displays (``Network._repr_html_``, ``Trace._repr_html_``,
-through :mod:`nnmath.render.notebook`); the only import circle is the façades
+back up are the notebook displays (``_repr_html_`` of Network, Trace, History, Dataset and
+an evaluation, through :mod:`nnmath.render.notebook`); the only import circle is the façades
 ``Network.fit``/``save``/``load``, imported where they are called; no function is
 longer than 60 lines (its docstring aside); no private name crosses modules.
 """
@@ -30,10 +30,14 @@ FLOORS = [
     {"trace", "trace_terms", "chains", "article", "interop"},
     # 4: the views
     {"render", "plots", "report"},
-    # 5: the command line and the local page
-    {"commands", "cli", "__main__", "web"},
+    # 5: the command line, the local page, and the page as a Jupyter widget
+    {"commands", "cli", "__main__", "web", "widget"},
 ]
-UPWARD = {("nnmath.network", "nnmath.render.notebook"), ("nnmath.trace", "nnmath.render.notebook")}
+UPWARD = {("nnmath.network", "nnmath.render.notebook"), ("nnmath.trace", "nnmath.render.notebook"),
+          # the notebook displays of a History, an evaluation and a Dataset (issue 22)
+          ("nnmath.history", "nnmath.render.notebook"),
+          ("nnmath.inference", "nnmath.render.notebook"),
+          ("nnmath.datasets.base", "nnmath.render.notebook")}
 FACADES = {("nnmath.network", "nnmath.training"), ("nnmath.network", "nnmath.modelfile")}
 MAX_LINES = 60
 

@@ -10,7 +10,8 @@ import nnmath
 
 def test_public_names():
     assert sorted(nnmath.__all__) == ["Dense", "History", "Network", "NnmathError",
-                                      "__version__", "datasets", "explain", "load", "save"]
+                                      "__version__", "datasets", "explain", "load", "save",
+                                      "widget"]
     for name in nnmath.__all__:
         assert hasattr(nnmath, name)
 

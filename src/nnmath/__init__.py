@@ -23,7 +23,7 @@ if TYPE_CHECKING:   # annotations only: ``import nnmath`` loads no NumPy
     from .network import Network
 
 __all__ = ["Dense", "History", "Network", "NnmathError", "__version__", "datasets",
-           "explain", "load", "save"]
+           "explain", "load", "save", "widget"]
 
 _WHERE = {"Dense": ".layers", "History": ".history", "Network": ".network",
           "NnmathError": ".errors", "explain": ".trace"}
@@ -59,3 +59,13 @@ def save(network: Network, path: str | os.PathLike[str], **extra: Any) -> None:
         raise ConfigError(must_be("network", "a nnmath.Network", network,
                                   "For example nnmath.save(net, 'model.json')."))
     network.save(path, **extra)
+
+
+def widget(network: Network, data: Any = None, **options: Any) -> Any:
+    """The page of ``nnmath serve`` inside Jupyter: the network's drawing, the five-step
+    stepper and the click-a-weight derivation (:func:`nnmath.widget.widget`; needs
+    anywidget). ``options``: ``loss``, ``learning_rate``, ``sample``."""
+    # anywidget loads here, not with nnmath
+    from .widget import widget as make
+
+    return make(network, data, **options)

@@ -182,6 +182,11 @@ class History:
             reason += f"; epoch {self.best_epoch} (the lowest validation loss) was kept"
         return reason
 
+    def _repr_html_(self) -> str:   # Jupyter: the loss curve inline (an SVG)
+        from .render import notebook
+
+        return notebook.history_html(self)
+
     def __repr__(self) -> str:
         """Short: the epochs and the loss from start to end, not every value.
 

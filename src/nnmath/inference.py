@@ -31,7 +31,7 @@ from .datasets.base import one_hot
 from .datasets.scaling import Scaling
 from .errors import ConfigError, DataError, ShapeError, must_be
 
-__all__ = ["Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
+__all__ = ["Evaluation", "Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
            "probabilities", "predict", "evaluate", "check_threshold", "class_targets",
            "regression_scores"]
 
@@ -232,7 +232,17 @@ def predict(net, X, threshold=None) -> Prediction:
                       names)
 
 
-def evaluate(net, X, y, threshold=None) -> dict:
+class Evaluation(dict):
+    """What :func:`evaluate` returns: a plain ``dict`` of the metrics (its keys are
+    ``nnmath evaluate --json``'s) that a notebook shows as tables."""
+
+    def _repr_html_(self) -> str:   # Jupyter
+        from .render import notebook
+
+        return notebook.evaluation_html(self)
+
+
+def evaluate(net, X, y, threshold=None) -> Evaluation:
     """Every metric of ``net`` on raw rows ``X`` with true labels (or targets) ``y``.
 
     Classification (``y`` integer class indices): ``accuracy``, ``log_loss``,
@@ -246,8 +256,10 @@ def evaluate(net, X, y, threshold=None) -> dict:
 
     Raises DataError when a metric overflows (outputs or targets near 1e200
     squared); the message says which of them is too large.
+
+    The result is an :class:`Evaluation`: a ``dict``, shown as tables in a notebook.
     """
-    return _evaluate(net, X, y, threshold)
+    return Evaluation(_evaluate(net, X, y, threshold))
 
 
 def regression_scores(T, y_hat, loss=None) -> dict:

@@ -63,6 +63,11 @@ class Dataset:
         return self.y[:, None].astype(np.float64) if n_outputs == 1 \
             else one_hot(self.y, n_outputs)
 
+    def _repr_html_(self) -> str:   # Jupyter
+        from ..render import notebook
+
+        return notebook.dataset_html(self)
+
     def subset(self, rows) -> "Dataset":
         """The same dataset restricted to ``rows`` (indices or a boolean mask)."""
         return replace(self, X=self.X[rows], y=self.y[rows])
