@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..datasets import Dataset
 from ..errors import NnmathError
 from ..network import Network
-from . import api, teaching, transfer
+from . import api, compare, landscape, neurons, teaching, tour, transfer
 from .limits import CHUNK_BYTES, LIMITS, LimitError
 from .sessions import BusyError, SessionStore, UnknownError
 
@@ -77,7 +77,7 @@ def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCA
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_exception_handler(NnmathError, _nnmath_error)
     app.add_exception_handler(Exception, _bug)
-    for module in (api, teaching, transfer):
+    for module in (api, teaching, transfer, tour, landscape, compare, neurons):
         app.include_router(module.router)
     static = resources.files("nnmath.web").joinpath("static")
     if static.is_dir():

@@ -73,6 +73,11 @@ class ConfigIn(_In):
     learning_rate: float | None = Field(None, gt=0, le=LIMITS.max_learning_rate)
     batch_size: int | None = Field(None, ge=1, le=LIMITS.max_rows)
     shuffle: bool | None = None
+    test_share: float | None = Field(None, ge=0, le=LIMITS.max_test_share,
+                                     description="the share of the rows held out as a test "
+                                     "set (0: none)")
+    alpha: float | None = Field(None, ge=0, le=LIMITS.max_alpha,
+                                description="the L2 penalty (0: none)")
 
 
 class Config(BaseModel):
@@ -88,6 +93,8 @@ class Config(BaseModel):
     learning_rate: float
     batch_size: int
     shuffle: bool
+    test_share: float
+    alpha: float
 
 
 CONFIG_KEYS = list(Config.model_fields)
@@ -201,6 +208,14 @@ class State(BaseModel):
     max_epochs_now: int = Field(description="the most epochs a /train request may ask for now")
     activations: list[list[Number]] = Field(description="a of every layer (output last) for "
                                             "the selected sample at the current weights")
+    test_rows: list[int] = Field([], description="the rows held out (from 0): never trained "
+                                 "on")
+    test_loss: Number = Field(None, description="the mean loss over the held-out rows")
+    test_history: list[HistoryPoint] = Field([], description="the held-out rows' loss per "
+                                             "epoch")
+    stepped: bool = Field(False, description="whether an Update was applied since the "
+                          "network last changed otherwise (its step's derivation: "
+                          "at=step)")
 
 
 class StepLayer(BaseModel):

@@ -12,6 +12,7 @@ import numpy as np
 from ..backprop import forward_pass
 from ..jsonsafe import json_safe
 from ..trace import Trace, explain
+from .heldout import extra_state
 from .limits import LIMITS, ROWS_SHOWN
 from .setup import task_of
 
@@ -47,7 +48,7 @@ def state(session) -> dict:
         "history": [{"epoch": e, "loss": loss} for e, loss in session.history],
         "view": view(session), "limits": LIMITS.model_dump(),
         "activations": activations(session),
-        "max_epochs_now": _epochs_allowed(n_work)})
+        "max_epochs_now": _epochs_allowed(n_work), **extra_state(session)})
 
 
 def activations(session) -> list:
