@@ -95,7 +95,7 @@ def expect(locator):
     return playwright_expect(locator)
 
 
-def open_page(context, server, fragment=""):
+def open_page(context, server, fragment="#play"):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -120,10 +120,12 @@ def put_param(request: Request, sid: str, body: ParamIn):
 
 @router.put("/sessions/{sid}/sample", response_model=State, responses=ERRORS)
 def put_sample(request: Request, sid: str, body: SampleIn):
-    """Select the sample (a row of the data, from 0) that a step is taken on."""
+    """Select the sample (a row of the data, from 0; the page shows it from 1, as
+    ``nnmath explain --row`` counts) that a step is taken on."""
     with store_of(request).use(sid) as s:
         s.select(body.index)
         s.quizzes.clear()
+        s.stepped = None           # the step just taken was another row's
         return state(s)
 
 

@@ -44,7 +44,7 @@ LANDSCAPE_SIDE = 41
 """Points a side of a landscape's grid when the page does not ask for another number."""
 MIN_SIDE = 5
 """The coarsest grid worth drawing."""
-HELD_SHOWN = 6
+HELD_SHOWN = 8
 """Held parameters listed by name (the others are counted)."""
 KEY = r"^[Wb][1-9][0-9]?(-[0-9]{1,3}){1,2}$"
 
@@ -91,6 +91,9 @@ class PathOut(BaseModel):
     points: list[PathPoint]
     stopped: str | None = Field(description="why the run stopped early (the engine's "
                                 "words), if it did")
+    rises: int = Field(description="epochs after which the loss was higher than before")
+    fell: Number = Field(description="the start's loss minus the last epoch's")
+    words: str = Field(description="what the path did, in words, from these numbers")
 
 
 class PathsIn(BaseModel):
@@ -242,6 +245,37 @@ def get_landscape(request: Request, sid: str,
 _EPOCH_POINT = tuple[int, float, float, float]
 
 
+def _describe(paths: list[dict], first: float) -> None:
+    """Each path's rises, fall and words: it overshoots (the loss rose after some epochs),
+    crawls (it fell less than a quarter as far as the path that fell furthest) or
+    descends steadily."""
+    for p in paths:
+        losses = [first] + [q["loss"] for q in p["points"]]
+        p["rises"] = sum(b > a for a, b in zip(losses, losses[1:]))
+        p["fell"] = first - losses[-1] if len(losses) > 1 else None
+    best = max((p["fell"] for p in paths if p["fell"] is not None), default=None)
+    for p in paths:
+        rate, n = f"η = {p['learning_rate']:g}", len(p["points"])
+        if p["stopped"]:
+            p["words"] = f"{rate}: the loss left the numbers after {n} epoch(s): {p['stopped']}"
+        elif p["rises"]:
+            p["words"] = (f"{rate}: the loss went up in {p['rises']} of {n} epochs on its "
+                          f"way from {first:.4g} to {losses_str(p)}: the steps overshoot, "
+                          "jumping across the valley instead of down it.")
+        elif best and p["fell"] is not None and p["fell"] < 0.25 * best:
+            p["words"] = (f"{rate}: the loss fell by {p['fell']:.3g} in {n} epochs, "
+                          f"{p['fell'] / best:.0%} as far as the path that fell furthest: "
+                          "it crawls.")
+        else:
+            p["words"] = (f"{rate}: the loss fell steadily by {p['fell']:.3g} in {n} epochs "
+                          f"(to {losses_str(p)}).")
+
+
+def losses_str(path: dict) -> str:
+    """The path's last loss, as the words write it."""
+    return f"{path['points'][-1]['loss']:.4g}" if path["points"] else "–"
+
+
 @router.post("/sessions/{sid}/paths", response_model=Paths, responses=ERRORS)
 def post_paths(request: Request, sid: str, body: PathsIn):
     """Gradient descent from the current weights, once per learning rate, with the
@@ -278,6 +312,7 @@ def post_paths(request: Request, sid: str, body: PathsIn):
                 {"epoch": e, "x": px, "y": py, "loss": loss} for e, px, py, loss in points]})
         with np.errstate(all="ignore"):
             first = net.loss(X, T, loss=c["loss"]) + l2_penalty(start, c["alpha"], len(X))
+        _describe(paths, float(first))
         return json_safe({
             "x": kx, "y": ky, "x_symbol": symbol_of(net, nx, ix),
             "y_symbol": symbol_of(net, ny, iy),

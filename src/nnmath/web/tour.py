@@ -35,7 +35,7 @@ ARTICLE_SAYS = {"p_cancer": "43 %", "p_healthy": "57 %", "output": "0.3248",
                 "loss": "0.0528", "output_after": "0.322", "loss_after": "0.0519",
                 "w1": "0.5", "b1": "0.0", "w2": "-1.0", "b2": "0.0", "learning_rate": "0.1"}
 """What the article prints, as it prints it."""
-NEURON_XS = np.arange(41) / 10
+NEURON_XS = np.round(np.arange(41) * 0.1, 1)
 """The slider's x values for the neuron of section 1: 0, 0.1, ..., 4 (the PSA range)."""
 
 Number = float | None
@@ -56,7 +56,7 @@ class ChainOut(BaseModel):
 
 class Tour(BaseModel):
     neuron: dict = Field(description="w, b, activation, and x, z, a along the slider")
-    psa: dict = Field(description="the rows (numbered from 1), the feature and the classes")
+    data: dict = Field(description="the rows (numbered from 1), the feature and the classes")
     network_a: dict = Field(description="network A trained: weights, z and p at PSA 2.0")
     cost: dict = Field(description="network A's ½ Σ (ŷ − t)² per row, and its mean")
     network_b: dict = Field(description="network B's weights and learning rate")
@@ -125,7 +125,7 @@ def tour_numbers() -> dict:
                                         "meaning": f.meaning})
     chains = [{"param": name, "symbol": c.symbol, "factors": [f.name for f in c.factors],
                "gradient": c.gradient} for name, c in step.chains.items()]
-    return json_safe({"neuron": neuron, "psa": psa, "network_a": network_a, "cost": cost,
+    return json_safe({"neuron": neuron, "data": psa, "network_a": network_a, "cost": cost,
                       "network_b": b_out, "step": walk, "factors": list(factors.values()),
                       "chains": chains, "article": ARTICLE_SAYS})
 
