@@ -50,8 +50,8 @@ def one_line(exc: BaseException) -> str:
 
 
 def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCAL_HOSTS,
-               max_sessions: int = LIMITS.max_sessions, data: Dataset | None = None
-               ) -> FastAPI:
+               max_sessions: int = LIMITS.max_sessions, data: Dataset | None = None,
+               max_total_bytes: int = LIMITS.max_total_bytes) -> FastAPI:
     """The app: the page at ``/``, its files at ``/static``, the API at ``/api``, its
     documentation at ``/docs`` (and ``/openapi.json``).
 
@@ -66,13 +66,17 @@ def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCA
     data : Dataset, optional
         The data every new session starts with, as an uploaded CSV file
         (``nnmath serve --model FILE --data CSV``).
+    max_total_bytes : int
+        The bytes of all sessions' arrays together (the sessions idle the longest are
+        ended past it).
     """
     app = FastAPI(title="nnmath serve", version=_version(),
                   description="The math of a small neural network, live: every number is "
                               "computed by nnmath's engine. Errors are "
                               '{"detail": "one line"}.',
                   docs_url=None, redoc_url=None)   # /docs below: no CDN
-    app.state.store = SessionStore(max_sessions=max_sessions, model=model, data=data)
+    app.state.store = SessionStore(max_sessions=max_sessions, model=model, data=data,
+                                   max_total_bytes=max_total_bytes)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_exception_handler(NnmathError, _nnmath_error)

@@ -53,18 +53,19 @@ const MONO = 7.9;          // px per character of the labels' 13 px monospace
 const SMALL = 7.6;         // ... of their 12.5 px lines (gradient, update)
 const DOT = 14;            // a weight's dot, px
 const DOT_STEP = 20;       // centre to centre of two dots, at least
-const [T0, SPREAD] = [0.2, 0.5];    // dots from 20 % to 70 % of the way along their edge
+const [T0, SPREAD] = [0.22, 0.5];   // dots from 22 % to 72 % of the way along their edge
 const ROW = 76;            // between two neurons of the tallest dense layer
 const TOP = 14;
 const BOTTOM = 44;
 
 function wideLayout(sizes) {
   const tallest = Math.max(...sizes);
-  const [colW, rowH] = [300, 150];
+  const [colW, rowH, top] = [300, 150, 40];
   const width = Math.max(480, colW * (sizes.length - 1) + 140);
-  const height = Math.max(200, tallest * rowH + 60);
+  const span = tallest * rowH;
+  const height = top + span + 70;        // room for the lowest bias's three lines, and the names
   const xs = sizes.map((_, l) => 70 + (l * (width - 140)) / Math.max(1, sizes.length - 1));
-  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => (height - 20) * (i + 0.5) / n + 4));
+  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => top + (span * (i + 0.5)) / n));
   return { width, height, xs, ys, dense: false };
 }
 
@@ -122,12 +123,10 @@ function overlaps(a, b) {
  */
 function placeWide(view, geo) {
   const { state } = view;
-  const taken = [];
+  const taken = textBoxes(view, geo, { withDeltas: true });
   geo.xs.forEach((cx, l) => geo.ys[l].forEach((cy) => {
     taken.push({ x: cx - R, y: cy - R, width: 2 * R, height: 2 * R });
-    if (l > 0) taken.push({ x: cx - 50, y: cy - R - 18, width: 100, height: 16 });   // δ = ...
   }));
-  geo.xs.forEach((cx) => taken.push({ x: cx - 75, y: geo.height - 18, width: 150, height: 18 }));
   state.network.layers.forEach((layer, k) => layer.b.forEach((b, j) => {
     taken.push(labelBox(labelLines(view, `b${k + 1}`, [j], b, k).texts, biasAt(geo, k + 1, j)));
   }));
@@ -153,6 +152,52 @@ function placeWide(view, geo) {
   return placed;
 }
 
+/* ---------- the texts of the drawing: each neuron's value and delta, each layer's name ---------- */
+
+function layerNames(view) {
+  const { state } = view;
+  const sizes = state.network.sizes;
+  const features = state.data ? state.data.feature_names : [];
+  const short = (text) => (text.length > 14 ? `${text.slice(0, 13)}…` : text);
+  return sizes.map((_, l) => {
+    if (l === 0) {
+      return `input${!features.length ? "" : features.length === 1 ? `: ${short(features[0])}` : ` (${features.length})`}`;
+    }
+    return `${l === sizes.length - 1 ? "output" : `hidden ${l}`} (${state.network.layers[l - 1].activation})`;
+  });
+}
+
+/** What a neuron shows (its value, and its delta after Backward). */
+function neuronShown(view, l, j) {
+  const { state } = view;
+  const sampleRow = state.data && state.data.X ? state.data.X[state.sample] : null;
+  return neuronValue(view, l, j, sampleRow);
+}
+
+/** The boxes of the drawing's texts (estimated from their characters: monospace digits,
+ * generous for the layer names' proportional font), in the SVG's units. */
+function textBoxes(view, geo, { withDeltas }) {
+  const boxes = [];
+  view.state.network.sizes.forEach((n, l) => {
+    for (let j = 0; j < n; j += 1) {
+      const [cx, cy] = [geo.xs[l], geo.ys[l][j]];
+      const shown = neuronShown(view, l, j);
+      const w = shown.text.length * 7.4 + 4;
+      boxes.push({ kind: "value", x: cx - w / 2, y: cy - 8, width: w, height: 15 });
+      if (withDeltas && l > 0) {
+        const text = shown.delta === null ? "δ = -0.000000e-00" : `δ = ${fmt(shown.delta)}`;   // its room, kept
+        const dw = text.length * 6.8 + 4;
+        boxes.push({ kind: "delta", x: cx - dw / 2, y: cy - R - 16, width: dw, height: 14 });
+      }
+    }
+  });
+  layerNames(view).forEach((name, l) => {
+    const w = name.length * 7.4 + 6;
+    boxes.push({ kind: "layer", x: geo.xs[l] - w / 2, y: geo.height - 17, width: w, height: 17 });
+  });
+  return boxes;
+}
+
 /** The layout of a network: wide (labelled) while its labels fit, else dense. */
 function layout(view) {
   const sizes = view.state.network.sizes;
@@ -163,6 +208,36 @@ function layout(view) {
     if (geo.placed) return geo;
   }
   return denseLayout(sizes);
+}
+
+/** A weight's or bias's label box (a dot, dense; its lines, wide), in the SVG's units. */
+function paramBox(view, name, index, value, [cx, cy, up = false], dense, k) {
+  if (dense) return { x: cx - DOT / 2 - 1, y: cy - DOT / 2 - 1, width: DOT + 2, height: DOT + 2 };
+  return labelBox(labelLines(view, name, index, value, k).texts, [cx, cy, up]);
+}
+
+/**
+ * Every label of the drawing and the box it is drawn in (what drawNetwork draws: a test
+ * checks no two overlap for every layer up to the page's limits, and that each drawn label
+ * stays inside its box): {geo, boxes: [{kind, key, x, y, width, height}]}.
+ */
+export function labelBoxes(view) {
+  const geo = layout(view);
+  const boxes = textBoxes(view, geo, { withDeltas: !geo.dense });
+  view.state.network.layers.forEach((layer, k) => {
+    for (let i = 0; i < layer.W.length; i += 1) {
+      for (let j = 0; j < layer.W[0].length; j += 1) {
+        const key = keyOf(`W${k + 1}`, [i, j]);
+        const at = weightAt(geo, k, i, j, layer.W[0].length);
+        boxes.push({ kind: "param", key, ...paramBox(view, `W${k + 1}`, [i, j], layer.W[i][j], at, geo.dense, k) });
+      }
+    }
+    layer.b.forEach((b, j) => {
+      const box = paramBox(view, `b${k + 1}`, [j], b, biasAt(geo, k + 1, j), geo.dense, k);
+      boxes.push({ kind: "param", key: keyOf(`b${k + 1}`, [j]), ...box });
+    });
+  });
+  return { geo, boxes };
 }
 
 /**
@@ -225,8 +300,8 @@ function paramLabel(view, name, index, value, [cx, cy, up = false], dense, k) {
   const { state } = view;
   const sizes = state.network.sizes;
   const key = keyOf(name, index);
-  const { symbol, grad, old, texts } = labelLines(view, name, index, value, k);
-  const box = dense ? { x: cx - DOT / 2 - 1, y: cy - DOT / 2 - 1, width: DOT + 2, height: DOT + 2 } : labelBox(texts, [cx, cy, up]);
+  const { symbol, grad, old } = labelLines(view, name, index, value, k);
+  const box = paramBox(view, name, index, value, [cx, cy, up], dense, k);
   const fo = svgEl("foreignObject", {
     x: box.x, y: box.y, width: box.width, height: box.height, class: "fo",
   });
@@ -269,13 +344,12 @@ function pick(values, index) {
 function drawNeurons(group, labels, view, geo, dense) {
   const { state } = view;
   const sizes = state.network.sizes;
-  const sampleRow = state.data && state.data.X ? state.data.X[state.sample] : null;
   sizes.forEach((n, l) => {
     for (let j = 0; j < n; j += 1) {
       const [cx, cy] = [geo.xs[l], geo.ys[l][j]];
       const g = svgEl("g", { class: `neuron ${l === 0 ? "input" : ""}` });
       g.append(svgEl("circle", { cx, cy, r: R }));
-      const shown = neuronValue(view, l, j, sampleRow);
+      const shown = neuronShown(view, l, j);
       g.append(svgEl("text", {
         x: cx, y: cy + 4, "text-anchor": "middle", "data-testid": l === 0 ? `x-${j}` : `a-${l}-${j}`,
         class: shown.idle ? "idle" : "",
@@ -291,14 +365,8 @@ function drawNeurons(group, labels, view, geo, dense) {
       if (l > 0) labels.append(biasLabel(view, l, j, geo, dense));
     }
   });
-  const names = ["input", ...sizes.slice(1).map((_, k) => (k === sizes.length - 2 ? "output" : `hidden ${k + 1}`))];
-  names.forEach((label, l) => {
-    const act = l > 0 ? ` (${state.network.layers[l - 1].activation})` : "";
-    const names = state.data ? state.data.feature_names : [];
-    const short = (text) => (text.length > 14 ? `${text.slice(0, 13)}…` : text);
-    const feature = l > 0 || !names.length ? "" : names.length === 1 ? `: ${short(names[0])}` : ` (${names.length})`;
-    group.append(svgEl("text", { x: geo.xs[l], y: geo.height - 4, "text-anchor": "middle", class: "layer-name" },
-      `${label}${act}${feature}`));
+  layerNames(view).forEach((name, l) => {
+    group.append(svgEl("text", { x: geo.xs[l], y: geo.height - 4, "text-anchor": "middle", class: "layer-name" }, name));
   });
 }
 

@@ -158,6 +158,8 @@ export function drawLandscape(canvas, land, path, paths) {
   ctx.restore();
   canvas.dataset.side = String(n);
   canvas.dataset.current = String(land.current_loss);
+  canvas.dataset.path = String(path.length);
+  canvas.dataset.paths = paths ? String(paths.paths.length) : "0";
 }
 
 /** The colour of a path of the learning-rate comparison (its legend uses the same). */

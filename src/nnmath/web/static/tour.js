@@ -336,6 +336,7 @@ async function render() {
   const heading = h("h2", { id: "tour-title", tabindex: "-1", testid: "tour-title" }, `${n}. ${TITLES[n - 1]}`);
   const body = $("tour-section");
   const hadFocus = body.contains(document.activeElement);
+  const inToc = $("tour-toc").contains(document.activeElement);
   body.replaceChildren(heading, ...RENDER[n - 1](page.tour));
   body.dataset.section = String(n);
   borrowPanels(n === TITLES.length);
@@ -354,6 +355,7 @@ async function render() {
     if (!page.landscape) await loadLandscape();
   }
   if (hadFocus) heading.focus();
+  if (inToc) $("tour-toc").querySelector("[aria-current]").focus();     // the keyboard keeps its place
   document.body.dataset.tour = `${n}/${page.tourPart}`;
 }
 
