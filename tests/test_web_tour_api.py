@@ -263,8 +263,12 @@ def test_each_neurons_map_is_the_forward_record(client, session):
         record = forwards[ell - 1].a[:, j].reshape(side, side)
         bound = 2 * forward_bound(net.layers[:ell], X)[:, j].reshape(side, side)
         assert np.all(np.abs(np.array(neuron["values"]) - record) <= bound), neuron["name"]
-        W = net.layers[ell - 1].W
+        W, b = net.layers[ell - 1].W, net.layers[ell - 1].b
+        signs = [" − " if w < 0 else " + " for w in W[1:, j]]
+        terms = "".join(f"{sign}{abs(w):.6g}·" for sign, w in zip(signs, W[1:, j]))
         assert f"{W[0, j]:.6g}".replace("-", "−") in neuron["formula"]
+        assert all(t in neuron["formula"] for t in terms.split("·") if t)
+        assert neuron["formula"].endswith(f"{' − ' if b[j] < 0 else ' + '}{abs(b[j]):.6g})")
 
 
 def test_neuron_pictures_are_bounded(client, session):

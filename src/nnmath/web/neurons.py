@@ -70,24 +70,31 @@ def _number(value: float) -> str:
 
 def formula(net: Network, ell: int, j: int, names: list[str]) -> str:
     """``a1[0] = sigmoid(0.5·psa + 0)``: neuron ``j`` of layer ``ell`` (from 1) with its
-    weights and bias written in (at most :data:`MAX_TERMS` terms, the rest counted).
+    weights and bias written in (at most :data:`MAX_TERMS` terms, the rest counted), a
+    negative one after the first as ``− |w|``.
 
     >>> from nnmath.article import network_b
     >>> net = network_b()
     >>> formula(net, 1, 0, ["psa"]), formula(net, 2, 0, ["a1"])
     ('a1 = sigmoid(0.5·psa + 0)', 'ŷ = sigmoid(−1·a1 + 0)')
+    >>> net.set_params({"W2": [[0.25]], "b2": [-3.5]}) and formula(net, 2, 0, ["a1"])
+    'ŷ = sigmoid(0.25·a1 − 3.5)'
     """
     layer = net.layers[ell - 1]
     scalar = all(n == 1 for n in net.sizes)
-    terms = [f"{_number(float(layer.W[i, j]))}·{names[i]}" for i in range(layer.W.shape[0])]
-    shown = terms[:MAX_TERMS] + ([f"… ({len(terms) - MAX_TERMS} more)"]
-                                 if len(terms) > MAX_TERMS else [])
+    terms = [(float(layer.W[i, j]), f"·{names[i]}") for i in range(layer.W.shape[0])]
+    shown = terms[:MAX_TERMS]
+    text = _number(shown[0][0]) + shown[0][1] + "".join(
+        (" − " if value < 0 else " + ") + _number(abs(value)) + what for value, what in shown[1:])
+    if len(terms) > MAX_TERMS:
+        text += f" + … ({len(terms) - MAX_TERMS} more)"
+    bias = float(layer.b[j])
+    text += (" − " if bias < 0 else " + ") + _number(abs(bias))
     if ell == len(net.layers):
         name = "ŷ" if net.n_outputs == 1 else f"ŷ[{j}]"
     else:
         name = f"a{ell}" if scalar else f"a{ell}[{j}]"
-    return (f"{name} = {layer.activation}(" + " + ".join(shown)
-            + f" + {_number(float(layer.b[j]))})")
+    return f"{name} = {layer.activation}({text})"
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:

@@ -5,7 +5,7 @@
 
 import { fmt } from "./format.js";
 import { keyOf, symbolOf } from "./netview.js";
-import { $, api, drawPanels, page, say } from "./page.js";
+import { $, api, drawPanels, page, panelDue, say } from "./page.js";
 import { LAND, landScales, pathColour } from "./plots.js";
 
 /** Every weight and bias entry of the State's network: [{key, symbol, value}]. */
@@ -53,7 +53,8 @@ function followState(state) {
   const last = page.path[page.path.length - 1];
   if (fresh || (last && state.epoch < last.epoch)) page.path = [];
   const point = pointOf(state);
-  if (point && point.x !== null && point.y !== null) page.path.push(point);
+  const same = last && point && last.epoch === point.epoch && last.x === point.x && last.y === point.y;
+  if (point && point.x !== null && point.y !== null && !same) page.path.push(point);
 }
 
 function outside(point, land) {
@@ -119,9 +120,7 @@ async function refreshLandscape() {
   if (outside(page.path[page.path.length - 1], page.landscape)) {
     page.landBounds = boundsOf([...page.path, ...pathPoints()]);
   }
-  const every = page.running ? Number($("land-every").value) || 1 : 1;
-  page.landCount += 1;
-  if (page.landCount % every === 0 || !page.landscape) await loadLandscape();
+  if (panelDue("landscape") || !page.landscape) await loadLandscape();
   if (!page.path.length) followState(state);
 }
 

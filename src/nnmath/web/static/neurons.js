@@ -4,7 +4,7 @@
 // whenever the weights change (while training too).
 
 import { fmt } from "./format.js";
-import { $, api, drawPanels, page } from "./page.js";
+import { $, api, drawPanels, page, panelDue } from "./page.js";
 import { CELL } from "./plots.js";
 
 async function loadNeurons() {
@@ -69,5 +69,5 @@ export function wireNeurons(on) {
   on("neu-layer", "change", loadNeurons);
   $("neurons").addEventListener("mousemove", hover);
   $("neurons").addEventListener("focusin", focusShows);
-  page.refreshers.push(loadNeurons);
+  page.refreshers.push(() => (panelDue("neurons") || !page.neurons ? loadNeurons() : Promise.resolve()));
 }

@@ -35,7 +35,7 @@ export const page = {
   paths: null,          // POST .../paths: descent from the same start, one per learning rate
   neurons: null,        // GET .../neurons: each neuron's activation over the inputs
   compare: null,        // POST .../compare: ssr beside the output's own loss
-  landCount: 0,        // States seen by the landscape (while running it redraws every so many)
+  panelCounts: {},     // States each panel has seen (while running it asks every so many)
   rateEta: null,        // the learning rate the suggested rates were made from
   drawnNetwork: null,   // the State's network the panels were last asked for
   refreshers: [],       // what asks the API again when the network changes (panels)
@@ -123,6 +123,14 @@ export function drawAll() {
     page.drawnNetwork = state.network;
     for (const refresh of page.refreshers) refresh().catch(showError);
   }
+}
+
+/** Whether a panel asks the API again for this State: always, except while running, when
+ * it asks every so many updates (the Training panel's choice), so Run stays fast. */
+export function panelDue(name) {
+  page.panelCounts[name] = (page.panelCounts[name] || 0) + 1;
+  const every = page.running ? Number($("panel-every").value) || 1 : 1;
+  return page.panelCounts[name] % every === 0;
 }
 
 /** Draw the panels only (the landscape, the neurons, the comparison): what their own answers

@@ -26,12 +26,6 @@ function levelsOf(grid) {
   return Array.from({ length: LEVELS }, (_, k) => values[Math.floor(((k + 0.5) / LEVELS) * (values.length - 1))]);
 }
 
-function levelIndex(levels, v) {
-  let k = 0;
-  while (k < levels.length && v > levels[k]) k += 1;
-  return k;
-}
-
 /** Map a grid (x values, y values) to the canvas: returns [sx, sy] for data coordinates. */
 export function landScales(land) {
   const { size, pad } = LAND;
@@ -86,17 +80,27 @@ export function drawLandscape(canvas, land, path, paths) {
   const xs = land.x.values;
   const ys = land.y.values;
   const cw = (size - 2 * pad) / (n - 1);
+  // one pixel per grid point, stretched smoothly over the plot: the grid points sit on the
+  // plot's corners and edges (the colour of a value: its rank among the grid's values)
+  const sorted = grid.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  const rank = (v) => {
+    let [lo, hi] = [0, sorted.length - 1];
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
+    return sorted.length > 1 ? lo / (sorted.length - 1) : 0;
+  };
+  const cells = document.createElement("canvas");
+  cells.width = n;
+  cells.height = n;
+  const cctx = cells.getContext("2d");
   for (let r = 0; r < n; r += 1) {
     for (let c = 0; c < n; c += 1) {
       const v = grid[r][c];
-      ctx.fillStyle = Number.isFinite(v) ? ramp(levelIndex(levels, v) / LEVELS) : "#eee";
-      ctx.fillRect(sx(xs[c]) - cw / 2, sy(ys[r]) - cw / 2, cw + 1, cw + 1);
+      cctx.fillStyle = Number.isFinite(v) ? ramp(rank(v)) : "#eee";
+      cctx.fillRect(c, n - 1 - r, 1, 1);
     }
   }
-  ctx.clearRect(0, 0, size, pad - cw / 2);                  // the margins stay white
-  ctx.clearRect(0, size - pad + cw / 2, size, pad);
-  ctx.clearRect(0, 0, pad - cw / 2, size);
-  ctx.clearRect(size - pad + cw / 2, 0, pad, size);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(cells, 0.5, 0.5, n - 1, n - 1, pad, pad, size - 2 * pad, size - 2 * pad);
   ctx.strokeStyle = "rgba(27,31,36,0.45)";
   ctx.lineWidth = 0.8;
   const toX = (c) => pad + c * cw;
@@ -139,7 +143,7 @@ export function drawLandscape(canvas, land, path, paths) {
   };
   ctx.save();
   ctx.beginPath();
-  ctx.rect(pad - cw / 2, pad - cw / 2, size - 2 * pad + cw, size - 2 * pad + cw);
+  ctx.rect(pad, pad, size - 2 * pad, size - 2 * pad);
   ctx.clip();
   if (paths) {
     paths.paths.forEach((p, k) => line([paths.start, ...p.points], PATH_COLOURS[k % PATH_COLOURS.length], 1.6));
@@ -189,8 +193,6 @@ function curvePlot(neuron, xs) {
   svg.append(svgEl("rect", { x: pad, y: pad, width: width - 2 * pad, height: height - 2 * pad, class: "plot-bg" }));
   const d = neuron.values.map((v, k) => `${sx(k).toFixed(1)},${sy(v).toFixed(1)}`).join(" ");
   svg.append(svgEl("polyline", { points: d, class: "neuron-curve", fill: "none" }));
-  svg.append(svgEl("text", { x: width - pad - 2, y: pad + 10, "text-anchor": "end", class: "tick" }, fmt(hi, 3)));
-  svg.append(svgEl("text", { x: width - pad - 2, y: height - pad - 3, "text-anchor": "end", class: "tick" }, fmt(lo, 3)));
   return svg;
 }
 
@@ -234,7 +236,11 @@ export function drawNeuronPlots(box, neurons) {
     figure.append(neurons.kind === "curve" ? curvePlot(neuron, neurons.x) : mapPlot(neuron));
     const caption = document.createElement("figcaption");
     caption.className = "neuron-formula";
-    caption.textContent = neuron.formula;
+    const [lo, hi] = neuronRange(neuron);
+    const range = document.createElement("span");
+    range.className = "neuron-range";
+    range.textContent = neurons.kind === "map" ? `pale ${fmt(lo, 3)} → dark ${fmt(hi, 3)}` : `${fmt(lo, 3)} to ${fmt(hi, 3)}`;
+    caption.append(neuron.formula, document.createElement("br"), range);
     figure.append(caption);
     box.append(figure);
   });

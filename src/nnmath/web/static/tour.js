@@ -367,7 +367,7 @@ function showFailure(err) {
 
 async function startFromB() {
   stopRunning();
-  adopt(await api("PUT", "/config", page.options.defaults), { dataChanged: true });
+  await adopt(await api("PUT", "/config", page.options.defaults), { dataChanged: true });
   page.path = [];
   page.paths = null;
   page.landBounds = null;
