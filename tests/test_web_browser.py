@@ -95,7 +95,7 @@ def expect(locator):
     return playwright_expect(locator)
 
 
-def open_page(context, server, fragment=""):
+def open_page(context, server, fragment="#play"):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -421,7 +421,7 @@ def test_the_page_and_the_docs_work_under_their_content_security_policy(context,
     page = context.new_page()
     console = []
     page.on("console", lambda m: console.append(m.text))
-    first = page.goto(f"{server}/")
+    first = page.goto(f"{server}/#play")
     policy = first.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy
     expect(page.locator("body")).to_have_attribute("data-ready", "true")

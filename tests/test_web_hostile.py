@@ -74,7 +74,8 @@ WRONG_TYPES = {"number": ["true", '"1e5"', "[1]", "{}"], "integer": ["true", '"3
 # A valid body for every request body of the API (a new schema must be added here).
 VALID = {"NewSession": {"config": {}}, "ConfigIn": {}, "TrainIn": {"epochs": 1},
          "SampleIn": {"index": 0}, "AnswerIn": {"answer": 0.5}, "Empty": {},
-         "ParamIn": {"name": "W1", "index": [0, 0], "value": 0.5}}
+         "ParamIn": {"name": "W1", "index": [0, 0], "value": 0.5},
+         "CompareIn": {"epochs": 2}, "PathsIn": {"learning_rates": [0.1], "epochs": 2}}
 
 
 def _kinds(schema, components):

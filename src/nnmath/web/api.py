@@ -15,6 +15,7 @@ from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
 from ..training import train
+from .heldout import held_out_rows, training_rows
 from .limits import LIMITS, check_limit, steps_per_epoch
 from .schemas import (
     CONFIG_KEYS,
@@ -131,10 +132,12 @@ def put_param(request: Request, sid: str, body: ParamIn):
 
 @router.put("/sessions/{sid}/sample", response_model=State, responses=ERRORS)
 def put_sample(request: Request, sid: str, body: SampleIn):
-    """Select the sample (a row of the data, from 0) that a step is taken on."""
+    """Select the sample (a row of the data, from 0; the page shows it from 1, as
+    ``nnmath explain --row`` counts) that a step is taken on."""
     with store_of(request).use(sid) as s:
         s.select(body.index)
         s.quizzes.clear()
+        s.stepped = None           # the step just taken was another row's
         return state(s)
 
 
@@ -149,7 +152,8 @@ def post_step(request: Request, sid: str, body: Empty | None = None):
 def post_update(request: Request, sid: str, body: Empty | None = None):
     """Apply that step: the parameters become the trace's ``updated`` (epoch unchanged)."""
     with store_of(request).use(sid) as s:
-        s.net.set_params(trace_of(s).updated)
+        s.stepped = trace_of(s)        # its derivation stays one click away (at=step)
+        s.net.set_params(s.stepped.updated)
         s.quizzes.clear()
         return state(s)
 
@@ -175,12 +179,14 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
                     "size⌉ × layers)", "Ask for fewer epochs (max_epochs_now in the State) "
                     "or use a larger batch size.")
         net, optimizer = s.net.copy(), s.optimizer()
-        history = train(net, s.inputs(s.data.X), s.T, loss=c["loss"],
+        history = train(net, *training_rows(s), loss=c["loss"],
                         learning_rate=c["learning_rate"], epochs=epochs,
                         batch_size=c["batch_size"], shuffle=c["shuffle"],
-                        seed=c["seed"] + s.epoch, optimizer=optimizer, engine="numpy")
+                        seed=c["seed"] + s.epoch, optimizer=optimizer, engine="numpy",
+                        alpha=c["alpha"], validation_data=held_out_rows(s))
         s.net = net
         s.keep_optimizer(optimizer)
-        s.add_history(history.loss)
+        s.add_history(history.loss, history.val_loss)
+        s.stepped = None
         s.quizzes.clear()
         return state(s)

@@ -53,7 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..datasets import Dataset
 from ..errors import NnmathError
 from ..network import Network
-from . import api, teaching, transfer
+from . import api, compare, landscape, neurons, teaching, tour, transfer
 from .limits import CHUNK_BYTES, LIMITS, LimitError
 from .scratch import StoppingError
 from .sessions import BusyError, SessionStore, UnknownError
@@ -103,8 +103,8 @@ def one_line(exc: BaseException) -> str:
 
 
 def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCAL_HOSTS,
-               max_sessions: int = LIMITS.max_sessions, data: Dataset | None = None
-               ) -> FastAPI:
+               max_sessions: int = LIMITS.max_sessions, data: Dataset | None = None,
+               max_total_bytes: int = LIMITS.max_total_bytes) -> FastAPI:
     """The app: the page at ``/``, its files at ``/static``, the API at ``/api``, its
     documentation at ``/docs`` (and ``/openapi.json``).
 
@@ -119,6 +119,9 @@ def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCA
     data : Dataset, optional
         The data every new session starts with, as an uploaded CSV file
         (``nnmath serve --model FILE --data CSV``).
+    max_total_bytes : int
+        The bytes of all sessions' arrays together (the sessions idle the longest are
+        ended past it).
     """
     app = FastAPI(title="nnmath serve", version=_version(),
                   description="The math of a small neural network, live: every number is "
@@ -126,7 +129,8 @@ def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCA
                               '{"detail": "one line"}.',
                   docs_url=None, redoc_url=None,   # /docs below: no CDN
                   default_response_class=SafeJSONResponse)
-    app.state.store = SessionStore(max_sessions=max_sessions, model=model, data=data)
+    app.state.store = SessionStore(max_sessions=max_sessions, model=model, data=data,
+                                   max_total_bytes=max_total_bytes)
     # outermost last: SecurityHeaders → TrustedHost → SameOrigin → BodyLimit → the routes
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(SameOrigin)
@@ -135,7 +139,7 @@ def create_app(model: Network | None = None, allowed_hosts: Iterable[str] = LOCA
     app.add_exception_handler(NnmathError, _nnmath_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _bug)
-    for module in (api, teaching, transfer):
+    for module in (api, teaching, transfer, tour, landscape, compare, neurons):
         app.include_router(module.router)
     static = resources.files("nnmath.web").joinpath("static")
     if static.is_dir():

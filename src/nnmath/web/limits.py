@@ -68,6 +68,24 @@ class Limits(BaseModel):
                                      "(above 0)")
     max_weight: float = Field(default=1e6, description="the size of a weight or bias typed "
                               "in, at most")
+    max_total_bytes: int = Field(
+        default=256 * 1024 * 1024, description="bytes of the arrays all sessions hold "
+        "together (data, network, optimizer, kept steps); past it the sessions idle the "
+        "longest are ended, oldest first")
+    max_test_share: float = Field(default=0.5, description="the share of the rows held out "
+                                  "as a test set, at most (from 0)")
+    max_alpha: float = Field(default=10.0, description="the L2 penalty alpha, at most "
+                             "(from 0)")
+    max_landscape_side: int = Field(
+        default=61, description="points along each axis of a loss landscape's grid")
+    max_landscape_work: int = Field(
+        default=20_000_000, description="grid points × rows × parameters of one loss "
+        "landscape (a larger network or data set gets a coarser grid)")
+    max_paths: int = Field(default=4, description="learning rates one descent-path request "
+                           "compares")
+    max_neuron_views: int = Field(
+        default=72, description="neurons whose picture one request draws (a larger network: "
+        "one layer at a time)")
 
 
 LIMITS = Limits()

@@ -21,7 +21,7 @@ from ..optimizers import OPTIMIZERS
 from .limits import LIMITS, Limits
 from .setup import DATASETS
 
-__all__ = ["ConfigIn", "Config", "NewSession", "ParamIn", "SampleIn", "TrainIn", "AnswerIn",
+__all__ = ["BodyIn", "ConfigIn", "Config", "NewSession", "ParamIn", "SampleIn", "TrainIn", "AnswerIn",
            "Empty", "State", "Rows", "Step", "Derivation", "Quiz", "QuizResult", "Options",
            "Error", "Limits", "OneOf", "CONFIG_KEYS", "recorded_settings"]
 
@@ -51,11 +51,14 @@ Number = float | None
 Hidden = Annotated[int, Field(ge=1, le=LIMITS.max_neurons)]
 
 
-class _In(BaseModel):
+class BodyIn(BaseModel):
+    """A request body, read strictly: no unknown key, no NaN or infinity, no bool for a
+    number and no text for either (every ``...In`` model of the API is one)."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
-class ConfigIn(_In):
+class ConfigIn(BodyIn):
     """A configuration; every field optional (missing: unchanged, or the default)."""
 
     dataset: DatasetName | None = None
@@ -76,6 +79,11 @@ class ConfigIn(_In):
     learning_rate: float | None = Field(None, gt=0, le=LIMITS.max_learning_rate)
     batch_size: int | None = Field(None, ge=1, le=LIMITS.max_rows)
     shuffle: bool | None = None
+    test_share: float | None = Field(None, ge=0, le=LIMITS.max_test_share,
+                                     description="the share of the rows held out as a test "
+                                     "set (0: none)")
+    alpha: float | None = Field(None, ge=0, le=LIMITS.max_alpha,
+                                description="the L2 penalty (0: none)")
 
 
 class Config(BaseModel):
@@ -91,6 +99,8 @@ class Config(BaseModel):
     learning_rate: float
     batch_size: int
     shuffle: bool
+    test_share: float
+    alpha: float
 
 
 CONFIG_KEYS = list(Config.model_fields)
@@ -121,32 +131,32 @@ def recorded_settings(info: dict) -> dict:
     return out
 
 
-class NewSession(_In):
+class NewSession(BodyIn):
     config: ConfigIn | None = None
 
 
-class ParamIn(_In):
+class ParamIn(BodyIn):
     name: str = Field(pattern=r"^[Wb][1-9][0-9]?$", examples=["W1"])
     index: list[Annotated[int, Field(ge=0)]] = Field(min_length=1, max_length=2,
                                                      examples=[[0, 0]])
     value: float = Field(ge=-LIMITS.max_weight, le=LIMITS.max_weight, examples=[0.5])
 
 
-class SampleIn(_In):
+class SampleIn(BodyIn):
     index: int = Field(ge=0, examples=[8])
 
 
-class TrainIn(_In):
+class TrainIn(BodyIn):
     epochs: int = Field(1, ge=1, description="at most max_epochs_per_request, "
                         "rows × parameters × epochs at most max_work and steps × layers at "
                         "most max_steps (else 413): the State's max_epochs_now")
 
 
-class AnswerIn(_In):
+class AnswerIn(BodyIn):
     answer: float
 
 
-class Empty(_In):
+class Empty(BodyIn):
     pass
 
 
@@ -214,6 +224,14 @@ class State(BaseModel):
     max_epochs_now: int = Field(description="the most epochs a /train request may ask for now")
     activations: list[list[Number]] = Field(description="a of every layer (output last) for "
                                             "the selected sample at the current weights")
+    test_rows: list[int] = Field([], description="the rows held out (from 0): never trained "
+                                 "on")
+    test_loss: Number = Field(None, description="the mean loss over the held-out rows")
+    test_history: list[HistoryPoint] = Field([], description="the held-out rows' loss per "
+                                             "epoch")
+    stepped: bool = Field(False, description="whether an Update was applied since the "
+                          "network last changed otherwise (its step's derivation: "
+                          "at=step)")
 
 
 class StepLayer(BaseModel):

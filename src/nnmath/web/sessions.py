@@ -1,9 +1,11 @@
 """Sessions: one browser tab's data, network, settings and training history.
 
-A :class:`SessionStore` keeps at most :data:`~nnmath.web.limits.MAX_SESSIONS`; a new
-session evicts the one idle the longest (one that is busy is never evicted). A session
-serves one request at a time: :meth:`SessionStore.use` refuses a second with
-:class:`BusyError` (HTTP 409) instead of queueing it.
+A :class:`SessionStore` keeps at most ``max_sessions``; a new session evicts the one idle
+the longest (one that is busy is never evicted). It also keeps the bytes of all its
+sessions' arrays (:func:`~nnmath.web.memory.held_bytes`) under ``max_total_bytes``,
+ending the sessions idle the longest first; a request on an ended session gets a 404
+that says why. A session serves one request at a time: :meth:`SessionStore.use`
+refuses a second with :class:`BusyError` (HTTP 409) instead of queueing it.
 """
 
 from __future__ import annotations
@@ -24,14 +26,19 @@ from ..inference import scaling_of
 from ..network import Network
 from ..optimizers import SGD, get_optimizer
 from ..trace import Trace
+from .heldout import HELD_KEYS, held_out_loss, objective
 from .limits import LIMITS, MAX_HISTORY, LimitError
+from .memory import held_bytes
 from .quiz import Question
 from .schemas import recorded_settings
 from .setup import DEFAULTS, UPLOADED, first_sample, fit_model, head_of, rebuilt, targets
 
-__all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES"]
+__all__ = ["Session", "SessionStore", "UnknownError", "BusyError", "MAX_QUIZZES",
+           "ENDED_KEPT"]
 
 MAX_QUIZZES = 16
+ENDED_KEPT = 4096
+"""Ids of ended sessions remembered, to tell their tab why (the newest ones)."""
 
 
 class UnknownError(NnmathError):
@@ -60,6 +67,8 @@ class Session:
         self.epoch = 0
         self.history: list[tuple[int, float]] = []
         self.data_version = 0         # counts the data this session has held (GET .../data)
+        self.test_history: list[tuple[int, float]] = []   # the held-out rows' loss
+        self.stepped: Trace | None = None    # the step the last Update applied
         if model is None:
             start = {"dataset": UPLOADED, **head_of(DEFAULTS, data), **config} \
                 if data is not None else config
@@ -87,7 +96,10 @@ class Session:
     def configure(self, changes: dict) -> None:
         """Apply a (partial) configuration: new data and/or network when their keys
         change, else only the training settings; the loss must fit the network."""
+        before = {key: self.config.get(key) for key in HELD_KEYS}
         self._adopt(*rebuilt(self.config, changes, self.data, self.net, self.uploaded))
+        if any(self.config.get(key) != value for key, value in before.items()):
+            self.restart()    # the loss is measured on other rows, or with another penalty
 
     def use_data(self, data: Dataset) -> None:
         """An uploaded CSV file's data, with a new network that fits it: the hidden layers
@@ -109,6 +121,9 @@ class Session:
         """Epoch 0: the history starts again from the loss of the current network."""
         self.epoch = 0
         self.history = [(0, self.loss())]
+        test = held_out_loss(self)
+        self.test_history = [] if test is None else [(0, test)]
+        self.stepped = None
         self.quizzes.clear()
 
     @property
@@ -122,10 +137,9 @@ class Session:
         return X if scaling is None else scaling.apply(X)
 
     def loss(self) -> float:
-        """The mean loss of the network on all rows of the data (the configured loss)."""
-        with np.errstate(all="ignore"):
-            return float(self.net.loss(self.inputs(self.data.X), self.T,
-                                       loss=self.config["loss"]))
+        """The mean loss of the network on the training rows (all rows unless some are
+        held out), plus the L2 penalty: :func:`~nnmath.web.heldout.objective`."""
+        return objective(self)
 
     def select(self, index: int) -> None:
         n = len(self.data)
@@ -164,27 +178,52 @@ class Session:
         self._kept = ((self.config["optimizer"], self.config["learning_rate"]), params,
                       optimizer)
 
-    def add_history(self, losses: Iterable[float]) -> None:
+    def add_history(self, losses: Iterable[float], test_losses: Iterable[float] = ()
+                    ) -> None:
+        """The epochs of a train request: each one's loss (and held-out loss, if any)."""
+        first = self.epoch
         for loss in losses:
             self.epoch += 1
             self.history.append((self.epoch, float(loss)))
-        while len(self.history) > MAX_HISTORY:   # keep the first and the last points
-            self.history = self.history[:1] + self.history[2::2] + (
-                [self.history[-1]] if len(self.history) % 2 == 0 else [])
+        self.test_history += [(first + k, float(loss)) for k, loss in
+                              enumerate(test_losses, start=1)]
+        self.history, self.test_history = _thinned(self.history), _thinned(self.test_history)
+
+
+def _thinned(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """At most :data:`MAX_HISTORY` points: every other one dropped, the first and the last
+    kept, until they fit."""
+    while len(points) > MAX_HISTORY:
+        points = points[:1] + points[2::2] + ([points[-1]] if len(points) % 2 == 0 else [])
+    return points
 
 
 class SessionStore:
-    """The server's sessions, by id (a random URL-safe token)."""
+    """The server's sessions, by id (a random URL-safe token).
+
+    ``max_total_bytes`` bounds the bytes of all sessions' arrays together: after each
+    request (and each new session) the sessions idle the longest are ended, oldest first,
+    until the sum is under it (a busy session, and the one just served, are kept). A tab
+    whose session was ended is told why (:meth:`get`)."""
 
     def __init__(self, max_sessions: int = LIMITS.max_sessions, model: Network | None = None,
-                 data: Dataset | None = None):
+                 data: Dataset | None = None, max_total_bytes: int = LIMITS.max_total_bytes):
         self.max_sessions = max_sessions
+        self.max_total_bytes = max_total_bytes
         self.model, self.data = model, data
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._bytes: dict[str, int] = {}          # each session's, as last measured
+        self._ended: OrderedDict[str, str] = OrderedDict()   # sid -> why it was ended
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._sessions)
+
+    @property
+    def total_bytes(self) -> int:
+        """The bytes of all sessions' arrays, as last measured (after their last request)."""
+        with self._lock:
+            return sum(self._bytes.values())
 
     def create(self, config: dict) -> Session:
         """A new session (its network and data built first: a bad config makes none)."""
@@ -192,21 +231,50 @@ class SessionStore:
                           None if self.model is None else self.model.copy(), self.data)
         with self._lock:
             while len(self._sessions) >= self.max_sessions:
-                idle = next((sid for sid, s in self._sessions.items() if not s.lock.locked()),
-                            None)
+                idle = self._idle_oldest(keep=None)
                 if idle is None:
                     raise LimitError(must_be("the sessions", f"at most {self.max_sessions} "
                                              "(max_sessions, a limit of nnmath serve), all "
                                              "busy", len(self._sessions) + 1,
                                              "Try again when a request has finished."))
-                del self._sessions[idle]
+                self._end(idle, f"{self.max_sessions} newer sessions were opened since it "
+                                "was last used (max_sessions, a limit of nnmath serve)")
             self._sessions[session.sid] = session
+            self._bytes[session.sid] = held_bytes(session)
+            self._fit_budget(keep=session.sid)
         return session
+
+    def _idle_oldest(self, keep: str | None) -> str | None:
+        """The session idle the longest that no request is using (not ``keep``)."""
+        return next((sid for sid, s in self._sessions.items()
+                     if sid != keep and not s.lock.locked()), None)
+
+    def _end(self, sid: str, why: str) -> None:
+        self._sessions.pop(sid, None)
+        self._bytes.pop(sid, None)
+        self._ended[sid] = why
+        while len(self._ended) > ENDED_KEPT:
+            self._ended.popitem(last=False)
+
+    def _fit_budget(self, keep: str) -> None:
+        """End the sessions idle the longest until all sessions' arrays fit the budget
+        (with ``self._lock`` held)."""
+        while sum(self._bytes.values()) > self.max_total_bytes:
+            idle = self._idle_oldest(keep)
+            if idle is None:
+                return
+            self._end(idle, "the server keeps the arrays of all sessions under "
+                      f"{self.max_total_bytes:,} bytes (max_total_bytes, a limit of nnmath "
+                      "serve) and this one was idle the longest")
 
     def get(self, sid: str) -> Session:
         with self._lock:
             session = self._sessions.get(sid)
             if session is None:
+                if sid in self._ended:
+                    raise UnknownError(f"this tab's session was ended: {self._ended[sid]}. "
+                                       "Reload the page for a new session (the address keeps "
+                                       "your configuration).")
                 raise UnknownError(must_be("the session", "one this server made (sessions "
                                            "end when the server restarts or when "
                                            f"{self.max_sessions} newer ones evict them)", sid,
@@ -218,11 +286,12 @@ class SessionStore:
         with self.use(sid):
             with self._lock:
                 self._sessions.pop(sid, None)
+                self._bytes.pop(sid, None)
 
     @contextmanager
     def use(self, sid: str) -> Iterator[Session]:
         """The session ``sid``, for this request only: a second request meanwhile gets
-        :class:`BusyError`."""
+        :class:`BusyError`. Afterwards its arrays are measured again, and the budget kept."""
         session = self.get(sid)
         if not session.lock.acquire(blocking=False):
             raise BusyError("this session is busy with another request (one at a time per "
@@ -230,4 +299,9 @@ class SessionStore:
         try:
             yield session
         finally:
+            size = held_bytes(session)
             session.lock.release()
+            with self._lock:
+                if sid in self._sessions:
+                    self._bytes[sid] = size
+                    self._fit_budget(keep=sid)

@@ -62,7 +62,7 @@ DEFAULTS: dict[str, Any] = {"dataset": ARTICLE_DATA, "n_samples": 200, "noise": 
             "hidden": _NETWORK_B.sizes[1:-1],
             "activations": [layer.activation for layer in _NETWORK_B.layers], "loss": "ssr",
             "optimizer": "sgd", "learning_rate": B_LEARNING_RATE, "batch_size": 1,
-            "shuffle": False}
+            "shuffle": False, "test_share": 0.0, "alpha": 0.0}
 DEFAULT_SAMPLE = 8
 """PSA row 8 (counting from 0): x = 2.0, Healthy, target 0 -- the article's sample."""
 

@@ -6,6 +6,8 @@ and the derivation renderer (:mod:`nnmath.render.derivation`); nothing here comp
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Query, Request
 
 from ..jsonsafe import json_safe
@@ -25,10 +27,17 @@ router = APIRouter(prefix="/api")
 def get_derivation(request: Request, sid: str,
                    param: str = Query(pattern=r"^[Wb][1-9][0-9]?$", examples=["W1"]),
                    i: int = Query(0, ge=0, description="the input (row of W); not for b"),
-                   j: int = Query(0, ge=0, description="the neuron (column of W, entry of b)")):
+                   j: int = Query(0, ge=0, description="the neuron (column of W, entry of b)"),
+                   at: Literal["current", "step"] = Query(
+                       "current", description="current: the step the current weights would "
+                       "take; step: the step the last Update applied (the weights before it)")):
     """dL/d``param``[i, j] (a bias: [j]) as the chain rule with the trace's numbers."""
     with store_of(request).use(sid) as s:
-        trace = trace_of(s)
+        if at == "step" and s.stepped is None:
+            raise UnknownError("no step was applied to these weights: the derivation of the "
+                               "step just taken (at=step) exists after Update, until the "
+                               "network changes otherwise. Ask at=current.")
+        trace = s.stepped if at == "step" else trace_of(s)
         _check_entry(trace, param, i, j)
         d = derivation(trace, param, (i, j) if param[0] == "W" else (j,))
         return json_safe({"param": d.param, "index": list(d.index), "symbol": d.symbol,

@@ -12,6 +12,7 @@ import numpy as np
 from ..backprop import forward_pass
 from ..jsonsafe import json_safe
 from ..trace import Trace, explain
+from .heldout import extra_state
 from .limits import LIMITS, ROWS_SHOWN, epochs_allowed
 from .setup import task_of
 
@@ -56,7 +57,8 @@ def state(session) -> dict:
         "view": view(session), "limits": LIMITS.model_dump(),
         "activations": activations(session),
         "max_epochs_now": epochs_allowed(len(session.data), net.n_params(),
-                                         c["batch_size"], len(net.layers))})
+                                         c["batch_size"], len(net.layers)),
+        **extra_state(session)})
 
 
 def activations(session) -> list:

@@ -36,3 +36,11 @@ export function addressOf(config, sample, options) {
   params.set("sample", String(sample));
   return `#${params.toString()}`;
 }
+
+/** The tour's place an address names: "#tour/6" → {section: 6, part: 0}, "#tour/6/3" →
+ * part 3; null for any other address. */
+export function tourPlace(hash) {
+  const match = /^#tour(?:\/(\d+))?(?:\/(\d+))?$/.exec(hash || "");
+  if (!match) return null;
+  return { section: Number(match[1] || 1), part: Number(match[2] || 0) };
+}

@@ -23,6 +23,30 @@ export function call(method, path, body) {
   return result;
 }
 
+/** A file from the API (a download), after the requests before it: {blob, filename}. A link
+ * followed directly would reach the session while another request holds it (409). */
+export function fetchFile(path) {
+  const run = async () => {
+    let response;
+    try {
+      response = await fetch(path, { headers: { Accept: "*/*" } });
+    } catch (err) {
+      throw new ApiError(0, `The server does not answer (${err.message}). Is nnmath serve running?`);
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let data;
+      try { data = JSON.parse(text); } catch (err) { data = { detail: text }; }
+      throw new ApiError(response.status, detailOf(data, response));
+    }
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    return { blob: await response.blob(), filename: named ? named[1] : "download" };
+  };
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
 async function send(method, path, body) {
   const init = { method, headers: { Accept: "application/json", ...PROOF } };
   if (body instanceof FormData) {

@@ -1,15 +1,22 @@
-// The page: one server-side session per page load, the article's step sequence (step.js),
-// the configuration and the weights edited (editor.js), live training (training.js), a quiz
-// (quiz.js), files in and out (files.js), around one state object (page.js). Every number
-// shown comes from the API (the engine), and every name and limit from GET /api/options.
+// The page: one server-side session per page load, the guided tour (tour.js, the first
+// screen), the article's step sequence (step.js), the configuration and the weights edited
+// (editor.js), live training (training.js), the loss landscape (landscape.js), SSR beside
+// BCE (compare.js), what each neuron sees (neurons.js), a quiz (quiz.js), files in and out
+// (files.js), around one state object (page.js). Every number shown comes from the API (the
+// engine), and every name and limit from GET /api/options.
 
 import { PROOF, call } from "./api.js";
 import { configFromAddress } from "./address.js";
+import { wireCompare } from "./compare.js";
+import { wireDerivation } from "./derivation.js";
 import { adopt, selectSample, setUpControls, wireEditor } from "./editor.js";
 import { setDownloads, wireFiles } from "./files.js";
+import { wireLandscape } from "./landscape.js";
+import { wireNeurons } from "./neurons.js";
 import { $, addressText, guard, page, say, showError } from "./page.js";
 import { wireQuiz } from "./quiz.js";
 import { wireStep } from "./step.js";
+import { openFirstScreen, screenOf, wireTour } from "./tour.js";
 import { wireTraining } from "./training.js";
 
 function wire() {
@@ -19,6 +26,11 @@ function wire() {
   wireTraining(on);
   wireQuiz(on);
   wireFiles(on);
+  wireDerivation(on);
+  wireLandscape(on);
+  wireNeurons(on);
+  wireCompare(on);
+  wireTour(on);
   window.addEventListener("pagehide", () => {
     if (page.sid) {
       fetch(`/api/sessions/${page.sid}`, { method: "DELETE", keepalive: true, headers: PROOF })
@@ -39,6 +51,7 @@ async function newSession(config) {
 }
 
 async function start() {
+  page.screen = screenOf(location.hash, location.search);
   wire();
   page.options = await call("GET", "/api/options");
   setUpControls();
@@ -49,9 +62,10 @@ async function start() {
   await adopt(first, { dataChanged: true });
   if (refused) showError(refused);
   await selectSample(sample);
+  await openFirstScreen();
   document.body.dataset.ready = "true";
   const { state } = page;
-  say(`Ready: the ${state.network.sizes.join("-")} network on ${state.data.name}, row ${state.sample} selected.`);
+  say(`Ready: the ${state.network.sizes.join("-")} network on ${state.data.name}, row ${state.sample + 1} selected.`);
 }
 
 start().catch(showError);

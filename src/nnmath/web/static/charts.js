@@ -35,24 +35,35 @@ function range(values) {
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
-/** The loss per epoch (history); the first and last values are kept as data attributes. */
-export function drawLoss(svg, history) {
+/**
+ * The loss per epoch (history) and, dashed, the held-out rows' loss (test); the first and
+ * last values are kept as data attributes (data-test-last: the held-out loss's).
+ */
+export function drawLoss(svg, history, test = []) {
   svg.replaceChildren();
   const points = history.filter((h) => Number.isFinite(h.loss));
+  const held = test.filter((h) => Number.isFinite(h.loss));
   svg.dataset.count = String(points.length);
   svg.dataset.first = points.length ? String(points[0].loss) : "";
   svg.dataset.last = points.length ? String(points[points.length - 1].loss) : "";
-  const xr = range(points.map((h) => h.epoch));
-  const yr = range(points.map((h) => h.loss));
+  svg.dataset.testLast = held.length ? String(held[held.length - 1].loss) : "";
+  const xr = range([...points, ...held].map((h) => h.epoch));
+  const yr = range([...points, ...held].map((h) => h.loss));
   if (yr[0] > 0) yr[0] = 0;
   axes(svg, xr, yr, "epoch", "loss");
   const sx = scale(xr[0], xr[1], BOX.left, BOX.width - BOX.right);
   const sy = scale(yr[0], yr[1], BOX.height - BOX.bottom, BOX.top);
-  const d = points.map((h) => `${sx(h.epoch).toFixed(1)},${sy(h.loss).toFixed(1)}`).join(" ");
-  svg.append(svgEl("polyline", { points: d, class: "loss-line" }));
-  if (points.length) {
-    const last = points[points.length - 1];
-    svg.append(svgEl("circle", { cx: sx(last.epoch), cy: sy(last.loss), r: 3, class: "loss-dot" }));
+  for (const [series, cls] of [[points, "loss-line"], [held, "loss-line test"]]) {
+    if (!series.length) continue;
+    const d = series.map((h) => `${sx(h.epoch).toFixed(1)},${sy(h.loss).toFixed(1)}`).join(" ");
+    svg.append(svgEl("polyline", { points: d, class: cls }));
+    const last = series[series.length - 1];
+    svg.append(svgEl("circle", { cx: sx(last.epoch), cy: sy(last.loss), r: 3, class: `loss-dot ${cls}` }));
+  }
+  if (held.length) {
+    const y = BOX.top + 12;
+    svg.append(svgEl("text", { x: BOX.width - BOX.right - 6, y, "text-anchor": "end", class: "tick" },
+      "— training rows   - - held-out rows"));
   }
 }
 

@@ -2,7 +2,7 @@
 // a weight or bias typed in the drawing, and the configuration kept in the address. Every
 // choice and bound comes from GET /api/options (`page.options`); the API checks them again.
 
-import { configFromAddress } from "./address.js";
+import { configFromAddress, tourPlace } from "./address.js";
 import { clearDerivation, refreshDerivation } from "./derivation.js";
 import { fmt, fmtList } from "./format.js";
 import { keyOf, symbolOf } from "./netview.js";
@@ -10,6 +10,9 @@ import { $, addressText, api, clearError, drawAll, guard, page, say, stopRunning
 import { resetStep } from "./step.js";
 
 /* ---------- the controls, from the options ---------- */
+
+/** The configuration's numbers, each an <input> of the same id. */
+const NUMBERS = ["n_samples", "noise", "n_classes", "seed", "learning_rate", "batch_size", "test_share", "alpha"];
 
 function fillSelect(select, values, labels = {}) {
   select.replaceChildren(...values.map((v) => new Option(labels[v] || v, v)));
@@ -30,6 +33,8 @@ export function setUpControls() {
     seed: [0, limits.max_seed],
     learning_rate: [0, limits.max_learning_rate],
     batch_size: [1, limits.max_rows],
+    test_share: [0, limits.max_test_share],
+    alpha: [0, limits.max_alpha],
   };
   for (const [id, [min, max]] of Object.entries(bounds)) {
     $(id).min = String(min);
@@ -39,7 +44,7 @@ export function setUpControls() {
 
 function syncControls(config) {
   const keys = page.options.dataset_keys[config.dataset] || [];
-  for (const id of ["n_samples", "noise", "n_classes", "seed", "learning_rate", "batch_size"]) {
+  for (const id of NUMBERS) {
     $(id).value = config[id];
   }
   $("shuffle").checked = Boolean(config.shuffle);
@@ -143,7 +148,7 @@ function readConfig() {
     optimizer: $("optimizer").value,
     shuffle: $("shuffle").checked,
   };
-  for (const id of ["n_samples", "noise", "n_classes", "seed", "learning_rate", "batch_size"]) {
+  for (const id of NUMBERS) {
     config[id] = Number($(id).value);
   }
   return config;
@@ -168,10 +173,12 @@ export async function applyConfig() {
 
 function fillSamples() {
   const data = page.state.data;
+  const held = new Set(page.state.test_rows || []);
   $("sample").replaceChildren(...data.X.map((row, i) => {
     const xs = row.map((v, k) => `${data.feature_names[k] || `x${k + 1}`} = ${fmt(v, 4)}`).join(", ");
     const target = data.class_names ? data.class_names[Number(data.y[i])] : fmtList(data.y[i]);
-    return new Option(`row ${i}: ${xs} → ${target}`, String(i));
+    // numbered from 1, as `nnmath explain --row` numbers them (the API's index is i)
+    return new Option(`row ${i + 1}: ${xs} → ${target}${held.has(i) ? " (held out)" : ""}`, String(i));
   }));
 }
 
@@ -200,7 +207,7 @@ export async function selectSample(sample) {
 
 /** An address typed or pasted into this tab: build what it says. */
 async function followHash() {
-  if (location.hash === page.writtenHash) return;
+  if (location.hash === page.writtenHash || tourPlace(location.hash)) return;   // tour.js follows #tour/N
   stopRunning();
   const { defaults } = page.options;
   const { config, sample } = configFromAddress(addressText(), page.options);
@@ -291,8 +298,9 @@ async function setParam(name, index, text) {
 
 /** Wire the controls, the drawing's parameters and the address. */
 export function wireEditor(on) {
-  for (const id of ["dataset", "n_samples", "noise", "n_classes", "seed", "learning_rate",
-    "batch_size", "shuffle", "loss-name", "optimizer", "out-activation"]) on(id, "change", applyConfig);
+  for (const id of ["dataset", ...NUMBERS, "shuffle", "loss-name", "optimizer", "out-activation"]) {
+    on(id, "change", applyConfig);
+  }
   on("apply-config", "click", applyConfig);
   on("article", "click", async () => {
     stopRunning();
@@ -302,7 +310,7 @@ export function wireEditor(on) {
       `${symbolOf(state.network.sizes, `W${k + 1}`, [0, 0])} = ${fmt(layer.W[0][0])}`,
       `${symbolOf(state.network.sizes, `b${k + 1}`, [0])} = ${fmt(layer.b[0])}`]);
     say(`The article's network B: ${params.join(", ")}, η = ${fmt(state.config.learning_rate)}, ` +
-      `row ${state.sample}.`);
+      `row ${state.sample + 1}.`);
   });
   on("add-layer", "click", addLayer);
   on("remove-layer", "click", removeLayer);

@@ -1,8 +1,9 @@
 // Files in and out: a CSV file or a model file uploaded, the model, the explanation and the
 // report downloaded (the very files the CLI writes), the address copied.
 
+import { fetchFile } from "./api.js";
 import { adopt } from "./editor.js";
-import { $, api, page, say, showError, stopRunning } from "./page.js";
+import { $, api, guard, page, say, showError, stopRunning } from "./page.js";
 
 async function uploadCsv() {
   const file = $("csv-file").files[0];
@@ -52,9 +53,30 @@ async function copyLink() {
   }
 }
 
-/** Wire the uploads and the link. */
+/** A download link clicked: the file asked for in turn with the page's other requests (the
+ * panels ask the session too), then saved under the server's name for it. */
+async function download(link) {
+  const { blob, filename } = await fetchFile(link.getAttribute("href"));
+  const url = URL.createObjectURL(blob);
+  const save = document.createElement("a");
+  save.href = url;
+  save.download = filename;
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  say(`Downloaded ${filename}.`);
+}
+
+/** Wire the uploads, the downloads and the link. */
 export function wireFiles(on) {
   on("csv-upload", "click", uploadCsv);
   on("model-upload", "click", uploadModel);
   on("copy-link", "click", copyLink);
+  document.querySelector(".downloads").addEventListener("click", (event) => {
+    const link = event.target.closest("a[download]");
+    if (!link) return;
+    event.preventDefault();
+    guard(download)(link);
+  });
 }

@@ -39,15 +39,205 @@ export function keyOf(name, index) {
   return [name, ...index].join("-");
 }
 
-/** Where the neurons go: labelled networks get room for their labels, dense ones less. */
-function layout(sizes, dense) {
+/* ---------- where everything goes ----------
+ * Two layouts, and no two labels overlapping in either (tests/test_web_tour.py measures them):
+ * - wide: every weight and bias a labelled box ("w1 = 0.5", its gradient and update below)
+ *   placed on its edge where it collides with nothing placed before (label sizes estimated
+ *   from their text: monospace digits), for networks whose layers have at most two weights;
+ * - dense: a dot per weight on its edge, at a fraction of the way that depends only on the
+ *   neuron it feeds (so dots into different neurons are in different columns), with room
+ *   for every column and row by construction: a gap of DOT_STEP / SPREAD per neuron fed, and
+ *   rows far enough apart that the dots of one column never touch.
+ */
+const MONO = 7.9;          // px per character of the labels' 13 px monospace
+const SMALL = 7.6;         // ... of their 12.5 px lines (gradient, update)
+const DOT = 14;            // a weight's dot, px
+const DOT_STEP = 20;       // centre to centre of two dots, at least
+const [T0, SPREAD] = [0.22, 0.5];   // dots from 22 % to 72 % of the way along their edge
+const ROW = 76;            // between two neurons of the tallest dense layer
+const TOP = 14;
+const BOTTOM = 44;
+
+function wideLayout(sizes) {
   const tallest = Math.max(...sizes);
-  const [colW, rowH] = dense ? [200, 60] : [tallest > 1 ? 300 : 230, 150];
+  const [colW, rowH, top] = [300, 150, 40];
   const width = Math.max(480, colW * (sizes.length - 1) + 140);
-  const height = Math.max(200, tallest * rowH + 60);
+  const span = tallest * rowH;
+  const height = top + span + 70;        // room for the lowest bias's three lines, and the names
   const xs = sizes.map((_, l) => 70 + (l * (width - 140)) / Math.max(1, sizes.length - 1));
-  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => (height - 20) * (i + 0.5) / n + 4));
-  return { width, height, xs, ys };
+  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => top + (span * (i + 0.5)) / n));
+  return { width, height, xs, ys, dense: false };
+}
+
+function denseLayout(sizes) {
+  const tallest = Math.max(...sizes);
+  const gaps = sizes.slice(1).map((n) => Math.max(200, (DOT_STEP * n) / SPREAD));
+  const xs = [80];
+  gaps.forEach((gap) => xs.push(xs[xs.length - 1] + gap));
+  const width = Math.max(480, xs[xs.length - 1] + 80);
+  const span = tallest * ROW;
+  const height = TOP + span + BOTTOM;
+  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => TOP + (span * (i + 0.5)) / n));
+  return { width, height, xs, ys, dense: true };
+}
+
+/** Where a weight's label goes, and whether it grows up from its edge (wide only). */
+function weightAt(geo, k, i, j, nOut) {
+  const [x1, y1, x2, y2] = [geo.xs[k], geo.ys[k][i], geo.xs[k + 1], geo.ys[k + 1][j]];
+  const [t, up] = geo.dense ? [T0 + (SPREAD * (j + 0.5)) / nOut, false] : geo.placed.get(keyOf(`W${k + 1}`, [i, j]));
+  return [x1 + t * (x2 - x1), y1 + t * (y2 - y1), up];
+}
+
+function biasAt(geo, l, j) {
+  const [cx, cy] = [geo.xs[l], geo.ys[l][j]];
+  return geo.dense ? [cx, cy + R + 10] : [cx, cy + R + 18];
+}
+
+/** The lines of a wide label: its value, and its gradient and update once a step shows them. */
+function labelLines(view, name, index, value, k) {
+  const symbol = symbolOf(view.state.network.sizes, name, index);
+  const grad = view.backward ? pick(view.backward.gradients[name], index) : null;
+  const old = view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null;
+  return { symbol, grad, old,
+    texts: [`${symbol} = ${fmt(value)}`, grad !== null ? `∂L/∂${symbol} = ${fmt(grad)}` : null,
+      old !== null ? `${fmt(old)} → ${fmt(value)}` : null] };
+}
+
+/** The box a wide label takes (its text's estimated size), centred on x: its value's button
+ * from y - 14 to y + 8, the gradient and update lines below it (or above it: up). */
+function labelBox(lines, [x, y, up = false]) {
+  const [first, ...rest] = lines.filter((t) => t !== null);
+  const width = Math.max(first.length * MONO + 16, ...rest.map((t) => t.length * SMALL + 10));
+  const height = 22 + 19 * rest.length;
+  return { x: x - width / 2, y: up ? y + 8 - height : y - 14, width, height };
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * A wide layout's label places, or null where some label finds no free place (the network
+ * is then drawn dense). Obstacles first: the neurons, their deltas, the layer names, the
+ * biases; then each weight at the first fraction of its edge that is free.
+ */
+function placeWide(view, geo) {
+  const { state } = view;
+  const taken = textBoxes(view, geo, { withDeltas: true });
+  geo.xs.forEach((cx, l) => geo.ys[l].forEach((cy) => {
+    taken.push({ x: cx - R, y: cy - R, width: 2 * R, height: 2 * R });
+  }));
+  state.network.layers.forEach((layer, k) => layer.b.forEach((b, j) => {
+    taken.push(labelBox(labelLines(view, `b${k + 1}`, [j], b, k).texts, biasAt(geo, k + 1, j)));
+  }));
+  const placed = new Map();
+  const tries = [0.5, 0.4, 0.6, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8]
+    .flatMap((t) => [[t, false], [t, true]]);
+  for (const [k, layer] of state.network.layers.entries()) {
+    for (let i = 0; i < layer.W.length; i += 1) {
+      for (let j = 0; j < layer.W[0].length; j += 1) {
+        const texts = labelLines(view, `W${k + 1}`, [i, j], layer.W[i][j], k).texts;
+        const [x1, y1, x2, y2] = [geo.xs[k], geo.ys[k][i], geo.xs[k + 1], geo.ys[k + 1][j]];
+        const boxAt = ([t, up]) => labelBox(texts, [x1 + t * (x2 - x1), y1 + t * (y2 - y1), up]);
+        const found = tries.find((place) => {
+          const box = boxAt(place);
+          return box.y >= 0 && box.y + box.height <= geo.height && !taken.some((o) => overlaps(o, box));
+        });
+        if (found === undefined) return null;
+        taken.push(boxAt(found));
+        placed.set(keyOf(`W${k + 1}`, [i, j]), found);
+      }
+    }
+  }
+  return placed;
+}
+
+/* ---------- the texts of the drawing: each neuron's value and delta, each layer's name ---------- */
+
+function layerNames(view) {
+  const { state } = view;
+  const sizes = state.network.sizes;
+  const features = state.data ? state.data.feature_names : [];
+  const short = (text) => (text.length > 14 ? `${text.slice(0, 13)}…` : text);
+  return sizes.map((_, l) => {
+    if (l === 0) {
+      return `input${!features.length ? "" : features.length === 1 ? `: ${short(features[0])}` : ` (${features.length})`}`;
+    }
+    return `${l === sizes.length - 1 ? "output" : `hidden ${l}`} (${state.network.layers[l - 1].activation})`;
+  });
+}
+
+/** What a neuron shows (its value, and its delta after Backward). */
+function neuronShown(view, l, j) {
+  const { state } = view;
+  const sampleRow = state.data && state.data.X ? state.data.X[state.sample] : null;
+  return neuronValue(view, l, j, sampleRow);
+}
+
+/** The boxes of the drawing's texts (estimated from their characters: monospace digits,
+ * generous for the layer names' proportional font), in the SVG's units. */
+function textBoxes(view, geo, { withDeltas }) {
+  const boxes = [];
+  view.state.network.sizes.forEach((n, l) => {
+    for (let j = 0; j < n; j += 1) {
+      const [cx, cy] = [geo.xs[l], geo.ys[l][j]];
+      const shown = neuronShown(view, l, j);
+      const w = shown.text.length * 7.4 + 4;
+      boxes.push({ kind: "value", x: cx - w / 2, y: cy - 8, width: w, height: 15 });
+      if (withDeltas && l > 0) {
+        const text = shown.delta === null ? "δ = -0.000000e-00" : `δ = ${fmt(shown.delta)}`;   // its room, kept
+        const dw = text.length * 6.8 + 4;
+        boxes.push({ kind: "delta", x: cx - dw / 2, y: cy - R - 16, width: dw, height: 14 });
+      }
+    }
+  });
+  layerNames(view).forEach((name, l) => {
+    const w = name.length * 7.4 + 6;
+    boxes.push({ kind: "layer", x: geo.xs[l] - w / 2, y: geo.height - 17, width: w, height: 17 });
+  });
+  return boxes;
+}
+
+/** The layout of a network: wide (labelled) while its labels fit, else dense. */
+function layout(view) {
+  const sizes = view.state.network.sizes;
+  const small = view.state.network.layers.every((layer) => layer.W.length * layer.W[0].length <= 2);
+  if (small) {
+    const geo = wideLayout(sizes);
+    geo.placed = placeWide(view, geo);
+    if (geo.placed) return geo;
+  }
+  return denseLayout(sizes);
+}
+
+/** A weight's or bias's label box (a dot, dense; its lines, wide), in the SVG's units. */
+function paramBox(view, name, index, value, [cx, cy, up = false], dense, k) {
+  if (dense) return { x: cx - DOT / 2 - 1, y: cy - DOT / 2 - 1, width: DOT + 2, height: DOT + 2 };
+  return labelBox(labelLines(view, name, index, value, k).texts, [cx, cy, up]);
+}
+
+/**
+ * Every label of the drawing and the box it is drawn in (what drawNetwork draws: a test
+ * checks no two overlap for every layer up to the page's limits, and that each drawn label
+ * stays inside its box): {geo, boxes: [{kind, key, x, y, width, height}]}.
+ */
+export function labelBoxes(view) {
+  const geo = layout(view);
+  const boxes = textBoxes(view, geo, { withDeltas: !geo.dense });
+  view.state.network.layers.forEach((layer, k) => {
+    for (let i = 0; i < layer.W.length; i += 1) {
+      for (let j = 0; j < layer.W[0].length; j += 1) {
+        const key = keyOf(`W${k + 1}`, [i, j]);
+        const at = weightAt(geo, k, i, j, layer.W[0].length);
+        boxes.push({ kind: "param", key, ...paramBox(view, `W${k + 1}`, [i, j], layer.W[i][j], at, geo.dense, k) });
+      }
+    }
+    layer.b.forEach((b, j) => {
+      const box = paramBox(view, `b${k + 1}`, [j], b, biasAt(geo, k + 1, j), geo.dense, k);
+      boxes.push({ kind: "param", key: keyOf(`b${k + 1}`, [j]), ...box });
+    });
+  });
+  return { geo, boxes };
 }
 
 /**
@@ -57,20 +247,19 @@ function layout(sizes, dense) {
  *        selected: {name, index}|null, animate: bool}.
  */
 export function drawNetwork(svg, view) {
-  const { state } = view;
-  const sizes = state.network.sizes;
   // Numbers on the edges while they fit (the article's chains and forks); else a dot per
   // weight, its numbers on hover and in the derivation panel.
-  const dense = state.network.layers.some((layer) => layer.W.length * layer.W[0].length > 2);
-  const geo = layout(sizes, dense);
+  const geo = layout(view);
+  const { dense } = geo;
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${geo.width} ${geo.height}`);
   svg.style.maxWidth = `${geo.width}px`;
+  svg.dataset.layout = dense ? "dense" : "wide";
   const edges = svgEl("g", { class: "edges" });
   const labels = svgEl("g", { class: "labels" });
   const neurons = svgEl("g", { class: "neurons" });
   svg.append(edges, neurons, labels);
-  state.network.layers.forEach((layer, k) => {
+  view.state.network.layers.forEach((layer, k) => {
     drawLayerEdges(edges, labels, view, geo, k, dense);
   });
   drawNeurons(neurons, labels, view, geo, dense);
@@ -102,26 +291,21 @@ function drawLayerEdges(edges, labels, view, geo, k, dense) {
       });
       line.append(svgEl("title", {}, `${symbolOf(state.network.sizes, name, [i, j])} = ${fmt(w)}`));
       edges.append(line);
-      const t = nIn * nOut === 1 ? 0.5 : 0.3 + 0.4 * ((i * nOut + j) / (nIn * nOut - 1));
-      const at = [x1 + t * (x2 - x1), y1 + t * (y2 - y1)];
-      labels.append(paramLabel(view, name, [i, j], w, at, dense, k));
+      labels.append(paramLabel(view, name, [i, j], w, weightAt(geo, k, i, j, nOut), dense, k));
     }
   }
 }
 
-function paramLabel(view, name, index, value, [cx, cy], dense, k) {
+function paramLabel(view, name, index, value, [cx, cy, up = false], dense, k) {
   const { state } = view;
   const sizes = state.network.sizes;
   const key = keyOf(name, index);
-  const symbol = symbolOf(sizes, name, index);
-  const grad = view.backward ? pick(view.backward.gradients[name], index) : null;
-  const old = view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null;
-  const width = dense ? 26 : 190;
-  const height = dense ? 26 : 70;
+  const { symbol, grad, old } = labelLines(view, name, index, value, k);
+  const box = paramBox(view, name, index, value, [cx, cy, up], dense, k);
   const fo = svgEl("foreignObject", {
-    x: cx - width / 2, y: cy - (dense ? 13 : 14), width, height, class: "fo",
+    x: box.x, y: box.y, width: box.width, height: box.height, class: "fo",
   });
-  const box = htmlEl("div", { class: dense ? "plabel dense" : "plabel" });
+  const label = htmlEl("div", { class: dense ? "plabel dense" : `plabel${up ? " up" : ""}` });
   const button = htmlEl("button", {
     type: "button", class: `param ${value >= 0 ? "pos" : "neg"}`, "data-testid": `param-${key}`,
     "data-param": name, "data-index": index.join(","),
@@ -132,18 +316,18 @@ function paramLabel(view, name, index, value, [cx, cy], dense, k) {
   if (dense && grad !== null) button.classList.add("has-grad");
   const sel = view.selected;
   if (sel && sel.name === name && sel.index.join(",") === index.join(",")) button.classList.add("selected");
-  box.append(button);
+  label.append(button);
   if (!dense && grad !== null) {
     const g = htmlEl("span", { class: `grad${reveal(view, sizes.length - 2 - k)}` });
     g.append(`∂L/∂${symbol} = `, htmlEl("b", { "data-testid": `grad-${key}` }, fmt(grad)));
-    box.append(g);
+    label.append(g);
   }
   if (!dense && old !== null) {
     const u = htmlEl("span", { class: "upd" });
     u.append(`${fmt(old)} → `, htmlEl("b", { "data-testid": `updated-${key}` }, fmt(value)));
-    box.append(u);
+    label.append(u);
   }
-  fo.append(box);
+  fo.append(label);
   return fo;
 }
 
@@ -160,13 +344,12 @@ function pick(values, index) {
 function drawNeurons(group, labels, view, geo, dense) {
   const { state } = view;
   const sizes = state.network.sizes;
-  const sampleRow = state.data && state.data.X ? state.data.X[state.sample] : null;
   sizes.forEach((n, l) => {
     for (let j = 0; j < n; j += 1) {
       const [cx, cy] = [geo.xs[l], geo.ys[l][j]];
       const g = svgEl("g", { class: `neuron ${l === 0 ? "input" : ""}` });
       g.append(svgEl("circle", { cx, cy, r: R }));
-      const shown = neuronValue(view, l, j, sampleRow);
+      const shown = neuronShown(view, l, j);
       g.append(svgEl("text", {
         x: cx, y: cy + 4, "text-anchor": "middle", "data-testid": l === 0 ? `x-${j}` : `a-${l}-${j}`,
         class: shown.idle ? "idle" : "",
@@ -179,15 +362,11 @@ function drawNeurons(group, labels, view, geo, dense) {
         }, `δ = ${fmt(shown.delta)}`));
       }
       group.append(g);
-      if (l > 0) labels.append(biasLabel(view, l, j, [cx, cy], dense));
+      if (l > 0) labels.append(biasLabel(view, l, j, geo, dense));
     }
   });
-  const names = ["input", ...sizes.slice(1).map((_, k) => (k === sizes.length - 2 ? "output" : `hidden ${k + 1}`))];
-  names.forEach((label, l) => {
-    const act = l > 0 ? ` (${state.network.layers[l - 1].activation})` : "";
-    const feature = l === 0 && state.data ? `: ${state.data.feature_names.slice(0, 3).join(", ")}` : "";
-    group.append(svgEl("text", { x: geo.xs[l], y: geo.height - 4, "text-anchor": "middle", class: "layer-name" },
-      `${label}${act}${feature}`));
+  layerNames(view).forEach((name, l) => {
+    group.append(svgEl("text", { x: geo.xs[l], y: geo.height - 4, "text-anchor": "middle", class: "layer-name" }, name));
   });
 }
 
@@ -214,7 +393,7 @@ function idleValue(state, l, j) {
     title: `a = ${fmt(a)} for the selected sample (press Forward to step through it)` };
 }
 
-function biasLabel(view, l, j, [cx, cy], dense) {
+function biasLabel(view, l, j, geo, dense) {
   const layer = view.state.network.layers[l - 1];
-  return paramLabel(view, `b${l}`, [j], layer.b[j], [cx, cy + R + 18], dense, l - 1);
+  return paramLabel(view, `b${l}`, [j], layer.b[j], biasAt(geo, l, j), dense, l - 1);
 }

@@ -7,6 +7,7 @@ import { addressOf } from "./address.js";
 import { drawLoss, drawView } from "./charts.js";
 import { fmt } from "./format.js";
 import { drawNetwork } from "./netview.js";
+import { drawLandscape, drawNeuronPlots } from "./plots.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -23,6 +24,22 @@ export const page = {
   running: false,       // Run: one train request after another
   quizId: null,
   writtenHash: "",      // the address this page wrote last (its own changes are not followed)
+  screen: "play",       // "tour" (the guided tour, #tour/N) or "play" (free play, #config)
+  tour: null,           // GET /api/tour: the numbers of the tour's sections
+  tourSection: 1,       // the section shown (1-7), and the part of section 6 revealed
+  tourPart: 0,
+  derivAt: "current",   // the derivation shown: "step" (the step just taken) or "current"
+  landscape: null,      // GET .../landscape: the loss over two parameters
+  landKeys: null,       // [x, y]: the parameter entries the landscape is over
+  landBounds: null,     // the grid's bounds the page asked for (null: the server's default)
+  path: [],             // the (x, y, loss) the training went through, one point per State
+  paths: null,          // POST .../paths: descent from the same start, one per learning rate
+  neurons: null,        // GET .../neurons: each neuron's activation over the inputs
+  compare: null,        // POST .../compare: ssr beside the output's own loss
+  panelCounts: {},     // States each panel has seen (while running it asks every so many)
+  rateEta: null,        // the learning rate the suggested rates were made from
+  drawnNetwork: null,   // the State's network the panels were last asked for
+  refreshers: [],       // what asks the API again when the network changes (panels)
 };
 
 /** A request about this page's session. */
@@ -81,6 +98,7 @@ export function guard(action) {
 /* ---------- the address, Run ---------- */
 
 export function writeHash() {
+  if (page.screen === "tour") return;        // the tour's address (#tour/N) stays
   page.writtenHash = addressOf(page.state.config, page.state.sample, page.options);
   history.replaceState(null, "", page.writtenHash);
 }
@@ -108,6 +126,31 @@ export function drawAll() {
     ` of at most ${state.limits.max_params} parameters`;
   $("epoch").textContent = String(state.epoch);
   $("mean-loss").textContent = fmt(state.loss);
-  drawLoss($("loss-chart"), state.history || []);
+  drawLoss($("loss-chart"), state.history || [], state.test_history || []);
   drawView($("view-curve"), $("view-map"), $("view-caption"), state);
+  $("test-counter").hidden = state.test_loss === null || state.test_loss === undefined;
+  $("test-loss").textContent = fmt(state.test_loss);
+  drawPanels();
+  if (state.network !== page.drawnNetwork) {      // new weights: the panels ask again
+    page.drawnNetwork = state.network;
+    for (const refresh of page.refreshers) refresh().catch(showError);
+  }
+}
+
+/** Whether a panel asks the API again for this State: always, except while running, when
+ * it asks every so many updates (the Training panel's choice), so Run stays fast. */
+export function panelDue(name) {
+  page.panelCounts[name] = (page.panelCounts[name] || 0) + 1;
+  const every = page.running ? Number($("panel-every").value) || 1 : 1;
+  return page.panelCounts[name] % every === 0;
+}
+
+/** Draw the panels only (the landscape, the neurons, the comparison): what their own answers
+ * change, leaving the network (and a weight being typed in it) as it is. */
+export function drawPanels() {
+  drawLandscape($("landscape"), page.landscape, page.path, page.paths);
+  drawNeuronPlots($("neurons"), page.neurons);
+  (page.compare ? page.compare.runs : []).forEach((run, k) => {
+    drawLoss($(`cmp-chart-${k}`), run.history, run.test_history);
+  });
 }

@@ -102,7 +102,9 @@ export async function stepUpdate() {
   setStage(4);
   showParts(4);
   say("Update: each weight shows old → new.");
+  page.derivAt = "step";                 // the derivation of the step just watched
   drawAll();
+  await refreshDerivation();
 }
 
 export async function stepAgain() {

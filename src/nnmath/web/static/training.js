@@ -31,6 +31,7 @@ async function runLoop() {
     await nextFrame();
   }
   writeHash();
+  for (const refresh of page.refreshers) await refresh().catch(showError);   // the last State's pictures
   await refreshDerivation().catch(showError);
 }
 
