@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import COMMANDS
 from ._args import add_json, add_model
-from ._io import print_json
+from ._io import print_json, say
 
 NAME = "export"
 HELP = COMMANDS[NAME]
@@ -53,7 +53,7 @@ def run(args) -> int:
         print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
                     "scaling": bool(net.info.get("scaling"))})
     else:
-        print(f"wrote {args.output}: network {sizes} as "
-              f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
-              + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
+        say(f"wrote {args.output}: network {sizes} as "
+            f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
+            + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
     return 0

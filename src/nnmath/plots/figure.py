@@ -20,7 +20,8 @@ if TYPE_CHECKING:   # matplotlib is imported only when a picture is drawn
     from matplotlib.figure import Figure
 
 __all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "check_labels",
-           "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
+           "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib",
+           "as_label", "as_labels"]
 
 FORMATS = {".png": "png", ".svg": "svg"}
 POSITIVE, NEGATIVE = "#1f6fb4", "#c8381f"          # blue for w > 0, red for w < 0
@@ -58,6 +59,21 @@ class Drawing:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=100)
         return buffer.getvalue()
+
+
+def as_label(name) -> str:
+    """A user's name (a feature, a class, the target) as a matplotlib label that shows it
+    as written: ``$…$`` is not read as math, a control character is shown as its escape
+    (:func:`nnmath.textsafe.for_matplotlib`). Every picture passes the names it is given
+    through this; only the labels the pictures write themselves use mathtext."""
+    from ..textsafe import for_matplotlib
+
+    return for_matplotlib(name)
+
+
+def as_labels(names):
+    """:func:`as_label` of each name (None stays None)."""
+    return None if names is None else [as_label(name) for name in names]
 
 
 def require_matplotlib(purpose: str = "drawing pictures", gif: bool = False) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import ShapeError, must_be
 from ..render.mathexpr import num
-from .figure import NEGATIVE, POSITIVE, Drawing, new_axes
+from .figure import NEGATIVE, POSITIVE, Drawing, as_labels, new_axes
 
 __all__ = ["draw_network"]
 
@@ -298,12 +298,12 @@ def _names(sizes, feature_names, output_names):
     def default(symbol, n):
         return [symbol] if n == 1 else [f"{symbol}{i}" for i in range(1, n + 1)]
 
-    names = [list(feature_names) if feature_names is not None else default("x", sizes[0])]
+    names = [as_labels(feature_names) if feature_names is not None else default("x", sizes[0])]
     L = len(sizes) - 1
     for k in range(1, L):
         names.append([f"$a_{{{k}}}$"] if sizes[k] == 1 else
                      [f"$a_{{{k},{j}}}$" for j in range(1, sizes[k] + 1)])
-    names.append(list(output_names) if output_names is not None else
+    names.append(as_labels(output_names) if output_names is not None else
                  ([r"$\hat{y}$"] if sizes[L] == 1 else
                   [rf"$\hat{{y}}_{{{j}}}$" for j in range(1, sizes[L] + 1)]))
     for k, (given, n) in enumerate(zip(names, sizes)):
