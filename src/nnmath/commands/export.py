@@ -48,7 +48,8 @@ def run(args) -> int:
         from ..interop.onnx import to_onnx
 
         to_onnx(net, args.output, np.dtype(args.dtype or "float32"))
-    sizes = "-".join(map(str, net.sizes))
+    sizes = "-".join(map(str, net.sizes)) if len(net.sizes) <= 12 else \
+        f"{'-'.join(map(str, net.sizes[:3]))}-…-{net.sizes[-1]} ({len(net.layers):,} layers)"
     if args.json:
         print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
                     "scaling": bool(net.info.get("scaling"))})
