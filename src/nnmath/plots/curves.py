@@ -11,7 +11,16 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError, must_be
 from ..render.mathexpr import num
-from .figure import CLASS_COLORS, Drawing, as_label, as_labels, check_labels, new_axes, plane_grid
+from .figure import (
+                     CLASS_COLORS,
+                     Drawing,
+                     as_label,
+                     as_labels,
+                     check_labels,
+                     new_axes,
+                     plane_grid,
+                     widened,
+)
 
 __all__ = ["loss_curve", "probability_curve", "decision_boundary", "decision_map",
            "class_probability"]
@@ -158,9 +167,7 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
         if X is None:
             x_range = (-5.0, 5.0)
         else:
-            lo, hi = float(X.min()), float(X.max())
-            pad = 0.15 * (hi - lo) or 1.0
-            x_range = (lo - pad, hi + pad)
+            x_range = widened(float(X.min()), float(X.max()), 0.15, "the data's x")
     class_names, feature_name = as_labels(class_names), as_label(feature_name)
     positive = _positive_name(net, class_index, class_names)
     fig, ax = new_axes(ax, figsize=(6.4, 4.0))
