@@ -47,7 +47,9 @@ def add_arguments(parser) -> None:
                         help="a CSV file of samples: the model's feature columns, found by "
                              "name (other columns, such as the target, are ignored)")
     parser.add_argument("--csv", action="store_true",
-                        help="print the predictions as CSV on stdout instead of the table")
+                        help="print the predictions as CSV on stdout instead of the table "
+                             "(a text cell that starts like a formula, = + - @, gets a "
+                             "leading ')")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the predictions CSV here (atomically)")
     add_threshold_and_json(parser)
