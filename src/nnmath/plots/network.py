@@ -293,10 +293,11 @@ class _Places:
     label or neuron already placed (else the least-overlapping one).
 
     The boxes taken are kept in a grid of ``CELL``-sized squares, so a spot is checked
-    against the boxes near it only: placing n labels is linear in n, not quadratic (a
-    2 000-layer network has 4 000 labels and neurons). The sums are the same as over
-    every box (a box that shares no square with the spot does not overlap it), added
-    in the same order.
+    against the boxes near it only: placing n labels is linear in n, not quadratic, as
+    long as the labels are about as large as the space between the layers (on a figure
+    squeezed to 16 inches, a deep chain's labels overlap more neighbours: what
+    MAX_DRAWN_LAYERS bounds). The sums are the same as over every box (a box that shares
+    no square with the spot does not overlap it), added in the same order.
     """
 
     T = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.45, 0.55, 0.36, 0.64, 0.28, 0.72)
