@@ -148,6 +148,72 @@ def model_file_load(budget: float) -> None:
                 unit="params")
 
 
+# -- drawing: plot network and report --model ---------------------------------------------
+
+# One nnmath command in a fresh Python (the CLI as a user runs it): seconds and the peak
+# resident memory (VmHWM) of that process.
+_COMMAND = """
+import resource, sys, time
+from nnmath.cli import main
+start = time.perf_counter()
+code = main(sys.argv[1:])
+seconds = time.perf_counter() - start
+try:
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(code, seconds, peak, file=sys.stderr)
+"""
+
+
+def _measured(argv, cwd) -> dict:
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", _COMMAND, *argv], capture_output=True,
+                            text=True, cwd=cwd)
+    code, seconds, peak = result.stderr.split()[-3:]
+    if code != "0":
+        raise SystemExit(f"nnmath {' '.join(argv)} exited with {code}: {result.stderr}")
+    return {"seconds": float(seconds), "max_rss": int(peak)}
+
+
+def plot_network(budget: float) -> None:
+    """nnmath plot network: one neuron per layer, 25 to 3 200 layers (the summary view
+    beyond MAX_DRAWN_LAYERS), and wide networks 1000-n-1 up to a million weights (the
+    summary view beyond MAX_DRAWN_EDGES); each in a fresh Python."""
+    import nnmath
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def deep(n):
+            model = _deep_model(Path(tmp) / f"deep{n}.json", n)
+            return _measured(["plot", "network", "--model", str(model), "-o", "n.png"], tmp)
+
+        _series("nnmath plot network, one neuron per layer", [25, 50, 100, 200, 400, 800,
+                                                              1600, 3200], deep, budget,
+                unit="layers")
+
+        def wide(n):
+            model = Path(tmp) / f"wide{n}.json"
+            nnmath.Network.random([1000, n, 1], seed=0).save(model)
+            return _measured(["plot", "network", "--model", str(model), "-o", "n.png"], tmp)
+
+        _series("nnmath plot network, 1000-n-1", [125, 250, 500, 1000], wide, budget,
+                unit="n")
+
+
+def report_model(budget: float) -> None:
+    """nnmath report --model of one-neuron-per-layer models (PSA data), 25 to 1 600 layers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        def run(n):
+            model = _deep_model(Path(tmp) / f"deep{n}.json", n)
+            return _measured(["report", "--model", str(model), "--output-dir", f"r{n}"], tmp)
+
+        _series("nnmath report --model, one neuron per layer", [25, 50, 100, 200, 400, 800,
+                                                                1600], run, budget,
+                unit="layers")
+
+
 def csv(budget: float) -> None:
     """The CSV loader: columns and rows (benchmarks/scaling_csv.py)."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -156,7 +222,7 @@ def csv(budget: float) -> None:
     scaling_csv.main([])
 
 
-BENCHMARKS = [layers_explain, layers_summary, model_file_load, csv]
+BENCHMARKS = [layers_explain, layers_summary, model_file_load, plot_network, report_model, csv]
 
 
 def main(argv=None) -> int:

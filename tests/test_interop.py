@@ -30,6 +30,8 @@ ARCHITECTURES = [[1, 1, 1], [3, 5, 2], [4, 6, 5, 3], [2, 1, 1, 1, 2], [5, 3]]
 
 
 def _random(sizes, hidden, output, seed=0, dtype=np.float64):
+    if output == "softmax" and sizes[-1] == 1:
+        pytest.skip("softmax needs two or more outputs (one is refused: always 1)")
     return nnmath.Network.random(sizes, activation=hidden, output_activation=output, seed=seed,
                                  dtype=dtype)
 

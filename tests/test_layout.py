@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "nnmath"
 FLOORS = [
     # 0: what every module may use: errors and checks, files, Ctrl-C, extras, progress
     {"version", "errors", "checks", "finite", "jsonsafe", "safefile", "inputfile", "optional",
-     "interrupt", "progress", "_typing"},
+     "interrupt", "progress", "textsafe", "_typing"},
     # 1: the math's parts and the data
     {"activations", "losses", "layers", "optimizers", "regularization", "metrics", "datasets"},
     # 2: the engine: the chain rule, the container, training, the model file, inference

@@ -84,9 +84,13 @@ def test_write_errors_are_clear(tmp_path):
                                                 "b": [0]}]}, "rectangular"),
     ({"format": "nnmath.network/1", "layers": [{"activation": "sigmoid", "W": [[True]],
                                                 "b": [0]}]}, "rectangular"),
-    ({"format": "nnmath.network/1", "layers": [{"activation": "softmax", "W": [[1]], "b": [0]},
-                                               {"activation": "sigmoid", "W": [[1]], "b": [0]}]},
+    ({"format": "nnmath.network/1", "layers": [{"activation": "softmax", "W": [[1, 1]],
+                                                "b": [0, 0]},
+                                               {"activation": "sigmoid", "W": [[1], [1]],
+                                                "b": [0]}]},
      "output layer only"),
+    ({"format": "nnmath.network/1", "layers": [{"activation": "softmax", "W": [[1]], "b": [0]}]},
+     "softmax layer must be 2 or more"),
 ])
 def test_invalid_model_dicts(data, fragment):
     with pytest.raises(ModelFileError, match=None) as info:

@@ -193,7 +193,8 @@ def test_a_report_for_a_random_243_network_and_its_data(tmp_path):
     assert "A 2-4-3 network" in md and "| 1 | " + six(X[0, 0]) in md
     assert "holds no record of its training" in md   # nothing retrained, and it says so
     # The step is on row 1 with its one-hot target; the file's network is left unchanged.
-    assert "target [0, 1, 0]" in md or "target [1, 0, 0]" in md or "target [0, 0, 1]" in md
+    # (Markdown: plain text escaped, [ and ] too)
+    assert any(rf"target \[{t}\]" in md for t in ("0, 1, 0", "1, 0, 0", "0, 0, 1"))
     for name, value in net.params().items():
         np.testing.assert_array_equal(value, before[name])
 

@@ -32,8 +32,9 @@ class _Parser(argparse.ArgumentParser):
             r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)
 
     def error(self, message):
-        sys.stderr.write(f"{self.prog}: error: {message}. "
-                         f"Run '{self.prog} --help' for the options and an example.\n")
+        sys.stderr.write(_one_line(f"{self.prog}: error: {message}. "
+                                   f"Run '{self.prog} --help' for the options and an "
+                                   "example.") + "\n")
         raise SystemExit(2)
 
 
@@ -140,4 +141,8 @@ def main(argv=None) -> int:
 
 
 def _one_line(exc) -> str:
-    return " ".join(str(exc).split())
+    """The message on one line, any control character in it (a name, a file name) shown as
+    its escape, never sent to the terminal (:func:`nnmath.textsafe.visible`)."""
+    from .textsafe import visible
+
+    return visible(" ".join(str(exc).split()))

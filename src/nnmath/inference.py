@@ -31,8 +31,9 @@ from .datasets.base import one_hot
 from .datasets.scaling import Scaling
 from .errors import ConfigError, DataError, ShapeError, must_be
 
-__all__ = ["Evaluation", "Prediction", "task_of", "class_names_of", "n_classes_of", "scaling_of", "outputs",
-           "probabilities", "predict", "evaluate", "check_threshold", "class_targets",
+__all__ = ["Evaluation", "Prediction", "task_of", "class_names_of", "n_classes_of",
+           "scaling_of", "outputs", "scaled_inputs", "scaling_transform", "probabilities",
+           "predict", "evaluate", "check_threshold", "class_targets",
            "regression_scores"]
 
 
@@ -128,24 +129,45 @@ def _whole_number_text(text: str) -> str:
 
 def outputs(net, X) -> np.ndarray:
     """``y_hat`` for raw rows ``X`` (n_samples, n_features): the stored scaling, then forward."""
-    X = net.check_X(X)
-    scaling = scaling_of(net)
     # Weights or inputs near 1e308 can overflow on the way: a clear error, not inf/NaN
     # (which no CSV or JSON output can hold) and not a NumPy warning. Network.forward
     # checks its outputs.
-    if scaling is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            X = scaling.apply(X)
-        _check_finite("the scaled inputs", X)
-    return net.forward(X)
+    return net.forward(scaled_inputs(net, X))
 
 
-def _check_finite(what, values) -> None:
-    bad = np.flatnonzero(~np.all(np.isfinite(values), axis=1))
+def scaled_inputs(net, X) -> np.ndarray:
+    """Raw rows ``X`` (n_samples, n_features) as ``net`` takes them: the stored scaling
+    ``(x - mean) / std`` applied (``X`` itself without one), with no NumPy warning.
+
+    A scaled value that overflows (a value far outside the training rows, or a stored std
+    so small that dividing by it gives inf) is a :class:`~nnmath.errors.DataError` that
+    names the value, the mean and the std, not a "not finite" about the user's numbers.
+    """
+    X = net.check_X(X)
+    scaling = scaling_of(net)
+    if scaling is None:
+        return X
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        X_scaled = scaling.apply(X)
+    bad = np.argwhere(~np.isfinite(X_scaled))
     if bad.size:
-        raise DataError(must_be(what, "finite numbers", f"{values[bad[0]].tolist()} for "
-                                f"sample {bad[0]}", "The numbers overflowed: the rows are far "
-                                "outside the data the model was trained on."))
+        s, i = (int(k) for k in bad[0])
+        mean, std = float(scaling.mean[i]), float(scaling.std[i])
+        why = (f"the stored std {std:g} is too small" if std < 1e-100 else
+               "the row is far outside the data the model was trained on")
+        raise DataError(must_be(f"input {i + 1} of row {s + 1} after the model's scaling",
+                                "a finite number", f"({X[s, i]:g} − {mean:g}) / {std:g}, which "
+                                f"overflows to {X_scaled[s, i]}", f"The value overflows: {why}. "
+                                "Give values near the training data, or retrain the model."))
+    return X_scaled
+
+
+def scaling_transform(net):
+    """:func:`scaled_inputs` of ``net`` as a function of raw rows (what the pictures and
+    the report map their data through), or None for a model without a stored scaling."""
+    if scaling_of(net) is None:
+        return None
+    return lambda X: scaled_inputs(net, X)
 
 
 def probabilities(net, y_hat) -> np.ndarray:

@@ -109,6 +109,15 @@ class Backward:
     jacobian: FloatArray | None = None
 
 
+def _check_softmax(activation: str, n_out: int) -> None:
+    """softmax needs two or more neurons: over one it is always 1, whatever the input."""
+    if activation == "softmax" and n_out < 2:
+        raise ConfigError(must_be("the neurons of a softmax layer", "2 or more (softmax over "
+                                  "one neuron is always 1, whatever the input)", n_out,
+                                  "For one output use sigmoid (P(class 1)), or give the layer "
+                                  "a neuron per class."))
+
+
 class Dense:
     """A dense layer ``a = g(a_prev @ W + b)``.
 
@@ -121,7 +130,8 @@ class Dense:
     activation : str or Activation, default "sigmoid"
         One of ``sigmoid``, ``tanh``, ``relu``, ``identity``, ``softmax`` (the names of
         :data:`nnmath.activations.ACTIVATIONS`), or an
-        :class:`~nnmath.activations.Activation` object.
+        :class:`~nnmath.activations.Activation` object. ``softmax`` needs two or more
+        neurons (over one it is always 1): a ConfigError otherwise.
     W : array-like of shape (n_in, n_out), optional
         ``W[i, j]`` is the weight from input ``i`` to neuron ``j``.
     b : array-like of shape (n_out,), optional
@@ -163,6 +173,7 @@ class Dense:
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise ConfigError(must_be("W and b", "finite numbers", "NaN or inf",
                                       "Replace the non-finite values."))
+        _check_softmax(self.activation, W.shape[1])
         self.W: FloatArray = W
         self.b: FloatArray = b
 
@@ -181,7 +192,10 @@ class Dense:
 
     @activation.setter
     def activation(self, name: str | Activation) -> None:
-        self._g = get_activation(name)
+        g = get_activation(name)
+        if hasattr(self, "W"):
+            _check_softmax(g.name, self.n_out)
+        self._g = g
 
     @property
     def g(self) -> Activation:

@@ -177,11 +177,14 @@ class Network:
             if name not in current:
                 raise ConfigError(must_be("parameter name", f"one of {list(current)}", name))
             try:
-                value = np.asarray(value, dtype=self.dtype)
+                given = np.asarray(value, dtype=np.float64)
             except (TypeError, ValueError, OverflowError):
                 raise ConfigError(must_be(name, "an array of numbers", value)) from None
-            if value.shape != current[name].shape:
-                raise ShapeError(must_be(name, f"of shape {current[name].shape}", value.shape))
+            if given.shape != current[name].shape:
+                raise ShapeError(must_be(name, f"of shape {current[name].shape}", given.shape))
+            with np.errstate(over="ignore"):
+                value = given.astype(self.dtype)
+            _check_param(name, given, value)
             current[name][...] = value
         return self
 
@@ -394,3 +397,24 @@ def _as_list(values: Any) -> list[Any] | None:
         return list(values)
     except TypeError:
         return None
+
+
+def _check_param(name: str, given: np.ndarray, value: np.ndarray) -> None:
+    """A ConfigError naming the first value of parameter ``name`` that is NaN, infinite, or
+    (``given`` finite, ``value`` not) too large for the network's dtype."""
+    bad = np.argwhere(~np.isfinite(value))
+    if not bad.size:
+        return
+    where = tuple(int(i) for i in bad[0])
+    at = f"{name}[{', '.join(map(str, where))}]" if where else name
+    original = float(given[where])
+    if np.isnan(original):
+        raise ConfigError(must_be(name, "numbers", f"NaN (not a number) at {at}",
+                                  "Give a number for every parameter."))
+    if np.isinf(original):
+        raise ConfigError(must_be(name, "finite numbers", f"{original} at {at}",
+                                  "Give a finite number (at most 1.8e308 in size)."))
+    limit = float(np.finfo(value.dtype).max)
+    raise ConfigError(must_be(name, f"numbers that fit {value.dtype} (at most {limit:.3g} in "
+                              "size)", f"{original:g} at {at}", "Give a smaller value, or use a "
+                              "float64 network (net.astype('float64'))."))

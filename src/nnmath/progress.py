@@ -21,7 +21,6 @@ def training_progress(epochs: int, label: str = "training", always: bool = False
     if not (always or sys.stderr.isatty()):
         yield (lambda epoch, history: None), (lambda epoch, batch, n_batches, loss: None)
         return
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -31,10 +30,12 @@ def training_progress(epochs: int, label: str = "training", always: bool = False
         TimeRemainingColumn,
     )
 
+    from .textsafe import safe_console
+
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(),
                TextColumn("epochs · loss {task.fields[loss]}"), TimeElapsedColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=not always) as progress:
+    with Progress(*columns, console=safe_console(stderr=True), transient=not always) as progress:
         task = progress.add_task(label, total=epochs, loss="…")
 
         def on_batch(epoch, batch, n_batches, batch_loss):

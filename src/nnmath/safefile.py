@@ -80,23 +80,34 @@ def write_atomic(path, text) -> None:
 
 
 def _target(path: Path):
-    """The file to replace and its folder, after the checks that need no writing."""
+    """The file to replace and its folder, after the checks that need no writing.
+
+    Messages name the path as the user gave it (``/dev/stdout``), never what a link
+    resolves to (``/proc/1234/fd/1``)."""
+    given = path
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # a device (/dev/null), a FIFO, a socket, or a link to one (/dev/stdout on a pipe
+        # or a terminal): nothing to replace atomically
+        raise ModelFileError(must_be("the output path", "a regular file", str(given),
+                                     "Choose a file name in a folder, e.g. model.json."))
     if path.is_symlink():   # replace the file the link points to, keep the link
         path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir() or not path.name:
-        raise ModelFileError(must_be("the output path", "a file, not a folder", str(path),
+        raise ModelFileError(must_be("the output path", "a file, not a folder", str(given),
                                      "Add a file name, e.g. model.json."))
-    if path.exists() and not path.is_file():   # a device (/dev/null), FIFO or socket
-        raise ModelFileError(must_be("the output path", "a regular file", str(path),
+    if path.exists() and not path.is_file():
+        raise ModelFileError(must_be("the output path", "a regular file", str(given),
                                      "Choose a file name in a folder, e.g. model.json."))
     if path.is_file() and _read_only(path):
         raise ModelFileError(must_be("the output file", "writable (nnmath does not replace a "
-                                     "read-only file)", str(path), "Make it writable (chmod "
+                                     "read-only file)", str(given), "Make it writable (chmod "
                                      "u+w FILE) or choose another name; nothing was changed."))
     if not folder.is_dir():
-        raise ModelFileError(must_be("the output folder", "an existing folder", str(folder),
-                                     "Create it first, or choose another path."))
+        shown_folder = folder if path == given else (given.parent if str(given.parent) else ".")
+        raise ModelFileError(must_be("the output folder", "an existing folder",
+                                     str(shown_folder), "Create it first, or choose another "
+                                     "path."))
     return path, folder
 
 
@@ -109,9 +120,20 @@ def _read_only(path: Path) -> bool:
         return False
 
 
+TEMP_NAME_BYTES = 100
+"""The most bytes of the file's name a temporary file's name starts with: with the rest
+(``.``, ``.``, 8 random characters, ``.tmp`` and a suffix of at most 16) it stays well
+within the 255 bytes a name may have (NAME_MAX), whatever the name's length."""
+
+
 def _temporary(path: Path, folder: Path, suffix: str = "") -> tuple[int, str]:
+    """A new temporary file ``.NAME.XXXXXXXX.tmp[SUFFIX]`` in ``folder`` (NAME cut to
+    :data:`TEMP_NAME_BYTES` bytes)."""
+    name = os.fsencode(path.name)[:TEMP_NAME_BYTES].decode("utf-8", errors="ignore") \
+        if len(os.fsencode(path.name)) > TEMP_NAME_BYTES else path.name
+    suffix = suffix if len(os.fsencode(suffix)) <= 16 else ""
     try:
-        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=folder)
+        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp" + suffix, dir=folder)
     except OSError as exc:
         raise ModelFileError(f"cannot write to {str(folder)!r}: {exc.strerror}. "
                              "Choose a folder you can write to.") from None

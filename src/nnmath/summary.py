@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textsafe import visible
+
 __all__ = ["summarize", "Summary"]
 
 _INFO_KEYS = ("task", "loss", "target_name", "feature_names", "class_names")
@@ -98,8 +100,8 @@ class Summary:
                  for row in table]
         lines.append(totals(self.data))
         info = self.data["info"]
-        lines += [f"{key}: " + (", ".join(map(str, value)) if isinstance(value, list)
-                                else str(value))
+        lines += [f"{key}: " + (", ".join(map(visible, value)) if isinstance(value, list)
+                                else visible(value))
                   for key, value in info.items() if value is not None]
         return "\n".join(lines)
 

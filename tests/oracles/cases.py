@@ -49,6 +49,10 @@ def make_network(sizes, hidden, output, rng) -> nnmath.Network:
     part in the check, and so that a dead relu unit does not feed an exact
     ``z = 0`` into the next relu.
     """
+    if output == "softmax" and sizes[-1] < 2:   # refused by Dense: always 1
+        import pytest
+
+        pytest.skip("softmax needs two or more outputs")
     n_hidden = len(sizes) - 2
     hidden = [hidden] * n_hidden if isinstance(hidden, str) else list(hidden)
     assert len(hidden) == n_hidden, (sizes, hidden)

@@ -44,7 +44,6 @@ def model_data(args, net, required: bool = True):
 
 def transform_of(net):
     """The model file's stored scaling as a function of raw rows, or None."""
-    from ..inference import scaling_of
+    from ..inference import scaling_transform
 
-    scaling = scaling_of(net)
-    return None if scaling is None else scaling.apply
+    return scaling_transform(net)   # an overflow is one clear line, not a NumPy warning

@@ -12,7 +12,15 @@ def print_json(obj) -> None:
 
 
 def console():
-    """A rich console for stdout (no syntax highlighting of numbers)."""
-    from rich.console import Console
+    """A rich console for stdout (no syntax highlighting of numbers) that shows every
+    name as text (:func:`nnmath.textsafe.safe_console`: no markup, no control character)."""
+    from ..textsafe import safe_console
 
-    return Console(highlight=False)
+    return safe_console(highlight=False)
+
+
+def say(text) -> None:
+    """One line on stdout, with any control character in it (a file name) shown, not sent."""
+    from ..textsafe import visible
+
+    print(visible(text, keep="\n"))

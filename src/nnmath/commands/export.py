@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import COMMANDS
 from ._args import add_json, add_model
-from ._io import print_json
+from ._io import print_json, say
 
 NAME = "export"
 HELP = COMMANDS[NAME]
@@ -48,12 +48,13 @@ def run(args) -> int:
         from ..interop.onnx import to_onnx
 
         to_onnx(net, args.output, np.dtype(args.dtype or "float32"))
-    sizes = "-".join(map(str, net.sizes))
+    sizes = "-".join(map(str, net.sizes)) if len(net.sizes) <= 12 else \
+        f"{'-'.join(map(str, net.sizes[:3]))}-…-{net.sizes[-1]} ({len(net.layers):,} layers)"
     if args.json:
         print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
                     "scaling": bool(net.info.get("scaling"))})
     else:
-        print(f"wrote {args.output}: network {sizes} as "
-              f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
-              + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
+        say(f"wrote {args.output}: network {sizes} as "
+            f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
+            + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import COMMANDS
 from ._args import add_json
-from ._io import print_json
+from ._io import print_json, say
 
 NAME = "import"
 HELP = COMMANDS[NAME]
@@ -51,6 +51,6 @@ def run(args) -> int:
         print_json({"output": args.output, "sizes": net.sizes,
                     "activations": [layer.activation for layer in net.layers]})
     else:
-        print(f"wrote {args.output}: network {'-'.join(map(str, net.sizes))} "
-              f"({', '.join(layer.activation for layer in net.layers)})")
+        say(f"wrote {args.output}: network {'-'.join(map(str, net.sizes))} "
+            f"({', '.join(layer.activation for layer in net.layers)})")
     return 0

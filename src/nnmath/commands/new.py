@@ -21,7 +21,7 @@ import json
 from ..errors import ConfigError, must_be
 from . import COMMANDS
 from ._args import add_json
-from ._io import print_json
+from ._io import print_json, say
 
 NAME = "new"
 HELP = COMMANDS[NAME]
@@ -104,10 +104,10 @@ def run(args) -> int:
     elif args.output:
         shape = "-".join(map(str, sizes))
         random = [n for n in net.params() if n not in given and n.startswith("W")]
-        print(f"wrote {args.output}: network {shape} ({', '.join(activations)}), "
-              f"{net.n_params()} parameters"
-              + (f"; random weights (seed {args.seed}): {', '.join(random)}" if random else "")
-              + f"\nnext: nnmath summary {args.output}")
+        say(f"wrote {args.output}: network {shape} ({', '.join(activations)}), "
+            f"{net.n_params()} parameters"
+            + (f"; random weights (seed {args.seed}): {', '.join(random)}" if random else "")
+            + f"\nnext: nnmath summary {args.output}")
     else:
         print(text, end="")
     return 0

@@ -8,7 +8,7 @@ from ..errors import ConfigError, must_be
 from ..jsonsafe import json_safe
 from . import COMMANDS
 from ._args import add_json, add_step_arguments
-from ._io import print_json
+from ._io import print_json, say
 from ._plot_source import PlotSource
 
 NAME = "plot"
@@ -78,7 +78,7 @@ def run(args) -> int:
     if args.json:
         print_json(report)
     else:
-        print(f"wrote {args.output}")
+        say(f"wrote {args.output}")
     return 0
 
 

@@ -32,7 +32,10 @@ The model's stored scaling is applied first. The table fits the terminal: one ro
 per sample, or for a wide model one row per quantity and a column per sample (a
 sample's number is its row in --data FILE, 1 = the first row after the header).
 The CSV has the feature columns, then P(<class>) for every class and predicted
-(regression: predicted, or predicted_1, predicted_2, ... for several outputs)."""
+(regression: predicted, or predicted_1, predicted_2, ... for several outputs).
+A text cell of the CSV (a column or class name) that starts like a spreadsheet formula
+(=, +, -, @, a tab or a carriage return) gets a leading ' (OWASP's advice against CSV
+injection); numbers such as -1.5 are written as they are."""
 
 
 def add_arguments(parser) -> None:
@@ -44,7 +47,9 @@ def add_arguments(parser) -> None:
                         help="a CSV file of samples: the model's feature columns, found by "
                              "name (other columns, such as the target, are ignored)")
     parser.add_argument("--csv", action="store_true",
-                        help="print the predictions as CSV on stdout instead of the table")
+                        help="print the predictions as CSV on stdout instead of the table "
+                             "(a text cell that starts like a formula, = + - @, gets a "
+                             "leading ')")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the predictions CSV here (atomically)")
     add_threshold_and_json(parser)
@@ -133,18 +138,21 @@ def _csv_chunks(X, names, p, rows: int = 10_000):
         header = [*names, *outs]
     else:
         header = [*names, *[f"P({c})" for c in p.class_names], "predicted"]
+    from ..textsafe import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(name) for name in header])   # text: a formula is neutralised
+    labels = [csv_cell(name) for name in getattr(p, "class_names", ())]
     for start in range(0, len(X), rows):
         block = slice(start, start + rows)
         if p.task == "regression":
             writer.writerows([*map(repr, x), *map(repr, y)] for x, y in
                              zip(X[block].tolist(), p.y_hat[block].tolist()))
         else:
-            writer.writerows([*map(repr, x), *map(repr, pr), label] for x, pr, label in
+            writer.writerows([*map(repr, x), *map(repr, pr), labels[k]] for x, pr, k in
                              zip(X[block].tolist(), p.probabilities[block].tolist(),
-                                 p.labels[block]))
+                                 p.classes[block].tolist()))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, must_be
 from . import COMMANDS
-from ._io import print_json
+from ._io import print_json, say
 
 NAME = "report"
 HELP = COMMANDS[NAME]
@@ -93,7 +93,7 @@ def run(args) -> int:
         print_json({"output": str(folder), "files": [str(f) for f in files],
                     "page": str(files[-1]), "markdown": str(files[-2])})
     else:
-        print(f"wrote {len(files)} files into {folder}: open {files[-1]}")
+        say(f"wrote {len(files)} files into {folder}: open {files[-1]}")
     return 0
 
 

@@ -30,7 +30,7 @@ from ..optional import require
 onnx = require("onnx", "the ONNX export (nnmath.interop.onnx)")
 from onnx import ModelProto, TensorProto, helper, numpy_helper  # noqa: E402 - after the check above
 
-__all__ = ["to_onnx", "to_onnx_model", "run_onnx", "OPSET", "OPERATORS"]
+__all__ = ["to_onnx", "to_onnx_model", "run_onnx", "check_fits", "OPSET", "OPERATORS"]
 
 OPSET = 17
 """The ONNX operator set the graph is written for (onnxruntime runs 7 and later)."""
@@ -49,6 +49,9 @@ def to_onnx_model(network, dtype=np.float32) -> ModelProto:
     ----------
     network : Network
     dtype : float32 (default, what runtimes are built for) or float64
+        A weight, bias or stored mean beyond float32's range, or a stored std too small
+        for it, is a :class:`~nnmath.errors.ConfigError` naming the value (float32 would
+        make it inf or 0, and the graph would output only NaN): export it in float64.
     """
     dtype = np.dtype(dtype)
     if dtype not in _TYPES:
@@ -56,12 +59,15 @@ def to_onnx_model(network, dtype=np.float32) -> ModelProto:
     nodes, weights, current = [], [], "X"
     scaling = network.info.get("scaling")
     if scaling:
-        weights += [_tensor("mean", scaling["mean"], dtype), _tensor("std", scaling["std"], dtype)]
+        weights += [_tensor("mean", scaling["mean"], dtype, "the stored scaling's mean"),
+                    _tensor("std", scaling["std"], dtype, "the stored scaling's std",
+                            divisor=True)]
         nodes += [helper.make_node("Sub", ["X", "mean"], ["x_minus_mean"]),
                   helper.make_node("Div", ["x_minus_mean", "std"], ["x_scaled"])]
         current = "x_scaled"
     for ell, layer in enumerate(network.layers, start=1):
-        weights += [_tensor(f"W{ell}", layer.W, dtype), _tensor(f"b{ell}", layer.b, dtype)]
+        weights += [_tensor(f"W{ell}", layer.W, dtype, f"W{ell} (layer {ell}'s weights)"),
+                    _tensor(f"b{ell}", layer.b, dtype, f"b{ell} (layer {ell}'s biases)")]
         nodes.append(helper.make_node("Gemm", [current, f"W{ell}", f"b{ell}"], [f"z{ell}"]))
         current = f"z{ell}"
         operator = OPERATORS[layer.activation]
@@ -105,5 +111,39 @@ def run_onnx(model, X) -> np.ndarray:
     return session.run(None, {"X": X})[0]
 
 
-def _tensor(name, values, dtype) -> TensorProto:
-    return numpy_helper.from_array(np.asarray(values, dtype=dtype), name=name)
+def _tensor(name, values, dtype, what: str, divisor: bool = False) -> TensorProto:
+    """``values`` as a tensor of ``dtype``; a ConfigError (naming the value) when a value
+    does not fit: beyond the largest float32 it would be inf, and the graph would output
+    only NaN; a divisor (the std) so small that it would be 0 likewise."""
+    values = np.asarray(values, dtype=np.float64)
+    check_fits(values, dtype, what, divisor)
+    return numpy_helper.from_array(values.astype(dtype), name=name)
+
+
+def check_fits(values, dtype, what: str, divisor: bool = False) -> None:
+    """Raise :class:`~nnmath.errors.ConfigError` when ``values`` (float64) do not fit
+    ``dtype``: a value beyond its largest finite number, or (``divisor``) a non-zero value
+    below its smallest normal one.
+
+    >>> check_fits(np.array([1e308]), np.float32, "W1")
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.ConfigError: W1 must be within float32's range (|value| ≤ 3.40282e+38) to be exported as float32. Got 1e+308. Export in float64 instead: --dtype float64 (dtype=np.float64 in Python).
+    """
+    info = np.finfo(dtype)
+    if dtype == np.float64 or not values.size:
+        return
+    size = np.abs(values)
+    if size.max() > info.max:
+        raise ConfigError(must_be(what, f"within {info.dtype}'s range (|value| ≤ "
+                                  f"{float(info.max):.6g}) to be exported as {info.dtype}",
+                                  float(values.flat[int(np.argmax(size))]), _WIDER))
+    small = (size > 0) & (size < info.tiny)
+    if divisor and small.any():
+        raise ConfigError(must_be(what, f"at least {float(info.tiny):.6g} in size to be "
+                                  f"exported as {info.dtype} (a smaller one would be 0, and "
+                                  "x / 0 is not a number)", float(values[small].flat[0]),
+                                  _WIDER))
+
+
+_WIDER = "Export in float64 instead: --dtype float64 (dtype=np.float64 in Python)."

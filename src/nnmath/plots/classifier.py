@@ -10,7 +10,7 @@ import numpy as np
 from .. import metrics
 from ..errors import ConfigError, must_be
 from ..render.mathexpr import num
-from .figure import CLASS_COLORS, Drawing, new_axes
+from .figure import CLASS_COLORS, Drawing, as_label, as_labels, new_axes
 
 __all__ = ["confusion_plot", "roc_plot", "MAX_CLASSES"]
 
@@ -44,7 +44,7 @@ def confusion_plot(y_true, y_pred, class_names=None, ax=None, title: str | None 
                                   "for the counts."))
     C = metrics.confusion_matrix(y_true, y_pred, n_classes=n_classes)
     k = C.shape[0]
-    names = list(class_names) if class_names is not None else [str(c) for c in range(k)]
+    names = as_labels(class_names) if class_names is not None else [str(c) for c in range(k)]
     side = min(MAX_SIDE, 1.3 * k + 2.4)
     fig, ax = new_axes(ax, figsize=(side, min(MAX_SIDE, 1.2 * k + 1.6)))
     image = ax.imshow(C, cmap="Blues", vmin=0, vmax=max(int(C.max()), 1))
@@ -91,7 +91,7 @@ def roc_plot(y_true, score, ax=None, label: str = "network", title: str | None =
     fig, ax = new_axes(ax, figsize=(4.6, 4.4))
     chance, = ax.plot([0, 1], [0, 1], color="#aaaaaa", lw=1, ls=":", label="chance")
     curve, = ax.plot(fpr, tpr, color=CLASS_COLORS[2], lw=2, drawstyle="default",
-                     label=f"{label} (AUC = {num(auc, 4)})")
+                     label=f"{as_label(label)} (AUC = {num(auc, 4)})")
     point = None
     if threshold is not None:
         y_pred = metrics.predict_binary(score, threshold)

@@ -11,7 +11,16 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError, must_be
 from ..render.mathexpr import num
-from .figure import CLASS_COLORS, Drawing, check_labels, new_axes, plane_grid
+from .figure import (
+                     CLASS_COLORS,
+                     Drawing,
+                     as_label,
+                     as_labels,
+                     check_labels,
+                     new_axes,
+                     plane_grid,
+                     widened,
+)
 
 __all__ = ["loss_curve", "probability_curve", "decision_boundary", "decision_map",
            "class_probability"]
@@ -51,8 +60,8 @@ def loss_curve(history, ax=None, log: bool = False, label: str = "training",
     epochs = np.array(([0] if np.isfinite(initial) else []) + list(numbers))
     values = ([initial] if np.isfinite(initial) else []) + loss
     settings = getattr(history, "settings", {}) or {}
-    loss_name = settings.get("loss", "loss")
-    train, = ax.plot(epochs, values, color=CLASS_COLORS[2], lw=1.8, label=label)
+    loss_name = as_label(settings.get("loss", "loss"))   # from a model file: a name
+    train, = ax.plot(epochs, values, color=CLASS_COLORS[2], lw=1.8, label=as_label(label))
     validation = None
     for key in VALIDATION_KEYS:
         val = getattr(history, key, None)
@@ -158,9 +167,8 @@ def probability_curve(net, X=None, y=None, ax=None, class_index: int | None = No
         if X is None:
             x_range = (-5.0, 5.0)
         else:
-            lo, hi = float(X.min()), float(X.max())
-            pad = 0.15 * (hi - lo) or 1.0
-            x_range = (lo - pad, hi + pad)
+            x_range = widened(float(X.min()), float(X.max()), 0.15, "the data's x")
+    class_names, feature_name = as_labels(class_names), as_label(feature_name)
     positive = _positive_name(net, class_index, class_names)
     fig, ax = new_axes(ax, figsize=(6.4, 4.0))
     xs = np.linspace(x_range[0], x_range[1], n)
@@ -218,6 +226,7 @@ def decision_map(net, X=None, y=None, ax=None, class_index: int | None = None,
     if X is not None:
         X, y = check_labels(X, y, 2)
     limits, g1, g2, G1, G2, grid = plane_grid(X, limits, resolution, pad=0.15)
+    class_names, feature_names = as_labels(class_names), as_labels(feature_names)
     fig, ax = new_axes(ax, figsize=(5.4, 4.6))
     extent = (*limits[0], *limits[1])
     contour = None

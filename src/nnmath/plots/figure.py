@@ -20,7 +20,8 @@ if TYPE_CHECKING:   # matplotlib is imported only when a picture is drawn
     from matplotlib.figure import Figure
 
 __all__ = ["Drawing", "new_axes", "save_figure", "FORMATS", "check_output", "check_labels",
-           "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib"]
+           "plane_grid", "POSITIVE", "NEGATIVE", "CLASS_COLORS", "require_matplotlib",
+           "as_label", "as_labels", "widened", "quiet_config_dir"]
 
 FORMATS = {".png": "png", ".svg": "svg"}
 POSITIVE, NEGATIVE = "#1f6fb4", "#c8381f"          # blue for w > 0, red for w < 0
@@ -60,14 +61,92 @@ class Drawing:
         return buffer.getvalue()
 
 
+def as_label(name) -> str:
+    """A user's name (a feature, a class, the target) as a matplotlib label that shows it
+    as written: ``$…$`` is not read as math, a control character is shown as its escape
+    (:func:`nnmath.textsafe.for_matplotlib`). Every picture passes the names it is given
+    through this; only the labels the pictures write themselves use mathtext."""
+    from ..textsafe import for_matplotlib
+
+    return for_matplotlib(name)
+
+
+def as_labels(names):
+    """:func:`as_label` of each name (None stays None)."""
+    return None if names is None else [as_label(name) for name in names]
+
+
 def require_matplotlib(purpose: str = "drawing pictures", gif: bool = False) -> None:
     """Raise :class:`~nnmath.errors.DependencyError` (one line, the ``pip install`` to
     run) when matplotlib (or, for a GIF, pillow) is missing; before any work is done."""
     from ..optional import require
 
+    quiet_config_dir()
     require("matplotlib", purpose)
     if gif:
         require("PIL", "writing a GIF")
+
+
+def quiet_config_dir() -> None:
+    """Before matplotlib is first imported: when the folders it keeps its settings and font
+    cache in cannot be made or written (a read-only HOME, no HOME), give it a folder of
+    its own in the temporary folder (``MPLCONFIGDIR``), so that it does not print its two-line
+    warning about it (:func:`_private_temporary_folder`). A MPLCONFIGDIR the user set is
+    left as it is."""
+    import os
+    import sys
+
+    if "matplotlib" in sys.modules or os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        if sys.platform.startswith(("linux", "freebsd")):
+            home = Path.home()
+            folders = [Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config"),
+                       Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")]
+        else:
+            folders = [Path.home()]
+        usable = all(_writable_folder(folder / ("matplotlib" if len(folders) > 1 else
+                                                ".matplotlib")) for folder in folders)
+    except (RuntimeError, OSError, ValueError):   # no home folder at all
+        usable = False
+    if not usable:
+        os.environ["MPLCONFIGDIR"] = _private_temporary_folder()
+
+
+def _private_temporary_folder() -> str:
+    """``<tmp>/nnmath-matplotlib-<uid>``: this user's own (made 0700, owned by them, not a
+    link), kept between runs so matplotlib's font cache is made once; if another user
+    holds that name, a new temporary folder (removed at exit, where Python runs atexit)."""
+    import os
+    import stat
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"nnmath-matplotlib-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+                and not info.st_mode & 0o077):
+            return str(folder)
+    except OSError:
+        pass
+    import atexit
+    import shutil
+
+    made = tempfile.mkdtemp(prefix="nnmath-matplotlib-")
+    atexit.register(shutil.rmtree, made, ignore_errors=True)
+    return made
+
+
+def _writable_folder(folder: Path) -> bool:
+    """``folder`` exists (or can be made) and a file can be written in it."""
+    import os
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def new_axes(ax=None, figsize=(6.4, 4.2)):
@@ -131,6 +210,34 @@ def check_labels(X, y, n_inputs: int | None = None):
     return X, y.astype(int)
 
 
+def widened(lo: float, hi: float, pad: float, what: str = "the data") -> tuple[float, float]:
+    """``(lo - pad·w, hi + pad·w)`` for the width ``w = hi - lo`` (1 where it is 0): an
+    axis's limits, with a margin. A range too wide for float64 (values near ±1e308: the
+    width, or a limit, would be inf and every point of the axis NaN) is a
+    :class:`~nnmath.errors.DataError` that says so.
+
+    >>> widened(0.0, 10.0, 0.1)
+    (-1.0, 11.0)
+    >>> widened(-1e308, 1e308, 0.1)
+    Traceback (most recent call last):
+    ...
+    nnmath.errors.DataError: the range of the data must be at most 1.8e308 wide, with its margin, to be drawn. Got '-1e+308 to 1e+308'. The values overflow: the axis's width is more than a float64 holds. Leave out the rows with the largest values, or scale them (divide by a power of ten).
+    """
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        width = hi - lo
+        margin = pad * width if width > 0 else 1.0
+        limits = (lo - margin, hi + margin)
+    if not (np.isfinite(width) and np.isfinite(limits[0]) and np.isfinite(limits[1])):
+        raise DataError(must_be(f"the range of {what}", "at most 1.8e308 wide, with its margin, "
+                                "to be drawn", f"{lo:g} to {hi:g}", "The values overflow: the "
+                                "axis's width is more than a float64 holds. Leave out the rows "
+                                "with the largest values, or scale them (divide by a power of "
+                                "ten)."))
+    return float(limits[0]), float(limits[1])
+
+
 def plane_grid(X, limits, resolution: int, pad: float):
     """The plane a two-input picture colours: ``(limits, g1, g2, G1, G2, grid)``.
 
@@ -151,9 +258,8 @@ def plane_grid(X, limits, resolution: int, pad: float):
             limits = ((-3.0, 3.0), (-3.0, 3.0))
         else:
             lo, hi = X.min(axis=0), X.max(axis=0)
-            widen = pad * (hi - lo) + (hi == lo)
-            limits = ((lo[0] - widen[0], hi[0] + widen[0]),
-                      (lo[1] - widen[1], hi[1] + widen[1]))
+            limits = tuple(widened(float(lo[k]), float(hi[k]), pad, f"the data's x{k + 1}")
+                           for k in (0, 1))
     (x1_lo, x1_hi), (x2_lo, x2_hi) = limits
     g1 = np.linspace(x1_lo, x1_hi, resolution)
     g2 = np.linspace(x2_lo, x2_hi, resolution)

@@ -9,6 +9,16 @@ from the network or the trace; nothing is computed here.
 
 Layers with more than ``max_labelled`` neurons (default 8) are drawn without
 numbers, and a note says so.
+
+Every drawing is bounded in time and memory. A network of more than
+:data:`MAX_DRAWN_EDGES` weights or :data:`MAX_DRAWN_LAYERS` layers is drawn as a
+summary instead (one line per weight would take gigabytes, and could not be read):
+each layer a block, its ``W`` as a heat map of at most :data:`HEATMAP_SIDE` ×
+:data:`HEATMAP_SIDE` weights (every k-th row and column of a larger ``W``; blue > 0,
+red < 0), at most :data:`MAX_BLOCKS` layers (the first and the last, with the number
+left out between them). Below both limits the work grows linearly with the size of
+the network: the labels are placed with a grid (:class:`_Places`), not by comparing
+each with every other.
 """
 
 from __future__ import annotations
@@ -19,12 +29,30 @@ import numpy as np
 
 from ..errors import ShapeError, must_be
 from ..render.mathexpr import num
-from .figure import NEGATIVE, POSITIVE, Drawing, new_axes
+from .figure import NEGATIVE, POSITIVE, Drawing, as_labels, new_axes
 
-__all__ = ["draw_network"]
+__all__ = ["draw_network", "MAX_DRAWN_EDGES", "MAX_DRAWN_LAYERS", "MAX_BLOCKS", "HEATMAP_SIDE",
+           "is_summary"]
 
 DY, RADIUS = 1.25, 0.34
 GRADIENT = "#6a3d9a"
+MIN_WIDTH, MAX_WIDTH = 0.7, 4.0   # points: the thinnest edge (w = 0) and the widest (|w| max)
+
+MAX_DRAWN_EDGES = 1_000
+"""More weights than this: :func:`draw_network` draws the summary view (a heat map per layer)."""
+MAX_DRAWN_LAYERS = 50
+"""More layers than this: the summary view too."""
+MAX_BLOCKS = 12
+"""The most layers the summary view draws: the first 8 and the last 4 of a deeper network."""
+HEATMAP_SIDE = 48
+"""The most pixels a side of a layer's heat map has in the summary view."""
+
+
+def is_summary(net) -> bool:
+    """Whether :func:`draw_network` draws ``net`` as the summary view (too many weights or
+    layers to draw one by one)."""
+    return (len(net.layers) > MAX_DRAWN_LAYERS
+            or sum(layer.W.size for layer in net.layers) > MAX_DRAWN_EDGES)
 
 
 def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool = True,
@@ -57,9 +85,14 @@ def draw_network(net, trace=None, sample: int = 0, ax=None, show_gradients: bool
         ``weight_labels`` ({(l, i, j): Text}), ``bias_labels`` ({(l, j): Text}),
         ``value_labels`` ({(k, j): Text}, k = 0 for the inputs),
         ``gradient_labels`` ({("W", l, i, j) or ("b", l, j): Text}), ``note``.
+        The summary view (:func:`is_summary`) has ``blocks`` ({l: AxesImage} of the
+        layers drawn) and ``note``, and the others empty.
     """
     if trace is not None:
         _check_trace(net, trace, sample)
+    if is_summary(net):
+        _checked_names(net.sizes, feature_names, output_names)
+        return _summary_view(net, ax, title, trace is not None)
     layout = _layout(net, trace, feature_names, output_names, max_labelled)
     fig, ax = new_axes(ax, figsize=layout.figsize)
     diagram = _Diagram(ax, net, layout, digits, trace, sample,
@@ -145,7 +178,7 @@ class _Diagram:
                     (x0, y0), (x1, y1) = pos[ell - 1][i], pos[ell][j]
                     line, = self.ax.plot([x0, x1], [y0, y1],
                                          color=POSITIVE if w >= 0 else NEGATIVE,
-                                         lw=0.7 + 3.3 * abs(w) / w_max, alpha=0.85, zorder=1,
+                                         lw=_width(w, w_max), alpha=0.85, zorder=1,
                                          solid_capstyle="round")
                     self.art["edges"][(ell, i, j)] = line
                     if self.layout.labelled:
@@ -251,23 +284,49 @@ def _places(fig, ax, layout) -> _Places:
     places = _Places(fig, ax, layout.span, layout.small)
     for k, column in enumerate(layout.pos):
         for x, y in column:
-            places.taken.append((x - RADIUS, x + RADIUS, y - RADIUS - (0.5 if k else 0),
-                                 y + RADIUS))
+            places.take((x - RADIUS, x + RADIUS, y - RADIUS - (0.5 if k else 0), y + RADIUS))
     return places
 
 
 class _Places:
     """Greedy placement of edge labels: the first spot along the edge that overlaps no
-    label or neuron already placed (else the least-overlapping one)."""
+    label or neuron already placed (else the least-overlapping one).
+
+    The boxes taken are kept in a grid of ``CELL``-sized squares, so a spot is checked
+    against the boxes near it only: placing n labels is linear in n, not quadratic, as
+    long as the labels are about as large as the space between the layers (on a figure
+    squeezed to 16 inches, a deep chain's labels overlap more neighbours: what
+    MAX_DRAWN_LAYERS bounds). The sums are the same as over every box (a box that shares
+    no square with the spot does not overlap it), added in the same order.
+    """
 
     T = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.45, 0.55, 0.36, 0.64, 0.28, 0.72)
+    CELL = 1.0   # data units: about one label, less than the distance between layers
 
-    def __init__(self, fig, ax, span, fontsize):
+    def __init__(self, fig, ax, span, fontsize) -> None:
         w, h = fig.get_size_inches() * ax.get_position().size
         per_inch = max(span[0] / w, span[1] / h) if w > 0 and h > 0 else 1.3
         self.char = 0.62 * fontsize / 72 * per_inch
         self.line = 1.45 * fontsize / 72 * per_inch
-        self.taken = []
+        self.boxes: list = []
+        self.grid: dict = {}
+
+    def take(self, box) -> None:
+        """Mark ``box`` (x0, x1, y0, y1) as taken."""
+        self.boxes.append(box)
+        for cell in self._cells(box):
+            self.grid.setdefault(cell, []).append(len(self.boxes) - 1)
+
+    def _cells(self, box):
+        c = self.CELL
+        for i in range(int(box[0] // c), int(box[1] // c) + 1):
+            for j in range(int(box[2] // c), int(box[3] // c) + 1):
+                yield i, j
+
+    def cost(self, box) -> float:
+        """How much ``box`` overlaps the boxes taken (the sum of the areas)."""
+        near = sorted({k for cell in self._cells(box) for k in self.grid.get(cell, ())})
+        return sum(_overlap(box, self.boxes[k]) for k in near)
 
     def on_line(self, p0, p1, chars, lines):
         half_w, half_h = chars * self.char / 2 + 0.04, self.line / 2
@@ -275,13 +334,19 @@ class _Places:
         for t in self.T:
             x, y = p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1])
             box = (x - half_w, x + half_w, y - half_h - (lines - 1) * self.line, y + half_h)
-            cost = sum(_overlap(box, other) for other in self.taken)
+            cost = self.cost(box)
             if best_cost is None or cost < best_cost:
                 best, best_cost = (x, y, box), cost
             if cost == 0:
                 break
-        self.taken.append(best[2])
+        self.take(best[2])
         return best[0], best[1]
+
+
+def _width(w: float, w_max: float) -> float:
+    """The edge's line width: MIN_WIDTH for 0 to MAX_WIDTH for the largest |w| (divided
+    first: 3.3 * 1e308 would be inf, a line matplotlib draws with gigabytes)."""
+    return min(MAX_WIDTH, MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (abs(w) / w_max))
 
 
 def _overlap(a, b) -> float:
@@ -298,19 +363,25 @@ def _names(sizes, feature_names, output_names):
     def default(symbol, n):
         return [symbol] if n == 1 else [f"{symbol}{i}" for i in range(1, n + 1)]
 
-    names = [list(feature_names) if feature_names is not None else default("x", sizes[0])]
+    names = [as_labels(feature_names) if feature_names is not None else default("x", sizes[0])]
     L = len(sizes) - 1
     for k in range(1, L):
         names.append([f"$a_{{{k}}}$"] if sizes[k] == 1 else
                      [f"$a_{{{k},{j}}}$" for j in range(1, sizes[k] + 1)])
-    names.append(list(output_names) if output_names is not None else
+    names.append(as_labels(output_names) if output_names is not None else
                  ([r"$\hat{y}$"] if sizes[L] == 1 else
                   [rf"$\hat{{y}}_{{{j}}}$" for j in range(1, sizes[L] + 1)]))
-    for k, (given, n) in enumerate(zip(names, sizes)):
-        if len(given) != n:
-            what = "feature_names" if k == 0 else "output_names"
-            raise ShapeError(must_be(what, f"{n} names, one per neuron", list(given)))
+    _checked_names(sizes, names[0], names[-1])
     return names
+
+
+def _checked_names(sizes, feature_names, output_names):
+    """The names given, or a ShapeError when they are not one per input (output) neuron."""
+    for what, given, n in (("feature_names", feature_names, sizes[0]),
+                           ("output_names", output_names, sizes[-1])):
+        if given is not None and len(given) != n:
+            raise ShapeError(must_be(what, f"{n} names, one per neuron", list(given)))
+    return feature_names, output_names
 
 
 def _plain(name: str) -> str:
@@ -332,3 +403,65 @@ def _check_trace(net, trace, sample):
     if not 0 <= sample < trace.n_samples:
         raise ShapeError(must_be("sample", f"a row of the trace, 0 to {trace.n_samples - 1}",
                                  sample))
+
+
+# -- the summary view: a heat map per layer ------------------------------------------------
+
+def _summary_view(net, ax, title, traced: bool) -> Drawing:
+    """Each layer (at most MAX_BLOCKS of them) as a block: its W as a heat map, bounded."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    L = len(net.layers)
+    shown = list(range(1, L + 1)) if L <= MAX_BLOCKS else \
+        [*range(1, 9), *range(L - MAX_BLOCKS + 9, L + 1)]
+    fig, ax = new_axes(ax, figsize=(min(16.0, max(6.4, 2.0 + 1.6 * len(shown))), 4.2))
+    cmap = LinearSegmentedColormap.from_list("w", [NEGATIVE, "#f7f7f7", POSITIVE])
+    blocks, x = {}, 0.0
+    for k, ell in enumerate(shown):
+        if k and ell != shown[k - 1] + 1:   # the layers left out
+            ax.text(x + 0.4, 0.0, f"… {ell - shown[k - 1] - 1:,} more\nlayers …", ha="center",
+                    va="center", fontsize=8, style="italic")
+            x += 1.6
+        layer = net.layers[ell - 1]
+        image, w_max = _heatmap(layer.W)
+        rows, cols = image.shape
+        height = 2.0 * max(rows / max(rows, cols), 0.15)
+        width = 2.0 * max(cols / max(rows, cols), 0.15)
+        blocks[ell] = ax.imshow(image, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest",
+                                extent=(x, x + width, -height / 2, height / 2), zorder=2)
+        ax.text(x + width / 2, -1.15, f"W{ell}: {layer.n_in:,} × {layer.n_out:,}\n"
+                f"{layer.activation}\n|w| ≤ {num(w_max, 3)}", ha="center", va="top",
+                fontsize=7)
+        x += width + 0.8
+    ax.set_xlim(-0.4, x - 0.4)
+    ax.set_ylim(-2.6, 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    sizes = "-".join(map(str, net.sizes)) if L <= 8 else f"{L:,}-layer"
+    n_weights = sum(layer.W.size for layer in net.layers)
+    ax.set_title(title or f"{sizes} network: {n_weights:,} weights in {L:,} layers", fontsize=10)
+    note = ax.text((x - 0.8) / 2, -2.5, "too large to draw weight by weight (more than "
+                   f"{MAX_DRAWN_EDGES:,} weights\nor {MAX_DRAWN_LAYERS} layers): each layer's "
+                   "W as a heat map (rows: inputs, columns: neurons;\nat most "
+                   f"{HEATMAP_SIDE} of each, evenly spread), blue > 0, red < 0, the darkest "
+                   "the layer's largest |w|"
+                   + (";\nthe step's numbers: nnmath explain --json" if traced else ""),
+                   ha="center", va="top", fontsize=7, style="italic")
+    return Drawing(fig, ax, {"neurons": [], "edges": {}, "weight_labels": {},
+                             "bias_labels": {}, "value_labels": {}, "gradient_labels": {},
+                             "blocks": blocks, "note": note})
+
+
+def _heatmap(W) -> tuple:
+    """``(image, w_max)``: W (n_in, n_out), or for a larger W every k-th row and column of
+    it (at most HEATMAP_SIDE of each, evenly spread), each weight over the layer's largest
+    |w| (so the image is in [-1, 1]). O(W.size) time for w_max; the image is a copy of
+    at most HEATMAP_SIDE² numbers."""
+    W = np.asarray(W)
+    w_max = float(np.max(np.abs(W))) if W.size else 0.0
+    rows = np.unique((np.arange(HEATMAP_SIDE) * W.shape[0]) // HEATMAP_SIDE) \
+        if W.shape[0] > HEATMAP_SIDE else slice(None)
+    cols = np.unique((np.arange(HEATMAP_SIDE) * W.shape[1]) // HEATMAP_SIDE) \
+        if W.shape[1] > HEATMAP_SIDE else slice(None)
+    image = np.asarray(W[rows][:, cols], dtype=float)
+    return image / (w_max if w_max > 0 else 1.0), w_max

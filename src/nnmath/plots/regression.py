@@ -21,7 +21,7 @@ import numpy as np
 from .. import metrics
 from ..errors import DataError, ShapeError, must_be
 from ..render.mathexpr import num
-from .figure import CLASS_COLORS, Drawing, new_axes, plane_grid
+from .figure import CLASS_COLORS, Drawing, as_label, as_labels, new_axes, plane_grid, widened
 
 __all__ = ["predicted_vs_actual", "residual_plot", "regression_curve", "regression_map"]
 
@@ -44,8 +44,9 @@ def _columns(y_true, y_pred):
 
 
 def _output_labels(k, target_name, output_names):
+    """The label of each output: its name, else the target's (escaped: :func:`as_label`)."""
     if output_names is not None and len(output_names) == k:
-        return [str(n) for n in output_names]
+        return as_labels(output_names)
     return [target_name] if k == 1 else [f"{target_name}[{j}]" for j in range(k)]
 
 
@@ -70,11 +71,12 @@ def predicted_vs_actual(y_true, y_pred, ax=None, target_name: str = "y", output_
     and ``mse`` (:func:`nnmath.metrics.mean_squared_error`).
     """
     T, Y = _columns(y_true, y_pred)
+    target_name = as_label(target_name)
     r2, mse = metrics.r2(T, Y), metrics.mean_squared_error(T, Y)
     fig, ax = new_axes(ax, figsize=(5.2, 4.8))
-    lo, hi = float(min(T.min(), Y.min())), float(max(T.max(), Y.max()))
-    pad = 0.05 * (hi - lo) or 1.0
-    identity, = ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color=IDENTITY, lw=1.2,
+    lo, hi = widened(float(min(T.min(), Y.min())), float(max(T.max(), Y.max())), 0.05,
+                     "the targets and predictions")
+    identity, = ax.plot([lo, hi], [lo, hi], color=IDENTITY, lw=1.2,
                         ls="--", label="y_hat = y (a perfect fit)", zorder=1)
     labels = _output_labels(T.shape[1], target_name, output_names)
     points = []
@@ -84,8 +86,8 @@ def predicted_vs_actual(y_true, y_pred, ax=None, target_name: str = "y", output_
         points.append(ax.scatter(T[:, j], Y[:, j], s=22, alpha=_alpha(len(T)),
                                  color=CLASS_COLORS[(2 + j) % len(CLASS_COLORS)],
                                  edgecolor="white", lw=0.4, zorder=2, label=label + extra))
-    ax.set_xlim(lo - pad, hi + pad)
-    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
     ax.set_xlabel(f"actual {target_name}")
     ax.set_ylabel(f"predicted {target_name} (y_hat)")
@@ -110,6 +112,7 @@ def residual_plot(y_true, y_pred, ax=None, target_name: str = "y", output_names=
     array drawn) and ``mse``.
     """
     T, Y = _columns(y_true, y_pred)
+    target_name = as_label(target_name)
     residuals = T - Y
     mse = metrics.mean_squared_error(T, Y)
     fig, ax = new_axes(ax, figsize=(6.0, 4.0))
@@ -162,9 +165,8 @@ def regression_curve(net, X=None, y=None, ax=None, feature_name: str = "x",
         if X is None or not len(X):
             x_range = (-5.0, 5.0)
         else:
-            lo, hi = float(X.min()), float(X.max())
-            pad = 0.08 * (hi - lo) or 1.0
-            x_range = (lo - pad, hi + pad)
+            x_range = widened(float(X.min()), float(X.max()), 0.08, "the data's x")
+    feature_name, target_name = as_label(feature_name), as_label(target_name)
     xs = np.linspace(x_range[0], x_range[1], n)
     grid = xs[:, None]
     y_hat = net.forward(grid if transform is None else transform(grid))
@@ -232,6 +234,7 @@ def regression_map(net, X=None, y=None, ax=None, feature_names=("x1", "x2"),
         T = _target_columns(y, X.shape[0], net.n_outputs)
         T = T[:, output]
     norm = _one_scale(values, T)
+    feature_names, target_name = as_labels(feature_names), as_label(target_name)
     fig, ax = new_axes(ax, figsize=(5.6, 4.6))
     label = target_name if net.n_outputs == 1 else f"{target_name}[{output}]"
     mesh, contour = _y_hat_mesh(fig, ax, values, (G1, G2), (*limits[0], *limits[1]), norm,

@@ -156,9 +156,8 @@ def fit_result_plots(folder, result, fmt: str = "png") -> list[Path]:
     The data drawn is the held-out test part when there is one (else the
     training rows), in its own units: the stored scaling maps it to the inputs.
     """
-    from ..inference import scaling_of
+    from ..inference import scaling_transform
 
-    scaling = scaling_of(result.net)
     data = result.test if result.test is not None else result.train
     return training_plots(folder, result.net, result.history, data,
-                          transform=None if scaling is None else scaling.apply, fmt=fmt)
+                          transform=scaling_transform(result.net), fmt=fmt)

@@ -16,8 +16,7 @@ True
 
 from __future__ import annotations
 
-from html import escape
-
+from ..textsafe import for_html as escape
 from .document import Banner, Code, Eqs, Figure, Note, Para, Table, Worked, is_math, written
 from .explanation import TITLE, explanation, network_table, worked_sections
 from .mathexpr import Op, to_mathml, to_text

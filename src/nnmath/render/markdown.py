@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+from ..textsafe import for_markdown, visible
 from .document import Banner, Code, Eqs, Figure, Note, Para, Table, Worked, is_math, written
 from .explanation import TITLE, explanation, network_table, worked_sections
 from .mathexpr import Op, to_latex
@@ -27,7 +28,7 @@ __all__ = ["render_markdown", "trace_markdown", "network_markdown", "document_ma
 def _cell(cell) -> str:
     if is_math(cell):
         return f"${to_latex(cell)}$"
-    return str(cell).replace("|", r"\|").replace("\n", " ")
+    return for_markdown(str(cell).replace("\n", " "))   # plain text, shown as written
 
 
 def _equations(block: Eqs) -> str:
@@ -45,21 +46,25 @@ def _equations(block: Eqs) -> str:
 
 
 def _table(block: Table) -> str:
-    lines = [f"**{block.title}**", ""] if block.title else []
+    lines = [f"**{for_markdown(block.title)}**", ""] if block.title else []
     lines += ["| " + " | ".join(_cell(c) for c in block.columns) + " |",
               "|" + "---|" * len(block.columns)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
     return "\n".join(lines)
 
 
+# Every text a block holds is plain text (a user's names among it): for_markdown shows it
+# as written, never as HTML, emphasis, a link or math.
 _WRITERS = {
-    Para: lambda block: block.text,
+    Para: lambda block: for_markdown(block.text),
     Eqs: _equations,
-    Note: lambda block: f"> **{block.label}:** {block.text}",
+    Note: lambda block: f"> **{block.label}:** {for_markdown(block.text)}",
     Table: _table,
-    Code: lambda block: "```\n" + block.text + "\n```",
-    Figure: lambda block: f"![{block.alt or block.caption}]({block.src})\n\n*{block.caption}*",
-    Banner: lambda block: f"**{block.text}**",
+    Code: lambda block: "```\n" + visible(block.text, keep="\n").replace("```", "` ` `")
+    + "\n```",
+    Figure: lambda block: (f"![{for_markdown(block.alt or block.caption)}]({block.src})\n\n"
+                           f"*{for_markdown(block.caption)}*"),
+    Banner: lambda block: f"**{for_markdown(block.text)}**",
     Worked: lambda block: "\n\n".join(blocks_markdown(block.blocks)),
 }
 
@@ -71,7 +76,8 @@ def blocks_markdown(blocks) -> list:
 
 def _parts(sections, level: int) -> list:
     return [part for section in sections
-            for part in (f"{'#' * level} {section.title}", *blocks_markdown(section.blocks))]
+            for part in (f"{'#' * level} {for_markdown(section.title)}",
+                         *blocks_markdown(section.blocks))]
 
 
 def document_markdown(sections, level: int = 2) -> str:
@@ -98,7 +104,7 @@ def page_markdown(title: str, sections, subtitle: str = "") -> str:
     | 2 | 1 |
     <BLANKLINE>
     """
-    head = [f"# {title}"] + ([f"*{subtitle}*"] if subtitle else [])
+    head = [f"# {for_markdown(title)}"] + ([f"*{for_markdown(subtitle)}*"] if subtitle else [])
     return "\n\n".join(head + _parts(sections, 2)) + "\n"
 
 

@@ -137,17 +137,19 @@ def predictions_table(X, feature_names, prediction, width=80, threshold=None,
     from rich.console import Group
     from rich.text import Text
 
-    inputs = [(name, [num(v) for v in column]) for name, column in
+    from ..textsafe import visible
+
+    inputs = [(visible(name), [num(v) for v in column]) for name, column in   # widths as shown
               zip(feature_names, np.asarray(X, dtype=float).reshape(len(X), -1).T)]
     outputs = _output_cells(prediction)
     n = len(X)
     samples = [str(s + 1) for s in range(n)]
     notes = []
     if prediction.task == "classification" and len(prediction.class_names) == 2:
-        positive = prediction.class_names[1]
+        positive = visible(prediction.class_names[1])
         notes.append(f"predicted {positive} when P({positive}) ≥ "
                      f"{num(0.5 if threshold is None else threshold)}")
-    heading = Text(title, style="bold")
+    heading = Text(visible(title), style="bold")
     columns = [("#", samples), *inputs, *outputs]
     widths = _widths(columns, width)
     quantities = inputs + outputs
@@ -166,7 +168,7 @@ def predictions_table(X, feature_names, prediction, width=80, threshold=None,
             if len(blocks) > 1:
                 shown = f"sample {first + 1}" if last == first + 1 else \
                     f"samples {first + 1}–{last}"
-                heading = Text(f"{title}: {shown} of {n}", style="bold")
+                heading = Text(f"{visible(title)}: {shown} of {n}", style="bold")
             parts += [heading, _by_quantity(quantities, len(inputs), samples, names_width,
                                             first, last)]
     return Group(*parts, *[Text(note) for note in notes])
@@ -183,9 +185,11 @@ def _output_cells(prediction):
         k = prediction.y_hat.shape[1]
         return [(f"ŷ{j + 1}" if k > 1 else "ŷ", [num(v) for v in column])
                 for j, column in enumerate(prediction.y_hat.T)]
-    return [*[(f"P({name})", [num(v, 4) for v in column]) for name, column in
+    from ..textsafe import visible
+
+    return [*[(f"P({visible(name)})", [num(v, 4) for v in column]) for name, column in
               zip(prediction.class_names, prediction.probabilities.T)],
-            ("predicted", list(prediction.labels))]
+            ("predicted", [visible(label) for label in prediction.labels])]
 
 
 def _widths(columns, width):

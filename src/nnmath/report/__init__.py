@@ -49,10 +49,9 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
     the network's inputs (default: the scaling stored in the model file, if any).
     """
     if transform is None:
-        from ..inference import scaling_of
+        from ..inference import scaling_transform
 
-        scaling = scaling_of(net)
-        transform = None if scaling is None else scaling.apply
+        transform = scaling_transform(net)
     from .model import model_sections
 
     loss = loss or net.info.get("loss") or loss_for(net.layers[-1].activation)
