@@ -118,8 +118,14 @@ def test_checker_catches_a_wrong_derivative(cls, monkeypatch):
 
 # -- explain: chain-rule products for one-neuron layers -----------------------------------
 
+# one neuron per layer: every output activation but softmax (over one output it is
+# always 1, and Dense refuses it)
+ONE_OUTPUT_PAIRS = [(o, loss) for o, loss in VALID_PAIRS if o != "softmax"]
+
+
 @pytest.mark.parametrize("depth", [2, 3, 4])
-@pytest.mark.parametrize("output,loss", VALID_PAIRS, ids=[f"{o}-{ell}" for o, ell in VALID_PAIRS])
+@pytest.mark.parametrize("output,loss", ONE_OUTPUT_PAIRS,
+                         ids=[f"{o}-{ell}" for o, ell in ONE_OUTPUT_PAIRS])
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 def test_chain_products_equal_the_gradients(hidden, output, loss, depth):
     net, X, T = make_case([1] * (depth + 1), hidden, output, loss, n=1, seed=depth)
