@@ -24,7 +24,6 @@ import pytest
 from nnmath import load
 from nnmath.datasets import load_csv
 from nnmath.errors import DataError
-from nnmath.inference import network_inputs
 
 CITIES = ["Lyon", "Nice", "Paris", "Porto"]
 
@@ -100,6 +99,8 @@ def test_the_stored_pipeline_gives_scikit_learns_inputs(cli, table, tmp_path, im
     """ColumnTransformer([OneHotEncoder, SimpleImputer, StandardScaler]) on the same rows
     gives the same network inputs as the model file's preprocessing and scaling."""
     pytest.importorskip("sklearn")
+    from nnmath.inference import network_inputs
+
     model = tmp_path / "m.json"
     _json(cli("train", table / "train.csv", "--target", "bought", "--id", "id", "--impute",
               impute, "--test-size", "0", "--epochs", "1", "--save", model, "--json"))
