@@ -18,10 +18,10 @@ from nnmath import load
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnxruntime")
 
+from test_preprocess import people, write  # noqa: E402
+
 from nnmath.interop.onnx import onnx_inputs, run_onnx  # noqa: E402
 from nnmath.interop.torch import category_codes, load_exported  # noqa: E402
-
-from test_preprocess import people, write  # noqa: E402
 
 
 def _json(done) -> dict:

@@ -286,9 +286,8 @@ def save_exported(network, path, dtype=None) -> None:
     torch writes the archive into memory; Python writes the file (a full disk is one
     :class:`~nnmath.errors.ModelFileError`, and the old file, if any, stays as it was).
     """
-    from ..safefile import atomic_path
-
     from ..inference import preprocessing_of
+    from ..safefile import atomic_path
 
     dtype = _torch_dtype(network, dtype)
     model = to_torch(network, dtype).eval()
