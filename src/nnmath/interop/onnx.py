@@ -68,7 +68,9 @@ def to_onnx_model(network, dtype=np.float32) -> ModelProto:
     dtype = np.dtype(dtype)
     if dtype not in _TYPES:
         raise ConfigError(must_be("dtype", "float32 or float64", dtype))
-    nodes, weights, current = [], [], "X"
+    nodes: list = []
+    weights: list = []
+    current = "X"
     inputs = [helper.make_tensor_value_info("X", _TYPES[dtype],
                                             ["n_samples", network.n_inputs])]
     pre = preprocessing_of(network)
