@@ -306,3 +306,19 @@ def test_a_column_mixing_numbers_and_text_is_one_line_never_categories(tmp_path)
     assert data.texts[0] == ("1", "2", "unknown")
     data = load_csv(path, target="t", na_values=["unknown"], impute="mean")
     assert np.isnan(data.X[2, 0])
+
+
+def test_the_pages_upload_uses_the_same_pipeline(table):
+    """Was: a text column or a gap was refused by the page's CSV upload."""
+    from nnmath.datasets.preprocess import fit_preprocessing
+    from nnmath.web.uploads import load_csv_upload
+
+    content = (table / "train.csv").read_bytes()
+    data = load_csv_upload(io.BytesIO(content), "train.csv", "bought", "age,sex,city,income")
+    raw = load_csv(table / "train.csv", target="bought", impute="mean",
+                   features=["age", "sex", "city", "income"])
+    pre = fit_preprocessing(raw)
+    assert data.feature_names == pre.input_names and data.feature_names[1:3] == \
+        ("sex=F", "sex=M")
+    np.testing.assert_array_equal(data.X, pre.encode(raw.X, raw.texts))
+    assert not np.isnan(data.X).any()
