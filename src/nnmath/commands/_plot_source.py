@@ -35,7 +35,7 @@ class PlotSource:
         else:
             self.net, self.loss = network_b(), args.loss or "ssr"
             self.default_x, self.default_y = [PSA_TEST], ["0"]
-            if args.kind in ("curve", "roc", "confusion", "map"):   # B trained, as the article
+            if args.kind in ("curve", "roc", "pr", "confusion", "map"):   # B trained, as the article
                 data = self.data()
                 self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
                              epochs=epochs, batch_size=1)

@@ -13,8 +13,9 @@ from ._plot_source import PlotSource
 
 NAME = "plot"
 HELP = COMMANDS[NAME]
-KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "fit", "residuals", "animation")
-CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion", "animation"), ("fit", "residuals")
+KINDS = ("network", "loss", "curve", "map", "roc", "pr", "confusion", "fit", "residuals",
+         "animation")
+CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "pr", "confusion", "animation"), ("fit", "residuals")
 EXAMPLE = """kinds:
   network     the network with its weights (and one step's values and gradients)
   loss        the loss over the epochs: with --model the history recorded in the model file
@@ -23,6 +24,8 @@ EXAMPLE = """kinds:
               fitted y_hat(x) (regression), with the data
   map         two inputs: the decision map (classifier), or y_hat over the plane (regression)
   roc         classifiers with two classes: the ROC curve, with its AUC
+  pr          classifiers with two classes: the precision-recall curve, with its average
+              precision (for imbalanced classes)
   confusion   classifiers: the confusion matrix at threshold 0.5
   fit         regression: predicted vs actual, with the line y_hat = y and R²
   residuals   regression: the residuals y - y_hat against the prediction
@@ -261,11 +264,14 @@ def _roc_or_confusion(args, source) -> dict:
 
     net, data = source.net, source.data()
     y_hat = net.forward(source.inputs(data.X))
+    threshold = threshold_of(net) if args.model else 0.5   # the model file's
     if args.kind == "roc":
-        drawing = plots.roc_plot(data.y, y_hat[:, -1])
+        drawing = plots.roc_plot(data.y, y_hat[:, -1], threshold=threshold)
         report = {"auc": drawing["auc"]}
+    elif args.kind == "pr":
+        drawing = plots.pr_plot(data.y, y_hat[:, -1], threshold=threshold)
+        report = {"average_precision": drawing["average_precision"]}
     else:
-        threshold = threshold_of(net) if args.model else 0.5   # the model file's
         y_pred = (y_hat[:, -1] >= threshold).astype(int) if net.n_outputs <= 2 else \
             np.argmax(y_hat, axis=1)
         drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
@@ -317,10 +323,10 @@ def _check_task(args, net) -> None:
                                   "model", f"a classifier ({args.model}, {n_classes} classes)",
                                   "For a classifier draw 'confusion', 'roc' (two classes), "
                                   "'curve' (one input) or 'map' (two inputs)."))
-    if args.kind == "roc" and n_classes != 2:
-        raise ConfigError(must_be("the model of 'nnmath plot roc'", "a classifier with two "
-                                  "classes", f"{n_classes} classes", "'nnmath plot confusion' "
-                                  "shows every class."))
+    if args.kind in ("roc", "pr") and n_classes != 2:
+        raise ConfigError(must_be(f"the model of 'nnmath plot {args.kind}'", "a classifier "
+                                  "with two classes", f"{n_classes} classes", "'nnmath plot "
+                                  "confusion' shows every class."))
     if args.kind == "confusion" and n_classes is not None and n_classes > MAX_CLASSES:
         raise ConfigError(must_be("the classes of 'nnmath plot confusion'", f"at most "
                                   f"{MAX_CLASSES} to be drawn", f"{n_classes} classes",
