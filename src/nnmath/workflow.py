@@ -166,7 +166,9 @@ def _not_converged(history, task: str, train_report: dict) -> list:
 class FitResult:
     """The trained network (with ``info`` ready to save), its History, the two
     parts of the data and the evaluation of each (``test_report`` is None
-    without a test part)."""
+    without a test part). With validation rows (early stopping), ``train_report`` is on
+    the rows trained on and ``validation_report`` on the ``validation_rows`` held out of
+    ``train``; ``notes`` say when training ended far from converged."""
 
     net: Network
     history: History
@@ -176,6 +178,7 @@ class FitResult:
     test_report: dict | None
     notes: tuple = ()
     validation_rows: int = 0
+    validation_report: dict | None = None
 
 
 def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation=None,
@@ -253,15 +256,29 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     net.info["training"] = {**history.settings, **settings, "epochs_run": history.epochs,
                             "stop_reason": history.stop_reason}
     net.info["history"] = history.record()   # plot loss / report --model draw this record
-    train_report = evaluate(net, train.X, train.y, threshold, train.texts, train.lines)
+    fitted, validation = _validation_split(train, history)
+    train_report = evaluate(net, fitted.X, fitted.y, threshold, fitted.texts, fitted.lines)
+    validation_report = None if validation is None else evaluate(
+        net, validation.X, validation.y, threshold, validation.texts, validation.lines)
     test_report = evaluate(net, test.X, test.y, threshold, test.texts, test.lines) \
         if test is not None else None
-    n_val = 0
-    fraction = validation_fraction if validation_fraction is not None else \
-        (0.1 if early_stopping else None)
-    if fraction:
-        import math
-
-        n_val = math.ceil(float(fraction) * len(train))   # as the training loop splits
+    n_val = 0 if validation is None else len(validation)
     notes = tuple(_not_converged(history, data.task, train_report))
-    return FitResult(net, history, train, test, train_report, test_report, notes, n_val)
+    return FitResult(net, history, train, test, train_report, test_report, notes, n_val,
+                     validation_report)
+
+
+def _validation_split(train: Dataset, history):
+    """``(trained_on, validation)``: the rows the loop trained on and the rows it held out
+    for validation (None without), split as the training loop splits them
+    (:func:`nnmath.stopping.validation_split`: seeded, stratified for classes)."""
+    from .datasets.split import split_indices
+
+    fraction = history.settings.get("validation_fraction")
+    if not history.settings.get("validation_rows") or not fraction:
+        return train, None
+    classify = history.settings.get("loss") in ("bce", "cross_entropy")
+    labels = train.y if classify else np.zeros(len(train))
+    keep, held = split_indices(labels, fraction, history.settings.get("seed"),
+                               stratify=classify)
+    return train.subset(keep), train.subset(held)

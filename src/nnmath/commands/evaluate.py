@@ -54,7 +54,8 @@ def run(args) -> int:
     out = console()
     for note in notes:
         out.print(f"note: {note}", markup=False, highlight=False)
-    out.print(f"{args.model} on {args.data}", markup=False, highlight=False)
+    out.print(f"{args.model} on {args.data}", markup=False, highlight=False,
+              soft_wrap=True)   # a path is never broken across lines
     out.print(metrics_table({"value": report}, title=""))
     if positive_line(report):
         out.print(positive_line(report))

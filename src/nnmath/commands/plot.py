@@ -143,7 +143,16 @@ def _network_picture(args, source) -> dict:
     draw_network(source.net, trace, show_gradients=shown, **source.names()).save(args.output)
     if trace is None:
         return {}
-    return {"loss": trace.loss, "gradients": {k: v.tolist() for k, v in trace.gradients.items()}}
+    out: dict = {"loss": trace.loss,
+                 "gradients": {k: v.tolist() for k, v in trace.gradients.items()}}
+    widest = max(source.net.sizes)
+    if widest > 8:   # draw_network's max_labelled: the picture cannot write the step
+        sample = f"row {args.row or 1} of {args.data}" if args.data else "the --x sample"
+        model = f"--model {args.model} " if args.model else ""
+        out["notes"] = [f"a layer has {widest} neurons (more than 8): the picture shows the "
+                        f"weights only, not the values and gradients of {sample}; 'nnmath "
+                        f"explain {model}...' writes them out (--format html for a page)"]
+    return out
 
 
 def _recorded_loss(args, source) -> dict:

@@ -210,7 +210,7 @@ def _report(args, data, result, plots) -> dict:
             "class_names": list(data.class_names),
             "positive_class": result.net.info.get("positive_class"),
             "sizes": result.net.sizes,
-            "n_train": len(result.train) - result.validation_rows,
+            "n_train": len(result.train) - result.validation_rows,   # the rows trained on
             "n_validation": result.validation_rows,
             "n_test": 0 if result.test is None else len(result.test),
             "settings": result.net.info["training"], "epochs_run": h.epochs,
@@ -221,7 +221,8 @@ def _report(args, data, result, plots) -> dict:
                         "val_metrics": h.val_metrics,
                         **({"recorded_epochs": h.recorded_epochs}   # a thinned run
                            if h.recorded_epochs else {})},
-            "train": result.train_report, "test": result.test_report,
+            "train": result.train_report, "validation": result.validation_report,
+            "test": result.test_report,
             "saved": args.save, "plots": plots}
 
 
@@ -303,7 +304,9 @@ def _print(args, data, result):
               + (f" at epoch {h.kept_epoch}, the model kept" if h.kept_epoch != h.epochs
                  else ""))
     out.print()
-    out.print(metrics_table({"train": result.train_report, "test": result.test_report}))
+    out.print(metrics_table({"train": result.train_report,
+                             "validation": result.validation_report,
+                             "test": result.test_report}))
     final = result.test_report or result.train_report
     if positive_line(final):
         out.print(positive_line(final) + " Choose it with --positive.")

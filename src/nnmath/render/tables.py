@@ -198,14 +198,19 @@ def _input(value) -> str:
 
 
 def probability_text(p: float) -> str:
-    """A probability with 4 significant digits, and ``<0.0001`` or ``>0.9999`` at the ends
-    (an overconfident model's 4.265e-19 says no more than "almost 0").
+    """A probability with 4 significant digits, never in exponent notation: 4 decimals
+    below 0.001, and ``<0.0001`` or ``>0.9999`` at the ends (an overconfident model's
+    4.265e-19 says no more than "almost 0").
 
     >>> probability_text(0.675), probability_text(4.265e-19), probability_text(1 - 1e-12)
     ('0.675', '<0.0001', '>0.9999')
+    >>> probability_text(8.794e-05)
+    '0.0001'
     """
     if p < 5e-5:
         return "<0.0001" if p > 0 else "0"
+    if p < 1e-3:
+        return f"{p:.4f}"
     if p > 1 - 5e-5:
         return ">0.9999" if p < 1 else "1"
     return num(p, 4)
