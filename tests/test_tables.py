@@ -45,10 +45,17 @@ def _json(done) -> dict:
 def test_a_missing_target_is_never_a_class_its_rows_are_left_out(cli, tables):
     """Point 1. Was: `NA` made the diabetes target text, so a 215-class softmax trained
     on it, exit 0."""
+    model = tables / "diabetes.json"
     out = _json(cli("train", tables / "diabetes.csv", "--target", "target", "--epochs", "5",
-                    "--json"))
+                    "--save", model, "--json"))
     assert out["task"] == "regression" and out["sizes"][-1] == 1
     assert out["notes"][0] == "left out 1 row whose target 'target' is missing (line 7)"
+    # data rows keep their numbers: row 7 is still the file's 7th row, row 6 has no target
+    step = _json(cli("explain", "--model", model, "--data", tables / "diabetes.csv",
+                     "--row", "7", "--json"))
+    assert step["target_raw"] == [float(_frame("diabetes")["target"][6])]
+    done = cli("explain", "--model", model, "--data", tables / "diabetes.csv", "--row", "6")
+    assert done.returncode == 2 and "Row 6 of" in done.stderr and "left out" in done.stderr
     out = _json(cli("train", tables / "diabetes2.csv", "--target", "target", "--epochs", "5",
                     "--json"))
     assert out["task"] == "regression" and out["sizes"][-1] == 1

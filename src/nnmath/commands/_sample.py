@@ -181,18 +181,26 @@ def _from_data(args, net) -> Sample:
                                   "input of the network", f"{data.X.shape[1]}: "
                                   f"{', '.join(data.feature_names)}", "Name the target column "
                                   "with --target, and give a CSV with the model's features."))
-    n, row = len(data), 1 if args.row is None else args.row
+    n, row = data.reading.get("n_rows", len(data)), 1 if args.row is None else args.row
     if not 1 <= row <= n:
         raise ConfigError(must_be("--row", f"a data row from 1 to {n} ({args.data} has {n} "
                                   "rows after the header)", row))
+    at = row - 1
+    if data.row_numbers is not None:   # rows left out (a missing target) keep their number
+        found = np.flatnonzero(data.row_numbers == row)
+        if not found.size:
+            raise ConfigError(must_be("--row", "a data row with a target value", row,
+                                      f"Row {row} of {args.data} was left out: its target is "
+                                      "missing. Choose another row."))
+        at = int(found[0])
     if task == "classification":
-        T = class_targets(net, [data.class_names[int(data.y[row - 1])]])
+        T = class_targets(net, [data.class_names[int(data.y[at])]])
     else:
-        T = np.asarray(data.y[row - 1], dtype=np.float64).reshape(1, -1)
+        T = np.asarray(data.y[at], dtype=np.float64).reshape(1, -1)
     if pre:
-        X = [_cells(data, row - 1)]
+        X = [_cells(data, at)]
         return Sample(X=X, T=T, where=f"row {row} of {args.data}")
-    return Sample(X=data.X[row - 1:row], T=T, where=f"row {row} of {args.data}")
+    return Sample(X=data.X[at:at + 1], T=T, where=f"row {row} of {args.data}")
 
 
 def _cells(data, s: int) -> list:

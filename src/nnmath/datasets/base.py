@@ -47,6 +47,9 @@ class Dataset:
         The ``reading["id_columns"]`` values of each row (a tuple of texts per row).
     lines : ndarray of int or None
         The line of each row in the file.
+    row_numbers : ndarray of int or None
+        Each row's number among the file's data rows (1 = the first after the header;
+        rows left out for a missing target count too).
     notes : tuple of str
         What the reader decided and the user should know (rows left out, a column that
         looks like a row ID, the task chosen and why).
@@ -64,6 +67,7 @@ class Dataset:
     ids: tuple | None = None
     lines: np.ndarray | None = None
     notes: tuple = ()
+    row_numbers: np.ndarray | None = None
 
     def __iter__(self):
         """``X, y = dataset``."""
@@ -96,7 +100,9 @@ class Dataset:
         index = np.flatnonzero(rows) if rows.dtype == bool else rows
         ids = None if self.ids is None else tuple(self.ids[i] for i in index.tolist())
         lines = None if self.lines is None else self.lines[rows]
-        return replace(self, X=self.X[rows], y=self.y[rows], ids=ids, lines=lines)
+        numbers = None if self.row_numbers is None else self.row_numbers[rows]
+        return replace(self, X=self.X[rows], y=self.y[rows], ids=ids, lines=lines,
+                       row_numbers=numbers)
 
     @property
     def raw(self) -> bool:

@@ -217,6 +217,7 @@ def load_csv(path, target, features=None, task="auto", classes=None,
         source = table.name
     notes: list[str] = []
     X, lines, row_ids = frame.X, np.frombuffer(frame.lines, dtype=np.int_).copy(), frame.ids
+    numbers = np.frombuffer(frame.numbers, dtype=np.int_).copy()
     keep = None
     if impute == "drop-rows" and X.size:
         keep = ~np.isnan(X).any(axis=1)
@@ -237,20 +238,22 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     if task == "auto" and reason:
         notes.append(f"task: {task_chosen} ({reason})")
     if keep is not None and not keep.all():
-        X, y, lines = X[keep], y[keep], lines[keep]
+        X, y, lines, numbers = X[keep], y[keep], lines[keep], numbers[keep]
         row_ids = [r for r, k in zip(row_ids, keep.tolist()) if k]
         if len(lines) == 0:
             raise DataError(must_be(f"the CSV file {str(path)!r}", "at least one row without "
                                     "a missing feature value (--impute drop-rows)", "none"))
     texts = frame.texts if any(t is not None for t in frame.texts) else None
     notes += _id_notes(X, features, texts)
-    reading = {"na_values": sorted(cells.na_values), "decimal": cells.decimal, "impute": impute,
+    reading = {"n_rows": frame.n_rows,
+               "na_values": sorted(cells.na_values), "decimal": cells.decimal, "impute": impute,
                "unknown": unknown, "categorical": list(categorical), "id_columns": ids,
                "dropped": list(frame.dropped), "source": source, "columns": header}
     return Dataset(X=X, y=y, feature_names=tuple(features), class_names=class_names,
                    target_name=", ".join(targets), task=task_chosen,
                    target_names=tuple(targets), texts=texts, reading=reading,
-                   ids=tuple(row_ids) if ids else None, lines=lines, notes=tuple(notes))
+                   ids=tuple(row_ids) if ids else None, lines=lines, notes=tuple(notes),
+                   row_numbers=numbers)
 
 
 def make_cells(na_values=None, decimal=".", impute=None, categorical=()) -> Cells:

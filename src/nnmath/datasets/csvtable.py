@@ -192,8 +192,9 @@ class Table:
         width, unnamed = self.width, self.unnamed
         na = reader.cells.na_values
         add_row = reader.add
-        append_line = frame.lines.append
+        append_line, append_number = frame.lines.append, frame.numbers.append
         ids = frame.ids
+        number = 0
         for row in chain([self._first], self._reader):
             if len(row) != width:
                 if not any(v.strip() for v in row):
@@ -211,17 +212,21 @@ class Table:
                 texts = [row[c].strip() for c in t_cols]
                 if any(t in na or not t for t in texts):
                     if any(v.strip() for v in row):
+                        number += 1
                         frame.dropped.append(self.line)   # a missing target: never a class
                     continue
             if not add_row(row):
                 continue   # a blank row (every cell empty)
+            number += 1
             if t_cols:
                 line = self.line
                 for add, text in zip(adders, texts):
                     add(text, line)
             append_line(self.line)
+            append_number(number)
             if i_cols:
                 ids.append(tuple(row[c].strip() for c in i_cols))
+        frame.n_rows = number
 
 class _Rows:
     """Rows of floats collected in chunks into one float64 array grown in place."""
@@ -292,7 +297,8 @@ class Frame:
     cell; ``texts[c]`` is None for a numeric column, else the texts of its codes in code
     order; ``lines`` the line of each row in the file; ``dropped`` the lines of rows
     left out for a missing target; ``ids`` a tuple of the ``ids_names`` columns' texts
-    per row."""
+    per row; ``numbers`` each row's number among the file's data rows (1 = the first
+    after the header; rows left out count), ``n_rows`` how many data rows were read."""
 
     names: tuple
     ids_names: tuple = ()
@@ -301,6 +307,8 @@ class Frame:
     lines: array = field(default_factory=lambda: array("l"))
     dropped: list = field(default_factory=list)
     ids: list = field(default_factory=list)
+    numbers: array = field(default_factory=lambda: array("l"))
+    n_rows: int = 0
 
 
 def category_text(text: str) -> str:

@@ -310,8 +310,9 @@ def _shown_cell(cell, missing: bool) -> str:
     if missing:
         return "NA" if cell is None or not isinstance(cell, str) or not cell.strip() \
             else cell.strip()
-    return f'"{cell.strip()}"' if isinstance(cell, str) and to_float(cell.strip()) is None \
-        else str(cell).strip()
+    if isinstance(cell, str):
+        return f'"{cell.strip()}"' if to_float(cell.strip()) is None else cell.strip()
+    return _num(float(cell))
 
 
 def _rows_of(rows, width: int, names) -> list:
