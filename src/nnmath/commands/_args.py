@@ -11,19 +11,6 @@ to write; ``--json`` one JSON object on stdout; ``--debug`` the traceback of a b
 from __future__ import annotations
 
 
-class Text(str):
-    """A ``--x`` value that is not a number: a category, or a missing-value text."""
-
-
-def cell(text: str):
-    """``--x V``: a number, else the text itself (a category of a model with categorical
-    columns; a model without is told ``invalid float value``, as argparse says it)."""
-    try:
-        return float(text)
-    except ValueError:
-        return Text(text)
-
-
 def add_model(parser) -> None:
     parser.add_argument("model", metavar="MODEL.json", help="a model file (nnmath.network/1)")
 
@@ -58,9 +45,22 @@ def add_threshold_and_json(parser) -> None:
     add_json(parser)
 
 
-def add_table_arguments(parser) -> None:
-    """How a training table is read: column roles, categories, missing values, decimals
-    (``nnmath train``, ``nnmath cv``)."""
+def add_table_arguments(parser, init: bool = False) -> None:
+    """The training table and how it is read: ``DATA.csv``, ``--target``, ``--features``,
+    column roles, categories, missing values, decimals (``nnmath train``, ``nnmath cv``);
+    ``init``: also ``--init MODEL.json``."""
+    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line "
+                        "(- reads standard input)")
+    parser.add_argument("--target", required=True, nargs="+", metavar="COL",
+                        help="the target column (several: one regression output each)")
+    parser.add_argument("--features", nargs="+", metavar="COL",
+                        help="feature columns (default: every other column but --drop and "
+                        "--id)")
+    if init:
+        parser.add_argument("--init", metavar="MODEL.json",
+                            help="start from this model file's weights and preprocessing "
+                            "(e.g. one written by nnmath new or nnmath train) instead of "
+                            "random ones")
     parser.add_argument("--drop", nargs="+", metavar="COL", default=[],
                         help="columns not used")
     parser.add_argument("--id", nargs="+", metavar="COL", default=[],

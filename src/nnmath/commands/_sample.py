@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 
-__all__ = ["Sample", "add_sample_arguments", "read_sample", "raw_row"]
+__all__ = ["Sample", "add_sample_arguments", "read_sample", "raw_row", "cell", "Text"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,23 @@ class Sample:
     where: str
 
 
+class Text(str):
+    """A ``--x`` value that is not a number: a category, or a missing-value text."""
+
+
+def cell(text: str):
+    """``--x V``: a number, else the text itself (a category of a model with categorical
+    columns; a model without is told ``invalid float value``, as argparse says it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return Text(text)
+
+
 def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
     """``--x``, ``--y``, ``--data``, ``--row`` and ``--target`` (``batch``: --x repeated);
     ``note`` is added to the help of --x."""
     notes = "; ".join(n for n in (note, "repeat --x for more samples" if batch else "") if n)
-    from ._args import cell
-
     parser.add_argument("--x", nargs="+", type=cell, action="append", metavar="V",
                         help="one sample's raw input values, one per feature" +
                              (f" ({notes})" if notes else ""))

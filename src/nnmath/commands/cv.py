@@ -25,16 +25,9 @@ METRICS = {"classification": ("accuracy", "balanced_accuracy", "log_loss", "auc"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line "
-                        "(- reads standard input)")
-    parser.add_argument("--target", required=True, nargs="+", metavar="COL",
-                        help="the target column (several: one regression output each)")
+    add_table_arguments(parser)
     parser.add_argument("--folds", type=int, default=5, help="the number of folds "
                         "(default 5)")
-    parser.add_argument("--features", nargs="+", metavar="COL",
-                        help="feature columns (default: every other column but --drop and "
-                        "--id)")
-    add_table_arguments(parser)
     parser.add_argument("--task", choices=["auto", "classification", "regression"],
                         default="auto")
     parser.add_argument("--classes", nargs="+", metavar="NAME")

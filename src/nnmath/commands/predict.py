@@ -15,8 +15,9 @@ import sys
 
 from ..errors import ConfigError
 from . import COMMANDS
-from ._args import add_model, add_threshold_and_json, cell
+from ._args import add_model, add_threshold_and_json
 from ._io import console, print_json
+from ._sample import cell
 
 NAME = "predict"
 HELP = COMMANDS[NAME]

@@ -40,17 +40,7 @@ scikit-learn code unchanged."""
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line "
-                        "(- reads standard input)")
-    parser.add_argument("--target", required=True, nargs="+", metavar="COL",
-                        help="the target column (several: one regression output each)")
-    parser.add_argument("--features", nargs="+", metavar="COL",
-                        help="feature columns (default: every other column but --drop and "
-                        "--id)")
-    add_table_arguments(parser)
-    parser.add_argument("--init", metavar="MODEL.json",
-                        help="start from this model file's weights and preprocessing (e.g. "
-                        "one written by nnmath new or nnmath train) instead of random ones")
+    add_table_arguments(parser, init=True)   # DATA.csv, --target, --features, --drop, ...
     parser.add_argument("--task", choices=["auto", "classification", "regression"],
                         default="auto", help="default auto: classes for text or few whole "
                         "numbers, else regression")

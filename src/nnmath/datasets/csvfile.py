@@ -165,51 +165,13 @@ def load_csv(path, target, features=None, task="auto", classes=None,
     features = [features] if isinstance(features, str) else features   # one column
     if cells is None:
         cells = make_cells(na_values, decimal, impute, categorical)
-    if impute is not None and impute not in IMPUTE:
-        raise DataError(must_be("impute", "one of " + ", ".join(IMPUTE), impute))
-    if unknown not in ("error", "ignore"):
-        raise DataError(must_be("unknown", "'error' or 'ignore'", unknown))
+    _check_options(impute, unknown)
     _distinct("the feature columns (--features)", features)
     _distinct("the class names (--classes)", classes)
     _distinct("the target columns (--target)", targets if isinstance(targets, list) else None)
     drop, ids = list(drop or ()), list(ids or ())
     with Table(path, delimiter) as table:
-        if not isinstance(targets, list) or not targets or \
-                not all(isinstance(t, str) for t in targets):
-            raise DataError(must_be("the target column", "the name of a column", target,
-                                    "Give --target the name of a column."))
-        for name in targets:
-            if name not in table.index:
-                raise DataError(must_be("the target column", "one of the columns " +
-                                        shown_columns(table.header), name,
-                                        _did_you_mean(name, table.header, "--target")))
-        if len(targets) > 1 and task == "classification":
-            raise DataError(must_be("--task", "regression (or auto) for several target "
-                                    "columns", task, "Train one classifier per target."))
-        for option, names in (("--drop", drop), ("--id", ids), ("--categorical", categorical)):
-            for name in names:
-                if name not in table.index:
-                    raise DataError(must_be(f"a column of {option}", "one of the columns " +
-                                            shown_columns(table.header), name,
-                                            _did_you_mean(name, table.header, option)))
-        for name in ids:
-            if name in targets:
-                raise DataError(must_be("an --id column", "other than the target", name))
-        if features is None:
-            features = [h for h in table.header
-                        if h not in targets and h not in drop and h not in ids]
-        for name in features:
-            if name not in table.index:
-                raise DataError(must_be("a feature column", "one of the columns " +
-                                        shown_columns(table.header), name,
-                                        _did_you_mean(name, table.header, "--features")))
-            if name in targets or name in ids:
-                raise DataError(must_be("a feature column", "neither the target nor an --id "
-                                        "column", name, "Drop it from --features."))
-        if not features:
-            raise DataError(must_be(f"{path}", "a file with at least one feature column "
-                                    f"besides the target {', '.join(map(repr, targets))}",
-                                    table.header))
+        features = _columns(table, path, targets, features, task, drop, ids, categorical)
         header = list(table.header)
         readers = [_TargetColumn(t, task if len(targets) == 1 else "regression")
                    for t in targets]
@@ -254,6 +216,55 @@ def load_csv(path, target, features=None, task="auto", classes=None,
                    target_names=tuple(targets), texts=texts, reading=reading,
                    ids=tuple(row_ids) if ids else None, lines=lines, notes=tuple(notes),
                    row_numbers=numbers)
+
+
+def _columns(table, path, targets, features, task, drop, ids, categorical) -> list:
+    """The feature columns, every column option checked against the header (with a "did
+    you mean" for a name close to a column's)."""
+    if not isinstance(targets, list) or not targets or \
+            not all(isinstance(t, str) for t in targets):
+        raise DataError(must_be("the target column", "the name of a column", targets,
+                                "Give --target the name of a column."))
+    for name in targets:
+        if name not in table.index:
+            raise DataError(must_be("the target column", "one of the columns " +
+                                    shown_columns(table.header), name,
+                                    _did_you_mean(name, table.header, "--target")))
+    if len(targets) > 1 and task == "classification":
+        raise DataError(must_be("--task", "regression (or auto) for several target "
+                                "columns", task, "Train one classifier per target."))
+    for option, names in (("--drop", drop), ("--id", ids), ("--categorical", categorical)):
+        for name in names:
+            if name not in table.index:
+                raise DataError(must_be(f"a column of {option}", "one of the columns " +
+                                        shown_columns(table.header), name,
+                                        _did_you_mean(name, table.header, option)))
+    for name in ids:
+        if name in targets:
+            raise DataError(must_be("an --id column", "other than the target", name))
+    if features is None:
+        features = [h for h in table.header
+                    if h not in targets and h not in drop and h not in ids]
+    for name in features:
+        if name not in table.index:
+            raise DataError(must_be("a feature column", "one of the columns " +
+                                    shown_columns(table.header), name,
+                                    _did_you_mean(name, table.header, "--features")))
+        if name in targets or name in ids:
+            raise DataError(must_be("a feature column", "neither the target nor an --id "
+                                    "column", name, "Drop it from --features."))
+    if not features:
+        raise DataError(must_be(f"{path}", "a file with at least one feature column "
+                                f"besides the target {', '.join(map(repr, targets))}",
+                                table.header))
+    return features
+
+
+def _check_options(impute, unknown) -> None:
+    if impute is not None and impute not in IMPUTE:
+        raise DataError(must_be("impute", "one of " + ", ".join(IMPUTE), impute))
+    if unknown not in ("error", "ignore"):
+        raise DataError(must_be("unknown", "'error' or 'ignore'", unknown))
 
 
 def make_cells(na_values=None, decimal=".", impute=None, categorical=()) -> Cells:

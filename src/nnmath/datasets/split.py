@@ -97,7 +97,7 @@ def fold_indices(y, folds: int = 5, seed=0, stratify: bool = True) -> list:
     random order) dealt to the folds in turn, so that every fold keeps about its share.
 
     >>> [f.tolist() for f in fold_indices([0, 0, 0, 0, 1, 1], folds=2, seed=0)]
-    [[0, 3, 5], [1, 2, 4]]
+    [[1, 2, 5], [0, 3, 4]]
     """
     y = np.asarray(y)
     n = len(y)
