@@ -104,13 +104,6 @@ class Dataset:
         return replace(self, X=self.X[rows], y=self.y[rows], ids=ids, lines=lines,
                        row_numbers=numbers)
 
-    @property
-    def raw(self) -> bool:
-        """True when ``X`` is not yet the network's numbers: a categorical column's
-        codes, or NaN for a missing cell (the preprocessing turns them into inputs)."""
-        return self.texts is not None and any(t is not None for t in self.texts) or \
-            bool(self.X.size) and bool(np.isnan(self.X).any())
-
 
 def one_hot(y, n_classes: int) -> np.ndarray:
     """Rows of zeros with a 1 in column ``y[s]``: shape (n_samples, n_classes).
