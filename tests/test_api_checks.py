@@ -323,7 +323,8 @@ def test_regression_scores_say_which_side_is_too_large():
     with pytest.raises(DataError, match=r"the loss must be a finite number. Got inf. The "
                                         r"targets \(up to 1e\+300\)"):
         regression_scores([[1e300], [2.0]], [[1.0], [2.0]], loss=float("inf"))
-    assert regression_scores([[1.0], [3.0]], [[1.0], [2.0]]) == {"mse": 0.5, "r2": 0.5}
+    assert regression_scores([[1.0], [3.0]], [[1.0], [2.0]]) == {
+        "mse": 0.5, "r2": 0.5, "mae": 0.5, "rmse": 0.5 ** 0.5}
 
 
 def test_the_model_file_error_class_is_unchanged_for_bad_files(tmp_path):

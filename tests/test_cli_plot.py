@@ -172,11 +172,12 @@ def test_fit_and_residuals_of_a_regression_model(cli, diabetes, tmp_path, kind):
                                "--json").stdout)
     assert shown["r2"] == pytest.approx(evaluated["r2"], rel=1e-12)
     assert shown["mse"] == pytest.approx(evaluated["mse"], rel=1e-12)
-    # by hand: the stored scaling, the forward pass, then R² in NumPy
+    # by hand: the stored scaling, the forward pass, the target's scaling undone, then R²
     data = nnmath.datasets.load_csv(csv, target="target", task="regression")
     net = nnmath.load(model)
-    scaling = net.info["scaling"]
+    scaling, target = net.info["scaling"], net.info["target_scaling"]
     y_hat = net.forward((data.X - scaling["mean"]) / np.asarray(scaling["std"]))[:, 0]
+    y_hat = y_hat * target["std"][0] + target["mean"][0]
     np.testing.assert_allclose(y_hat, outputs(net, data.X)[:, 0], rtol=1e-12)
     r2 = 1 - np.sum((data.y - y_hat) ** 2) / np.sum((data.y - data.y.mean()) ** 2)
     assert shown["r2"] == pytest.approx(r2, rel=1e-10) and shown["n_samples"] == 442

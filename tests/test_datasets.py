@@ -37,7 +37,7 @@ def test_class_order_can_be_given(tmp_path):
 
 def test_integer_labels_sort_numerically(tmp_path):
     path = write(tmp_path, "x,y\n1,10\n2,2\n3,2.0\n4,0\n")
-    data = load_csv(path, target="y")
+    data = load_csv(path, target="y", task="classification")
     assert data.class_names == ("0", "2", "10")   # numerically, "2.0" is class "2"
     assert data.y.tolist() == [2, 1, 1, 0]
 
@@ -47,9 +47,14 @@ def test_regression_target_is_detected_or_asked_for(tmp_path):
     data = load_csv(path, target="price")
     assert data.task == "regression" and data.class_names == ()
     np.testing.assert_array_equal(data.y, [1.5, 2.25, 3.0])
-    ints = write(tmp_path, "x,count\n1,1\n2,2\n3,2\n", "ints.csv")
-    assert load_csv(ints, target="count").task == "classification"
-    assert load_csv(ints, target="count", task="regression").y.tolist() == [1.0, 2.0, 2.0]
+    ints = write(tmp_path, "x,count\n1,1\n2,2\n3,2\n4,1\n", "ints.csv")
+    assert load_csv(ints, target="count").task == "classification"   # few, each seen twice
+    assert load_csv(ints, target="count", task="regression").y.tolist() == [1, 2, 2, 1]
+    once = write(tmp_path, "x,count\n1,1\n2,2\n3,2\n4,3\n", "once.csv")
+    data = load_csv(once, target="count")      # a value seen once: numbers, and said why
+    assert data.task == "regression"
+    assert data.notes == ("task: regression (the target has 3 distinct whole numbers, 2 of "
+                          "them in one row only; --task classification makes them classes)",)
 
 
 def test_features_can_be_chosen_and_order_kept(tmp_path):
@@ -74,12 +79,12 @@ def test_quoted_fields_blank_lines_and_bom(tmp_path):
     ("a,t\n", "t", "header only"),
     ("a,t\n1,x\n2,x\n", "t", "at least 2 classes. Got \"only 'x'\""),
     ("a,t\n1,x\nabc,y\n", "t", r"line 3, column 1 \('a'\) must be a number. Got 'abc'"),
-    ("a,b,t\n1,2,x\n2,nan,y\n", "t", r"line 3, column 2 \('b'\) must be a finite number. "
-                                     "Got 'nan'"),
+    ("a,b,t\n1,2,x\n2,nan,y\n", "t", r"line 3, column 2 \('b'\) must be a number. "
+                                     "Got \"'nan', a missing value\". Give --impute mean"),
     ("a,t\n1,x\ninf,y\n", "t", r"line 3, column 1 \('a'\) must be a finite number"),
     ("a,t\n1,x\n,y\n", "t", r"line 3, column 1 \('a'\) must be a number. Got 'an empty cell'"),
     ("a,t\n1,x\n2\n", "t", r"line 3 must be 2 values"),
-    ("a,t\n1,x\n2,\n", "t", r"target in line 3 \(column 't'\) must be a value"),
+    ("a,t\n1,x\n2,\n", "t", r"target column 't' must be made of at least 2 classes"),
     ("a,a,t\n1,2,x\n", "t", "column names must be unique"),
     ("t\nx\ny\n", "t", "at least one feature column"),
 ])

@@ -49,7 +49,8 @@ def ok_json(*argv) -> dict:
 
 
 def forward(model: dict, X) -> np.ndarray:
-    """The model file's forward pass, by NumPy: scaling, then z = a @ W + b, a = g(z)."""
+    """The model file's forward pass, by NumPy: scaling, then z = a @ W + b, a = g(z), and
+    a regression target's scaling undone (y = y_hat * std + mean)."""
     a = np.asarray(X, dtype=float)
     if "scaling" in model:
         a = (a - np.array(model["scaling"]["mean"])) / np.array(model["scaling"]["std"])
@@ -67,6 +68,9 @@ def forward(model: dict, X) -> np.ndarray:
             a = np.tanh(z)
         else:
             a = z
+    if "target_scaling" in model:
+        a = a * np.array(model["target_scaling"]["std"]) + np.array(
+            model["target_scaling"]["mean"])
     return a
 
 
@@ -157,7 +161,8 @@ def test_summary_predict_evaluate_explain_agree(models, name):
     # explain takes the same raw row and computes what predict computes
     row = 3
     step = ok_json("explain", "--model", model, "--data", data, "--row", row, "--target", target)
-    np.testing.assert_allclose(step["output"], y_hat[row - 1], rtol=1e-12, atol=1e-15)
+    output = step["output_units"] if "target_scaling" in saved else step["output"]
+    np.testing.assert_allclose(output, y_hat[row - 1], rtol=1e-12, atol=1e-15)
     assert step["x"] == pytest.approx(X[row - 1].tolist(), abs=0)
 
 

@@ -95,7 +95,7 @@ def test_explain_output_is_predicts_for_every_trained_model(models, name):
         x, target = rows[r][:-1], rows[r][-1]
         step = _explain_json("--model", model, "--x", *x, "--y", target)
         predicted = _predicted(model, x)
-        output = step["output"]
+        output = step.get("output_units", step["output"])   # a regression: target's units
         if len(output) == 1 and name != "diabetes":   # one sigmoid output: P(class 1)
             output = [1 - output[0], output[0]]
         np.testing.assert_allclose(output, predicted, rtol=0, atol=1e-12)
@@ -106,8 +106,8 @@ def test_explain_output_is_predicts_for_every_trained_model(models, name):
                                    rtol=1e-15, atol=0)
         assert mean.tolist() == net.info["scaling"]["mean"]
         # The target: the row's class one-hot (softmax), 0/1 (sigmoid), or its number.
-        if name == "diabetes":
-            assert step["target"] == [float(target)]
+        if name == "diabetes":    # standardised: target_raw is the row's number
+            assert step["target_raw"] == [float(target)]
         else:
             k = net.info["class_names"].index(target)
             expected = [float(k)] if len(step["output"]) == 1 else np.eye(len(output))[k].tolist()
@@ -151,8 +151,9 @@ def test_a_large_model_shows_the_scaling_as_a_table(models):
     assert code == 0 and "Summary per layer" in text and "Scaling the input" in text
     step = _explain_json("--model", model, "--x", *x, "--y", rows[0][-1])
     lines = [line.split() for line in text.splitlines()]
-    for i in (0, 29):
-        assert [str(i), num(step["x"][i]), num(step["scaling"]["mean"][i]),
+    names = nnmath.load(model).info["feature_names"]
+    for i in (0, 29):      # each feature by its name (was: feature 0 ... feature 29)
+        assert [*names[i].split(), num(step["x"][i]), num(step["scaling"]["mean"][i]),
                 num(step["scaling"]["std"][i]), num(step["x_scaled"][i])] in lines
 
 
@@ -188,7 +189,8 @@ def test_data_row_target_column_by_name(models, tmp_path):
     renamed.write_text("\n".join([text[0].replace(",target", ",progression"), *text[1:]]))
     step = _explain_json("--model", model, "--data", renamed, "--target", "progression",
                          "--row", 10)
-    assert step["target"] == [float(rows[9][-1])] and step["x"] == list(map(float, rows[9][:-1]))
+    assert step["target_raw"] == [float(rows[9][-1])]    # the model standardises its target
+    assert step["x"] == list(map(float, rows[9][:-1]))
     code, _, err = _cli("explain", "--model", model, "--data", renamed, "--row", 10)
     assert code == 2 and "the target column must be one of the columns" in err
 

@@ -359,10 +359,14 @@ def test_a_regression_target_past_the_class_limit_is_kept_as_numbers(tmp_path, m
     with pytest.raises(DataError, match=r"the target in line 22 \(column 'y'\) must be a "
                                         "number for regression. Got 'ten'"):
         load_csv(path, target="y", task="regression")
-    path.write_text(text.replace(",ten\n", ",nan\n"))
+    path.write_text(text.replace(",ten\n", ",inf\n"))
     with pytest.raises(DataError, match=r"the target in line 22 \(column 'y'\) must be a "
-                                        "finite number. Got 'nan'"):
+                                        "finite number. Got 'inf'"):
         load_csv(path, target="y")
+    path.write_text(text.replace(",ten\n", ",nan\n"))     # a missing target: left out
+    data = load_csv(path, target="y")
+    assert len(data) == 39 and data.notes[0] == ("left out 1 row whose target 'y' is missing "
+                                                 "(line 22)")
 
 
 def test_a_line_past_the_limit_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
@@ -381,7 +385,8 @@ def test_a_line_past_the_limit_is_refused_without_reading_it_whole(tmp_path, mon
     ("1_000", 'Write numbers without "_" (1000, not 1_000)'),
     ("٥", "Write numbers with the digits 0-9."),
     ("2,5", "Write decimals with a point (2.5, not 2,5)"),
-    ("x" * 5000, r"Got 'x{80}'\.\.\. \(5000 characters\)\. Feature columns must be numeric"),
+    ("x" * 5000, r"Got 'x{80}'\.\.\. \(5000 characters\)\. The column's other values are "
+                 r"numbers: give --categorical b to read the column as categories\.$"),
 ])
 def test_a_bad_cell_says_how_to_write_it(tmp_path, cell, fragment):
     path = tmp_path / "d.csv"
@@ -525,19 +530,20 @@ def test_new_folder_removes_only_what_it_made(tmp_path):
 # -- predict streams its CSV --------------------------------------------------------------
 
 def test_predict_writes_its_csv_block_by_block_and_the_same_text(tmp_path):
-    from nnmath.commands.predict import _csv_chunks
+    from nnmath.commands.predict import _csv_chunks, _Rows
     from nnmath.inference import predict
 
     net = load(ROOT / "tests" / "bad_inputs" / "files" / "model" / "trained.json")
     X = np.random.default_rng(0).normal(size=(25, 2)) * [1, 10] + [2, 60]
     p = predict(net, X)
-    whole = "".join(_csv_chunks(X, ("psa", "age"), p, rows=1000))
-    assert "".join(_csv_chunks(X, ("psa", "age"), p, rows=4)) == whole
+    rows = _Rows(X, ("psa", "age"))
+    whole = "".join(_csv_chunks(rows, p, block_rows=1000))
+    assert "".join(_csv_chunks(rows, p, block_rows=4)) == whole
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["psa", "age", *[f"P({c})" for c in p.class_names], "predicted"])
     for x, pr, label in zip(X.tolist(), p.probabilities.tolist(), p.labels):
         writer.writerow([repr(v) for v in x] + [repr(v) for v in pr] + [label])
     assert whole == buffer.getvalue()
-    safefile.write_atomic(tmp_path / "p.csv", _csv_chunks(X, ("psa", "age"), p, rows=4))
+    safefile.write_atomic(tmp_path / "p.csv", _csv_chunks(rows, p, block_rows=4))
     assert (tmp_path / "p.csv").read_text() == whole

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from nnmath import Network
 from nnmath.inference import predict
-from nnmath.render.tables import predictions_table
+from nnmath.render.tables import predictions_table, probability_text
 from nnmath.render.text import num
 
 
@@ -34,7 +34,7 @@ def expected_cells(X, p):
     cells = [num(v) for v in np.ravel(X)]
     if p.task == "regression":
         return cells + [num(v) for v in np.ravel(p.y_hat)]
-    return cells + [num(v, 4) for v in np.ravel(p.probabilities)] + list(p.labels)
+    return cells + [probability_text(v) for v in np.ravel(p.probabilities)] + list(p.labels)
 
 
 def assert_fits_and_complete(text, width, cells):
@@ -94,7 +94,7 @@ def test_four_features_keep_their_exponents_at_80_columns(tmp_path):
     done = run(*argv, columns=80)
     p = predict(Network.load(model), X)
     cells = expected_cells(X, p)
-    assert any("e-" in cell for cell in cells)          # the case that was cut
+    assert any("<0.0001" in cell for cell in cells)     # the case that was cut (1.8e-05)
     assert_fits_and_complete(done.stdout, 80, cells)
     for name in ("P(setosa)", "P(versicolor)", "P(virginica)", "predicted"):
         assert name in done.stdout
@@ -108,7 +108,7 @@ def test_many_samples_from_data_fit_and_keep_the_row_order(cancer, columns):
     X = frame.iloc[:, :30].to_numpy(dtype=float)
     p = predict(Network.load(model), X)
     # 569 samples of 30 inputs fit neither way: the outputs, one row per sample
-    outputs = [num(v, 4) for v in np.ravel(p.probabilities)] + list(p.labels)
+    outputs = [probability_text(v) for v in np.ravel(p.probabilities)] + list(p.labels)
     assert_fits_and_complete(done.stdout, columns, outputs)
     assert "The 30 inputs of each sample do not fit" in done.stdout
     rows = [line.split() for line in done.stdout.splitlines()

@@ -181,13 +181,15 @@ def test_debug_is_accepted_after_the_sub_command(cli, tmp_path):
     assert build_parser().parse_args(["demo"]).debug is False
 
 
-def test_next_step_hint_names_the_data_file_used(cli, tmp_path):
+def test_next_step_hint_names_the_model_and_new_rows_not_the_training_file(cli, tmp_path):
+    """Was: the hint suggested evaluating on the training file itself (issue 20, point 9)."""
     data = psa_csv(tmp_path, "my patients.csv")
-    model = tmp_path / "m.json"
+    model = tmp_path / "my model.json"
     text = cli("train", str(data), "--target", "status", "--epochs", "2", "--save", str(model))
     flat = "".join(text.stdout.split())      # rich wraps long lines
-    assert f"nnmathevaluate{model}'{data}'--targetstatus".replace(" ", "") in flat
-    assert "DATA.csv" not in text.stdout
+    assert f"nnmathpredict'{model}'--dataNEW.csv".replace(" ", "") in flat
+    assert f"nnmathevaluate'{model}'NEW.csv(rowsithasnotseen)".replace(" ", "") in flat
+    assert "patients" not in text.stdout.split("next:")[-1]
 
 
 # -- Python conveniences ------------------------------------------------------------

@@ -429,7 +429,7 @@ def test_a_csv_of_your_own_trains_as_nnmath_train_would(client, session, tmp_pat
 
 
 @pytest.mark.parametrize("content,target", [
-    (PSA_CSV, "nope"), (b"a,b\n1,x\n", "b"), (b"a,b\n1,\n2,1\n", "b"), (b"", "b"),
+    (PSA_CSV, "nope"), (b"a,b\n1,x\n", "b"), (b"a,b\n1,\n2,\n", "b"), (b"", "b"),
     (b"a,b\n1,inf\n2,3\n", "a"), (b"\xff\xfe\x00", "b")])
 def test_bad_csv_files_get_load_csvs_words(client, session, tmp_path, content, target):
     from nnmath.datasets import load_csv

@@ -1,11 +1,15 @@
-"""Use a trained network on new data: scaling, probabilities, classes, evaluation.
+"""Use a trained network on new data: preprocessing, scaling, probabilities, classes, evaluation.
 
 A model file may carry (optional keys, see :mod:`nnmath.modelfile`):
-``"scaling"`` (applied to ``X`` before the forward pass), ``"task"``
-(``classification`` / ``regression``), ``"class_names"``, ``"feature_names"``,
-``"target_name"`` and ``"loss"``. These functions read them from
-``Network.info``; a network without them is taken as it is (no scaling; a
-sigmoid or softmax output is a classifier with classes ``"0"``, ``"1"``, ...).
+``"preprocessing"`` (raw columns to inputs: one-hot categories, fill values;
+:mod:`nnmath.datasets.preprocess`), ``"scaling"`` (applied to the inputs before the
+forward pass), ``"target_scaling"`` (a regression network's outputs are standardised
+targets: ``y = y_hat * std + mean`` gives the target's units), ``"threshold"`` (the
+decision threshold training chose), ``"task"`` (``classification`` /
+``regression``), ``"class_names"``, ``"feature_names"``, ``"target_name"`` and
+``"loss"``. These functions read them from ``Network.info``; a network without them
+is taken as it is (no scaling; a sigmoid or softmax output is a classifier with
+classes ``"0"``, ``"1"``, ...).
 
 Binary problems (two classes): the score is ``P(class 1)`` (one sigmoid
 output, or the second softmax output) and a sample is predicted as class 1
@@ -34,7 +38,8 @@ from .errors import ConfigError, DataError, ShapeError, must_be
 __all__ = ["Evaluation", "Prediction", "task_of", "class_names_of", "n_classes_of",
            "scaling_of", "outputs", "scaled_inputs", "scaling_transform", "probabilities",
            "predict", "evaluate", "check_threshold", "class_targets",
-           "regression_scores"]
+           "regression_scores", "preprocessing_of", "target_scaling_of", "threshold_of",
+           "network_inputs", "unscaled", "target_names_of", "unscaled_network"]
 
 
 def task_of(net) -> str:
@@ -61,6 +66,90 @@ def scaling_of(net) -> Scaling | None:
     from .modelfile import read_scaling  # the model file's reader: only for a stored scaling
 
     return read_scaling(data)
+
+
+def preprocessing_of(net):
+    """The model file's ``"preprocessing"`` (raw columns to inputs), or None."""
+    data = net.info.get("preprocessing")
+    if data is None:
+        return None
+    from .datasets.preprocess import read_preprocessing
+
+    return read_preprocessing(data, net.n_inputs)
+
+
+def target_scaling_of(net) -> Scaling | None:
+    """The standardisation of a regression model's targets (``"target_scaling"``), or None:
+    the network's outputs are ``(y - mean) / std``."""
+    data = net.info.get("target_scaling")
+    if data is None:
+        return None
+    from .modelfile import read_scaling
+
+    return read_scaling({"method": "standard", **data}, '"target_scaling": ')
+
+
+def threshold_of(net) -> float:
+    """The decision threshold a two-class model file records (``"threshold"``), else 0.5."""
+    value = net.info.get("threshold")
+    return 0.5 if value is None else float(value)
+
+
+def target_names_of(net) -> list:
+    """The target column(s) a model file names: ``"target_names"``, else ``"target_name"``."""
+    names = net.info.get("target_names")
+    if names:
+        return [str(n) for n in names]
+    name = net.info.get("target_name")
+    return [name] if isinstance(name, str) and name else []
+
+
+def network_inputs(net, X, texts=None, lines=None) -> np.ndarray:
+    """The network's inputs for raw rows ``X``: the stored preprocessing (``X`` then holds
+    the raw columns: numbers, a categorical column's codes into ``texts[c]``, NaN for a
+    missing cell; or rows of raw cells, text included), then the stored scaling."""
+    pre = preprocessing_of(net)
+    if pre is not None:
+        if texts is None and _has_text(X):
+            X = pre.encode_cells(X)
+        else:
+            X = pre.encode(X, texts, lines)
+    return scaled_inputs(net, X)   # an overflow is one clear line, not a NumPy warning
+
+
+def unscaled_network(net):
+    """For pictures: a copy of a regression network whose outputs are in the target's
+    units (the stored target scaling folded into its last identity layer: W · std,
+    b · std + mean), or ``net`` itself when it has no target scaling. The predictions
+    differ from :func:`outputs`' by rounding only."""
+    target = target_scaling_of(net)
+    if target is None or net.layers[-1].activation != "identity":
+        return net
+    out = net.copy()
+    last = len(out.layers)
+    out.set_params({f"W{last}": out.layers[-1].W * target.std,
+                    f"b{last}": out.layers[-1].b * target.std + target.mean})
+    out.info = {k: v for k, v in out.info.items() if k != "target_scaling"}
+    return out
+
+
+def _has_text(X) -> bool:
+    if isinstance(X, np.ndarray):
+        return X.dtype == object or X.dtype.kind in "US"
+    try:
+        return any(isinstance(v, str) or v is None for row in X for v in row)
+    except TypeError:
+        return False
+
+
+def unscaled(net, y_hat) -> np.ndarray:
+    """A regression network's outputs in the target's units: ``y_hat * std + mean`` with
+    the stored ``"target_scaling"``; the outputs themselves without one."""
+    target = target_scaling_of(net)
+    if target is None:
+        return y_hat
+    with np.errstate(over="ignore", invalid="ignore"):
+        return y_hat * target.std + target.mean
 
 
 def class_targets(net, labels) -> np.ndarray:
@@ -127,12 +216,13 @@ def _whole_number_text(text: str) -> str:
     return str(int(value)) if np.isfinite(value) and value.is_integer() else text
 
 
-def outputs(net, X) -> np.ndarray:
-    """``y_hat`` for raw rows ``X`` (n_samples, n_features): the stored scaling, then forward."""
-    # Weights or inputs near 1e308 can overflow on the way: a clear error, not inf/NaN
-    # (which no CSV or JSON output can hold) and not a NumPy warning. Network.forward
-    # checks its outputs.
-    return net.forward(scaled_inputs(net, X))
+def outputs(net, X, texts=None, lines=None) -> np.ndarray:
+    """``y_hat`` for raw rows ``X``: the stored preprocessing and scaling, the forward pass,
+    and for a regression model with ``"target_scaling"`` the outputs in the target's units.
+    (Weights or inputs near 1e308 can overflow on the way: a clear error, not inf/NaN,
+    which no CSV or JSON output can hold. Network.forward checks its outputs.)"""
+    y_hat = net.forward(network_inputs(net, X, texts, lines))
+    return unscaled(net, y_hat)
 
 
 def scaled_inputs(net, X) -> np.ndarray:
@@ -235,13 +325,16 @@ def n_classes_of(net) -> int | None:
     return len(class_names_of(net))
 
 
-def predict(net, X, threshold=None) -> Prediction:
-    """Outputs, class probabilities and predicted classes for raw rows ``X``.
+def predict(net, X, threshold=None, texts=None, lines=None) -> Prediction:
+    """Outputs, class probabilities and predicted classes for raw rows ``X`` (and
+    ``texts``, ``lines``: see :func:`network_inputs`).
 
-    ``threshold`` (two classes only, default 0.5): class 1 when P(class 1) >= threshold.
+    ``threshold`` (two classes only; default the model file's ``"threshold"``, else 0.5):
+    class 1 when P(class 1) >= threshold.
     """
-    threshold = check_threshold(threshold, n_classes_of(net))
-    y_hat = outputs(net, X)
+    threshold = check_threshold(threshold, n_classes_of(net)) if threshold is not None \
+        else threshold_of(net)
+    y_hat = outputs(net, X, texts, lines)
     if task_of(net) == "regression":
         return Prediction("regression", y_hat, None, None, None, ())
     names = class_names_of(net)
@@ -264,35 +357,40 @@ class Evaluation(dict):
         return notebook.evaluation_html(self)
 
 
-def evaluate(net, X, y, threshold=None) -> Evaluation:
-    """Every metric of ``net`` on raw rows ``X`` with true labels (or targets) ``y``.
+def evaluate(net, X, y, threshold=None, texts=None, lines=None) -> Evaluation:
+    """Every metric of ``net`` on raw rows ``X`` (and ``texts``, ``lines``: see
+    :func:`network_inputs`) with true labels (or targets) ``y``.
 
-    Classification (``y`` integer class indices): ``accuracy``, ``log_loss``,
+    Classification (``y`` integer class indices): ``accuracy``,
+    ``balanced_accuracy``, ``log_loss`` (probabilities clipped to [1e-15, 1 − 1e-15]),
     ``confusion_matrix`` (rows: actual, columns: predicted), and
     ``per_class`` ``sensitivity``/``specificity``/``precision`` (one class
     against the rest); for two classes also ``positive_class`` (the name of
-    class 1) and its ``sensitivity``, ``specificity``, ``precision``, ``f1``
-    and ``auc`` at ``threshold``.
-    Regression: ``mse`` and ``r2``. Always ``n_samples`` and, when the model
-    file names its loss, ``loss`` (the mean of that loss).
+    class 1) and its ``sensitivity``, ``specificity``, ``precision``, ``f1``,
+    ``auc`` and ``average_precision`` at ``threshold`` (default: the model file's).
+    Regression: ``r2``, ``mae``, ``rmse`` and ``mse``, in the target's units. Always
+    ``n_samples`` and, when the model file names its loss, ``loss`` (the mean of that
+    loss, on the targets as the network was trained on them: standardised, with a
+    ``"target_scaling"``).
 
     Raises DataError when a metric overflows (outputs or targets near 1e200
     squared); the message says which of them is too large.
 
     The result is an :class:`Evaluation`: a ``dict``, shown as tables in a notebook.
     """
-    return Evaluation(_evaluate(net, X, y, threshold))
+    return Evaluation(_evaluate(net, X, y, threshold, texts, lines))
 
 
 def regression_scores(T, y_hat, loss=None) -> dict:
-    """``mse`` and ``r2`` of outputs ``y_hat`` against targets ``T`` (n_samples, n_outputs),
-    and ``loss`` (the mean of a loss value already computed) if given.
+    """``mse``, ``r2``, ``mae`` and ``rmse`` of outputs ``y_hat`` against targets ``T``
+    (n_samples, n_outputs), and ``loss`` (the mean of a loss value already computed) if
+    given.
 
     Raises DataError, with advice that fits, when one is not finite: targets or
     outputs near 1e200 overflow when squared.
 
     >>> regression_scores([[1.0], [3.0]], [[1.0], [2.0]])
-    {'mse': 0.5, 'r2': 0.5}
+    {'mse': 0.5, 'r2': 0.5, 'mae': 0.5, 'rmse': 0.7071067811865476}
     >>> regression_scores([[1e300], [3.0]], [[1.0], [2.0]])
     Traceback (most recent call last):
     ...
@@ -301,6 +399,9 @@ def regression_scores(T, y_hat, loss=None) -> dict:
     T, y_hat = np.asarray(T, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         scores = {"mse": metrics.mean_squared_error(T, y_hat), "r2": metrics.r2(T, y_hat)}
+        if T.size and y_hat.shape == T.shape:
+            scores["mae"] = metrics.mean_absolute_error(T, y_hat)
+            scores["rmse"] = metrics.root_mean_squared_error(T, y_hat)
     if loss is not None:
         scores["loss"] = loss
     _check_scores(scores, T, y_hat)
@@ -327,9 +428,11 @@ def _check_scores(scores: dict, T, y_hat) -> None:
         raise DataError(must_be(f"the {key}", "a finite number", float(value), why))
 
 
-def _evaluate(net, X, y, threshold) -> dict:
-    p = predict(net, X, threshold)
-    threshold = check_threshold(threshold, n_classes_of(net))
+def _evaluate(net, X, y, threshold, texts=None, lines=None) -> dict:
+    p = predict(net, X, threshold, texts, lines)
+    threshold = check_threshold(threshold, n_classes_of(net)) if threshold is not None \
+        else threshold_of(net)
+    inputs = network_inputs(net, X, texts, lines)
     y = np.asarray(y)
     if y.ndim == 0 or len(y) != len(p.y_hat) or y.dtype == object:
         raise ShapeError(must_be("y", f"{len(p.y_hat)} labels or targets, one per row of X",
@@ -344,8 +447,12 @@ def _evaluate(net, X, y, threshold) -> dict:
                                     "Give one target column per output."))
         value = None
         if loss:
+            target = target_scaling_of(net)
+            T_net = T if target is None else target.apply(T)
+            if target is not None:
+                report["target_scaled"] = True
             with np.errstate(over="ignore", invalid="ignore"):
-                value = net.loss(_scaled(net, X), T, loss)
+                value = net.loss(inputs, T_net, loss)
         report.update(regression_scores(T, p.y_hat, value))
         return report
     k = len(p.class_names)
@@ -356,17 +463,19 @@ def _evaluate(net, X, y, threshold) -> dict:
         raise DataError(must_be("the labels", f"class numbers 0..{k - 1}", sorted(set(y))))
     report["class_names"] = list(p.class_names)
     report["accuracy"] = metrics.accuracy(y, p.classes)
+    report["balanced_accuracy"] = metrics.balanced_accuracy(y, p.classes)
     report["log_loss"] = metrics.log_loss(one_hot(y, k), proba)
     if loss:
         T = y[:, None].astype(float) if net.n_outputs == 1 else one_hot(y, k)
         with np.errstate(over="ignore", invalid="ignore"):
-            report["loss"] = net.loss(_scaled(net, X), T, loss)
+            report["loss"] = net.loss(inputs, T, loss)
         _check_scores({"loss": report["loss"]}, T, p.y_hat)
     report["confusion_matrix"] = metrics.confusion_matrix(y, p.classes, n_classes=k).tolist()
     if k == 2:
         report["positive_class"] = p.class_names[1]
         binary = metrics.binary_report(y, proba[:, 1], threshold)
-        for key in ("threshold", "sensitivity", "specificity", "precision", "f1", "auc"):
+        for key in ("threshold", "sensitivity", "specificity", "precision", "f1", "auc",
+                    "average_precision"):
             if key in binary:
                 report[key] = binary[key]
     report["per_class"] = {
@@ -375,12 +484,3 @@ def _evaluate(net, X, y, threshold) -> dict:
                "precision": metrics.precision(y == c, p.classes == c)}
         for c, name in enumerate(p.class_names)}
     return report
-
-
-def _scaled(net, X):
-    X = net.check_X(X)
-    scaling = scaling_of(net)
-    if scaling is None:
-        return X
-    with np.errstate(over="ignore", invalid="ignore"):
-        return scaling.apply(X)

@@ -44,8 +44,9 @@ from .errors import ConfigError, DataError, must_be
 
 __all__ = ["predict_binary", "accuracy", "confusion_matrix", "precision", "recall",
            "sensitivity", "specificity", "f1", "roc_curve", "roc_auc", "log_loss",
-           "mean_squared_error", "r2", "binary_report", "METRICS", "metric", "labels_of",
-           "check_metrics"]
+           "mean_squared_error", "mean_absolute_error", "root_mean_squared_error", "r2",
+           "balanced_accuracy", "precision_recall_curve", "average_precision",
+           "binary_report", "METRICS", "metric", "labels_of", "check_metrics"]
 
 
 def _labels(y, name="y") -> np.ndarray:
@@ -161,6 +162,68 @@ def mean_squared_error(y_true, y_pred) -> float:
     return float(np.mean((np.asarray(y_pred, float) - np.asarray(y_true, float)) ** 2))
 
 
+def mean_absolute_error(y_true, y_pred) -> float:
+    """Mean over all entries of ``|y_pred - y_true|`` (in the target's units).
+
+    >>> mean_absolute_error([1.0, 3.0], [2.0, 3.0])
+    0.5
+    """
+    return float(np.mean(np.abs(np.asarray(y_pred, float) - np.asarray(y_true, float))))
+
+
+def root_mean_squared_error(y_true, y_pred) -> float:
+    """``sqrt(mean squared error)``, in the target's units (all outputs together)."""
+    return float(np.sqrt(mean_squared_error(y_true, y_pred)))
+
+
+def balanced_accuracy(y_true, y_pred, n_classes: int | None = None) -> float:
+    """The mean over the classes present in ``y_true`` of the share of their rows
+    predicted right (the recall of each class): 0.5 for a model that always says the
+    majority class of two, whatever the imbalance.
+
+    >>> balanced_accuracy([0, 0, 0, 1], [0, 0, 0, 0])
+    0.5
+    """
+    y_true, y_pred = _labels(y_true).astype(int), _labels(y_pred, "y_pred").astype(int)
+    recalls = [float(np.mean(y_pred[y_true == c] == c)) for c in np.unique(y_true)]
+    return float(np.mean(recalls)) if recalls else float("nan")
+
+
+def precision_recall_curve(y_true, score):
+    """Precision and recall at every distinct threshold of ``score`` (highest first).
+
+    Returns
+    -------
+    precision, recall, thresholds : ndarrays
+        ``precision[i]``, ``recall[i]`` when the rows with ``score >= thresholds[i]``
+        are predicted positive; ``recall`` rises to 1.
+    """
+    y_true = _labels(y_true).astype(int)
+    score = np.asarray(score, dtype=float)
+    positives = int(np.sum(y_true == 1))
+    if positives == 0:
+        raise DataError(must_be("y_true", "holding the positive class for a precision-recall "
+                                "curve", sorted(set(y_true.tolist())), "Evaluate on data with "
+                                "positive rows."))
+    order = np.argsort(-score, kind="mergesort")
+    score, y_sorted = score[order], y_true[order]
+    last_of_each = np.r_[np.flatnonzero(np.diff(score)), len(score) - 1]
+    tp = np.cumsum(y_sorted)[last_of_each]
+    predicted = last_of_each + 1
+    return tp / predicted, tp / positives, score[last_of_each]
+
+
+def average_precision(y_true, score) -> float:
+    """``Σ (R_i − R_{i−1}) P_i`` over the thresholds: the area under the precision-recall
+    curve as a step function (scikit-learn's ``average_precision_score``).
+
+    >>> round(average_precision([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]), 4)
+    0.8333
+    """
+    precision_, recall_, _ = precision_recall_curve(y_true, score)
+    return float(np.sum(np.diff(np.r_[0.0, recall_]) * precision_))
+
+
 def r2(y_true, y_pred) -> float:
     """Coefficient of determination ``1 - SS_res / SS_tot`` (averaged over outputs)."""
     y_true = np.asarray(y_true, float).reshape(len(y_true), -1)
@@ -181,6 +244,7 @@ def binary_report(y_true, score, threshold: float = 0.5) -> dict:
               "confusion_matrix": [[tn, fp], [fn, tp]]}
     if len(set(np.asarray(y_true).tolist())) == 2:
         report["auc"] = roc_auc(y_true, score)
+        report["average_precision"] = average_precision(y_true, score)
     return report
 
 

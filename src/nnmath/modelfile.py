@@ -20,7 +20,15 @@ bit-identical parameters. Optional keys (``loss``, ``class_names``,
     positive_class two classes: the name of class 1 (the second class name), the class
                    that sensitivity, precision and the ROC curve are about
     target_name    a string
+    target_names   several target columns (multi-output regression): n_outputs strings
+    preprocessing  the raw columns and how they become inputs (one-hot categories, fill
+                   values, missing-value texts, decimal mark, ID columns):
+                   :mod:`nnmath.datasets.preprocess`; its columns make n_inputs inputs
     scaling        {"method": "standard", "mean": [...], "std": [...]}, n_inputs each
+    target_scaling regression: {"mean": [...], "std": [...]}, n_outputs each; the
+                   network's outputs are standardised targets (y = y_hat * std + mean)
+    threshold      two classes: the decision threshold training chose (P(class 1) >= it)
+    data           an object: the training file's name, its columns and rows (free-form)
     training       an object (the settings training ran with; free-form)
     history        the loss (and metrics) after each epoch, as ``nnmath train`` records
                    it (:meth:`nnmath.history.History.record`; checked by ``History.from_dict``)
@@ -259,7 +267,8 @@ def _json_type(value: object) -> str:
 # inside ``predict``). Any other key is kept as it is.
 
 KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", "target_name",
-              "scaling", "training", "history")
+              "target_names", "preprocessing", "scaling", "target_scaling", "threshold",
+              "data", "training", "history")
 
 
 class _Fail(Protocol):
@@ -294,10 +303,29 @@ def check_info(info: dict[str, Any], net: Network, where: str = "") -> None:
         _check_positive(info, net, fail)
     if "target_name" in info and not isinstance(info["target_name"], str):
         fail("target_name", "a string", info["target_name"])
+    if "target_names" in info:
+        names = info["target_names"]
+        if task == "classification" or not _names(names, str) or len(names) != net.n_outputs:
+            fail("target_names", f"a list of {net.n_outputs} distinct strings, one per output "
+                 "of a regression network", names)
     if "scaling" in info:
         _check_scaling(info["scaling"], net, where)
-    if "training" in info and not isinstance(info["training"], dict):
-        fail("training", "an object", info["training"])
+    if "preprocessing" in info:
+        from .datasets.preprocess import read_preprocessing
+
+        read_preprocessing(info["preprocessing"], net.n_inputs, where)
+    if "target_scaling" in info:
+        _check_target_scaling(info["target_scaling"], net, fail, where)
+    if "threshold" in info:
+        value = info["threshold"]
+        if not is_json_number(value) or not 0 <= value <= 1:
+            fail("threshold", "a number from 0 to 1", value)
+        if task == "regression" or net.n_outputs > 2:
+            fail("threshold", "given for a model with two classes only", value,
+                 "Remove the key.")
+    for key in ("data", "training"):
+        if key in info and not isinstance(info[key], dict):
+            fail(key, "an object", info[key])
     if "history" in info:
         try:
             History.from_dict(info["history"])
@@ -329,6 +357,16 @@ def _check_loss(loss: object, net: Network, fail: _Fail, where: str) -> None:
         check_pair(net.layers[-1].activation, loss)
     except NnmathError as exc:
         raise ModelFileError(f'{where}"loss": {exc}') from None
+
+
+def _check_target_scaling(data: Any, net: Network, fail: _Fail, where: str) -> None:
+    if not isinstance(data, dict):
+        fail("target_scaling", '{"mean": [...], "std": [...]}', data)
+    scaling = read_scaling({"method": "standard", "mean": data.get("mean"),
+                            "std": data.get("std")}, where + '"target_scaling": ')
+    if scaling.mean.shape[0] != net.n_outputs:
+        fail("target_scaling", f"a mean and std for each of the {net.n_outputs} outputs",
+             f"{scaling.mean.shape[0]} values")
 
 
 def _check_scaling(data: Any, net: Network, where: str) -> None:

@@ -98,6 +98,14 @@ class Trace:
     ``X = scaling.apply(X_raw)``, computed by :class:`~nnmath.datasets.Scaling`
     exactly as ``nnmath.inference.outputs`` (``nnmath predict``) computes it;
     without one, both ``X_raw`` and ``scaling`` are None.
+
+    With a model file's preprocessing, ``cells`` holds the raw rows as given (numbers,
+    category texts, None for a missing value) and ``preparation`` what each cell became
+    (per sample, a list of :class:`nnmath.datasets.preprocess.Step`); ``X_raw`` is then
+    the encoded rows, before scaling. With a regression model's ``target_scaling``,
+    ``T_raw`` is the target as given and ``T = target_scaling.apply(T_raw)``; the
+    network's outputs in the target's units are :attr:`outputs`.
+    ``input_names`` names the network's inputs (the model file's ``feature_names``).
     """
 
     X: np.ndarray
@@ -123,6 +131,19 @@ class Trace:
     check: GradCheck | None = None
     X_raw: np.ndarray | None = None
     scaling: Scaling | None = None
+    cells: tuple | None = None
+    preparation: tuple | None = None
+    T_raw: np.ndarray | None = None
+    target_scaling: Scaling | None = None
+    input_names: tuple = ()
+
+    @property
+    def outputs(self) -> np.ndarray:
+        """The network's outputs in the target's units: ``y_hat * std + mean`` with a
+        target scaling, else ``y_hat`` (what ``nnmath predict`` prints)."""
+        if self.target_scaling is None:
+            return self.y_hat
+        return self.y_hat * self.target_scaling.std + self.target_scaling.mean
 
     @property
     def n_samples(self) -> int:
@@ -167,6 +188,17 @@ class Trace:
         scaled = {} if self.scaling is None else {
             "x_scaled": rows(self.X),
             "scaling": {"mean": self.scaling.mean.tolist(), "std": self.scaling.std.tolist()}}
+        if self.preparation is not None and self.cells is not None:
+            scaled["cells"] = list(self.cells[0]) if one else [list(r) for r in self.cells]
+            steps = [[step.to_dict() for step in sample] for sample in self.preparation]
+            scaled["preparation"] = steps[0] if one else steps
+        if self.target_scaling is not None and self.T_raw is not None:
+            scaled["target_raw"] = rows(self.T_raw)
+            scaled["target_scaling"] = {"mean": self.target_scaling.mean.tolist(),
+                                        "std": self.target_scaling.std.tolist()}
+            scaled["output_units"] = rows(self.outputs)
+        if self.input_names and self.preparation is not None:
+            scaled["input_names"] = list(self.input_names)
         return json_safe({   # inf/NaN: None; a warning in the trace says where
             "x": rows(self.X if self.X_raw is None else self.X_raw),
             **scaled,
@@ -225,11 +257,14 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
         Also compute central finite differences for every parameter
         (:mod:`nnmath.gradcheck`), kept in ``trace.check``.
     scaling : "model", None or Scaling, default "model"
-        ``"model"``: the scaling stored in the model file
-        (``network.info["scaling"]``), if there is one, is applied to ``x``
-        first, as ``nnmath predict`` does, so ``trace.y_hat`` is what
-        ``predict`` gives; ``None``: ``x`` is already the network's input;
-        a :class:`~nnmath.datasets.Scaling`: that one is applied.
+        ``"model"``: the preprocessing and the scaling stored in the model file
+        (``network.info["preprocessing"]``, ``["scaling"]``), if any, are applied to
+        ``x`` first, as ``nnmath predict`` does, so ``trace.y_hat`` is what
+        ``predict`` gives (``trace.outputs`` in a scaled target's units); ``None``:
+        ``x`` is already the network's input; a :class:`~nnmath.datasets.Scaling`:
+        that one is applied. A target scaling the model file stores
+        (``"target_scaling"``) is always applied to ``target``, given in the target's
+        units.
 
         .. math:: x_\text{scaled} = (x - \text{mean}) / \text{std}
 
@@ -257,7 +292,13 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
         raise ConfigError(must_be("network", "a nnmath.Network", network,
                                   "For example nnmath.Network.load('model.json')."))
     check = check_bool(check, "check")
-    X_given = network.check_X(x)
+    cells = preparation = None
+    pre = _preprocessing(network) if isinstance(scaling, str) and scaling == "model" else None
+    if pre is not None:
+        cells, encoded, preparation = _prepare(pre, x)
+        X_given = network.check_X(encoded)
+    else:
+        X_given = network.check_X(x)
     scaling = _scaling(network, scaling)
     X_raw: np.ndarray | None = None    # kept only beside a scaling
     if scaling is None:
@@ -270,13 +311,50 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
         with np.errstate(over="ignore", invalid="ignore"):   # warned in the trace
             X = scaling.apply(X_raw)
     T = network.check_T(target, X.shape[0])
+    T_raw = None   # the target as given, beside a target scaling (the model file's)
+    target_scaling = _target_scaling(network) if _model_scaled(network) else None
+    if target_scaling is not None:
+        T_raw, T = T, target_scaling.apply(T)
     check_loss(network.layers[-1].activation, loss, T)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # warned in the trace
         trace = _record(network, X, T, loss, learning_rate, X_raw, scaling)
         if check:
             trace = replace(trace, check=gradient_check(network, X, T, trace.loss_name,
                                                          analytic=trace.gradients))
+    names = network.info.get("feature_names") if isinstance(network.info, dict) else None
+    trace = replace(trace, cells=cells, preparation=preparation, T_raw=T_raw,
+                    target_scaling=target_scaling,
+                    input_names=tuple(str(n) for n in names) if names and
+                    len(names) == network.n_inputs else ())
     return replace(trace, warnings=find_warnings(trace))
+
+
+def _preprocessing(network: Network):
+    from .inference import preprocessing_of
+
+    return preprocessing_of(network)
+
+
+def _model_scaled(network: Network) -> bool:
+    return isinstance(network.info, dict) and network.info.get("target_scaling") is not None
+
+
+def _target_scaling(network: Network) -> Scaling | None:
+    from .inference import target_scaling_of
+
+    return target_scaling_of(network)
+
+
+def _prepare(pre, x) -> tuple:
+    """``(cells, encoded, steps)``: the raw rows of ``x`` (one row, or a list of rows), their
+    inputs before scaling, and what each cell became (:meth:`Preprocessing.steps`)."""
+    rows = x.tolist() if isinstance(x, np.ndarray) else list(x)
+    if rows and not isinstance(rows[0], (list, tuple, np.ndarray)):
+        rows = [rows]
+    rows = [list(r) for r in rows]
+    encoded = pre.encode_cells(rows)
+    steps = tuple(tuple(pre.steps(row)) for row in rows)
+    return tuple(tuple(r) for r in rows), encoded, steps
 
 
 def _scaling(network: Network, scaling) -> Scaling | None:

@@ -20,6 +20,8 @@ COMMANDS = {
         "predict new samples with a saved model (probabilities and class, or outputs)",
     "evaluate":
         "metrics of a saved model on labelled data (accuracy, sensitivity, AUC, ...)",
+    "cv":
+        "cross-validate training on a CSV file: each fold's metrics and their mean ± std",
     "summary":
         "layers, shapes and parameter counts of a model file",
     "new":

@@ -16,7 +16,7 @@ def add_model(parser) -> None:
 
 
 def add_step_arguments(parser, sample_note: str, learning_rate_help: str,
-                       batch: bool = True) -> None:
+                       batch: bool = True, learning_rate=0.1) -> None:
     """The network and the sample of one step: ``--model FILE`` or ``--article a|b``, the
     sample (:func:`~nnmath.commands._sample.add_sample_arguments`, ``sample_note`` added to
     the help of --x), ``--loss`` and ``--learning-rate`` (default 0.1, the article's η)."""
@@ -29,7 +29,7 @@ def add_step_arguments(parser, sample_note: str, learning_rate_help: str,
     add_sample_arguments(parser, sample_note, batch=batch)
     parser.add_argument("--loss", default=None,
                         help="ssr, mse, bce or cross_entropy (default: the model's, else ssr)")
-    parser.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
+    parser.add_argument("--learning-rate", type=float, default=learning_rate, metavar="ETA",
                         help=learning_rate_help)
 
 
@@ -43,3 +43,48 @@ def add_threshold_and_json(parser) -> None:
                         help="two classes only: predicted positive when P(positive class) >= "
                              "threshold (default 0.5)")
     add_json(parser)
+
+
+def add_table_arguments(parser, init: bool = False) -> None:
+    """The training table and how it is read: ``DATA.csv``, ``--target``, ``--features``,
+    column roles, categories, missing values, decimals (``nnmath train``, ``nnmath cv``);
+    ``init``: also ``--init MODEL.json``."""
+    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line "
+                        "(- reads standard input)")
+    parser.add_argument("--target", required=True, nargs="+", metavar="COL",
+                        help="the target column (several: one regression output each)")
+    parser.add_argument("--features", nargs="+", metavar="COL",
+                        help="feature columns (default: every other column but --drop and "
+                        "--id)")
+    if init:
+        parser.add_argument("--init", metavar="MODEL.json",
+                            help="start from this model file's weights and preprocessing "
+                            "(e.g. one written by nnmath new or nnmath train) instead of "
+                            "random ones")
+    parser.add_argument("--drop", nargs="+", metavar="COL", default=[],
+                        help="columns not used")
+    parser.add_argument("--id", nargs="+", metavar="COL", default=[],
+                        help="row identifiers: kept out of the features, passed through to "
+                        "predict's output so rows join back")
+    parser.add_argument("--categorical", nargs="+", metavar="COL", default=[],
+                        help="columns read as categories (one-hot) even where their values "
+                        "are numbers (text columns always are)")
+    parser.add_argument("--na-values", nargs="+", metavar="TEXT", default=None,
+                        help="the texts that mean a missing value (default: NA N/A n/a NaN "
+                        "nan null NULL ?; an empty cell always is)")
+    parser.add_argument("--impute", choices=["mean", "median", "most-frequent", "drop-rows"],
+                        default=None, help="missing feature cells: filled with the training "
+                        "rows' mean, median or most frequent value (categories: the most "
+                        "frequent), or their rows dropped (default: an error)")
+    parser.add_argument("--unknown", choices=["error", "ignore"], default="error",
+                        help="a category not seen in training, at predict time: an error "
+                        "(default) or all zeros (recorded in the model file)")
+    parser.add_argument("--decimal", choices=[".", ","], default=".",
+                        help="the decimal mark of the numbers (',' for 17,99; default '.')")
+
+
+def table_options(args) -> dict:
+    """The keyword arguments of :func:`nnmath.datasets.load_csv` for the table options."""
+    return {"na_values": args.na_values, "decimal": args.decimal, "impute": args.impute,
+            "unknown": args.unknown, "categorical": args.categorical, "drop": args.drop,
+            "ids": args.id}

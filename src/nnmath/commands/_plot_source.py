@@ -35,7 +35,7 @@ class PlotSource:
         else:
             self.net, self.loss = network_b(), args.loss or "ssr"
             self.default_x, self.default_y = [PSA_TEST], ["0"]
-            if args.kind in ("curve", "roc", "confusion", "map"):   # B trained, as the article
+            if args.kind in ("curve", "roc", "pr", "confusion", "map"):   # B trained, as the article
                 data = self.data()
                 self.net.fit(data.X, data.targets(1), loss="ssr", learning_rate=B_LEARNING_RATE,
                              epochs=epochs, batch_size=1)
@@ -97,13 +97,19 @@ class PlotSource:
         sample = read_sample(self.args, net, self.default_x, self.default_y, batch=False)
         if sample is None:
             return None
+        rate = self.args.learning_rate
         return explain(self.net, sample.X, sample.T, loss=self.loss,
-                       learning_rate=self.args.learning_rate)
+                       learning_rate=0.1 if rate is None else rate)
 
     def data(self, required=True):
-        from ._data import model_data
+        """The rows drawn (``--data``, or the PSA rows for the article's networks); the
+        transform then reads their category texts."""
+        from ._data import model_data, transform_of
 
-        return model_data(self.args, self.net, required)
+        data = model_data(self.args, self.net, required)
+        if self.args.model and data is not None:
+            self.transform = transform_of(self.net, data)
+        return data
 
     def names(self) -> dict:
         if self.article:

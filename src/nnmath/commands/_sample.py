@@ -10,10 +10,11 @@ One meaning per option (see :mod:`nnmath.commands._args`):
   (else every column but the target), its target the value in the model's
   ``target_name`` column, or in ``--target COL``.
 
-The result is the raw input ``X`` (the model's stored scaling is not applied
-here: :func:`nnmath.explain` does that as a step of its own) and the target
-rows ``T``; class names become target rows in the library
-(:func:`nnmath.inference.class_targets`).
+The result is the raw input ``X`` (the model's stored preprocessing and scaling are
+not applied here: :func:`nnmath.explain` does that as steps of their own; for a model
+with a preprocessing ``X`` is rows of raw cells: numbers, category texts, None for a
+missing value) and the target rows ``T`` (in the target's units; class names become
+target rows in the library, :func:`nnmath.inference.class_targets`).
 """
 
 from __future__ import annotations
@@ -24,24 +25,38 @@ import numpy as np
 
 from ..errors import ConfigError, must_be
 
-__all__ = ["Sample", "add_sample_arguments", "read_sample"]
+__all__ = ["Sample", "add_sample_arguments", "read_sample", "raw_row", "cell", "Text"]
 
 
 @dataclass(frozen=True)
 class Sample:
-    """X : (n_samples, n_inputs) the raw input; T : (n_samples, n_outputs) the targets;
-    ``where`` says where they came from."""
+    """X : (n_samples, n_inputs) the raw input (rows of raw cells for a model with a
+    preprocessing); T : (n_samples, n_outputs) the targets; ``where`` says where they
+    came from."""
 
-    X: np.ndarray
+    X: np.ndarray | list
     T: np.ndarray
     where: str
+
+
+class Text(str):
+    """A ``--x`` value that is not a number: a category, or a missing-value text."""
+
+
+def cell(text: str):
+    """``--x V``: a number, else the text itself (a category of a model with categorical
+    columns; a model without is told ``invalid float value``, as argparse says it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return Text(text)
 
 
 def add_sample_arguments(parser, note: str = "", batch: bool = True) -> None:
     """``--x``, ``--y``, ``--data``, ``--row`` and ``--target`` (``batch``: --x repeated);
     ``note`` is added to the help of --x."""
     notes = "; ".join(n for n in (note, "repeat --x for more samples" if batch else "") if n)
-    parser.add_argument("--x", nargs="+", type=float, action="append", metavar="V",
+    parser.add_argument("--x", nargs="+", type=cell, action="append", metavar="V",
                         help="one sample's raw input values, one per feature" +
                              (f" ({notes})" if notes else ""))
     parser.add_argument("--y", nargs="+", action="append", metavar="T",
@@ -98,21 +113,38 @@ def read_sample(args, net, default_x=None, default_y=None, batch: bool = True) -
         raise ConfigError(must_be("--y", "given once per --x (the target of each sample)",
                                   f"{len(xs)} --x and {len(ys)} --y",
                                   "Repeat --y after each --x."))
-    X = np.array([_input_row(net, x) for x in xs], dtype=np.float64)
+    rows = [raw_row(net, x) for x in xs]
+    X = rows if net.info.get("preprocessing") else np.array(rows, dtype=np.float64)
     T = np.array([_target_row(net, [str(v) for v in y]) for y in ys], dtype=np.float64)
     return Sample(X=X, T=T, where="--x")
 
 
-def _input_row(net, x) -> list:
+def raw_row(net, x) -> list:
+    """One ``--x`` sample checked against ``net``: one value per raw column of its
+    preprocessing (a text for a category or a missing value), else one number per input."""
+    from ..inference import preprocessing_of
+
+    pre = preprocessing_of(net)
+    if pre is not None:
+        if len(x) != len(pre.columns):
+            raise ConfigError(must_be("--x", f"{len(pre.columns)} value(s) per sample, one per "
+                                      f"column: {', '.join(pre.names)}", list(x),
+                                      "Give the raw values: a category as its text, NA for a "
+                                      "missing value."))
+        return [None if isinstance(v, str) and (v.strip() in pre.na_values or not v.strip())
+                else v for v in x]
+    for v in x:
+        if isinstance(v, str):
+            raise ConfigError(f"argument --x: invalid float value: {str(v)!r}")
     if len(x) != net.n_inputs:
         names = net.info.get("feature_names") or ()
         inputs = f": {', '.join(names)}" if len(names) == net.n_inputs else ""
         raise ConfigError(must_be("--x", f"{net.n_inputs} value(s) per sample, one per input of "
-                                  f"the network{inputs}", list(x),
+                                  f"the network{inputs}", [float(v) for v in x],
                                   "Give the sample's raw values (the model's stored scaling "
                                   "is applied to them)." if net.info.get("scaling") else
                                   f"Give {net.n_inputs} value(s) after each --x."))
-    return list(x)
+    return [float(v) for v in x]
 
 
 def _target_row(net, values) -> np.ndarray:
@@ -136,38 +168,65 @@ def _target_row(net, values) -> np.ndarray:
 
 
 def _from_data(args, net) -> Sample:
-    """Data row ``--row`` of ``--data``: the model's feature columns and its target."""
-    from .. import datasets
-    from ..inference import class_names_of, class_targets, task_of
+    """Data row ``--row`` of ``--data``: the model's raw columns and its target."""
+    from ..inference import class_targets, target_names_of, task_of
+    from ._data import load_for_model, model_columns
 
-    column = args.target or net.info.get("target_name")
+    column = args.target or (target_names_of(net) or [None])[0]
     if not column:
         raise ConfigError(must_be("the target column of --data", "named by --target COL (the "
                                   "model file names none)", f"--data {args.data} without "
                                   "--target", "For example --target status."))
-    features = net.info.get("feature_names") or None
+    targets = target_names_of(net) if not args.target and len(target_names_of(net)) > 1 \
+        else [column]
+    features = model_columns(net)
     if features and column in features:
         raise ConfigError(must_be("the target column of --data", "a column that is not one of "
                                   "the model's features", column, "Name the target column with "
                                   "--target."))
     task = task_of(net)
-    data = datasets.load_csv(args.data, target=column, features=features, task=task,
-                             classes=class_names_of(net) if task == "classification" else None,
-                             min_classes=1)
-    if data.X.shape[1] != net.n_inputs:
+    data = load_for_model(args.data, net, targets, min_classes=1)
+    pre = net.info.get("preprocessing")
+    if not pre and data.X.shape[1] != net.n_inputs:
         raise ConfigError(must_be("the feature columns of --data", f"{net.n_inputs}, one per "
                                   "input of the network", f"{data.X.shape[1]}: "
                                   f"{', '.join(data.feature_names)}", "Name the target column "
                                   "with --target, and give a CSV with the model's features."))
-    n, row = len(data), 1 if args.row is None else args.row
+    n, row = data.reading.get("n_rows", len(data)), 1 if args.row is None else args.row
     if not 1 <= row <= n:
         raise ConfigError(must_be("--row", f"a data row from 1 to {n} ({args.data} has {n} "
                                   "rows after the header)", row))
+    at = row - 1
+    if data.row_numbers is not None:   # rows left out (a missing target) keep their number
+        found = np.flatnonzero(data.row_numbers == row)
+        if not found.size:
+            raise ConfigError(must_be("--row", "a data row with a target value", row,
+                                      f"Row {row} of {args.data} was left out: its target is "
+                                      "missing. Choose another row."))
+        at = int(found[0])
     if task == "classification":
-        T = class_targets(net, [data.class_names[int(data.y[row - 1])]])
+        T = class_targets(net, [data.class_names[int(data.y[at])]])
     else:
-        T = np.asarray(data.y[row - 1], dtype=np.float64).reshape(1, -1)
-    return Sample(X=data.X[row - 1:row], T=T, where=f"row {row} of {args.data}")
+        T = np.asarray(data.y[at], dtype=np.float64).reshape(1, -1)
+    if pre:
+        X = [_cells(data, at)]
+        return Sample(X=X, T=T, where=f"row {row} of {args.data}")
+    return Sample(X=data.X[at:at + 1], T=T, where=f"row {row} of {args.data}")
+
+
+def _cells(data, s: int) -> list:
+    """Row ``s`` of ``data`` as raw cells: numbers, category texts, None if missing."""
+    import math
+
+    out: list = []
+    for c, v in enumerate(data.X[s].tolist()):
+        if math.isnan(v):
+            out.append(None)
+        elif data.texts is not None and data.texts[c] is not None:
+            out.append(data.texts[c][int(v)])
+        else:
+            out.append(v)
+    return out
 
 
 def _floats(values):

@@ -14,7 +14,12 @@ EXAMPLE = """examples:
 
 In Python:  torch.export.load("model.pt2").module()(x)  or
             onnxruntime.InferenceSession("model.onnx").run(None, {"X": x})
-give nnmath predict's outputs for raw inputs x (the stored scaling is the first step).
+give nnmath predict's outputs for raw inputs x: the whole stored pipeline is in the graph
+(preprocessing, scaling, and a regression target's scaling at the end). A model with
+categorical columns takes, in torch, each category as its index in the model file's
+"categories" (nnmath.interop.torch.category_codes) and NaN for a missing cell; in ONNX,
+one input per column, named as the column, the categories as text
+(nnmath.interop.onnx.onnx_inputs).
 needs: pip install 'nnmath[torch]' or 'nnmath[onnx]'"""
 
 
@@ -50,11 +55,19 @@ def run(args) -> int:
         to_onnx(net, args.output, np.dtype(args.dtype or "float32"))
     sizes = "-".join(map(str, net.sizes)) if len(net.sizes) <= 12 else \
         f"{'-'.join(map(str, net.sizes[:3]))}-…-{net.sizes[-1]} ({len(net.layers):,} layers)"
+    steps = [name for name, key in (("preprocessing", "preprocessing"), ("scaling", "scaling"),
+                                    ("target scaling", "target_scaling")) if net.info.get(key)]
     if args.json:
         print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
-                    "scaling": bool(net.info.get("scaling"))})
+                    "scaling": bool(net.info.get("scaling")),
+                    "preprocessing": bool(net.info.get("preprocessing")),
+                    "target_scaling": bool(net.info.get("target_scaling"))})
     else:
+        note = ""
+        if steps == ["scaling"]:
+            note = " (the stored scaling is its first step)"
+        elif steps:
+            note = f" (the stored {', '.join(steps)} are in the graph)"
         say(f"wrote {args.output}: network {sizes} as "
-            f"{'torch.export' if args.to == 'torch' else 'ONNX'}"
-            + (" (the stored scaling is its first step)" if net.info.get("scaling") else ""))
+            f"{'torch.export' if args.to == 'torch' else 'ONNX'}{note}")
     return 0

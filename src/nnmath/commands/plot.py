@@ -13,8 +13,9 @@ from ._plot_source import PlotSource
 
 NAME = "plot"
 HELP = COMMANDS[NAME]
-KINDS = ("network", "loss", "curve", "map", "roc", "confusion", "fit", "residuals", "animation")
-CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "confusion", "animation"), ("fit", "residuals")
+KINDS = ("network", "loss", "curve", "map", "roc", "pr", "confusion", "fit", "residuals",
+         "animation")
+CLASSIFIER_KINDS, REGRESSION_KINDS = ("roc", "pr", "confusion", "animation"), ("fit", "residuals")
 EXAMPLE = """kinds:
   network     the network with its weights (and one step's values and gradients)
   loss        the loss over the epochs: with --model the history recorded in the model file
@@ -23,18 +24,24 @@ EXAMPLE = """kinds:
               fitted y_hat(x) (regression), with the data
   map         two inputs: the decision map (classifier), or y_hat over the plane (regression)
   roc         classifiers with two classes: the ROC curve, with its AUC
+  pr          classifiers with two classes: the precision-recall curve, with its average
+              precision (for imbalanced classes)
   confusion   classifiers: the confusion matrix at threshold 0.5
   fit         regression: predicted vs actual, with the line y_hat = y and R²
   residuals   regression: the residuals y - y_hat against the prediction
-  animation   classifiers: training as a GIF, the curve/map and the loss every --every epochs
+  animation   classifiers: training as a GIF, the curve/map and the loss every --every epochs;
+              with --model it carries on from the model's weights with its recorded
+              optimizer, learning rate, batch size and preprocessing (notes say what is
+              not replayed)
 
 The model file says whether a model is a classifier or a regressor ("task"; else its
 output layer); a picture of the other kind is an error.
 
 Without --model the article's networks and PSA data are used: network B (1-1-1) and its
 step at PSA 2.0 for 'network', 'loss' and 'animation'; network A (trained) otherwise;
---article a|b chooses. With --model, --data CSV --target COL gives the data (else the
-PSA data for a one-input classifier); a scaling stored in the model file is applied, and the
+--article a|b chooses. With --model, --data CSV --target COL gives the data (the PSA data is used
+only for a model that can be the article's: one input named PSA, classes Healthy and
+Cancer); the preprocessing and scaling stored in the model file are applied, and the
 pictures show the data in its own units. 'network' draws the step on the --x sample (raw
 values) with its --y target (numbers, or a class name), or on data row --row N (default 1)
 with --data.
@@ -57,7 +64,8 @@ def add_arguments(parser) -> None:
                         help="the file to write: .png or .svg (.gif for animation)")
     add_step_arguments(parser, "network: the sample whose values and gradients are drawn",
                        learning_rate_help="step size for the step drawn or the training "
-                       "(default 0.1, the article's η)", batch=False)
+                       "(default 0.1, the article's η; animation --model: the model's "
+                       "recorded one)", batch=False, learning_rate=None)
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of training for loss/animation without --model (network "
                              "B; default 2000; 200 for animation); with --model for animation "
@@ -78,6 +86,8 @@ def run(args) -> int:
     if args.json:
         print_json(report)
     else:
+        for note in report.get("notes", ()):
+            say(f"note: {note}")
         say(f"wrote {args.output}")
     return 0
 
@@ -133,7 +143,16 @@ def _network_picture(args, source) -> dict:
     draw_network(source.net, trace, show_gradients=shown, **source.names()).save(args.output)
     if trace is None:
         return {}
-    return {"loss": trace.loss, "gradients": {k: v.tolist() for k, v in trace.gradients.items()}}
+    out: dict = {"loss": trace.loss,
+                 "gradients": {k: v.tolist() for k, v in trace.gradients.items()}}
+    widest = max(source.net.sizes)
+    if widest > 8:   # draw_network's max_labelled: the picture cannot write the step
+        sample = f"row {args.row or 1} of {args.data}" if args.data else "the --x sample"
+        model = f"--model {args.model} " if args.model else ""
+        out["notes"] = [f"a layer has {widest} neurons (more than 8): the picture shows the "
+                        f"weights only, not the values and gradients of {sample}; 'nnmath "
+                        f"explain {model}...' writes them out (--format html for a page)"]
+    return out
 
 
 def _recorded_loss(args, source) -> dict:
@@ -151,19 +170,68 @@ def _training_picture(args, source, epochs: int) -> dict:
     from .. import plots
 
     trained, data = source.net.copy(), source.data()
+    if args.model and args.kind == "animation":
+        return _replay(args, source, epochs, trained, data)
     X, T = source.inputs(data.X), data.targets(source.net.n_outputs)
-    fit = dict(loss=source.loss, learning_rate=args.learning_rate, epochs=epochs, batch_size=1)
+    fit = dict(loss=source.loss, learning_rate=_rate(args), epochs=epochs, batch_size=1)
     if args.kind == "loss":
         history = trained.fit(X, T, **fit)
         plots.loss_curve(history, log=args.log).save(args.output)
     else:
-        if source.transform is not None:
-            raise ConfigError(must_be("'nnmath plot animation'", "used with a model "
-                                      "without a stored scaling", "a scaling"))
         history = plots.animate_training(trained, X, T, args.output, y=data.y,
                                          every=args.every, plot=source.plot_options(), **fit)
     return {"initial_loss": history.initial_loss, "loss": history.loss[-1],
             "epochs": history.epochs}
+
+
+def _rate(args) -> float:
+    """--learning-rate, else the article's 0.1."""
+    from ..article import B_LEARNING_RATE
+
+    return B_LEARNING_RATE if args.learning_rate is None else args.learning_rate
+
+
+def _replay(args, source, epochs: int, trained, data) -> dict:
+    """A model file's training, carried on from its weights as its file records it: the same
+    optimizer, learning rate, batch size, penalty and shuffling, on the rows as the model
+    reads them (its preprocessing and scaling); what cannot be replayed is said in notes."""
+    from ..plots.animation import TrainingRecorder
+
+    settings = source.net.info.get("training") or {}
+    notes = []
+    fit: dict = {"loss": source.loss, "epochs": epochs}
+    recorded = bool(settings)
+    for key, default in (("optimizer", "sgd"), ("learning_rate", 0.1), ("batch_size", 1),
+                         ("alpha", 0.0), ("shuffle", False), ("seed", None)):
+        value = settings.get(key, default)
+        fit[key] = default if value is None and key != "seed" else value
+    if args.learning_rate is not None:
+        if recorded and args.learning_rate != fit["learning_rate"]:
+            notes.append(f"learning rate {args.learning_rate:g} (--learning-rate), not the "
+                         f"recorded {fit['learning_rate']:g}")
+        fit["learning_rate"] = args.learning_rate
+    if not recorded:
+        notes.append("the model file records no training settings (no \"training\" key): "
+                     f"replayed with {fit['optimizer']}, learning rate "
+                     f"{fit['learning_rate']:g}, one row per step")
+    if fit["optimizer"] in ("adam", "momentum") and recorded:
+        notes.append(f"the {fit['optimizer']} optimizer's running averages are not recorded "
+                     "in the model file: they start from zero, so the first steps differ "
+                     "from the original run's")
+    if settings.get("early_stopping") or settings.get("validation_rows"):
+        notes.append("early stopping and its validation rows are not replayed: every row of "
+                     "--data is trained on")
+    X = source.inputs(data.X)
+    T = data.targets(trained.n_outputs)
+    recorder = TrainingRecorder(trained, every=args.every)
+    history = trained.fit(X, T, callbacks=(recorder,), **fit)
+    recorder.write_gif(args.output, data.X, data.y, transform=source.transform,
+                       **source.plot_options())
+    return {"initial_loss": history.initial_loss, "loss": history.loss[-1],
+            "epochs": history.epochs,
+            "replayed": {k: fit[k] for k in ("optimizer", "learning_rate", "batch_size",
+                                             "alpha", "shuffle", "seed")},
+            "notes": notes}
 
 
 def _probability_curve(args, source) -> dict:
@@ -201,17 +269,22 @@ def _decision_map(args, source) -> dict:
 def _roc_or_confusion(args, source) -> dict:
     """A classifier on the data: its ROC curve (two classes) or confusion matrix."""
     from .. import plots
+    from ..inference import threshold_of
 
     net, data = source.net, source.data()
     y_hat = net.forward(source.inputs(data.X))
+    threshold = threshold_of(net) if args.model else 0.5   # the model file's
     if args.kind == "roc":
-        drawing = plots.roc_plot(data.y, y_hat[:, -1])
+        drawing = plots.roc_plot(data.y, y_hat[:, -1], threshold=threshold)
         report = {"auc": drawing["auc"]}
+    elif args.kind == "pr":
+        drawing = plots.pr_plot(data.y, y_hat[:, -1], threshold=threshold)
+        report = {"average_precision": drawing["average_precision"]}
     else:
-        y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+        y_pred = (y_hat[:, -1] >= threshold).astype(int) if net.n_outputs <= 2 else \
             np.argmax(y_hat, axis=1)
         drawing = plots.confusion_plot(data.y, y_pred, class_names=data.class_names)
-        report = {"confusion_matrix": drawing["matrix"].tolist()}
+        report = {"confusion_matrix": drawing["matrix"].tolist(), "threshold": threshold}
     drawing.save(args.output)
     return report
 
@@ -259,10 +332,10 @@ def _check_task(args, net) -> None:
                                   "model", f"a classifier ({args.model}, {n_classes} classes)",
                                   "For a classifier draw 'confusion', 'roc' (two classes), "
                                   "'curve' (one input) or 'map' (two inputs)."))
-    if args.kind == "roc" and n_classes != 2:
-        raise ConfigError(must_be("the model of 'nnmath plot roc'", "a classifier with two "
-                                  "classes", f"{n_classes} classes", "'nnmath plot confusion' "
-                                  "shows every class."))
+    if args.kind in ("roc", "pr") and n_classes != 2:
+        raise ConfigError(must_be(f"the model of 'nnmath plot {args.kind}'", "a classifier "
+                                  "with two classes", f"{n_classes} classes", "'nnmath plot "
+                                  "confusion' shows every class."))
     if args.kind == "confusion" and n_classes is not None and n_classes > MAX_CLASSES:
         raise ConfigError(must_be("the classes of 'nnmath plot confusion'", f"at most "
                                   f"{MAX_CLASSES} to be drawn", f"{n_classes} classes",
@@ -273,7 +346,7 @@ def _check_task(args, net) -> None:
 def _regression_picture(args, source) -> dict:
     """fit, residuals, curve or map of a regression model; the numbers for --json."""
     from .. import plots
-    from ..inference import evaluate, outputs
+    from ..inference import evaluate, outputs, unscaled_network
 
     net, kind = source.net, args.kind
     if kind in ("curve", "map") and net.n_inputs != (1 if kind == "curve" else 2):
@@ -291,8 +364,8 @@ def _regression_picture(args, source) -> dict:
                                       "output per target column", f"{net.n_outputs} outputs "
                                       f"for {T.shape[1]} target column", "Give a model with "
                                       "one output for --target COL."))
-        y_hat = outputs(net, data.X)   # the stored scaling, then the forward pass
-        scores = evaluate(net, data.X, T if T.shape[1] > 1 else T[:, 0])
+        y_hat = outputs(net, data.X, data.texts)   # the model's preprocessing, scalings
+        scores = evaluate(net, data.X, T if T.shape[1] > 1 else T[:, 0], texts=data.texts)
         report.update(n_samples=scores["n_samples"], r2=scores["r2"], mse=scores["mse"])
     if kind == "fit":
         drawing = plots.predicted_vs_actual(T, y_hat, target_name=names["target_name"])
@@ -300,13 +373,13 @@ def _regression_picture(args, source) -> dict:
         drawing = plots.residual_plot(T, y_hat, target_name=names["target_name"])
     elif kind == "curve":
         drawing = plots.regression_curve(
-            net, None if data is None else data.X, None if data is None else T,
+            unscaled_network(net), None if data is None else data.X, None if data is None else T,
             feature_name=names["feature_names"][0], target_name=names["target_name"],
             x_range=None if data is not None else source.feature_limits(3.0)[0],
             transform=source.transform)
     else:
         drawing = plots.regression_map(
-            net, None if data is None else data.X, None if data is None else T,
+            unscaled_network(net), None if data is None else data.X, None if data is None else T,
             feature_names=names["feature_names"], target_name=names["target_name"],
             limits=None if data is not None else source.feature_limits(3.0),
             transform=source.transform)

@@ -26,7 +26,7 @@ examples:
   nnmath report --output-dir report/ --epochs 500 --image-format svg
   nnmath report --output-dir report/ --json       # the list of files written
   nnmath report --model model.json --data data.csv --target status --output-dir mine/
-  nnmath report --model psa_model.json --output-dir mine/   # one input: the PSA data"""
+  nnmath report --model psa_model.json --output-dir mine/   # the article's PSA model"""
 
 
 def add_arguments(parser) -> None:
@@ -38,8 +38,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--model", metavar="FILE",
                         help="report on this model file instead of the article's networks")
     parser.add_argument("--data", metavar="CSV",
-                        help="with --model: the data (CSV with a header line; default: the PSA "
-                             "data for a one-input classifier)")
+                        help="with --model: the data (CSV with a header line; needed unless the "
+                             "model can be the article's: one input named PSA)")
     parser.add_argument("--target", metavar="COL", help="with --data: the target column")
     parser.add_argument("--loss", default=None,
                         help="with --model: the loss of the step explained, ssr, mse, bce or "

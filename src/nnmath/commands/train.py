@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from . import COMMANDS
-from ._args import add_json
+from ._args import add_json, add_table_arguments
 from ._io import console, print_json
 
 NAME = "train"
 HELP = COMMANDS[NAME]
 EXAMPLE = """examples:
   nnmath train data.csv --target status --save model.json
+  nnmath train people.csv --target income --id person_id --impute median --save m.json
+  nnmath train linnerud.csv --target Weight Waist Pulse --save m.json  # three outputs
+  cat data.csv | nnmath train - --target status
   nnmath train data.csv --target status --hidden 8 4 --activation relu \\
       --output-activation softmax --loss cross_entropy --optimizer adam \\
       --learning-rate 0.01 --epochs 200 --batch-size 32 --test-size 0.25 --seed 0 \\
@@ -18,10 +21,14 @@ EXAMPLE = """examples:
 defaults: the output layer and loss follow the target: classes -> softmax +
 cross_entropy (one output per class, as the article's network A; with
 --output-activation sigmoid two classes get one output and bce); numbers
-(regression) -> identity + mse. Features are standardised with the training
-rows' mean and std; the model file stores them (and the class names, the
-positive class and the loss per epoch) so predict, evaluate, explain and plot
-use them.
+(regression) -> identity + mse. The task, when not given, is said with its reason.
+Text columns are one-hot encoded (categories from the training rows); NA, NaN,
+null, ? and empty cells are missing (--na-values): a missing target leaves its row
+out, a missing feature needs --impute. Numeric features are standardised with the
+training rows' mean and std, a regression target too (predictions are in its
+units). The model file stores all of it (and the class names, the positive class,
+the threshold and the loss per epoch) so predict, evaluate, explain, plot and
+export apply it.
 
 why these defaults: adam with learning rate 0.01 for 200 epochs and 8 hidden
 neurons trains a small CSV in seconds. explain, plot and report default to
@@ -33,10 +40,7 @@ scikit-learn code unchanged."""
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("data", metavar="DATA.csv", help="CSV file with a header line")
-    parser.add_argument("--target", required=True, metavar="COL", help="the target column")
-    parser.add_argument("--features", nargs="+", metavar="COL",
-                        help="feature columns (default: every other column)")
+    add_table_arguments(parser, init=True)   # DATA.csv, --target, --features, --drop, ...
     parser.add_argument("--task", choices=["auto", "classification", "regression"],
                         default="auto", help="default auto: classes for text or few whole "
                         "numbers, else regression")
@@ -114,11 +118,13 @@ def run(args) -> int:
 
 def _run(args, noticed) -> int:
     from ..datasets import load_csv
+    from ._args import table_options
 
     ckpt = _checks(args)   # before the data and the training: fail in a second, not an hour
+    init = _init(args)
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
-                    classes=args.classes, positive=args.positive)
-    result = _fit(args, data, noticed, ckpt)
+                    classes=args.classes, positive=args.positive, **table_options(args))
+    result = _fit(args, data, noticed, ckpt, init)
     if isinstance(result, int):   # Ctrl-C or SIGTERM: the last good epoch saved
         return result
     if args.save:
@@ -137,7 +143,16 @@ def _run(args, noticed) -> int:
     return 0
 
 
-def _fit(args, data, noticed, ckpt):
+def _init(args):
+    """The model file of --init, loaded (its checks against the data come later)."""
+    if not args.init:
+        return None
+    from ..modelfile import load
+
+    return load(args.init)
+
+
+def _fit(args, data, noticed, ckpt, init=None):
     """The FitResult of training on ``data`` as the options say (a progress bar; Ctrl-C and
     --checkpoint-every saves); after Ctrl-C or SIGTERM the exit code (130, 143), with the
     last good epoch saved."""
@@ -159,7 +174,7 @@ def _fit(args, data, noticed, ckpt):
                 validation_fraction=args.validation_fraction, patience=args.patience,
                 threshold=args.threshold, batch_callbacks=(on_batch,),
                 callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
-                on_start=ckpt.start if ckpt else None)
+                on_start=ckpt.start if ckpt else None, init=init)
     except KeyboardInterrupt as exc:    # Ctrl-C, or SIGTERM (interrupt.Terminated)
         if ckpt is None:
             raise
@@ -177,12 +192,16 @@ def _fit(args, data, noticed, ckpt):
 def _report(args, data, result, plots) -> dict:
     """The --json object: the data, the network, the settings, the history, the metrics."""
     h = result.history
-    return {"data": args.data, "target": args.target, "task": data.task,
+    target = args.target[0] if len(args.target) == 1 else list(args.target)
+    return {"data": args.data, "target": target, "task": data.task,
+            "notes": list(data.notes) + list(result.notes),
+            "threshold": result.net.info.get("threshold"),
             "feature_names": list(data.feature_names),
             "class_names": list(data.class_names),
             "positive_class": result.net.info.get("positive_class"),
             "sizes": result.net.sizes,
-            "n_train": len(result.train),
+            "n_train": len(result.train) - result.validation_rows,   # the rows trained on
+            "n_validation": result.validation_rows,
             "n_test": 0 if result.test is None else len(result.test),
             "settings": result.net.info["training"], "epochs_run": h.epochs,
             "stop_reason": h.stop_reason, "best_epoch": h.best_epoch,
@@ -192,7 +211,8 @@ def _report(args, data, result, plots) -> dict:
                         "val_metrics": h.val_metrics,
                         **({"recorded_epochs": h.recorded_epochs}   # a thinned run
                            if h.recorded_epochs else {})},
-            "train": result.train_report, "test": result.test_report,
+            "train": result.train_report, "validation": result.validation_report,
+            "test": result.test_report,
             "saved": args.save, "plots": plots}
 
 
@@ -204,7 +224,7 @@ def _checks(args):
     from ..inference import check_threshold
     from ..safefile import check_not_input, check_not_inside, check_writable
 
-    inputs = {"the data file": args.data}
+    inputs = {"the data file": args.data, "the --init model file": args.init}
     check_not_input(args.save, inputs, "--save")
     if args.plots:
         from ..plots.standard import PICTURE_NAMES
@@ -257,26 +277,37 @@ def _print(args, data, result):
     from ..summary import summarize
 
     out, h = console(), result.history
-    out.print(summary_table(summarize(result.net), title=f"network for {args.target!r} "
+    for note in (*data.notes, *result.notes):
+        out.print(f"note: {note}", markup=False, highlight=False)
+    if data.notes or result.notes:
+        out.print()
+    target = ", ".join(repr(t) for t in args.target)
+    out.print(summary_table(summarize(result.net), title=f"network for {target} "
                             f"({data.task})"))
     out.print()
     n_test = 0 if result.test is None else len(result.test)
-    out.print(f"trained on {len(result.train)} rows ({n_test} held out for testing): "
+    n_val = result.validation_rows
+    held = f"{n_val} for validation, {n_test} held out for testing" if n_val else \
+        f"{n_test} held out for testing"
+    out.print(f"trained on {len(result.train) - n_val} rows ({held}): "
               f"{h.describe_stop()}; loss {num(h.initial_loss)} → {num(h.kept_loss)}"
               + (f" at epoch {h.kept_epoch}, the model kept" if h.kept_epoch != h.epochs
                  else ""))
     out.print()
-    out.print(metrics_table({"train": result.train_report, "test": result.test_report}))
+    out.print(metrics_table({"train": result.train_report,
+                             "validation": result.validation_report,
+                             "test": result.test_report}))
     final = result.test_report or result.train_report
     if positive_line(final):
         out.print(positive_line(final) + " Choose it with --positive.")
-    if "confusion_matrix" in final:
+    if "confusion_matrix" in final and len(final.get("class_names", ())) <= 20:
         out.print()
         out.print(confusion_table(final, title="confusion matrix ("
                                   + ("test" if result.test_report else "train") + ")"))
     if args.save:
-        out.print(f"\nsaved to {args.save}  ·  next: nnmath evaluate {args.save} "
-                  f"{_quoted(args.data)} --target {_quoted(args.target)}")
+        out.print(f"\nsaved to {args.save}  ·  next: nnmath predict {_quoted(args.save)} "
+                  f"--data NEW.csv  ·  nnmath evaluate {_quoted(args.save)} NEW.csv (rows "
+                  "it has not seen)", markup=False, highlight=False)
 
 
 def _quoted(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -28,7 +28,31 @@ class Dataset:
     class_names : tuple of str
         Empty for regression.
     target_name : str
+        Several target columns (multi-output regression): their names joined by ", ";
+        ``target_names`` lists them.
     task : {"classification", "regression"}, default "classification"
+
+    A table read from a CSV file may also carry (all optional, empty for a clean
+    numeric table):
+
+    texts : tuple or None
+        Per feature column: None for a numeric column, else the texts of a categorical
+        column's codes (``X`` then holds the code, 0, 1, ... in the order first seen).
+        ``X`` holds NaN for a missing cell (read with ``impute``).
+    reading : dict
+        How the file was read, for the preprocessing fitted on the training rows
+        (:mod:`nnmath.datasets.preprocess`): ``na_values``, ``decimal``, ``impute``,
+        ``unknown``, ``categorical``, ``id_columns``, ``dropped``, ``source``, ``columns``.
+    ids : tuple or None
+        The ``reading["id_columns"]`` values of each row (a tuple of texts per row).
+    lines : ndarray of int or None
+        The line of each row in the file.
+    row_numbers : ndarray of int or None
+        Each row's number among the file's data rows (1 = the first after the header;
+        rows left out for a missing target count too).
+    notes : tuple of str
+        What the reader decided and the user should know (rows left out, a column that
+        looks like a row ID, the task chosen and why).
     """
 
     X: np.ndarray
@@ -37,6 +61,13 @@ class Dataset:
     class_names: tuple
     target_name: str
     task: str = "classification"
+    target_names: tuple = ()
+    texts: tuple | None = None
+    reading: dict = field(default_factory=dict)
+    ids: tuple | None = None
+    lines: np.ndarray | None = None
+    notes: tuple = ()
+    row_numbers: np.ndarray | None = None
 
     def __iter__(self):
         """``X, y = dataset``."""
@@ -70,7 +101,13 @@ class Dataset:
 
     def subset(self, rows) -> "Dataset":
         """The same dataset restricted to ``rows`` (indices or a boolean mask)."""
-        return replace(self, X=self.X[rows], y=self.y[rows])
+        rows = np.asarray(rows)
+        index = np.flatnonzero(rows) if rows.dtype == bool else rows
+        ids = None if self.ids is None else tuple(self.ids[i] for i in index.tolist())
+        lines = None if self.lines is None else self.lines[rows]
+        numbers = None if self.row_numbers is None else self.row_numbers[rows]
+        return replace(self, X=self.X[rows], y=self.y[rows], ids=ids, lines=lines,
+                       row_numbers=numbers)
 
 
 def one_hot(y, n_classes: int) -> np.ndarray:

@@ -8,6 +8,13 @@ column holding values), finds columns through a dict (so 100 000 columns are rea
 linear time), and parses the feature cells into a float64 array that grows in place
 (:class:`_Rows`), never keeping rows of text. What the target column means is
 :mod:`nnmath.datasets.csvfile`'s business: the table hands its cells to an adder.
+
+How a cell is read is :class:`Cells`' business: the tokens that mean a missing value
+(:data:`NA_VALUES`: ``NA``, ``NaN``, ``null``, ``?``, an empty cell, ...), the decimal
+mark (``,`` for a European export), the columns read as categories. A feature column
+whose values are text is a categorical column: each distinct text gets a code (in the
+order first seen) and the float array holds the code; a missing cell is NaN. The path
+``-`` is standard input.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import csv
 import io
 import math
 import re
+from array import array
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 
@@ -24,8 +33,8 @@ import numpy as np
 from ..errors import DataError, must_be, shown
 from ..inputfile import InputFile, open_input
 
-__all__ = ["Table", "MAX_BYTES", "MAX_LINE", "CSV_FILE", "shown_columns", "to_float",
-           "number_hint"]
+__all__ = ["Table", "Cells", "Frame", "NA_VALUES", "MAX_BYTES", "MAX_LINE", "CSV_FILE",
+           "MAX_CATEGORIES", "shown_columns", "to_float", "number_hint", "category_text"]
 
 MAX_BYTES = 256 * 1024 * 1024
 """The largest CSV file (or stream) nnmath reads: 256 MB (about 16 million rows of two
@@ -65,6 +74,8 @@ class Table:
 
     def __init__(self, path, delimiter):
         self.path, self.name = path, str(path)
+        if self.name == "-":   # standard input
+            path, self.name = "/dev/stdin", "stdin"
         self._binary = open_input(path, CSV_FILE)   # kind and size checked: one line if not
         self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
         self._line_number = 0
@@ -157,38 +168,39 @@ class Table:
         """The line number of the row just read (its last line, for a quoted newline)."""
         return self._reader.line_num
 
-    def read(self, features, target=None):
-        """``(X, target)``: the ``features`` columns as a float64 array of shape
-        (n_rows, n_features), row by row; ``target`` (csvfile's reader of the target column: its
-        ``name`` and ``adder(index, table)``) takes the target column's text."""
-        cols = [self.index[name] for name in features]
-        pick = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
-        rows = _Rows(len(cols))
-        add_target = None
-        if target is not None:
-            add_target = target.adder(self.index[target.name], self)
-        self._decoding(lambda: self._read_rows(pick, cols, features, rows, add_target))
-        return rows.array(), target
+    def read(self, features, targets=(), cells=None, ids=()):
+        """The ``features`` columns as a :class:`Frame`, row by row.
 
-    def _read_rows(self, pick, cols, features, rows, add_target) -> None:
-        width, unnamed, isfinite = self.width, self.unnamed, math.isfinite
-        append, full = rows.extend, rows.full
+        ``targets`` are csvfile's readers of the target columns (each with a ``name`` and
+        ``adder(table)`` returning ``add(text, line)``): a row whose target cell is missing
+        (:attr:`Cells.na_values`) is left out, and its line kept in ``Frame.dropped``.
+        ``ids`` names columns kept as text, one value per row (``Frame.ids``).
+        """
+        cells = cells or Cells()
+        reader = _RowReader(self, list(features), cells)
+        t_cols = [self.index[t.name] for t in targets]
+        adders = [t.adder(self) for t in targets]
+        i_cols = [self.index[name] for name in ids]
+        frame = Frame(names=tuple(features), ids_names=tuple(ids))
+        self._decoding(lambda: self._read_rows(reader, t_cols, adders, i_cols, frame))
+        reader.finish()
+        frame.X = reader.rows.array()
+        frame.texts = reader.texts()
+        return frame
+
+    def _read_rows(self, reader, t_cols, adders, i_cols, frame) -> None:
+        width, unnamed = self.width, self.unnamed
+        na = reader.cells.na_values
+        add_row = reader.add
+        append_line, append_number = frame.lines.append, frame.numbers.append
+        ids = frame.ids
+        number = 0
         for row in chain([self._first], self._reader):
             if len(row) != width:
                 if not any(v.strip() for v in row):
                     continue   # a blank line
                 raise DataError(must_be(f"line {self.line}", f"{width} values, one per "
                                         "column of the header", f"{len(row)} values"))
-            cells = pick(row)
-            try:
-                values = list(map(float, cells))
-            except ValueError:
-                if not any(v.strip() for v in row):
-                    continue
-                values = self._numbers(cells, cols, features)
-            joined = "".join(cells)
-            if "_" in joined or not joined.isascii() or not isfinite(sum(values)):
-                values = self._numbers(cells, cols, features)   # finds the bad cell, if any
             for c in unnamed:
                 if row[c].strip():
                     raise DataError(must_be(
@@ -196,16 +208,25 @@ class Table:
                         f"no name, and the value {_cut(row[c].strip())} in line {self.line}",
                         "Name the column, or drop it: pandas writes its row index as an "
                         "unnamed first column unless to_csv(..., index=False)."))
-            append(values)
-            if full():
-                rows.flush()
-            if add_target is not None:
-                add_target(row)
-
-    def _numbers(self, cells, cols, features) -> list:
-        return [_number(text, self.line, name, col)
-                for text, col, name in zip(cells, cols, features)]
-
+            if t_cols:
+                texts = [row[c].strip() for c in t_cols]
+                if any(t in na or not t for t in texts):
+                    if any(v.strip() for v in row):
+                        number += 1
+                        frame.dropped.append(self.line)   # a missing target: never a class
+                    continue
+            if not add_row(row):
+                continue   # a blank row (every cell empty)
+            number += 1
+            if t_cols:
+                line = self.line
+                for add, text in zip(adders, texts):
+                    add(text, line)
+            append_line(self.line)
+            append_number(number)
+            if i_cols:
+                ids.append(tuple(row[c].strip() for c in i_cols))
+        frame.n_rows = number
 
 class _Rows:
     """Rows of floats collected in chunks into one float64 array grown in place."""
@@ -235,6 +256,203 @@ class _Rows:
         self.flush()
         self.X.resize((self.n, self.width), refcheck=False)
         return self.X
+
+
+NA_VALUES = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "?")
+"""The cells read as a missing value (an empty cell always is; ``--na-values`` replaces
+the others)."""
+
+MAX_CATEGORIES = 1000
+"""The most distinct values a categorical feature column may hold (each becomes one input
+of the network)."""
+
+
+@dataclass(frozen=True)
+class Cells:
+    """How the feature cells of a CSV file are read.
+
+    na_values : the texts that mean "missing" (compared after stripping spaces; the
+        empty cell always does)
+    decimal : ``"."`` or ``","`` (``17,99`` is 17.99 with ``","``)
+    categorical : columns read as categories even when their values look like numbers
+    missing : True keeps a missing feature cell as NaN (``--impute``); False refuses it
+        with one line naming the line, the column and ``missing_fix``
+    text : False refuses a text cell (a model without categories reads numbers only)
+    """
+
+    na_values: frozenset = frozenset(NA_VALUES)
+    decimal: str = "."
+    categorical: frozenset = frozenset()
+    missing: bool = False
+    text: bool = True
+    missing_fix: str = ("Give --impute mean, median, most-frequent or drop-rows to fill "
+                        "missing values from the training rows (or drop those rows), or fill "
+                        "the cell in.")
+
+
+@dataclass
+class Frame:
+    """The feature columns as read: ``X`` (n_rows, n_columns) holds the numbers, a
+    categorical column's codes (0, 1, ... in the order first seen) and NaN for a missing
+    cell; ``texts[c]`` is None for a numeric column, else the texts of its codes in code
+    order; ``lines`` the line of each row in the file; ``dropped`` the lines of rows
+    left out for a missing target; ``ids`` a tuple of the ``ids_names`` columns' texts
+    per row; ``numbers`` each row's number among the file's data rows (1 = the first
+    after the header; rows left out count), ``n_rows`` how many data rows were read."""
+
+    names: tuple
+    ids_names: tuple = ()
+    X: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    texts: tuple = ()
+    lines: array = field(default_factory=lambda: array("l"))
+    dropped: list = field(default_factory=list)
+    ids: list = field(default_factory=list)
+    numbers: array = field(default_factory=lambda: array("l"))
+    n_rows: int = 0
+
+
+def category_text(text: str) -> str:
+    """The category a cell names: its text, stripped; a number written two ways is one
+    category (``1.0`` and ``1`` are ``"1"``; ``2.50`` is ``"2.5"``).
+
+    >>> category_text(" F "), category_text("1.0"), category_text("2.50"), category_text("1e3")
+    ('F', '1', '2.5', '1000')
+    """
+    text = text.strip()
+    value = to_float(text)
+    if value is None or not math.isfinite(value):
+        return text
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+
+
+class _RowReader:
+    """Turns the feature cells of each row into floats (numbers, category codes, NaN).
+
+    A column is numeric until a text that is not a number (nor a missing value) comes:
+    it is then categorical, unless it already held numbers (an error that names
+    ``--na-values`` and ``--categorical``). A text that is a number written another way
+    (``2,5``, ``1_000``) is an error that says how to write it, never a category.
+    """
+
+    def __init__(self, table, features, cells):
+        self.table, self.features, self.cells = table, features, cells
+        self.cols = [table.index[name] for name in features]
+        self.pick = itemgetter(*self.cols) if len(self.cols) > 1 else \
+            (lambda row, c=self.cols[0]: (row[c],))
+        self.rows = _Rows(len(self.cols))
+        self.codes: list = [None] * len(self.cols)   # per column: text -> code, or None
+        self.numbers = [False] * len(self.cols)      # per column: a number was read
+        self.fast_rows = 0
+        for i, name in enumerate(features):
+            if name in cells.categorical:
+                self.codes[i] = {}
+        self.simple = not any(c is not None for c in self.codes) and cells.decimal == "."
+
+    def add(self, row) -> bool:
+        """Append the row's values; False for a blank row (nothing appended)."""
+        cells = self.pick(row)
+        if self.simple:
+            try:
+                values = list(map(float, cells))
+                joined = "".join(cells)
+                if "_" in joined or not joined.isascii() or not math.isfinite(sum(values)):
+                    raise ValueError
+                self.fast_rows += 1
+            except ValueError:
+                if not any(v.strip() for v in row):
+                    return False
+                values = self._slow(cells)
+        else:
+            if not any(v.strip() for v in row):
+                return False
+            values = self._slow(cells)
+        self.rows.extend(values)
+        if self.rows.full():
+            self.rows.flush()
+        return True
+
+    def _slow(self, cells) -> list:
+        return [self._cell(text, i) for i, text in enumerate(cells)]
+
+    def _cell(self, text: str, i: int) -> float:
+        text = text.strip()
+        codes = self.codes[i]
+        if text in self.cells.na_values or not text:
+            if not self.cells.missing:
+                raise self._missing(text, i)
+            return math.nan
+        if codes is not None:
+            if self.features[i] in self.cells.categorical:
+                text = category_text(text)
+            elif to_float(self._decimal(text)) is not None:
+                raise self._mixed(text, i)
+            code = codes.get(text)
+            if code is None:
+                if len(codes) >= MAX_CATEGORIES:
+                    raise self._too_many(i)
+                code = codes[text] = len(codes)
+                self.simple = False
+            return float(code)
+        value = to_float(self._decimal(text))
+        if value is None:
+            hint = number_hint(text, self.cells.decimal)
+            if not self.cells.text:
+                raise DataError(must_be(self._where(i), "a number", text, hint or
+                                        "The model reads numbers in this column."))
+            if hint or self.numbers[i] or self.fast_rows:
+                na = f"--na-values {_shell(text)} if it marks a missing value, or " \
+                    if len(text) <= 40 else ""
+                raise DataError(must_be(self._where(i), "a number", text, hint or (
+                    f"The column's other values are numbers: give {na}--categorical "
+                    f"{_shell(self.features[i])} to read the column as categories.")))
+            self.codes[i] = {}     # a text column: categories from here on
+            self.simple = False
+            return self._cell(text, i)
+        if not math.isfinite(value):
+            raise DataError(must_be(self._where(i), "a finite number", text,
+                                    "Replace infinite values."))
+        self.numbers[i] = True
+        return value
+
+    def _decimal(self, text: str) -> str:
+        if self.cells.decimal == "," and "," in text:
+            return "" if "." in text else text.replace(",", ".")
+        return text
+
+    def _where(self, i: int) -> str:
+        return (f"the value in line {self.table.line}, column {self.cols[i] + 1} "
+                f"({self.features[i]!r})")
+
+    def _missing(self, text: str, i: int) -> DataError:
+        got = "an empty cell" if not text else f"{text!r}, a missing value"
+        return DataError(must_be(self._where(i), "a number" if self.codes[i] is None else
+                                 "a value", got, self.cells.missing_fix))
+
+    def _mixed(self, text: str, i: int) -> DataError:
+        return DataError(must_be(self._where(i), "text, as the column's other values "
+                                 "(categories)", text, "Give --categorical "
+                                 f"{_shell(self.features[i])} to read every value of the "
+                                 "column as a category, numbers included."))
+
+    def _too_many(self, i: int) -> DataError:
+        name = self.features[i]
+        return DataError(must_be(f"the categorical column {name!r}", f"made of at most "
+                                 f"{MAX_CATEGORIES} distinct values (MAX_CATEGORIES; each "
+                                 "becomes an input)", f"more, in line {self.table.line}",
+                                 f"Is it an identifier or free text? Give --id {_shell(name)} "
+                                 f"or --drop {_shell(name)}."))
+
+    def finish(self) -> None:
+        self.rows.flush()
+
+    def texts(self) -> tuple:
+        return tuple(None if codes is None else tuple(codes) for codes in self.codes)
+
+
+def _shell(text: str) -> str:
+    import shlex
+
+    return shlex.quote(str(text))
 
 
 def to_float(text: str):
@@ -324,34 +542,18 @@ def _header(cells, delimiter, path):
     return header
 
 
-def _number(text: str, line: int, column: str, index: int) -> float:
-    """One feature cell as a number, or a DataError naming its line and column (and how
-    to fix it: ``1,5`` and ``1_000`` are not numbers in a CSV file)."""
-    where = f"the value in line {line}, column {index + 1} ({column!r})"
-    text = text.strip()
-    if not text:
-        raise DataError(must_be(where, "a number", "an empty cell",
-                                "Fill in or remove the rows with missing values."))
-    value = to_float(text)
-    if value is None:
-        raise DataError(must_be(where, "a number", text, number_hint(text) or
-                                "Feature columns must be numeric; drop the column or encode "
-                                "it as numbers."))
-    if not math.isfinite(value):
-        raise DataError(must_be(where, "a finite number", text,
-                                "Replace NaN and infinite values."))
-    return value
-
-
-def number_hint(text: str) -> str:
+def number_hint(text: str, decimal: str = ".") -> str:
     """How to write ``text`` as a number, when it looks like one written another way.
 
     >>> number_hint("1_000"), number_hint("2,5")
-    ('Write numbers without "_" (1000, not 1_000): a CSV file has no digit separators.', "Write decimals with a point (2.5, not 2,5): export the CSV with '.' as the decimal separator.")
+    ('Write numbers without "_" (1000, not 1_000): a CSV file has no digit separators.', 'Write decimals with a point (2.5, not 2,5), or give --decimal , to read a comma as the decimal mark.')
     """
-    if re.fullmatch(r"[-+]?\d*,\d+", text):
-        return (f"Write decimals with a point ({text.replace(',', '.')}, not {text}): "
-                "export the CSV with '.' as the decimal separator.")
+    if decimal == "." and re.fullmatch(r"[-+]?\d*,\d+", text):
+        return (f"Write decimals with a point ({text.replace(',', '.')}, not {text}), or "
+                "give --decimal , to read a comma as the decimal mark.")
+    if decimal == "," and re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d*)?", text):
+        return (f"Write numbers without a thousands separator "
+                f"({text.replace('.', '')}, not {text}).")
     if "_" in text and _is_float(text):
         return (f'Write numbers without "_" ({shown(text.replace("_", ""), 30)[1:-1]}, not '
                 f'{shown(text, 30)[1:-1]}): a CSV file has no digit separators.')

@@ -21,7 +21,7 @@ import numpy as np
 from ..checks import Interval, check_bool, check_seed
 from ..errors import ConfigError, DataError, must_be
 
-__all__ = ["split_indices", "train_test_split"]
+__all__ = ["split_indices", "train_test_split", "fold_indices"]
 
 
 def split_indices(y, test_size=0.25, seed=0, stratify=True):
@@ -89,3 +89,32 @@ def _n_test(test_size, n: int) -> int:
         raise DataError(must_be("the test part", f"between 1 and {n - 1} rows of {n}",
                                 n_test, "Use more data or another test_size."))
     return n_test
+
+
+def fold_indices(y, folds: int = 5, seed=0, stratify: bool = True) -> list:
+    """``k`` folds of row indices for cross-validation: each row in exactly one fold, the
+    folds as equal in size as whole rows allow; stratified, each class's rows (in a seeded
+    random order) dealt to the folds in turn, so that every fold keeps about its share.
+
+    >>> [f.tolist() for f in fold_indices([0, 0, 0, 0, 1, 1], folds=2, seed=0)]
+    [[1, 2, 5], [0, 3, 4]]
+    """
+    y = np.asarray(y)
+    n = len(y)
+    if not isinstance(folds, numbers.Integral) or isinstance(folds, bool) or \
+            not 2 <= folds <= n:
+        raise ConfigError(must_be("the number of folds (--folds)", f"a whole number from 2 "
+                                  f"to the {n} rows", folds, "For example --folds 5."))
+    rng = np.random.default_rng(check_seed(seed))
+    out: list = [[] for _ in range(folds)]
+    if stratify:
+        _, y_index = np.unique(y, return_inverse=True)
+        groups = [np.flatnonzero(y_index == c) for c in range(int(y_index.max()) + 1)]
+    else:
+        groups = [np.arange(n)]
+    start = 0
+    for rows in groups:
+        for i, row in enumerate(rng.permutation(rows).tolist()):
+            out[(start + i) % folds].append(row)
+        start = (start + len(rows)) % folds   # the next class fills the smaller folds first
+    return [np.sort(np.asarray(f, dtype=int)) for f in out]

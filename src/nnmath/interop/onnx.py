@@ -9,6 +9,17 @@ The graph has one input ``X`` of shape ``(n_samples, n_inputs)`` and one output
 ``y_hat`` of shape ``(n_samples, n_outputs)``; the model is checked with
 ``onnx.checker`` before it is written.
 
+The whole pipeline a model file stores is in the graph. A regression model's target
+scaling ends it (``Mul``, ``Add``: ``y_hat * std + mean``). A model with a stored
+preprocessing takes the raw columns: with a categorical column, one input per column,
+named as the column, of shape ``(n_samples, 1)`` (a string tensor for a categorical
+column, a number for a numeric one); else one input ``X`` of the raw numeric columns. A
+missing number is NaN (``IsNaN``, ``Where``: the fill value); a categorical cell goes
+through ``ai.onnx.ml``'s ``LabelEncoder`` (each category to its index, the model's
+missing-value texts to the fill category's, any other text to -1) and ``Equal``
+against the indices (one-hot; -1 gives all zeros, ``unknown="ignore"``). Give the
+cells stripped of spaces, as nnmath reads them.
+
 >>> from nnmath.article import network_b
 >>> model = to_onnx_model(network_b())
 >>> [node.op_type for node in model.graph.node]
@@ -30,9 +41,12 @@ from ..optional import require
 onnx = require("onnx", "the ONNX export (nnmath.interop.onnx)")
 from onnx import ModelProto, TensorProto, helper, numpy_helper  # noqa: E402 - after the check above
 
-__all__ = ["to_onnx", "to_onnx_model", "run_onnx", "check_fits", "OPSET", "OPERATORS"]
+__all__ = ["to_onnx", "to_onnx_model", "run_onnx", "onnx_inputs", "check_fits", "OPSET",
+           "OPERATORS"]
 
 OPSET = 17
+ML_OPSET = 2
+"""The ``ai.onnx.ml`` operator set (its ``LabelEncoder`` reads strings from version 2)."""
 """The ONNX operator set the graph is written for (onnxruntime runs 7 and later)."""
 
 OPERATORS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "softmax": "Softmax",
@@ -53,16 +67,26 @@ def to_onnx_model(network, dtype=np.float32) -> ModelProto:
         for it, is a :class:`~nnmath.errors.ConfigError` naming the value (float32 would
         make it inf or 0, and the graph would output only NaN): export it in float64.
     """
+    from ..inference import preprocessing_of
+
     dtype = np.dtype(dtype)
     if dtype not in _TYPES:
         raise ConfigError(must_be("dtype", "float32 or float64", dtype))
-    nodes, weights, current = [], [], "X"
+    nodes: list = []
+    weights: list = []
+    current = "X"
+    inputs = [helper.make_tensor_value_info("X", _TYPES[dtype],
+                                            ["n_samples", network.n_inputs])]
+    pre = preprocessing_of(network)
+    ml = False
+    if pre is not None:
+        inputs, current, ml = _prepare(pre, dtype, nodes, weights)
     scaling = network.info.get("scaling")
     if scaling:
         weights += [_tensor("mean", scaling["mean"], dtype, "the stored scaling's mean"),
                     _tensor("std", scaling["std"], dtype, "the stored scaling's std",
                             divisor=True)]
-        nodes += [helper.make_node("Sub", ["X", "mean"], ["x_minus_mean"]),
+        nodes += [helper.make_node("Sub", [current, "mean"], ["x_minus_mean"]),
                   helper.make_node("Div", ["x_minus_mean", "std"], ["x_scaled"])]
         current = "x_scaled"
     for ell, layer in enumerate(network.layers, start=1):
@@ -76,17 +100,97 @@ def to_onnx_model(network, dtype=np.float32) -> ModelProto:
             options: dict[str, Any] = {"axis": -1} if operator == "Softmax" else {}
             nodes.append(helper.make_node(operator, [current], [f"a{ell}"], **options))
             current = f"a{ell}"
+    target = network.info.get("target_scaling")
+    if target:
+        weights += [_tensor("target_std", target["std"], dtype,
+                            "the stored target scaling's std"),
+                    _tensor("target_mean", target["mean"], dtype,
+                            "the stored target scaling's mean")]
+        nodes += [helper.make_node("Mul", [current, "target_std"], ["y_times_std"]),
+                  helper.make_node("Add", ["y_times_std", "target_mean"], ["y_units"])]
     nodes[-1].output[0] = "y_hat"
     graph = helper.make_graph(
-        nodes, "nnmath", [helper.make_tensor_value_info("X", _TYPES[dtype],
-                                                        ["n_samples", network.n_inputs])],
+        nodes, "nnmath", inputs,
         [helper.make_tensor_value_info("y_hat", _TYPES[dtype],
                                        ["n_samples", network.n_outputs])], weights)
-    model = helper.make_model(graph, producer_name="nnmath",
-                              opset_imports=[helper.make_opsetid("", OPSET)])
+    opsets = [helper.make_opsetid("", OPSET)] + \
+        ([helper.make_opsetid("ai.onnx.ml", ML_OPSET)] if ml else [])
+    model = helper.make_model(graph, producer_name="nnmath", opset_imports=opsets)
     model.ir_version = 8   # what onnxruntime 1.15 and later read
     onnx.checker.check_model(model, full_check=True)
     return model
+
+
+def _prepare(pre, dtype, nodes, weights) -> tuple:
+    """The preprocessing's nodes: ``(graph inputs, the name of the prepared inputs, uses
+    ai.onnx.ml)``."""
+    categorical = pre.categorical
+    inputs, blocks = [], []
+    if not categorical:   # one input X of the raw numeric columns, NaN for missing
+        inputs.append(helper.make_tensor_value_info("X", _TYPES[dtype],
+                                                    ["n_samples", len(pre.columns)]))
+        fill = [np.nan if c.fill is None else c.fill for c in pre.columns]
+        weights.append(_tensor("fill", fill, dtype, "the stored fill values"))
+        nodes += [helper.make_node("IsNaN", ["X"], ["x_missing"]),
+                  helper.make_node("Where", ["x_missing", "fill", "X"], ["x_prepared"])]
+        return inputs, "x_prepared", False
+    for c, column in enumerate(pre.columns):
+        name = f"c{c}"
+        if column.kind == "numeric":
+            inputs.append(helper.make_tensor_value_info(column.name, _TYPES[dtype],
+                                                        ["n_samples", 1]))
+            weights.append(_tensor(f"{name}_fill", [np.nan if column.fill is None
+                                                    else column.fill], dtype,
+                                   f"the fill value of column {column.name!r}"))
+            nodes += [helper.make_node("IsNaN", [column.name], [f"{name}_missing"]),
+                      helper.make_node("Where", [f"{name}_missing", f"{name}_fill",
+                                                 column.name], [f"{name}_value"])]
+            blocks.append(f"{name}_value")
+            continue
+        inputs.append(helper.make_tensor_value_info(column.name, TensorProto.STRING,
+                                                    ["n_samples", 1]))
+        keys = list(column.categories)
+        values = list(range(len(keys)))
+        if column.fill is not None:
+            missing = [t for t in sorted(set(pre.na_values) | {""}) if t not in keys]
+            keys += missing
+            values += [column.categories.index(column.fill)] * len(missing)
+        nodes.append(helper.make_node("LabelEncoder", [column.name], [f"{name}_code"],
+                                      domain="ai.onnx.ml", keys_strings=keys,
+                                      values_int64s=values, default_int64=-1))
+        weights.append(numpy_helper.from_array(np.arange(column.width, dtype=np.int64),
+                                               name=f"{name}_levels"))
+        nodes += [helper.make_node("Equal", [f"{name}_code", f"{name}_levels"],
+                                   [f"{name}_is"]),
+                  helper.make_node("Cast", [f"{name}_is"], [f"{name}_onehot"],
+                                   to=_TYPES[dtype])]
+        blocks.append(f"{name}_onehot")
+    nodes.append(helper.make_node("Concat", blocks, ["x_prepared"], axis=1))
+    return inputs, "x_prepared", True
+
+
+def onnx_inputs(network, rows, dtype=np.float32) -> dict:
+    """The inputs of an exported model with a categorical preprocessing, by name, for rows
+    of raw cells (numbers, category texts, None for a missing cell); else ``{"X": rows}``."""
+    from ..inference import preprocessing_of
+
+    pre = preprocessing_of(network)
+    if pre is None or not pre.categorical:
+        rows = [[np.nan if v is None else v for v in row] for row in rows]
+        return {"X": np.asarray(rows, dtype=dtype)}
+    feed = {}
+    for c, column in enumerate(pre.columns):
+        cells = [row[c] for row in rows]
+        if column.kind == "numeric":
+            feed[column.name] = np.array([[np.nan if v is None or (isinstance(v, str) and (
+                v.strip() in pre.na_values or not v.strip())) else float(v)] for v in cells],
+                dtype=dtype)
+        else:
+            from ..datasets.csvtable import category_text
+
+            feed[column.name] = np.array([["" if v is None else category_text(str(v))]
+                                          for v in cells], dtype=object)
+    return feed
 
 
 def to_onnx(network, path, dtype=np.float32) -> None:
@@ -101,11 +205,14 @@ def to_onnx(network, path, dtype=np.float32) -> None:
 def run_onnx(model, X) -> np.ndarray:
     """``y_hat`` for the rows of ``X``, computed by onnxruntime (for checks and tests).
 
-    ``model`` is an ONNX model or the path of one; ``X`` is cast to the graph's input type.
+    ``model`` is an ONNX model or the path of one; ``X`` is cast to the graph's input type,
+    or is a dict of the graph's inputs by name (:func:`onnx_inputs`).
     """
     ort = require("onnxruntime", "running an ONNX model")
     source = model.SerializeToString() if hasattr(model, "SerializeToString") else str(model)
     session = ort.InferenceSession(source, providers=["CPUExecutionProvider"])
+    if isinstance(X, dict):
+        return session.run(None, X)[0]
     kind = session.get_inputs()[0].type
     X = np.asarray(X, dtype=np.float64 if kind == "tensor(double)" else np.float32)
     return session.run(None, {"X": X})[0]

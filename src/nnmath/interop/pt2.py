@@ -91,7 +91,7 @@ COMPLEX_FIX = ("nnmath's networks compute with real numbers: reading only the re
             "would drop the imaginary ones.")
 
 
-def read_program(raw: bytes, source: str) -> tuple[dict | None, list[Layer]]:
+def read_program(raw: bytes, source: str) -> tuple[dict | None, list[Layer], dict | None]:
     """The dense network in the bytes of a ``.pt2`` file, read without running anything.
 
     Parameters
@@ -108,6 +108,9 @@ def read_program(raw: bytes, source: str) -> tuple[dict | None, list[Layer]]:
         ``(x - mean) / std``, the model file's ``"scaling"``.
     layers : list of (W, b, activation)
         ``W`` (n_in, n_out) and ``b`` (n_out,), float32 or float64 as stored, bit for bit.
+    target_scaling : dict or None
+        ``{"mean": [...], "std": [...]}`` of a trailing ``y * std + mean`` (a regression
+        model's ``"target_scaling"``, as ``nnmath export`` writes it).
     """
     archive = _Archive(raw, source)
     try:
@@ -268,6 +271,8 @@ class _Walk:
     current: str
     mean: _Tensor | None = None
     std: _Tensor | None = None
+    target_std: _Tensor | None = None
+    target_mean: _Tensor | None = None
     linears: list[_Linear] = field(default_factory=list)
     after_linear: bool = False   # the last operation was a Linear (an activation may follow)
 
@@ -307,7 +312,7 @@ class _Program:
             self.configs[kind] = config
         self.program = archive.json(f"models/{self.model}.json")
 
-    def read(self) -> tuple[dict | None, list[Layer]]:
+    def read(self) -> tuple[dict | None, list[Layer], dict | None]:
         module = self.program["graph_module"]
         graph, signature = module["graph"], module["signature"]
         self.values = graph["tensor_values"]
@@ -353,7 +358,8 @@ class _Program:
         name, op = node["name"], _op(node["target"])
         args = {arg["name"]: _argument(arg["arg"]) for arg in node["inputs"]}
         outputs = node["outputs"]
-        if op not in ("aten.sub", "aten.div", "aten.linear", *_ACTIVATIONS, *_SAME_SHAPE):
+        if op not in ("aten.sub", "aten.div", "aten.linear", "aten.mul", "aten.add",
+                      *_ACTIVATIONS, *_SAME_SHAPE):
             raise _unsupported(name, f"the operation {op}")
         data = args.get("self", args.get("input"))
         if data != _Ref(walk.current):
@@ -366,6 +372,8 @@ class _Program:
         result = outputs[0]["as_tensor"]["name"]
         if op in ("aten.sub", "aten.div"):
             self._scaling(index, node, nodes, args, walk)
+        elif op in ("aten.mul", "aten.add"):
+            self._target(index, node, nodes, args, walk)
         elif op == "aten.linear":
             walk.linears.append(_Linear(name, self._tensor(name, args["weight"], "weight"),
                                         None if args.get("bias") is None
@@ -400,6 +408,26 @@ class _Program:
             walk.mean = tensor
         else:
             walk.std = tensor
+
+    def _target(self, index: int, node: dict, nodes: list, args: dict, walk: _Walk) -> None:
+        """``y * std + mean`` as the last two operations: a regression target's scaling."""
+        op = _op(node["target"])
+        last = len(nodes) - 1
+        if op == "aten.mul" and index == last - 1 and walk.linears \
+                and _op(nodes[last]["target"]) == "aten.add":
+            role = "target std"
+        elif op == "aten.add" and index == last and walk.target_std is not None:
+            role = "target mean"
+        else:
+            role = ""
+        if not role or args.get("alpha", 1) != 1:
+            raise _unsupported(node["name"], f"the operation {op} (only y * std + mean after "
+                               "the last layer is the target's scaling)")
+        tensor = self._tensor(node["name"], args["other"], role)
+        if role == "target std":
+            walk.target_std = tensor
+        else:
+            walk.target_mean = tensor
 
     def _activation(self, name: str, op: str, args: dict, walk: _Walk) -> None:
         if not walk.linears or not walk.after_linear:
@@ -476,7 +504,7 @@ class _Program:
         return _Tensor(ref.name, fqn, f"data/{kind}/{entry['path_name']}", dtype, sizes,
                        strides, offset)
 
-    def _numbers(self, user: str, walk: _Walk) -> tuple[dict | None, list[Layer]]:
+    def _numbers(self, user: str, walk: _Walk) -> tuple[dict | None, list[Layer], dict | None]:
         """Check the shapes and dtypes, then read the numbers."""
         input_dtype = _DTYPE_NAMES.get(self.values[user]["dtype"], "unknown")
         if input_dtype not in _FLOATS.values():
@@ -510,7 +538,17 @@ class _Program:
             b = (self._array(linear.bias) if linear.bias is not None
                  else np.zeros(W.shape[1], W.dtype))
             layers.append((W, b, linear.activation))
-        return scaling, layers
+        target = None
+        if walk.target_std is not None and walk.target_mean is not None:
+            for tensor in (walk.target_std, walk.target_mean):
+                self._check_dtype(tensor, input_dtype)
+                if tensor.sizes != [sizes[-1]]:
+                    raise ConfigError(must_be(f"the target scaling {tensor.fqn} of the torch "
+                                              "model", f"one number per output ({sizes[-1]},)",
+                                              f"shape {_shape(tensor.sizes)}"))
+            target = {"mean": self._array(walk.target_mean).tolist(),
+                      "std": self._array(walk.target_std).tolist()}
+        return scaling, layers, target
 
     def _check_linear(self, linear: _Linear, n_in: int, dtype: str) -> None:
         weight, bias = linear.weight, linear.bias

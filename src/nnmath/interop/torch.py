@@ -9,7 +9,12 @@ activation's module. The weights are stored transposed: nnmath's ``W`` is
 
 A model with stored scaling (``nnmath train``) exports with the scaling as its
 first step, :class:`Standardize` (``(x - mean) / std``, the same operations as
-``nnmath predict``), so raw inputs give ``predict``'s outputs.
+``nnmath predict``), so raw inputs give ``predict``'s outputs. A model with a stored
+preprocessing starts with :class:`Prepare` (fill values, one-hot categories: its input
+is the raw columns, a categorical column given as the index of its category in the
+model file's ``categories``, NaN for a missing cell), and a regression model with a
+target scaling ends with :class:`Unstandardize` (``y_hat * std + mean``): the whole
+pipeline is in the graph.
 
 Files: PyTorch's own exported-program format (``torch.export``, a ``.pt2`` file)
 holds the graph and the weights together and runs without nnmath
@@ -54,8 +59,9 @@ else:
     torch = require("torch", "the PyTorch interop (nnmath.interop.torch)")
 nn = torch.nn
 
-__all__ = ["to_torch", "from_torch", "Standardize", "save_exported", "load_exported",
-           "ACTIVATION_MODULES", "EXPORTED_FILE"]
+__all__ = ["to_torch", "from_torch", "Standardize", "Unstandardize", "Prepare",
+           "save_exported", "load_exported", "ACTIVATION_MODULES", "EXPORTED_FILE",
+           "category_codes"]
 
 ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
     "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "identity": nn.Identity,
@@ -78,6 +84,79 @@ class Standardize(nn.Module):
         return (x - self.mean) / self.std
 
 
+class Unstandardize(nn.Module):
+    """``y * std + mean``, output by output: the model file's ``"target_scaling"`` (a
+    regression network's outputs back in the target's units)."""
+
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", torch.as_tensor(mean))
+        self.register_buffer("std", torch.as_tensor(std))
+
+    def forward(self, y):
+        return y * self.std + self.mean
+
+
+class Prepare(nn.Module):
+    """The model file's ``"preprocessing"``: raw columns in, the network's inputs (before
+    scaling) out.
+
+    The input ``x`` (n_samples, n_columns) holds, per column: a numeric column's value;
+    a categorical column's category as its index in the column's ``categories`` (any
+    other number, e.g. -1, is a category not seen in training: all zeros); NaN for a
+    missing cell, which takes the column's fill value (a column without one stays NaN).
+    :func:`category_codes` turns text into these indices.
+    """
+
+    def __init__(self, preprocessing, dtype):
+        super().__init__()
+        self.kinds = [c.kind for c in preprocessing.columns]
+        self.widths = [c.width for c in preprocessing.columns]
+        fills = []
+        for c in preprocessing.columns:
+            if c.fill is None:
+                fills.append(float("nan"))
+            elif c.kind == "categorical":
+                fills.append(float(c.categories.index(c.fill)))
+            else:
+                fills.append(float(c.fill))
+        self.register_buffer("fill", torch.tensor(fills, dtype=dtype))
+
+    def forward(self, x):
+        missing = torch.isnan(x)
+        x = torch.where(missing, self.fill, x)
+        blocks = []
+        for c, (kind, width) in enumerate(zip(self.kinds, self.widths)):
+            column = x[:, c:c + 1]
+            if kind == "numeric":
+                blocks.append(column)
+            else:
+                levels = torch.arange(width, dtype=x.dtype)
+                blocks.append((column == levels).to(x.dtype))
+        return torch.cat(blocks, dim=1)
+
+
+def category_codes(network, rows) -> np.ndarray:
+    """The input of an exported model with a preprocessing (:class:`Prepare`) for rows of
+    raw cells (numbers, category texts, None or a missing-value text): an array of shape
+    (n_samples, n_columns), categories as their index, -1 for one not seen in training,
+    NaN for a missing cell."""
+    from ..inference import preprocessing_of
+
+    pre = preprocessing_of(network)
+    if pre is None:
+        return np.asarray(rows, dtype=np.float64)
+    X, texts = pre.frame(rows)
+    out = X.copy()
+    for c, column in enumerate(pre.columns):
+        if column.kind == "categorical":
+            index = {k: j for j, k in enumerate(column.categories)}
+            lookup = np.array([index.get(t, -1) for t in texts[c]], dtype=np.float64)
+            present = ~np.isnan(X[:, c])
+            out[present, c] = lookup[X[present, c].astype(np.intp)]
+    return out
+
+
 def to_torch(network, dtype=None) -> "nn.Sequential":
     """``network`` as a ``torch.nn.Sequential`` with the same weights.
 
@@ -90,10 +169,16 @@ def to_torch(network, dtype=None) -> "nn.Sequential":
     Returns
     -------
     torch.nn.Sequential
-        [Standardize,] then Linear and the activation's module for each layer.
+        [Prepare,] [Standardize,] then Linear and the activation's module for each
+        layer [, Unstandardize].
     """
+    from ..inference import preprocessing_of
+
     dtype = _torch_dtype(network, dtype)
     modules: list[nn.Module] = []
+    pre = preprocessing_of(network)
+    if pre is not None:
+        modules.append(Prepare(pre, dtype))
     scaling = network.info.get("scaling")
     if scaling:
         modules.append(Standardize(torch.tensor(scaling["mean"], dtype=dtype),
@@ -104,6 +189,10 @@ def to_torch(network, dtype=None) -> "nn.Sequential":
             linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(layer.W.T)))
             linear.bias.copy_(torch.from_numpy(layer.b))
         modules += [linear, ACTIVATION_MODULES[layer.activation]()]
+    target = network.info.get("target_scaling")
+    if target:
+        modules.append(Unstandardize(torch.tensor(target["mean"], dtype=dtype),
+                                     torch.tensor(target["std"], dtype=dtype)))
     return nn.Sequential(*modules)
 
 
@@ -120,13 +209,14 @@ def from_torch(module, info: dict | None = None):
     ``info`` adds model-file keys (``feature_names``, ``class_names``, ...).
     """
     if isinstance(module, torch.export.ExportedProgram):
-        scaling, layers = read_program(_program_bytes(module), "the torch.export program")
+        scaling, layers, target = read_program(_program_bytes(module),
+                                               "the torch.export program")
     else:
-        scaling, layers = _from_modules(_children(module))
-    return _network(scaling, layers, info)
+        scaling, layers, target = _from_modules(_children(module))
+    return _network(scaling, layers, info, target)
 
 
-def _network(scaling: dict | None, layers: list, info: dict | None):
+def _network(scaling: dict | None, layers: list, info: dict | None, target=None):
     """The checked :class:`~nnmath.network.Network` of ``(W, b, activation)`` layers."""
     from ..layers import Dense
     from ..modelfile import from_dict, to_dict
@@ -136,14 +226,21 @@ def _network(scaling: dict | None, layers: list, info: dict | None):
         raise ConfigError(must_be("the torch model", "a Sequential with at least one Linear "
                                   "layer", "no Linear layer"))
     net = Network([Dense(W=W, b=b, activation=act, dtype=W.dtype) for W, b, act in layers])
-    net.info = {**({"scaling": scaling} if scaling else {}), **(info or {})}
+    net.info = {**({"scaling": scaling} if scaling else {}),
+                **({"task": "regression", "target_scaling": target} if target else {}),
+                **(info or {})}
     checked = from_dict(to_dict(net), source="the torch model")   # every model-file check
     return checked.astype(np.float32) if net.dtype == np.float32 else checked
 
 
 def _from_modules(children) -> tuple:
-    """``(scaling, [(W, b, activation), ...])`` of a Sequential's children."""
-    scaling, layers, i = None, [], 0
+    """``(scaling, [(W, b, activation), ...], target_scaling)`` of a Sequential's children."""
+    scaling, layers, i, target = None, [], 0, None
+    if children and _kind(children[-1][1]) == "Unstandardize":
+        last = children[-1][1]
+        target = {"mean": _numpy(last.mean, "the target scaling's mean").tolist(),
+                  "std": _numpy(last.std, "the target scaling's std").tolist()}
+        children = children[:-1]
     if children and _kind(children[0][1]) == "Standardize":
         scaling = {"method": "standard",
                    "mean": _numpy(children[0][1].mean, "the scaling's mean").tolist(),
@@ -166,7 +263,7 @@ def _from_modules(children) -> tuple:
         b = (_numpy(child.bias, f"the bias of layer {name}") if child.bias is not None
              else np.zeros(W.shape[1], W.dtype))
         layers.append((W, b, activation))
-    return scaling, layers
+    return scaling, layers, target
 
 
 def _program_bytes(program) -> bytes:
@@ -189,11 +286,14 @@ def save_exported(network, path, dtype=None) -> None:
     torch writes the archive into memory; Python writes the file (a full disk is one
     :class:`~nnmath.errors.ModelFileError`, and the old file, if any, stays as it was).
     """
+    from ..inference import preprocessing_of
     from ..safefile import atomic_path
 
     dtype = _torch_dtype(network, dtype)
     model = to_torch(network, dtype).eval()
-    example = torch.zeros(2, network.n_inputs, dtype=dtype)
+    pre = preprocessing_of(network)
+    width = network.n_inputs if pre is None else len(pre.columns)
+    example = torch.zeros(2, width, dtype=dtype)
     n_samples = torch.export.Dim("n_samples", min=1)
     program = torch.export.export(model, (example,), dynamic_shapes=({0: n_samples},))
     buffer = io.BytesIO()
@@ -206,8 +306,8 @@ def load_exported(path, info: dict | None = None):
     """The :class:`~nnmath.network.Network` of a ``torch.export`` file, read as data
     (:func:`nnmath.interop.pt2.read_program`): nothing in the file is run or unpickled."""
     raw = read_input(path, EXPORTED_FILE)   # a regular file or a pipe, size-checked
-    scaling, layers = read_program(raw, f"the torch.export file {shown(str(path))}")
-    return _network(scaling, layers, info)
+    scaling, layers, target = read_program(raw, f"the torch.export file {shown(str(path))}")
+    return _network(scaling, layers, info, target)
 
 
 EXPORTED_FILE = InputFile(

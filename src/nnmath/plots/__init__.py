@@ -16,7 +16,7 @@ and returns a :class:`Drawing`: the figure, the Axes and the named artists.
 """
 
 from .animation import TrainingRecorder, animate_training
-from .classifier import confusion_plot, roc_plot
+from .classifier import confusion_plot, pr_plot, roc_plot
 from .curves import (
                      class_probability,
                      decision_boundary,
@@ -32,4 +32,4 @@ from .standard import training_plots
 __all__ = ["Drawing", "TrainingRecorder", "animate_training", "class_probability",
            "confusion_plot", "decision_boundary", "decision_map", "draw_network",
            "loss_curve", "predicted_vs_actual", "probability_curve", "regression_curve",
-           "regression_map", "residual_plot", "roc_plot", "save_figure", "training_plots"]
+           "regression_map", "residual_plot", "pr_plot", "roc_plot", "save_figure", "training_plots"]

@@ -75,6 +75,43 @@ def _n_labels(y_true, y_pred) -> int:
     return int(top) + 1 if np.isfinite(top) else MAX_CLASSES + 1
 
 
+def pr_plot(y_true, score, ax=None, label: str = "network", title: str | None = None,
+            threshold: float | None = 0.5) -> Drawing:
+    """The precision–recall curve of scores ``score`` = P(class 1), with its average
+    precision (the area under the steps), the share of positive rows (what a model that
+    guesses reaches) and the point of ``threshold``.
+
+    Returns
+    -------
+    Drawing with ``artists``: ``curve``, ``average_precision``, ``baseline``, ``point``,
+    ``precision``, ``recall``.
+    """
+    precision, recall, _ = metrics.precision_recall_curve(y_true, score)
+    ap = metrics.average_precision(y_true, score)
+    base = float(np.mean(np.asarray(y_true) == 1))
+    fig, ax = new_axes(ax, figsize=(4.6, 4.4))
+    baseline = ax.axhline(base, color="#aaaaaa", lw=1, ls=":",
+                          label=f"share of positives ({num(base, 3)})")
+    curve, = ax.step(np.r_[0.0, recall], np.r_[precision[0], precision], where="pre",
+                     color=CLASS_COLORS[2], lw=2,
+                     label=f"{label} (average precision = {num(ap, 4)})")
+    point = None
+    if threshold is not None:
+        y_pred = metrics.predict_binary(score, threshold)
+        point = ax.scatter([metrics.recall(y_true, y_pred)], [metrics.precision(y_true, y_pred)],
+                           color=CLASS_COLORS[1], zorder=3, label=f"threshold {num(threshold)}")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("recall (sensitivity)")
+    ax.set_ylabel("precision")
+    ax.set_title(title or "Precision–recall curve", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    return Drawing(fig, ax, {"curve": curve, "average_precision": ap, "baseline": baseline,
+                             "point": point, "precision": precision, "recall": recall})
+
+
 def roc_plot(y_true, score, ax=None, label: str = "network", title: str | None = None,
              threshold: float | None = 0.5) -> Drawing:
     """The ROC curve of scores ``score`` = P(class 1), with its area (AUC).

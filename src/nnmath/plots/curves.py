@@ -81,8 +81,10 @@ def loss_curve(history, ax=None, log: bool = False, label: str = "training",
     thinned = "" if n_epochs == len(loss) else f", {len(loss)} of them recorded"
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"loss ({loss_name}, mean over rows)")
+    kept = getattr(history, "kept_loss", None) if best else None
+    end = f"{num(kept)} at epoch {best}, kept" if kept is not None else num(loss[-1])
     ax.set_title(title or f"Loss over {n_epochs} epochs{thinned}: {num(values[0])} → "
-                          f"{num(loss[-1])}", fontsize=10)
+                          f"{end}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     return Drawing(fig, ax, {"train": train, "validation": validation, "best": best_line})

@@ -176,15 +176,42 @@ def check_output(path, formats=FORMATS) -> tuple[Path, str]:
     return path, fmt
 
 
+MAX_PIXELS = 2_000_000
+"""The most pixels a PNG is drawn with: a large figure (a 16-inch network diagram) gets a
+lower resolution instead of megabytes (2.3 MB at 150 dpi, about 0.5 MB now)."""
+
+
 def save_figure(fig, path, dpi: int = 150) -> Path:
     """Write ``fig`` to ``path`` (``.png`` or ``.svg``): a temporary file, then a rename.
 
-    A reader of ``path`` sees the complete old file or the complete new one.
+    A reader of ``path`` sees the complete old file or the complete new one. A PNG has at
+    most :data:`MAX_PIXELS` pixels (the resolution is lowered for a large figure).
     """
     path, fmt = check_output(path)
+    large = False
+    if fmt == "png":
+        width, height = fig.get_size_inches()
+        dpi = int(min(dpi, (MAX_PIXELS / max(width * height, 1e-9)) ** 0.5))
+        large = width * height * dpi * dpi > MAX_PIXELS / 2
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+        if large:   # a large picture (a wide network): 256 colours, a quarter of the bytes
+            _write_palette_png(fig, tmp, dpi)
+        else:
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
     return path
+
+
+def _write_palette_png(fig, path, dpi: int) -> None:
+    """``fig`` as a PNG of at most 256 colours (no dithering: lines and text stay sharp)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    image = Image.open(buffer)
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                   dither=Image.Dither.NONE).save(path, format="png", optimize=True)
 
 
 def _metadata(fmt: str) -> dict:

@@ -67,7 +67,7 @@ def data_pictures(net, data, transform=None, task: str | None = None):
     Classifiers: curve (one input) or map (two), confusion, roc (two classes).
     Regressors: fit, residuals, curve (one input) or map (two).
     """
-    from ..inference import task_of
+    from ..inference import task_of, threshold_of, unscaled_network
     from .classifier import MAX_CLASSES, confusion_plot, roc_plot
     from .curves import class_probability, decision_map, probability_curve
     from .regression import predicted_vs_actual, regression_curve, regression_map, residual_plot
@@ -76,6 +76,8 @@ def data_pictures(net, data, transform=None, task: str | None = None):
     features = _feature_names(net, data)
     classes = list(getattr(data, "class_names", ()) or ())
     target = getattr(data, "target_name", None) or net.info.get("target_name") or "y"
+    net = unscaled_network(net)   # a regression model's outputs in the target's units
+    plane = data.X.shape[1] == net.n_inputs and not net.info.get("preprocessing")
     y_hat = net.forward(data.X if transform is None else transform(data.X))
     if task == "regression":
         T = data.targets(net.n_outputs)
@@ -83,32 +85,34 @@ def data_pictures(net, data, transform=None, task: str | None = None):
             "Predicted vs actual: a perfect fit lies on the dashed line y_hat = y."
         yield "residuals", residual_plot(T, y_hat, target_name=target), \
             "Residuals y − y_hat against the prediction: a good fit leaves no pattern."
-        if net.n_inputs == 1:
+        if net.n_inputs == 1 and plane:
             yield "curve", regression_curve(net, data.X, T, feature_name=features[0] if
                                             features else "x", target_name=target,
                                             transform=transform), \
                 "The fitted curve y_hat(x), with the data."
-        elif net.n_inputs == 2:
+        elif net.n_inputs == 2 and plane:
             yield "map", regression_map(net, data.X, T, feature_names=features or ("x1", "x2"),
                                         target_name=target, transform=transform), \
                 "y_hat over the plane, with the data in the same colours."
         return
     names = classes or None
-    if net.n_inputs == 1:
+    if net.n_inputs == 1 and plane:
         yield "curve", probability_curve(net, data.X, data.y, class_names=names,
                                          feature_name=features[0] if features else "x",
                                          transform=transform), \
             "P(class | x), with the data and the decision boundary."
-    elif net.n_inputs == 2:
+    elif net.n_inputs == 2 and plane:
         yield "map", decision_map(net, data.X, data.y, class_names=names,
                                   feature_names=features or ("x1", "x2"), transform=transform), \
             "The decision map, with the data."
-    y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+    threshold = threshold_of(net)
+    y_pred = (y_hat[:, -1] >= threshold).astype(int) if net.n_outputs <= 2 else \
         np.argmax(y_hat, axis=1)
     k = max(len(classes), net.n_outputs, 2)
     if k <= MAX_CLASSES:
+        at = f" at threshold {threshold:g}" if k == 2 else ""
         yield "confusion", confusion_plot(data.y, y_pred, class_names=names, n_classes=k), \
-            "Confusion matrix at 0.5 (rows: actual class, columns: predicted)."
+            f"Confusion matrix{at}: rows are the actual class, columns the predicted one."
     if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
         yield "roc", roc_plot(data.y, class_probability(net, data.X, transform=transform)), \
             "ROC curve over all thresholds, with its area (AUC)."

@@ -41,8 +41,12 @@ def explanation(trace) -> list:
     sections = [_overview(trace, ex)]
     if trace.warnings:
         sections.append(Section("Warnings", tuple(Note(w.message) for w in trace.warnings)))
+    if trace.preparation is not None:
+        sections.append(_preparation(trace))
     if trace.scaling is not None:
         sections.append(_scaling(trace, ex))
+    if trace.target_scaling is not None:
+        sections.append(_target_scaling(trace))
     if trace.full_detail:
         sections += [_forward(trace, ex), _loss(trace, ex), backward_section(trace, ex),
                      _update(trace, ex)]
@@ -177,6 +181,54 @@ def _samples_table(trace) -> Table:
                         array_text(trace.T[s])) for s in range(n)))
 
 
+def _preparation(trace) -> Section:
+    """What each raw cell became: ``sex = "F" → [1, 0]``, ``x2 = NA → 3.7 (the training
+    mean)``; the model file's preprocessing, applied before the scaling."""
+    blocks: list[Block] = [Para(
+        "The model file stores a preprocessing learned from the training rows: a text "
+        "column becomes one input per category (1 for the row's category, 0 for the "
+        "others; the categories in the order of the inputs), a missing value takes the "
+        "fill value stored for its column. The inputs it gives, in order, are "
+        + ", ".join(trace.input_names[:40]) + (", ..." if len(trace.input_names) > 40 else "")
+        + ". 'nnmath predict' computes the same.")]
+    batch = trace.n_samples > 1
+    rows = []
+    for s, steps in enumerate(trace.preparation):
+        for step in steps:
+            rows.append(((str(s),) if batch else ()) + (step.text,))
+    blocks.append(Table((("sample",) if batch else ()) + ("raw value → input(s)",),
+                        tuple(rows[:MAX_ROWS])))
+    if len(rows) > MAX_ROWS:
+        blocks.append(Note(f"The first {MAX_ROWS} of {len(rows)} rows; --format json has "
+                           "every step (preparation).", level="info"))
+    return Section("Preparing the input", tuple(blocks))
+
+
+def _target_scaling(trace) -> Section:
+    """t_scaled = (t − mean) / std, and the output back in the target's units."""
+    ts = trace.target_scaling
+    lines: list[tuple] = []
+    for s in range(min(trace.n_samples, MAX_ROWS)):
+        for j in range(trace.T.shape[1]):
+            at = f"{s},{j}" if trace.n_samples > 1 else (str(j) if trace.T.shape[1] > 1 else "")
+            lines.append((Sym("t_scaled", index=at), EQ, LP, Sym("t", index=at), MINUS,
+                          Sym("mean_t", index=at if trace.T.shape[1] > 1 else ""), RP, Op("/"),
+                          Sym("std_t"), EQ, LP, Num(trace.T_raw[s, j]), MINUS,
+                          Num(ts.mean[j], paren=True), RP, Op("/"), Num(ts.std[j]), EQ,
+                          Num(trace.T[s, j])))
+            lines.append((Sym("y", index=at), EQ, Sym("y_hat", index=at), TIMES,
+                          Sym("std_t"), PLUS, Sym("mean_t"), EQ, Num(trace.y_hat[s, j]),
+                          TIMES, Num(ts.std[j]), PLUS, Num(ts.mean[j], paren=True), EQ,
+                          Num(trace.outputs[s, j])))
+    return Section("Scaling the target", (
+        Para("The model was trained on the standardised target: the mean and std of the "
+             "training rows' targets are stored in its file. The loss below compares the "
+             "network's output y_hat with t_scaled = (t − mean_t) / std_t; the prediction in "
+             "the target's units is y = y_hat · std_t + mean_t, as 'nnmath predict' prints "
+             "it."),
+        Eqs(tuple(lines))))
+
+
 def _scaling(trace, ex) -> Section:
     """x_scaled = (x − mean) / std, feature by feature, with the numbers."""
     sc, n_features = trace.scaling, trace.X.shape[1]
@@ -197,10 +249,12 @@ def _scaling(trace, ex) -> Section:
         blocks.append(Eqs(tuple(lines)))
         return Section("Scaling the input", tuple(blocks))
     batch = trace.n_samples > 1
-    rows = [((str(s),) if batch else ()) + (str(i), num(trace.X_raw[s, i]), num(sc.mean[i]),
+    names = trace.input_names if len(trace.input_names) == n_features else \
+        tuple(str(i) for i in range(n_features))
+    rows = [((str(s),) if batch else ()) + (names[i], num(trace.X_raw[s, i]), num(sc.mean[i]),
                                              num(sc.std[i]), num(trace.X[s, i]))
             for s in range(trace.n_samples) for i in range(n_features)]
-    blocks.append(Table((("sample",) if batch else ()) + ("feature i", "x[i]", "mean[i]",
+    blocks.append(Table((("sample",) if batch else ()) + ("feature", "x[i]", "mean[i]",
                                                           "std[i]", "x_scaled[i]"),
                         tuple(rows[:MAX_ROWS])))
     if len(rows) > MAX_ROWS:

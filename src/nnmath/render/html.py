@@ -29,7 +29,9 @@ TRACE_CSS = """
   color: #1b1f24; line-height: 1.45; max-width: 62rem; }
 .nnmath-trace h2 { font-size: 1.25rem; border-bottom: 2px solid #d0d7de;
   padding-bottom: .2rem; margin: 1.6rem 0 .6rem; }
-.nnmath-trace table { border-collapse: collapse; margin: .6rem 0; }
+.nnmath-trace table { border-collapse: collapse; margin: .6rem 0; display: block;
+  max-width: 100%; overflow-x: auto; }
+.nnmath-trace .eqs { max-width: 100%; overflow-x: auto; }
 .nnmath-trace th, .nnmath-trace td { border: 1px solid #d0d7de; padding: .25rem .6rem;
   text-align: left; vertical-align: top; }
 .nnmath-trace th { background: #f3f5f7; }
@@ -54,7 +56,8 @@ h2 { font-size: 1.35rem; border-bottom: 2px solid #d0d7de; padding-bottom: .2rem
   margin-top: 2.4rem; }
 .subtitle { color: #57606a; margin-top: 0; }
 nav ol { columns: 2; color: #57606a; }
-table { border-collapse: collapse; margin: .8rem 0; }
+table { border-collapse: collapse; margin: .8rem 0; display: block; max-width: 100%;
+  overflow-x: auto; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .65rem; text-align: left; }
 th { background: #f3f5f7; }
 td.num { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; text-align: right; }

@@ -84,7 +84,8 @@ class Sum:
 _TEXT_BASE = {"delta": "δ", "eta": "η"}
 _LATEX_BASE = {"delta": r"\delta", "eta": r"\eta", "y_hat": r"\hat{y}", "l": r"\ell",
                "x_scaled": r"x_{\mathrm{scaled}}", "mean": r"\mathrm{mean}",
-               "std": r"\mathrm{std}"}
+               "std": r"\mathrm{std}", "t_scaled": r"t_{\mathrm{scaled}}",
+               "mean_t": r"\mathrm{mean}_t", "std_t": r"\mathrm{std}_t"}
 _MML_BASE = {"delta": "δ", "eta": "η", "l": "ℓ"}
 _SPACED = {"=", "+", "−", "←", "≈"}
 _LATEX_OP = {"·": r"\cdot", "½": r"\tfrac{1}{2}", "−": "-", "←": r"\leftarrow", "²": "^{2}", "≈": r"\approx",

@@ -19,19 +19,30 @@ from .mathexpr import num
 from .text import rich_table
 
 __all__ = ["metrics_table", "positive_line", "confusion_table", "per_class_table", "summary_table",
-           "predictions_table"]
+           "predictions_table", "probability_text"]
 
-_ROWS = [("loss", "loss (model's)"), ("log_loss", "log loss"), ("accuracy", "accuracy"),
+_ROWS = [("loss", "loss (model's)"), ("log_loss", "log loss (p clipped to 1e-15)"),
+         ("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"),
          ("sensitivity", "sensitivity (recall)"), ("specificity", "specificity"),
-         ("precision", "precision"), ("f1", "F1"), ("auc", "ROC AUC"), ("mse", "MSE"),
-         ("r2", "R²"), ("n_samples", "samples")]
+         ("precision", "precision"), ("f1", "F1"), ("auc", "ROC AUC"),
+         ("average_precision", "average precision"), ("r2", "R²"), ("mae", "MAE"),
+         ("rmse", "RMSE"), ("mse", "MSE"), ("n_samples", "samples")]
 
 
 def metrics_table(reports: dict, title="metrics") -> Table:
-    """One column per report (e.g. ``{"train": {...}, "test": {...}}``), one row per metric."""
+    """One column per report (e.g. ``{"train": {...}, "test": {...}}``), one row per metric.
+
+    The model's loss is its own (unclipped; on the standardised target when the model
+    scales its target); the log loss clips probabilities to [1e-15, 1 − 1e-15], as
+    scikit-learn's does."""
     reports = {name: r for name, r in reports.items() if r is not None}
     table = rich_table(title, "metric", *reports, justify="right")
+    scaled = any(r.get("target_scaled") for r in reports.values())
     for key, label in _ROWS:
+        if key == "loss":
+            label = "loss (model's, standardised target)" if scaled else \
+                "loss (model's, unclipped)" if any("log_loss" in r for r in
+                                                   reports.values()) else label
         if any(key in r for r in reports.values()):
             table.add_row(label, *[_cell(r.get(key)) for r in reports.values()])
     return table
@@ -139,8 +150,10 @@ def predictions_table(X, feature_names, prediction, width=80, threshold=None,
 
     from ..textsafe import visible
 
-    inputs = [(visible(name), [num(v) for v in column]) for name, column in   # widths as shown
-              zip(feature_names, np.asarray(X, dtype=float).reshape(len(X), -1).T)]
+    rows = [list(x) for x in X] if not isinstance(X, np.ndarray) or X.dtype == object \
+        else np.asarray(X, dtype=float).reshape(len(X), -1).tolist()
+    inputs = [(visible(name), [_input(row[c]) for row in rows])       # widths as shown
+              for c, name in enumerate(feature_names)]
     outputs = _output_cells(prediction)
     n = len(X)
     samples = [str(s + 1) for s in range(n)]
@@ -180,6 +193,32 @@ MAX_BLOCKS = 4
 _PAD = 3   # per column: one space either side, and one between columns
 
 
+def _input(value) -> str:
+    """An input cell as read: a number, a category's text, NA for a missing value."""
+    if value is None or isinstance(value, float) and value != value:
+        return "NA"
+    return str(value) if isinstance(value, str) else num(value)
+
+
+def probability_text(p: float) -> str:
+    """A probability with 4 significant digits, never in exponent notation: 4 decimals
+    below 0.001, and ``<0.0001`` or ``>0.9999`` at the ends (an overconfident model's
+    4.265e-19 says no more than "almost 0").
+
+    >>> probability_text(0.675), probability_text(4.265e-19), probability_text(1 - 1e-12)
+    ('0.675', '<0.0001', '>0.9999')
+    >>> probability_text(8.794e-05)
+    '0.0001'
+    """
+    if p < 5e-5:
+        return "<0.0001" if p > 0 else "0"
+    if p < 1e-3:
+        return f"{p:.4f}"
+    if p > 1 - 5e-5:
+        return ">0.9999" if p < 1 else "1"
+    return num(p, 4)
+
+
 def _output_cells(prediction):
     if prediction.task == "regression":
         k = prediction.y_hat.shape[1]
@@ -187,7 +226,7 @@ def _output_cells(prediction):
                 for j, column in enumerate(prediction.y_hat.T)]
     from ..textsafe import visible
 
-    return [*[(f"P({visible(name)})", [num(v, 4) for v in column]) for name, column in
+    return [*[(f"P({visible(name)})", [probability_text(v) for v in column]) for name, column in
               zip(prediction.class_names, prediction.probabilities.T)],
             ("predicted", [visible(label) for label in prediction.labels])]
 

@@ -46,12 +46,15 @@ def write_model_report(folder, net, data, loss=None, learning_rate: float = 0.1,
     records it (``net.info["training"]`` and ``["history"]``) and pictures of
     the model as it is. ``loss`` and ``learning_rate`` are those of the one
     step explained on the first row. ``transform`` maps the data's rows to
-    the network's inputs (default: the scaling stored in the model file, if any).
+    the network's inputs (default: the preprocessing and scaling stored in the model
+    file, if any).
     """
     if transform is None:
-        from ..inference import scaling_transform
+        from ..inference import network_inputs, preprocessing_of, scaling_of
 
-        transform = scaling_transform(net)
+        if preprocessing_of(net) is not None or scaling_of(net) is not None:
+            def transform(X, texts=getattr(data, "texts", None)):
+                return network_inputs(net, X, texts)
     from .model import model_sections
 
     loss = loss or net.info.get("loss") or loss_for(net.layers[-1].activation)

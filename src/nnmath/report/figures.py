@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import ConfigError, must_be
 from ..render.document import Figure
 
-__all__ = ["Figures"]
+__all__ = ["Figures", "alt_text"]
 
 
 class Figures:
@@ -26,4 +26,24 @@ class Figures:
         relative = f"{self.SUBFOLDER}/{len(self.written) + 1:02d}-{name}.{self.fmt}"
         self.written.append(self.folder / relative)
         drawing.save(self.written[-1])
-        return Figure(relative, caption, alt=caption.split(":")[0])
+        return Figure(relative, caption, alt=alt_text(caption))
+
+
+def alt_text(caption: str) -> str:
+    """A short text for an image: the caption's first clause (up to ``:`` or ``.``), never
+    cut inside parentheses, without the brackets Markdown's ``![alt](src)`` ends at.
+
+    >>> alt_text("Confusion matrix at 0.5 (rows: actual class, columns: predicted).")
+    'Confusion matrix at 0.5'
+    >>> alt_text("The network: weights on the edges, biases under the neurons.")
+    'The network'
+    """
+    cut = len(caption)
+    for mark in (":", ". "):
+        at = caption.find(mark)
+        if 0 < at < cut:
+            cut = at
+    text = caption[:cut].rstrip(". ")
+    if text.count("(") != text.count(")"):
+        text = text[:text.find("(")].rstrip()
+    return (text or caption).replace("[", "(").replace("]", ")")

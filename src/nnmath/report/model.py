@@ -62,24 +62,30 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     )))
 
     n = len(data)
-    rows = tuple((str(i + 1), *(num(v) for v in data.X[i]),
+    rows = tuple((str(i + 1), *(_shown(v) for v in _cells(data, i)),
                   data.class_names[int(data.y[i])] if classify else array_text(data.y[i]))
                  for i in range(min(n, MAX_ROWS)))
     sections.append(Section("The data", (
         Para(f"{n} rows, {data.X.shape[1]} feature(s), target '{data.target_name}'"
              + (f" with classes {', '.join(map(str, data.class_names))}." if classify else
                 " (numbers: regression).")
-             + (" The network sees the features standardised with the scaling stored in "
-                "its model file." if transform is not None else "")
+             + ((" The network sees the features prepared (categories one-hot, missing "
+                 "values filled) and standardised as its model file stores it."
+                 if net.info.get("preprocessing") else " The network sees the features "
+                 "standardised with the scaling stored in its model file.")
+                if transform is not None else "")
              + (f" The first {MAX_ROWS} rows:" if n > MAX_ROWS else "")),
         Table(("#", *features, data.target_name), rows),
     )))
 
-    # The raw row: with the stored scaling (transform) the step starts by scaling it.
-    step = explain(net, data.X[0], T[0], loss=loss, learning_rate=learning_rate,
+    # The raw row: with the stored preprocessing and scaling the step starts with them.
+    first = _cells(data, 0) if net.info.get("preprocessing") else data.X[0]
+    step = explain(net, first, T[0], loss=loss, learning_rate=learning_rate,
                    scaling=None if transform is None else "model")
+    shown_x = "[" + ", ".join(_shown(v) for v in _cells(data, 0)) + "]"
     sections += worked_sections(step, after={"The step": (
-        Para(f"One step on row 1 (x = {array_text(data.X[0])}, target {array_text(T[0])}): "
+        Para(f"One step on row 1 (x = {shown_x}, target {array_text(T[0])}): "
+             + ("preparing the input, " if step.preparation is not None else "")
              + ("scaling, " if step.scaling is not None else "") +
              f"forward pass, {loss} loss, backward pass and update with learning rate "
              f"{num(learning_rate)}. The step is shown, not kept: the pictures below are of "
@@ -148,17 +154,20 @@ def training_section(net, figures: Figures) -> Section:
 
 def _data_section(net, data, figures: Figures, transform) -> Section:
     """The model as it is on ``data``: its scores (nnmath.metrics) and pictures, by task."""
+    from ..inference import threshold_of, unscaled_network
     from ..plots.standard import data_pictures
 
-    y_hat = net.forward(data.X if transform is None else transform(data.X))
+    y_hat = unscaled_network(net).forward(data.X if transform is None else transform(data.X))
     if getattr(data, "task", "classification") == "regression":
         from ..inference import regression_scores
 
         scores = regression_scores(data.targets(net.n_outputs), y_hat)   # finite, or an error
         rows: list[tuple[str, str]] = [("rows", str(len(data))), ("R²", num(scores["r2"])),
+                                       ("mean absolute error", num(scores["mae"])),
+                                       ("root mean squared error", num(scores["rmse"])),
                                        ("mean squared error", num(scores["mse"]))]
     else:
-        y_pred = (y_hat[:, 0] >= 0.5).astype(int) if net.n_outputs == 1 else \
+        y_pred = (y_hat[:, -1] >= threshold_of(net)).astype(int) if net.n_outputs <= 2 else \
             np.argmax(y_hat, axis=1)
         rows = [("rows", str(len(data))), ("accuracy", num(metrics.accuracy(data.y, y_pred)))]
         if len(np.unique(data.y)) == 2 and net.n_outputs <= 2:
@@ -169,6 +178,26 @@ def _data_section(net, data, figures: Figures, transform) -> Section:
     blocks += [figures.add(name, drawing, caption)
                for name, drawing, caption in data_pictures(net, data, transform)]
     return Section("The model on the data", tuple(blocks))
+
+
+def _cells(data, s: int) -> list:
+    """Row ``s`` of ``data`` as read: numbers, category texts, None for a missing cell."""
+    out: list = []
+    texts = getattr(data, "texts", None)
+    for c, v in enumerate(np.asarray(data.X[s], dtype=float).tolist()):
+        if v != v:
+            out.append(None)
+        elif texts is not None and texts[c] is not None:
+            out.append(texts[c][int(v)])
+        else:
+            out.append(v)
+    return out
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "NA"
+    return value if isinstance(value, str) else num(value)
 
 
 def _setting(value) -> str:

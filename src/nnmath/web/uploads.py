@@ -76,17 +76,42 @@ def _loaded(content: bytes, kind: str, shown_as: str, load):
 
 
 def load_csv_upload(stream, filename: str | None, target: str, features: str | None = None):
-    """A :class:`~nnmath.datasets.Dataset` from an uploaded CSV file."""
+    """A :class:`~nnmath.datasets.Dataset` from an uploaded CSV file.
+
+    Read as ``nnmath train`` reads a table (:func:`~nnmath.datasets.load_csv`): a row
+    whose target is missing is left out; then the same preprocessing
+    (:mod:`nnmath.datasets.preprocess`), learned from the file's rows, turns it into the
+    network's numbers: a text column one-hot (its inputs named ``column=category``), a
+    missing number the column's mean (``--impute mean``), a missing category the most
+    frequent one. The page trains and explains on those numbers."""
     from ..datasets import load_csv
 
     name = safe_name(filename, "data.csv")
     columns = None if not features else [c.strip() for c in features.split(",") if c.strip()]
     data = _loaded(read_bounded(stream), "data", name,
-                   lambda path: load_csv(path, target=target, features=columns))
+                   lambda path: load_csv(path, target=target, features=columns,
+                                         impute="mean"))
     check_limit(len(data), "max_rows", f"the rows of {name}", "Upload fewer rows.")
     if data.X.shape[0] < 1:
         raise DataError(must_be(name, "a file with at least one row", 0))
-    return data
+    return _encoded(data)
+
+
+def _encoded(data):
+    """``data`` with its raw columns turned into the network's numbers (one-hot
+    categories, fill values), when it has categories or gaps; else as it is."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from ..datasets.preprocess import fit_preprocessing
+
+    if data.texts is None and not np.isnan(data.X).any():
+        return data
+    pre = fit_preprocessing(data)
+    X = pre.encode(data.X, data.texts, data.lines)
+    return replace(data, X=X, feature_names=pre.input_names, texts=None,
+                   reading={**data.reading, "impute": None})
 
 
 def load_model_upload(stream, filename: str | None):
