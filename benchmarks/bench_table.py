@@ -1,4 +1,4 @@
-"""The tables of a ``peers.py`` run, in Markdown (the README shows them as printed)."""
+"""The tables of a ``peers.py`` run, in Markdown (docs/benchmarks.md shows them as printed)."""
 
 from __future__ import annotations
 

@@ -81,7 +81,8 @@ def test_the_site_builds_strict_with_every_section(site):
                  "howto/your-csv.html", "howto/cross-validation.html",
                  "reference/cli-generated.html", "reference/api.html",
                  "reference/model-file.html", "reference/json.html", "reference/cli.html",
-                 "explanations/math.html", "architecture.html", "benchmarks.html"]:
+                 "explanations/math.html", "architecture.html", "benchmarks.html",
+                 "demo.html", "howto/scikit-learn.html", "development.html"]:
         assert page in pages
     api = (site / "reference" / "api.html").read_text(encoding="utf-8")
     assert "Record one gradient-descent step" in api     # explain's docstring, rendered
@@ -145,7 +146,8 @@ RUNNABLE = [p for p in PAGES if any(lang in ("python", "sh") for lang, *_ in
 def test_the_docs_have_code_to_run():
     assert {p.relative_to(DOCS).as_posix() for p in RUNNABLE} >= {
         "index.md", "explanations/math.md", "howto/your-csv.md", "howto/serve.md",
-        "reference/model-file.md"}
+        "reference/model-file.md", "demo.md", "howto/scikit-learn.md", "howto/export.md",
+        "reference/cli.md"}
 
 
 @pytest.mark.slow

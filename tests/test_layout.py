@@ -1,4 +1,4 @@
-"""The package's layout holds what the README's "Layout" section says of it.
+"""The package's layout holds what docs/architecture.md's "Layout: floors" section says of it.
 
 Read from the source (``ast``, nothing imported): the modules sit on floors, lowest
 first, and a module imports from its own floor or below; the only imports that run
@@ -90,7 +90,7 @@ def _floor(name: str) -> int:
     for floor, names in enumerate(FLOORS):
         if first in names:
             return floor
-    raise AssertionError(f"{name} is on no floor: add it to FLOORS and to the README")
+    raise AssertionError(f"{name} is on no floor: add it to FLOORS and to docs/architecture.md")
 
 
 def _edges(local: bool = True) -> dict[str, set[str]]:

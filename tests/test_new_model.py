@@ -150,20 +150,18 @@ def test_new_is_listed_with_an_example():
         done.stdout
 
 
-README = __import__("pathlib").Path(__file__).resolve().parents[1] / "README.md"
+DOCS = __import__("pathlib").Path(__file__).resolve().parents[1] / "docs"
 
 
-def model_files_section():
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## Model files")
-    return text[start:text.index("\n## ", start + 1)]
+def model_file_page():
+    return (DOCS / "reference" / "model-file.md").read_text(encoding="utf-8")
 
 
-def test_readme_model_files_example_is_network_b_and_every_key_is_explained():
+def test_model_file_page_example_is_network_b_and_every_key_is_explained():
     from nnmath.article import network_b
     from nnmath.modelfile import KNOWN_KEYS, from_dict
 
-    section = model_files_section()
+    section = model_file_page()
     example = section.split("```json\n", 1)[1].split("```", 1)[0]
     net = from_dict(json.loads(example))
     for name, value in network_b().params().items():
@@ -173,10 +171,10 @@ def test_readme_model_files_example_is_network_b_and_every_key_is_explained():
     assert "`W[i][j]` is the weight\nfrom input i to neuron j" in section
 
 
-def test_readme_model_files_commands_run(tmp_path):
+def test_model_file_page_commands_run(tmp_path):
     import shlex
 
-    section = model_files_section()
+    section = model_file_page()
     block = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
     commands = [shlex.split(line.split("  #")[0]) for line in block.splitlines() if line]
     assert [c[:2] for c in commands] == [["nnmath", "new"], ["nnmath", "explain"],
@@ -193,7 +191,6 @@ def test_readme_model_files_commands_run(tmp_path):
     np.testing.assert_array_equal(m.params()["W1"], [[0.5, -1.0, 0.25], [1.0, 0.0, -0.5]])
 
 
-def test_readme_lists_the_new_command():
-    text = README.read_text(encoding="utf-8")
-    command_line = text[text.index("## Command line"):]
+def test_cli_page_lists_the_new_command():
+    command_line = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
     assert "\nnnmath new SIZES..." in command_line

@@ -1,6 +1,6 @@
 """Arguments that several commands share, defined once.
 
-One meaning per option name across all commands (see the README's table):
+One meaning per option name across all commands (see the table in docs/reference/cli.md):
 ``--model FILE`` a model file to read; ``--data FILE`` a CSV file to read;
 ``--target COL`` the target column of that CSV file; ``--x V ...`` one
 sample's inputs (repeat for more samples); ``--y T ...`` the target of the

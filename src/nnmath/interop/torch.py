@@ -169,8 +169,9 @@ def to_torch(network, dtype=None) -> "nn.Sequential":
     Returns
     -------
     torch.nn.Sequential
-        [Prepare,] [Standardize,] then Linear and the activation's module for each
-        layer [, Unstandardize].
+        ``Prepare`` and ``Standardize`` when the model file records them, then
+        ``Linear`` and the activation's module for each layer, then ``Unstandardize``
+        for a standardised regression target.
     """
     from ..inference import preprocessing_of
 
