@@ -501,3 +501,52 @@ def test_sigterm_stops_an_idle_server_with_one_line(tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode == 143 and out == "" and err == "nnmath serve: terminated\n"
+
+
+TRAVERSALS = [
+    "/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
+    "/static/%2e%2e%2fapp.py", "/static/....//app.py", "/static/..\\app.py",
+    "/static/..%5capp.py", "/static/%252e%252e/app.py", "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd", "/static/../../../../../../etc/passwd",
+    "/static/vendor/../../app.py", "/static/.%2e/.%2e/app.py",
+]
+
+
+def test_static_files_refuse_every_traversal():
+    """The page's files are served from the package's static folder only: 13 ways of
+    writing "go up" (raw, percent-encoded once and twice, backslashes, absolute paths) sent
+    byte for byte over a socket (an HTTP client would tidy the dots away first) get 404
+    and never a byte of the package's code or of /etc/passwd."""
+    import socket
+
+    uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is a dependency of nnmath serve")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    started = threading.Condition()
+    with started:
+        while not server.started and thread.is_alive():
+            started.wait(0.02)
+    try:
+        for path in TRAVERSALS:
+            with socket.create_connection(("127.0.0.1", port)) as conn:
+                conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                             "Connection: close\r\n\r\n".encode("latin-1"))
+                answer = b""
+                while chunk := conn.recv(65536):
+                    answer += chunk
+            status = answer.split(b"\r\n", 1)[0]
+            assert b" 404 " in status + b" ", (path, status)
+            assert b"create_app" not in answer and b"root:" not in answer, path
+        with socket.create_connection(("127.0.0.1", port)) as conn:   # the control: it serves
+            conn.sendall(f"GET /static/app.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                         "Connection: close\r\n\r\n".encode("latin-1"))
+            assert b" 200 " in conn.recv(65536).split(b"\r\n", 1)[0] + b" "
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()

@@ -283,6 +283,19 @@ def test_a_section_has_an_address(browser, served):
     no_violation(page)
 
 
+def test_next_opens_a_new_section_at_its_title(browser, served):
+    """From the step's last part (scrolled down to it), Next opens section 7 with its
+    title on screen, as its address does, not 700 px down where the step ended."""
+    _, url = served
+    page = open_page(browser, url, "#tour/6/5")
+    at_tour(page, 6, 5)
+    tid(page, "tour-next").click()
+    at_tour(page, 7, 0)                                # set after the section is drawn
+    top = tid(page, "tour-title").bounding_box()["y"]
+    assert 0 <= top < 1000 / 2, f"section 7's title is at y = {top} px"
+    no_violation(page)
+
+
 def test_the_tour_by_keyboard_only(browser, served):
     _, url = served
     page = open_page(browser, url)

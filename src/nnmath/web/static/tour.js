@@ -337,6 +337,7 @@ async function render() {
   const body = $("tour-section");
   const hadFocus = body.contains(document.activeElement);
   const inToc = $("tour-toc").contains(document.activeElement);
+  const newSection = body.dataset.section !== String(n);
   body.replaceChildren(heading, ...RENDER[n - 1](page.tour));
   body.dataset.section = String(n);
   borrowPanels(n === TITLES.length);
@@ -346,6 +347,7 @@ async function render() {
   $("tour-play").hidden = n === TITLES.length;         // Next is "Free play" there
   $("tour-next").textContent = n === TITLES.length ? "Free play →" : lastPart ? `Next: ${STEP_PARTS[page.tourPart + 1].toLowerCase()} →` : "Next →";
   $("tour-where").textContent = `Section ${n} of ${TITLES.length}` + (n === 6 ? ` · part ${page.tourPart + 1} of ${STEP_PARTS.length}` : "");
+  if (newSection) window.scrollTo(0, 0);             // a new section opens at its title
   if (n === 6) {
     const current = body.querySelector(".tour-part.current");
     if (current && page.tourPart > 0) current.scrollIntoView({ block: "nearest" });
