@@ -147,3 +147,26 @@ def test_bad_model_file(cli, tmp_path, content, fragment):
 def test_python_dash_m_and_version(cli):
     result = cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("nnmath ")
+
+
+@pytest.mark.parametrize("args, word", [
+    (["report", "--output", "r"], "--output"),               # the old name of --output-dir
+    (["report", "--format", "md"], "--format"),               # the old report format switch
+    (["report", "--output-d", "r"], "--output-d"),            # no abbreviations: one spelling
+    (["explain", "--ro", "2"], "--ro"),                       # (--row)
+])
+def test_the_deprecated_aliases_are_gone(cli, args, word, tmp_path):
+    """Version 0.1.0 keeps no old spelling: an alias or an abbreviation of an option is
+    refused in one line (exit 2) that names it, and writes nothing."""
+    run = cli(*args, cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert word in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_empty_plot_extra_is_gone():
+    import tomllib
+    from pathlib import Path
+
+    extras = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert "plot" not in extras["project"]["optional-dependencies"]
