@@ -550,3 +550,23 @@ def test_static_files_refuse_every_traversal():
         server.should_exit = True
         thread.join()
         sock.close()
+
+
+def test_the_pages_report_draws_tex_names_as_text(client, session):
+    """The page's /report of a table whose column and class names are TeX (``$x^{$``,
+    ``$\\foo$``: matplotlib's mathtext fails on both) is a zip of the pictures, not a 500:
+    the names are drawn as text, as the command line's report draws them."""
+    import io
+    import zipfile
+
+    foo = "$\\foo$"
+    rows = "".join(f"{i % 7 - 3},{(i * 3) % 5 - 2},{foo if i % 2 else 'ok'}\n" for i in range(40))
+    up = client.post(f"{session}/csv", files={"file": ("t.csv", ("$x^{$,b,target\n" + rows).encode())},
+                     data={"target": "target"})
+    assert up.status_code == 200, up.text
+    assert up.json()["data"]["feature_names"][0] == "$x^{$"
+    assert client.post(f"{session}/train", json={"epochs": 5}).status_code == 200
+    report = client.get(f"{session}/report")
+    assert report.status_code == 200, report.text[:300]
+    names = zipfile.ZipFile(io.BytesIO(report.content)).namelist()
+    assert any(n.endswith(".png") for n in names) and any(n.endswith("report.md") for n in names)
