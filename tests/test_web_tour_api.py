@@ -396,3 +396,25 @@ def test_an_evicted_session_is_told_why():
         client.post("/api/sessions")
         detail = client.get(f"/api/sessions/{first}").json()["detail"]
         assert "this tab's session was ended" in detail and "max_sessions" in detail
+
+
+def test_an_overshooting_rate_that_ends_lowest_is_said_to():
+    """The words of the descent paths follow their numbers: a rate whose loss rose on the
+    way but ended lowest of all is said to overshoot *and* to have ended lowest (the
+    article's "too large overshoots" is not "ends worse"); the others are left as they are."""
+    from nnmath.web.landscape import _describe
+
+    def path(rate, losses):
+        return {"learning_rate": rate, "stopped": None,
+                "points": [{"loss": v} for v in losses]}
+
+    paths = [path(0.01, [0.45, 0.449]), path(0.1, [0.40, 0.30]), path(10, [0.2, 0.35, 0.1])]
+    _describe(paths, first=0.46)
+    crawl, steady, jumpy = (p["words"] for p in paths)
+    assert "crawls" in crawl and "ended lower" not in crawl
+    assert "steadily" in steady and "ended lower" not in steady
+    assert "overshoot" in jumpy and "went up in 1 of 3" in jumpy
+    assert "ended lower than every other rate" in jumpy
+    paths = [path(0.1, [0.40, 0.05]), path(10, [0.2, 0.35, 0.1])]
+    _describe(paths, first=0.46)
+    assert "ended lower" not in paths[1]["words"]

@@ -261,6 +261,9 @@ def _describe(paths: list[dict], first: float) -> None:
             p["words"] = (f"{rate}: the loss went up in {p['rises']} of {n} epochs on its "
                           f"way from {first:.4g} to {losses_str(p)}: the steps overshoot, "
                           "jumping across the valley instead of down it.")
+            if len(paths) > 1 and p["fell"] is not None and p["fell"] == best:
+                p["words"] += (" Even so, it ended lower than every other rate here: big "
+                               "steps can get further for a while, but not steadily.")
         elif best and p["fell"] is not None and p["fell"] < 0.25 * best:
             p["words"] = (f"{rate}: the loss fell by {p['fell']:.3g} in {n} epochs, "
                           f"{p['fell'] / best:.0%} as far as the path that fell furthest: "
