@@ -22,6 +22,7 @@ export const page = {
   stage: 0,             // 0 nothing shown · 1 forward · 2 loss · 3 backward · 4 update · 5 again
   current: null,        // the Step being walked through
   running: false,       // Run: one train request after another
+  runs: 0,              // Run loops started: only the newest goes on (Pause, Run in a hurry)
   quizId: null,
   writtenHash: "",      // the address this page wrote last (its own changes are not followed)
   screen: "play",       // "tour" (the guided tour, #tour/N) or "play" (free play, #config)
@@ -145,12 +146,23 @@ export function panelDue(name) {
   return page.panelCounts[name] % every === 0;
 }
 
+/** The answers the neuron and comparison panels show now (drawPanels skips the same). */
+const drawnPanels = { neurons: undefined, compare: undefined };
+
 /** Draw the panels only (the landscape, the neurons, the comparison): what their own answers
  * change, leaving the network (and a weight being typed in it) as it is. */
 export function drawPanels() {
   drawLandscape($("landscape"), page.landscape, page.path, page.paths);
-  drawNeuronPlots($("neurons"), page.neurons);
-  (page.compare ? page.compare.runs : []).forEach((run, k) => {
-    drawLoss($(`cmp-chart-${k}`), run.history, run.test_history);
-  });
+  // the neurons and the comparison change only with their own answers: drawn once each
+  if (drawnPanels.neurons !== page.neurons) {
+    drawnPanels.neurons = page.neurons;
+    drawNeuronPlots($("neurons"), page.neurons);
+  }
+  if (drawnPanels.compare !== page.compare) {
+    drawnPanels.compare = page.compare;
+    (page.compare ? page.compare.runs : []).forEach((run, k) => {
+      drawLoss($(`cmp-chart-${k}`), run.history, run.test_history);
+    });
+  }
 }
+
