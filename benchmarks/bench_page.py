@@ -44,6 +44,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
         "--disable-features=Translate,OptimizationHints,MediaRouter"]
 TARGET_PER_SECOND = 20.0
+# tall enough that the network and the Training panel's charts are on the screen together,
+# as a reader watching them train has them (the landscape and the neurons are below)
+VIEWPORT = {"width": 1400, "height": 1600}
 PATIENCE_MS = 120_000
 ROWS, SEED = 500, 0
 
@@ -188,7 +191,7 @@ def run(networks: list[str], seconds: float, warmup: float, repeats: int,
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             for name in networks:
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                context = browser.new_context(viewport=VIEWPORT)
                 context.set_default_timeout(PATIENCE_MS)
                 context.add_init_script(OBSERVER)
                 page, sizes, errors = open_network(context, url, name, epochs_per, csv_path)

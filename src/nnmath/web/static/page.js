@@ -138,9 +138,25 @@ export function drawAll() {
   }
 }
 
+/** Panels off the screen (IntersectionObserver): while running, they do not ask the API. */
+const offScreen = new Set();
+
+/** Follow whether the panel `name` (its element) is on the screen. */
+export function watchPanel(name, element) {
+  if (typeof IntersectionObserver === "undefined") return;
+  new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) offScreen.delete(name);
+      else offScreen.add(name);
+    }
+  }).observe(element);
+}
+
 /** Whether a panel asks the API again for this State: always, except while running, when
- * it asks every so many updates (the Training panel's choice), so Run stays fast. */
+ * it asks every so many updates (the Training panel's choice) and only if it is on the
+ * screen, so Run stays fast (when Run ends, every panel asks for the last State). */
 export function panelDue(name) {
+  if (page.running && offScreen.has(name)) return false;
   page.panelCounts[name] = (page.panelCounts[name] || 0) + 1;
   const every = page.running ? Number($("panel-every").value) || 1 : 1;
   return page.panelCounts[name] % every === 0;
