@@ -59,7 +59,8 @@ OBSERVER = """
     const node = document.getElementById(id);
     if (!node) return false;
     new MutationObserver(() => { stats[key] += 1; }).observe(node,
-      attributes ? { attributes: true } : { childList: true, subtree: true });
+      attributes ? { attributes: true }
+        : { childList: true, subtree: true, attributes: true, characterData: true });
     return true;
   };
   document.addEventListener("DOMContentLoaded", () => {
@@ -72,8 +73,8 @@ OBSERVER = """
 """
 
 NETWORKS = {
-    "psa": {"label": "PSA, network B (1-1-1, 14 rows)", "fragment": "#play", "csv": False},
-    "moons": {"label": "2-16-16-1, 500 rows (make_moons)",
+    "psa": {"label": "PSA, network B, 14 rows", "fragment": "#play", "csv": False},
+    "moons": {"label": "make_moons, 500 rows",
               "fragment": "#hidden=16,16&activations=tanh,tanh,sigmoid", "csv": True},
 }
 
@@ -90,12 +91,15 @@ def moons_csv() -> bytes:
 class Server:
     """``nnmath serve --port 0`` in a subprocess, stopped on exit."""
 
+    pid = 0
+
     def __enter__(self) -> str:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "nnmath", "serve", "--port", "0"], env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
+        self.pid = self.proc.pid
         line = self.proc.stdout.readline()
         match = re.search(r"(http://\S+)", line)
         if not match:
@@ -119,6 +123,52 @@ def counters(page) -> dict[str, float]:
     return {k: float(v) for k, v in got.items()}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) of process ``pid`` so far, or None off Linux."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds(server_pid: int) -> float | None:
+    """The CPU time so far of every process this one started but the server: Chromium's
+    processes (browser, renderer, GPU, ...) and Playwright's driver; None off Linux."""
+    parents: dict[int, int] = {}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    if not parents:
+        return None
+    mine, grew = {os.getpid()}, True
+    while grew:
+        more = {pid for pid, parent in parents.items()
+                if parent in mine and pid not in mine and pid != server_pid}
+        mine |= more
+        grew = bool(more)
+    mine.discard(os.getpid())
+    return sum(cpu_seconds(pid) or 0.0 for pid in mine)
+
+
+def main_thread_seconds(cdp) -> float:
+    """The page's main thread busy time so far (DevTools' Performance.getMetrics)."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return float(metrics.get("TaskDuration", 0.0))
+
+
+# The page's requests in the window, from its Resource Timing entries: each /train request's
+# time from sending to the last byte, and how many requests the panels made meanwhile.
+REQUESTS = """() => {
+  const all = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/"));
+  const train = all.filter((e) => /\/train$/.test(new URL(e.name).pathname));
+  return { train: train.map((e) => e.responseEnd - e.startTime), others: all.length - train.length };
+}"""
+
+
 def open_network(context, url: str, name: str, epochs_per: int, csv_path: str | None):
     from playwright.sync_api import expect
 
@@ -139,25 +189,39 @@ def open_network(context, url: str, name: str, epochs_per: int, csv_path: str | 
     return page, sizes, errors
 
 
-def measure(page, seconds: float, warmup: float) -> dict[str, float]:
-    """Run, wait ``warmup`` s, count over ``seconds`` s, Pause."""
+def measure(page, cdp, server_pid: int, seconds: float, warmup: float) -> dict[str, Any]:
+    """Run, wait ``warmup`` s, count over ``seconds`` s, Pause. Besides the rates: the
+    median time of a /train request as the page saw it, the other requests (the panels'),
+    and the CPU time per update of the server process and of the page's main thread."""
     from playwright.sync_api import expect
 
     run = page.get_by_test_id("btn-run")
     run.click()
     expect(run).to_have_attribute("aria-pressed", "true")
     page.wait_for_timeout(warmup * 1000)
-    start = counters(page)
+    page.evaluate("() => performance.clearResourceTimings()")
+    start, server0, page0 = counters(page), cpu_seconds(server_pid), main_thread_seconds(cdp)
+    browser0 = browser_cpu_seconds(server_pid)
     page.wait_for_timeout(seconds * 1000)
-    end = counters(page)
+    end, server1, page1 = counters(page), cpu_seconds(server_pid), main_thread_seconds(cdp)
+    browser1 = browser_cpu_seconds(server_pid)
+    requests = page.evaluate(REQUESTS)
     run.click()
     expect(run).to_have_attribute("aria-pressed", "false")
     elapsed = (end["t"] - start["t"]) / 1000
     rate = {k: (end[k] - start[k]) / elapsed for k in ("epoch", "net", "loss", "view")}
+    updates = max(1.0, end["net"] - start["net"])
     return {"seconds": round(elapsed, 3), "epochs_per_s": rate["epoch"],
             "drawing_updates_per_s": rate["net"],
             "chart_updates_per_s": min(rate["loss"], rate["view"]),
-            "loss_chart_updates_per_s": rate["loss"], "view_updates_per_s": rate["view"]}
+            "loss_chart_updates_per_s": rate["loss"], "view_updates_per_s": rate["view"],
+            "train_request_ms": median(requests["train"]) if requests["train"] else None,
+            "panel_requests": requests["others"],
+            "server_cpu_ms_per_update": None if server0 is None or server1 is None
+            else 1000 * (server1 - server0) / updates,
+            "browser_cpu_ms_per_update": None if browser0 is None or browser1 is None
+            else 1000 * (browser1 - browser0) / updates,
+            "page_main_thread_ms_per_update": 1000 * (page1 - page0) / updates}
 
 
 def median(values: list[float]) -> float:
@@ -185,7 +249,8 @@ def run(networks: list[str], seconds: float, warmup: float, repeats: int,
 
     results = []
     load_before = list(os.getloadavg())
-    with tempfile.TemporaryDirectory() as tmp, Server() as url, sync_playwright() as p:
+    server = Server()
+    with tempfile.TemporaryDirectory() as tmp, server as url, sync_playwright() as p:
         csv_path = os.path.join(tmp, "moons.csv")
         pathlib.Path(csv_path).write_bytes(moons_csv())
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -195,14 +260,20 @@ def run(networks: list[str], seconds: float, warmup: float, repeats: int,
                 context.set_default_timeout(PATIENCE_MS)
                 context.add_init_script(OBSERVER)
                 page, sizes, errors = open_network(context, url, name, epochs_per, csv_path)
-                trials = [measure(page, seconds, warmup) for _ in range(repeats)]
+                cdp = context.new_cdp_session(page)
+                cdp.send("Performance.enable")
+                trials = [measure(page, cdp, server.pid, seconds, warmup)
+                          for _ in range(repeats)]
                 if errors:
                     raise SystemExit(f"the page failed: {errors}")
                 row: dict[str, Any] = {"network": name, "label": NETWORKS[name]["label"],
                                        "sizes": sizes, "epochs_per_update": epochs_per,
                                        "trials": trials}
-                for key in ("epochs_per_s", "drawing_updates_per_s", "chart_updates_per_s"):
-                    row[key] = median([t[key] for t in trials])
+                for key in ("epochs_per_s", "drawing_updates_per_s", "chart_updates_per_s",
+                            "train_request_ms", "server_cpu_ms_per_update",
+                            "browser_cpu_ms_per_update", "page_main_thread_ms_per_update"):
+                    values = [t[key] for t in trials if t[key] is not None]
+                    row[key] = median(values) if values else None
                 row["target_met"] = bool(
                     min(row["drawing_updates_per_s"], row["chart_updates_per_s"])
                     >= TARGET_PER_SECOND)
@@ -212,19 +283,35 @@ def run(networks: list[str], seconds: float, warmup: float, repeats: int,
             browser.close()
     return {"target_updates_per_s": TARGET_PER_SECOND, "window_seconds": seconds,
             "warmup_seconds": warmup, "repeats": repeats,
-            "machine": {**machine(), "load_average_before": load_before},
+            "machine": {**machine(), "load_before": load_before},
             "results": results}
 
 
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def table(report: dict[str, Any]) -> str:
-    head = ("network", "epochs/s", "drawing updates/s", "chart updates/s",
-            f"target ≥ {report['target_updates_per_s']:g}/s met?")
-    rows = [head] + [(f"{r['label']} [{r['sizes']}], {r['epochs_per_update']} epoch(s)/update",
-                      f"{r['epochs_per_s']:.1f}", f"{r['drawing_updates_per_s']:.1f}",
-                      f"{r['chart_updates_per_s']:.1f}", "yes" if r["target_met"] else "no")
+    """The results as a Markdown table (the rates are the median of the windows)."""
+    head = ("network", "epochs/update", "epochs/s", "drawing updates/s", "chart updates/s",
+            f"≥ {report['target_updates_per_s']:g}/s?", "windows (drawing updates/s)",
+            "/train ms", "server CPU ms/update", "browser CPU ms/update",
+            "page main thread ms/update")
+    rows = [head] + [(f"{r['label']} [{r['sizes']}]", str(r["epochs_per_update"]),
+                      _num(r["epochs_per_s"]), _num(r["drawing_updates_per_s"]),
+                      _num(r["chart_updates_per_s"]), "yes" if r["target_met"] else "no",
+                      " · ".join(_num(t["drawing_updates_per_s"]) for t in r["trials"]),
+                      _num(r["train_request_ms"]), _num(r["server_cpu_ms_per_update"]),
+                      _num(r["browser_cpu_ms_per_update"]),
+                      _num(r["page_main_thread_ms_per_update"]))
                      for r in report["results"]]
-    widths = [max(len(row[k]) for row in rows) for k in range(len(head))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("---" for _ in head) + "|")
+    m = report["machine"]
+    lines.append(f"\n{m['cpu']}, {m['cores']} cores; load average {m['load_before'][0]:.2f}"
+                 f" before, {m['load_average'][0]:.2f} after; {report['repeats']} window(s) of "
+                 f"{report['window_seconds']:g} s per network")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -251,18 +251,52 @@ export function drawNetwork(svg, view) {
   // weight, its numbers on hover and in the derivation panel.
   const geo = layout(view);
   const { dense } = geo;
-  svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${geo.width} ${geo.height}`);
   svg.style.maxWidth = `${geo.width}px`;
   svg.dataset.layout = dense ? "dense" : "wide";
   const edges = svgEl("g", { class: "edges" });
   const labels = svgEl("g", { class: "labels" });
   const neurons = svgEl("g", { class: "neurons" });
-  svg.append(edges, neurons, labels);
   view.state.network.layers.forEach((layer, k) => {
     drawLayerEdges(edges, labels, view, geo, k, dense);
   });
   drawNeurons(neurons, labels, view, geo, dense);
+  morphChildren(svg, [edges, neurons, labels]);
+}
+
+/**
+ * Make the children of `node` (on the page) like `fresh` (just drawn, not on the page),
+ * changing only what differs: an element of the same kind in the same place stays, with
+ * the attributes and texts that changed set on it. A redraw with new numbers (Run) then
+ * costs what changed, not a new drawing's style and layout, and a focused button keeps
+ * the focus. Where the children differ in number, they are replaced.
+ */
+function morphChildren(node, fresh) {
+  const olds = Array.from(node.childNodes);
+  if (olds.length !== fresh.length) {
+    node.replaceChildren(...fresh);
+    return;
+  }
+  olds.forEach((old, k) => morph(old, fresh[k]));
+}
+
+function morph(node, fresh) {
+  if (node.nodeType !== fresh.nodeType || node.nodeName !== fresh.nodeName ||
+      node.namespaceURI !== fresh.namespaceURI) {
+    node.replaceWith(fresh);
+    return;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE) {
+    if (node.nodeValue !== fresh.nodeValue) node.nodeValue = fresh.nodeValue;
+    return;
+  }
+  for (const { name } of Array.from(node.attributes)) {
+    if (!fresh.hasAttribute(name)) node.removeAttribute(name);
+  }
+  for (const { name, value } of Array.from(fresh.attributes)) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+  morphChildren(node, Array.from(fresh.childNodes));
 }
 
 function weightScale(state) {
