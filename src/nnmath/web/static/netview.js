@@ -272,12 +272,16 @@ export function drawNetwork(svg, view) {
  * the focus. Where the children differ in number, they are replaced.
  */
 function morphChildren(node, fresh) {
-  const olds = Array.from(node.childNodes);
-  if (olds.length !== fresh.length) {
+  if (node.childNodes.length !== fresh.length) {
     node.replaceChildren(...fresh);
     return;
   }
-  olds.forEach((old, k) => morph(old, fresh[k]));
+  let old = node.firstChild;
+  for (const next of fresh) {
+    const after = old.nextSibling;       // read first: a replaced node leaves the list
+    morph(old, next);
+    old = after;
+  }
 }
 
 function morph(node, fresh) {
@@ -290,13 +294,22 @@ function morph(node, fresh) {
     if (node.nodeValue !== fresh.nodeValue) node.nodeValue = fresh.nodeValue;
     return;
   }
-  for (const { name } of Array.from(node.attributes)) {
-    if (!fresh.hasAttribute(name)) node.removeAttribute(name);
-  }
-  for (const { name, value } of Array.from(fresh.attributes)) {
+  const attrs = fresh.attributes;
+  for (let k = 0; k < attrs.length; k += 1) {
+    const { name, value } = attrs[k];
     if (node.getAttribute(name) !== value) node.setAttribute(name, value);
   }
-  morphChildren(node, Array.from(fresh.childNodes));
+  // every attribute of fresh is on node now: any more are node's own, and go
+  for (let k = node.attributes.length - 1; node.attributes.length > attrs.length && k >= 0; k -= 1) {
+    const { name } = node.attributes[k];
+    if (!fresh.hasAttribute(name)) node.removeAttribute(name);
+  }
+  const children = fresh.childNodes;
+  if (children.length === 1 && node.childNodes.length === 1) {
+    morph(node.firstChild, children[0]);     // a text or a single element: the common case
+  } else if (children.length || node.childNodes.length) {
+    morphChildren(node, Array.from(children));
+  }
 }
 
 function weightScale(state) {
