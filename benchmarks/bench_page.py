@@ -5,7 +5,8 @@ Starts ``nnmath serve --port 0`` in a subprocess, opens the page in headless Chr
 and counts, over a fixed window while training runs:
 
 - epochs per second (the page's own epoch counter, at the window's start and end);
-- updates of the network drawing per second (a MutationObserver on the ``#net`` SVG);
+- updates of the network drawing per second (a MutationObserver on the ``#net`` SVG: its
+  children, attributes and texts);
 - updates of the charts per second (MutationObservers on the loss chart and on the
   prediction view: the curve's SVG, or the decision map's canvas, whose drawing sets its
   ``data-cells``). One redraw is one callback: the page draws synchronously, so a redraw's
@@ -21,7 +22,13 @@ update at least 20 times a second while training.
     python benchmarks/bench_page.py --quick          # 1 window of 1 s (a smoke run)
     python benchmarks/bench_page.py --epochs-per 10  # the page's "epochs per update"
 
-Prints a table and writes benchmarks/results/page.json (``--out`` for another path).
+Besides the rates, for what limits them: the median time of a /train request as the page
+saw it (Resource Timing), and the CPU time per update of the server process and of the
+browser (Chromium's processes and Playwright's driver: /proc, Linux only) and the busy time
+of the page's main thread (DevTools' Performance metrics). The machine is shared: the load
+average before and after is in the output.
+
+Prints a Markdown table and writes benchmarks/results/page.json (``--out`` for another path).
 """
 
 from __future__ import annotations
@@ -35,7 +42,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -346,5 +352,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    time.perf_counter()
     sys.exit(main())
