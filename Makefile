@@ -54,6 +54,7 @@ BENCH_ARGS ?=
 bench: setup-dev
 	$(BIN)/python benchmarks/peers.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/scaling.py
+	$(BIN)/python benchmarks/bench_page.py
 
 # Not in CI: the fuzzers of tests/test_fuzz.py on fresh examples for FUZZ_MINUTES (default 30).
 FUZZ_MINUTES ?= 30

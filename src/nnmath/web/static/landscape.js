@@ -5,7 +5,7 @@
 
 import { fmt } from "./format.js";
 import { keyOf, symbolOf } from "./netview.js";
-import { $, api, drawPanels, page, panelDue, say } from "./page.js";
+import { $, api, drawPanels, page, panelDue, say, watchPanel } from "./page.js";
 import { LAND, landScales, pathColour } from "./plots.js";
 
 /** Every weight and bias entry of the State's network: [{key, symbol, value}]. */
@@ -179,6 +179,7 @@ function hover(event) {
 
 /** Wire the panel: the two parameters, the learning rates, the hover read-out. */
 export function wireLandscape(on) {
+  watchPanel("landscape", $("landscape-panel"));
   const choose = async () => {
     if ($("land-x").value === $("land-y").value) throw new Error("Choose two different parameters.");
     page.landKeys = [$("land-x").value, $("land-y").value];

@@ -251,18 +251,65 @@ export function drawNetwork(svg, view) {
   // weight, its numbers on hover and in the derivation panel.
   const geo = layout(view);
   const { dense } = geo;
-  svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${geo.width} ${geo.height}`);
   svg.style.maxWidth = `${geo.width}px`;
   svg.dataset.layout = dense ? "dense" : "wide";
   const edges = svgEl("g", { class: "edges" });
   const labels = svgEl("g", { class: "labels" });
   const neurons = svgEl("g", { class: "neurons" });
-  svg.append(edges, neurons, labels);
   view.state.network.layers.forEach((layer, k) => {
     drawLayerEdges(edges, labels, view, geo, k, dense);
   });
   drawNeurons(neurons, labels, view, geo, dense);
+  morphChildren(svg, [edges, neurons, labels]);
+}
+
+/**
+ * Make the children of `node` (on the page) like `fresh` (just drawn, not on the page),
+ * changing only what differs: an element of the same kind in the same place stays, with
+ * the attributes and texts that changed set on it. A redraw with new numbers (Run) then
+ * costs what changed, not a new drawing's style and layout, and a focused button keeps
+ * the focus. Where the children differ in number, they are replaced.
+ */
+function morphChildren(node, fresh) {
+  if (node.childNodes.length !== fresh.length) {
+    node.replaceChildren(...fresh);
+    return;
+  }
+  let old = node.firstChild;
+  for (const next of fresh) {
+    const after = old.nextSibling;       // read first: a replaced node leaves the list
+    morph(old, next);
+    old = after;
+  }
+}
+
+function morph(node, fresh) {
+  if (node.nodeType !== fresh.nodeType || node.nodeName !== fresh.nodeName ||
+      node.namespaceURI !== fresh.namespaceURI) {
+    node.replaceWith(fresh);
+    return;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE) {
+    if (node.nodeValue !== fresh.nodeValue) node.nodeValue = fresh.nodeValue;
+    return;
+  }
+  const attrs = fresh.attributes;
+  for (let k = 0; k < attrs.length; k += 1) {
+    const { name, value } = attrs[k];
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+  // every attribute of fresh is on node now: any more are node's own, and go
+  for (let k = node.attributes.length - 1; node.attributes.length > attrs.length && k >= 0; k -= 1) {
+    const { name } = node.attributes[k];
+    if (!fresh.hasAttribute(name)) node.removeAttribute(name);
+  }
+  const children = fresh.childNodes;
+  if (children.length === 1 && node.childNodes.length === 1) {
+    morph(node.firstChild, children[0]);     // a text or a single element: the common case
+  } else if (children.length || node.childNodes.length) {
+    morphChildren(node, Array.from(children));
+  }
 }
 
 function weightScale(state) {

@@ -4,7 +4,7 @@
 // whenever the weights change (while training too).
 
 import { fmt } from "./format.js";
-import { $, api, drawPanels, page, panelDue } from "./page.js";
+import { $, api, drawPanels, page, panelDue, watchPanel } from "./page.js";
 import { CELL } from "./plots.js";
 
 async function loadNeurons() {
@@ -67,6 +67,7 @@ function focusShows(event) {
 /** Wire the panel: the layer choice of a large network, the hover and focus read-out. */
 export function wireNeurons(on) {
   on("neu-layer", "change", loadNeurons);
+  watchPanel("neurons", $("neurons-panel"));
   $("neurons").addEventListener("mousemove", hover);
   $("neurons").addEventListener("focusin", focusShows);
   page.refreshers.push(() => (panelDue("neurons") || !page.neurons ? loadNeurons() : Promise.resolve()));

@@ -22,6 +22,7 @@ export const page = {
   stage: 0,             // 0 nothing shown · 1 forward · 2 loss · 3 backward · 4 update · 5 again
   current: null,        // the Step being walked through
   running: false,       // Run: one train request after another
+  runs: 0,              // Run loops started: only the newest goes on (Pause, Run in a hurry)
   quizId: null,
   writtenHash: "",      // the address this page wrote last (its own changes are not followed)
   screen: "play",       // "tour" (the guided tour, #tour/N) or "play" (free play, #config)
@@ -137,20 +138,47 @@ export function drawAll() {
   }
 }
 
+/** Panels off the screen (IntersectionObserver): while running, they do not ask the API. */
+const offScreen = new Set();
+
+/** Follow whether the panel `name` (its element) is on the screen. */
+export function watchPanel(name, element) {
+  if (typeof IntersectionObserver === "undefined") return;
+  new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) offScreen.delete(name);
+      else offScreen.add(name);
+    }
+  }).observe(element);
+}
+
 /** Whether a panel asks the API again for this State: always, except while running, when
- * it asks every so many updates (the Training panel's choice), so Run stays fast. */
+ * it asks every so many updates (the Training panel's choice) and only if it is on the
+ * screen, so Run stays fast (when Run ends, every panel asks for the last State). */
 export function panelDue(name) {
+  if (page.running && offScreen.has(name)) return false;
   page.panelCounts[name] = (page.panelCounts[name] || 0) + 1;
   const every = page.running ? Number($("panel-every").value) || 1 : 1;
   return page.panelCounts[name] % every === 0;
 }
 
+/** The answers the neuron and comparison panels show now (drawPanels skips the same). */
+const drawnPanels = { neurons: undefined, compare: undefined };
+
 /** Draw the panels only (the landscape, the neurons, the comparison): what their own answers
  * change, leaving the network (and a weight being typed in it) as it is. */
 export function drawPanels() {
   drawLandscape($("landscape"), page.landscape, page.path, page.paths);
-  drawNeuronPlots($("neurons"), page.neurons);
-  (page.compare ? page.compare.runs : []).forEach((run, k) => {
-    drawLoss($(`cmp-chart-${k}`), run.history, run.test_history);
-  });
+  // the neurons and the comparison change only with their own answers: drawn once each
+  if (drawnPanels.neurons !== page.neurons) {
+    drawnPanels.neurons = page.neurons;
+    drawNeuronPlots($("neurons"), page.neurons);
+  }
+  if (drawnPanels.compare !== page.compare) {
+    drawnPanels.compare = page.compare;
+    (page.compare ? page.compare.runs : []).forEach((run, k) => {
+      drawLoss($(`cmp-chart-${k}`), run.history, run.test_history);
+    });
+  }
 }
+

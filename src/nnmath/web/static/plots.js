@@ -63,22 +63,21 @@ function contour(grid, level) {
   return segs;
 }
 
-/**
- * Draw the landscape on its canvas: the grid's values as colour bands and contour lines,
- * the axes, the training path (a line through the States' points) and the paths of the
- * learning-rate comparison; the canvas keeps the grid's side and values as data attributes.
- */
-export function drawLandscape(canvas, land, path, paths) {
-  const ctx = canvas.getContext("2d");
+/** The landscape's grid as colour bands and contour lines, with its axes: drawn once per
+ * answer of the API (the path on it changes with every State, the grid does not). */
+const backgrounds = new WeakMap();
+
+function landBackground(land) {
   const { size, pad } = LAND;
-  ctx.clearRect(0, 0, size, size);
-  if (!land) return;
+  const canvas = document.createElement("canvas");
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext("2d");
   const grid = land.loss;
   const n = grid.length;
-  const levels = levelsOf(grid);
-  const [sx, sy] = landScales(land);
   const xs = land.x.values;
   const ys = land.y.values;
+  const levels = levelsOf(grid);
   const cw = (size - 2 * pad) / (n - 1);
   // one pixel per grid point, stretched smoothly over the plot: the grid points sit on the
   // plot's corners and edges (the colour of a value: its rank among the grid's values)
@@ -127,6 +126,23 @@ export function drawLandscape(canvas, land, path, paths) {
   ctx.textAlign = "right";
   ctx.fillText(fmt(ys[0], 3), pad - 4, size - pad);
   ctx.fillText(fmt(ys[n - 1], 3), pad - 4, pad + 8);
+  return canvas;
+}
+
+/**
+ * Draw the landscape on its canvas: the grid's values as colour bands and contour lines,
+ * the axes, the training path (a line through the States' points) and the paths of the
+ * learning-rate comparison; the canvas keeps the grid's side and values as data attributes.
+ */
+export function drawLandscape(canvas, land, path, paths) {
+  const ctx = canvas.getContext("2d");
+  const { size, pad } = LAND;
+  ctx.clearRect(0, 0, size, size);
+  if (!land) return;
+  if (!backgrounds.has(land)) backgrounds.set(land, landBackground(land));
+  ctx.drawImage(backgrounds.get(land), 0, 0);
+  const [sx, sy] = landScales(land);
+  const n = land.loss.length;
   const line = (points, colour, width) => {
     if (!points.length) return;
     ctx.strokeStyle = colour;
