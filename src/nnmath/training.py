@@ -118,10 +118,13 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
         ``History.val_metrics``).
     batch_callbacks : sequence of callables, or one callable
         Each is called as ``callback(epoch, batch, n_batches, batch_loss)``
-        after every step (``batch`` counts from 1), for progress bars.
+        after every step (``batch`` counts from 1). Only the readable engine computes
+        each batch's loss, so a batch callback makes ``engine="auto"`` choose it: for
+        progress, an epoch callback (``callbacks``) keeps the fast engines.
     progress : bool, default False
         Show a progress bar (epochs, loss, time left) on stderr
-        (:mod:`nnmath.progress`, in a terminal or in Jupyter).
+        (:mod:`nnmath.progress`, in a terminal or in Jupyter), moved after each epoch
+        (an epoch callback: the engine is the one ``fit`` takes without it).
     engine : {"auto", "readable", "numpy", "numba", "python"}, default "auto"
         Which code runs the steps (:mod:`nnmath.fastpath`): the same numbers from
         each. ``"readable"`` forces the engine as written (:mod:`nnmath.backprop`);
@@ -149,14 +152,16 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
     if check_bool(progress, "progress"):
         from .progress import training_progress
 
+        # the bar moves once per epoch (an epoch callback): a per-batch one would take
+        # every batch's loss, which only the readable engine computes
         with training_progress(epochs if isinstance(epochs, int) else 0,
-                               always=True) as (on_epoch, on_batch):
+                               always=True) as (on_epoch, _):
             return train(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
                          optimizer, tol, patience, (*callbacks, on_epoch), alpha=alpha,
                          validation_data=validation_data,
                          validation_fraction=validation_fraction,
                          early_stopping=early_stopping, metrics=metrics,
-                         batch_callbacks=(*batch_callbacks, on_batch), engine=engine)
+                         batch_callbacks=batch_callbacks, engine=engine)
     run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
                     metrics, callbacks, batch_callbacks)

@@ -163,7 +163,9 @@ def _fit(args, data, noticed, ckpt, init=None):
     from ..workflow import fit_dataset
 
     try:
-        with training_progress(args.epochs) as (on_epoch, on_batch):
+        # progress after each epoch, not each batch: a batch callback would force the
+        # readable engine; so the command trains on the engine Network.fit takes
+        with training_progress(args.epochs) as (on_epoch, _):
             return fit_dataset(
                 data, hidden=args.hidden, activation=args.activation,
                 output_activation=args.output_activation, loss=args.loss,
@@ -172,7 +174,7 @@ def _fit(args, data, noticed, ckpt, init=None):
                 test_size=args.test_size, seed=args.seed, scale=not args.no_scale,
                 early_stopping=args.early_stopping,
                 validation_fraction=args.validation_fraction, patience=args.patience,
-                threshold=args.threshold, batch_callbacks=(on_batch,),
+                threshold=args.threshold,
                 callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
                 on_start=ckpt.start if ckpt else None, init=init)
     except KeyboardInterrupt as exc:    # Ctrl-C, or SIGTERM (interrupt.Terminated)
