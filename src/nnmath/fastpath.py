@@ -51,7 +51,8 @@ import numpy.typing as npt
 from ._typing import FloatArray, IntArray, Params
 from .activations import ACTIVATIONS
 from .errors import ConfigError, must_be
-from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, compiled, run_epochs
+from .kernelcache import compiled_kernel
+from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, run_epochs
 from .losses import BCE, CrossEntropy, get_loss, uses_shortcut
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum
 from .regularization import l2_penalty
@@ -260,9 +261,10 @@ class KernelRun:
         return out
 
     def _compiled(self) -> RunEpochs | None:
-        """The compiled kernel once the plain one has run long enough (None: not yet)."""
+        """The compiled kernel once the plain one has run long enough (None: not yet),
+        guarded against its disk cache (:mod:`nnmath.kernelcache`)."""
         if self.kernel is None and self.spent >= self.compile_after:
-            self.kernel = compiled()
+            self.kernel = compiled_kernel()
             self.compile_after = float("inf")    # numba missing: stay in plain Python
             self.python = None if self.kernel is not None else \
                 [v.tolist() for v in self.fixed + self.work]
