@@ -46,11 +46,21 @@ def _readable_params():
     return net.params()
 
 
-def _train(cache_dir):
-    """The job in a fresh process on the numba engine: (its parameters, stderr's lines)."""
+FULL_DISK = """
+import errno
+from numba.core import caching
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+caching.IndexDataCacheFile._save_index = caching.IndexDataCacheFile._save_data = full
+"""
+
+
+def _train(cache_dir, before=""):
+    """The job in a fresh process on the numba engine (after the code ``before``):
+    its parameters checked, stderr's lines returned."""
     env = {k: v for k, v in os.environ.items() if k != "NNMATH_ENGINE"}
     env["NUMBA_CACHE_DIR"] = str(cache_dir)
-    ran = subprocess.run([sys.executable, "-c", JOB, "numba"], capture_output=True,
+    ran = subprocess.run([sys.executable, "-c", before + JOB, "numba"], capture_output=True,
                          text=True, env=env, timeout=600)
     assert ran.returncode == 0, ran.stderr
     params = json.loads(ran.stdout)
@@ -99,6 +109,16 @@ def test_a_corrupted_cache_entry_is_rebuilt(tmp_path):
     assert lines[0].startswith("nnmath: the numba cache of the training kernel could not be "
                                "read") and "rebuilding it" in lines[0]
     assert _train(cache) == []                    # the rebuilt entry is read: no notice
+
+
+def test_a_cache_that_cannot_be_saved_is_skipped(tmp_path):
+    # a full disk, as numba meets it when it writes the entry (issue 19: an OSError that
+    # ended Network.fit): the kernel is compiled again without the cache, and trains
+    lines = _train(tmp_path / "cache", before=FULL_DISK)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("nnmath: the numba cache of the training kernel cannot be "
+                               "written (OSError: [Errno 28] No space left on device)")
+    assert not list((tmp_path / "cache").rglob("*.nbi"))
 
 
 def _in_a_terminal(args, env):
