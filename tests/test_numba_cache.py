@@ -46,6 +46,7 @@ def _readable_params():
     return net.params()
 
 
+ANNOUNCE = "from nnmath.kernelcache import announce_compiles; announce_compiles(True)\n"
 FULL_DISK = """
 import errno
 from numba.core import caching
@@ -108,7 +109,10 @@ def test_a_corrupted_cache_entry_is_rebuilt(tmp_path):
     assert len(lines) == 1, lines
     assert lines[0].startswith("nnmath: the numba cache of the training kernel could not be "
                                "read") and "rebuilding it" in lines[0]
-    assert _train(cache) == []                    # the rebuilt entry is read: no notice
+    # the rebuilt entry is read: no notice, and no compile (it would be announced)
+    assert _train(cache, before=ANNOUNCE) == []
+    assert _train(tmp_path / "empty", before=ANNOUNCE) == [
+        "nnmath: compiling the training kernel (numba, once, about 4 s)"]   # (the check can fail)
 
 
 def test_a_cache_that_cannot_be_saved_is_skipped(tmp_path):
