@@ -83,8 +83,10 @@ def _assert_same(net_a, hist_a, net_b, hist_b, rtol=1e-12, atol=1e-12):
     assert hist_b.metrics.keys() == hist_a.metrics.keys()
     for name in hist_a.metrics:
         np.testing.assert_allclose(hist_b.metrics[name], hist_a.metrics[name], rtol=rtol, atol=atol)
-    assert (hist_b.epochs, hist_b.stop_reason, hist_b.initial_loss, hist_b.settings) == \
-           (hist_a.epochs, hist_a.stop_reason, hist_a.initial_loss, hist_a.settings)
+    assert (hist_b.epochs, hist_b.stop_reason, hist_b.initial_loss, hist_b.settings,
+            hist_b.loss_kind) == \
+           (hist_a.epochs, hist_a.stop_reason, hist_a.initial_loss, hist_a.settings,
+            hist_a.loss_kind)
 
 
 def _both(engine, net, X, T, **options):
@@ -111,16 +113,17 @@ def _grid():
     return cases
 
 
+@pytest.mark.parametrize("epoch_loss", ["exact", "running"])
 @pytest.mark.parametrize("engine", FAST)
 @pytest.mark.parametrize("case", _grid(), ids=lambda c: "-".join(map(str, c)).replace(" ", ""))
-def test_fast_paths_give_the_readable_numbers(engine, case):
+def test_fast_paths_give_the_readable_numbers(engine, case, epoch_loss):
     sizes, hidden, output, loss, optimizer, lr, batch_size, shuffle, alpha = case
     rng = np.random.default_rng(len(str(case)))
     net = _net(rng, sizes, hidden, output)
     X, T = _data(rng, 7, sizes[0], sizes[-1], output, loss)
     _assert_same(*_both(engine, net, X, T, loss=loss, learning_rate=lr, epochs=4,
                         batch_size=batch_size, shuffle=shuffle, seed=3, optimizer=optimizer,
-                        alpha=alpha))
+                        alpha=alpha, epoch_loss=epoch_loss))
 
 
 @pytest.mark.parametrize("engine", FAST)
@@ -129,12 +132,14 @@ def test_fast_paths_give_the_readable_numbers(engine, case):
     dict(callbacks=[lambda epoch, history: epoch == 5]),          # epoch by epoch
     dict(metrics=["accuracy"], validation_fraction=0.25, early_stopping=True, patience=2),
 ], ids=["tol", "callback", "validation"])
-def test_the_epoch_end_is_the_readable_one(engine, options):
+@pytest.mark.parametrize("epoch_loss", ["exact", "running"])
+def test_the_epoch_end_is_the_readable_one(engine, options, epoch_loss):
     rng = np.random.default_rng(5)
     net = _net(rng, [3, 5, 2], "tanh", "softmax")
     X, T = _data(rng, 20, 3, 2, "softmax", "cross_entropy")
     _assert_same(*_both(engine, net, X, T, loss="cross_entropy", learning_rate=0.5, epochs=30,
-                        batch_size=4, shuffle=True, seed=1, optimizer="momentum", **options))
+                        batch_size=4, shuffle=True, seed=1, optimizer="momentum",
+                        epoch_loss=epoch_loss, **options))
 
 
 @pytest.mark.parametrize("engine", FAST)
@@ -152,8 +157,9 @@ def test_the_optimizer_keeps_its_state_across_runs(engine):
         np.testing.assert_allclose(nets[1].params()[name], p, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("epoch_loss", ["exact", "running"])
 @pytest.mark.parametrize("engine", FAST)
-def test_divergence_is_the_same_error_with_the_same_parameters_kept(engine):
+def test_divergence_is_the_same_error_with_the_same_parameters_kept(engine, epoch_loss):
     data = datasets.psa()
     X, T = data.X, data.targets(1)
     errors, nets = [], []
@@ -161,7 +167,8 @@ def test_divergence_is_the_same_error_with_the_same_parameters_kept(engine):
         net = Network([Dense(W=[[3.0]], b=[0.0], activation="relu"),
                        Dense(W=[[3.0]], b=[0.0], activation="identity")])
         with pytest.raises(TrainingError) as caught:
-            net.fit(X, T, loss="ssr", learning_rate=5.0, epochs=50, engine=eng)
+            net.fit(X, T, loss="ssr", learning_rate=5.0, epochs=50, engine=eng,
+                    epoch_loss=epoch_loss)
         errors.append(str(caught.value))
         nets.append(net)
     assert errors[1] == errors[0]
@@ -174,9 +181,11 @@ def test_float32_stays_float32_on_the_numpy_path(output, loss):
     rng = np.random.default_rng(7)
     net = _net(rng, [6, 8, 3], "relu", output, dtype=np.float32)
     X, T = _data(rng, 40, 6, 3, output, loss, dtype=np.float32)
-    a, hist_a, b, hist_b = _both("numpy", net, X, T, loss=loss, learning_rate=0.1, epochs=3,
-                                 batch_size=8, shuffle=True, seed=0, optimizer="adam", alpha=0.1)
-    _assert_same(a, hist_a, b, hist_b, rtol=1e-5, atol=1e-6)
+    for epoch_loss in ("exact", "running"):
+        a, hist_a, b, hist_b = _both("numpy", net, X, T, loss=loss, learning_rate=0.1,
+                                     epochs=3, batch_size=8, shuffle=True, seed=0,
+                                     optimizer="adam", alpha=0.1, epoch_loss=epoch_loss)
+        _assert_same(a, hist_a, b, hist_b, rtol=1e-5, atol=1e-6)
     assert all(p.dtype == np.float32 for p in b.params().values())
 
 

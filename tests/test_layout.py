@@ -24,7 +24,7 @@ FLOORS = [
     # 1: the math's parts and the data
     {"activations", "losses", "layers", "optimizers", "regularization", "metrics", "datasets"},
     # 2: the engine: the chain rule, the container, training, the model file, inference
-    {"backprop", "fastpath", "kernels", "network", "training", "stopping", "history",
+    {"backprop", "fastpath", "kernels", "kernelcache", "network", "training", "stopping", "history",
      "gradcheck", "modelfile", "checkpoint", "inference", "workflow", "estimator", "summary"},
     # 3: a step explained, the article's networks, and the way out to PyTorch and ONNX
     {"trace", "trace_terms", "chains", "article", "interop"},

@@ -119,7 +119,11 @@ def main(argv=None) -> int:
         parser.print_help()
         return 0
     from . import interrupt
+    from .kernelcache import announce_compiles
 
+    # the kernel's one-time compile gets a line on stderr, in a terminal (as the progress
+    # bar: piped or logged, stderr holds nothing but an error line, if any)
+    announce_compiles(sys.stderr.isatty())
     try:
         return args.run(args)
     except KeyboardInterrupt as exc:     # Ctrl-C, or SIGTERM (interrupt.Terminated)
@@ -138,6 +142,8 @@ def main(argv=None) -> int:
                          f"{type(exc).__name__}: {_one_line(exc)}. "
                          "Run again with --debug for the traceback.\n")
         return 1
+    finally:
+        announce_compiles(False)
 
 
 def _one_line(exc) -> str:

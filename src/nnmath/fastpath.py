@@ -51,8 +51,11 @@ import numpy.typing as npt
 from ._typing import FloatArray, IntArray, Params
 from .activations import ACTIVATIONS
 from .errors import ConfigError, must_be
-from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, compiled, run_epochs
+from .kernelcache import compiled_kernel
+from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, run_epochs
+from .losses import BCE, CrossEntropy, get_loss, uses_shortcut
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum
+from .regularization import l2_penalty
 
 if TYPE_CHECKING:
     from .kernels import Floats, Ints
@@ -258,9 +261,10 @@ class KernelRun:
         return out
 
     def _compiled(self) -> RunEpochs | None:
-        """The compiled kernel once the plain one has run long enough (None: not yet)."""
+        """The compiled kernel once the plain one has run long enough (None: not yet),
+        guarded against its disk cache (:mod:`nnmath.kernelcache`)."""
         if self.kernel is None and self.spent >= self.compile_after:
-            self.kernel = compiled()
+            self.kernel = compiled_kernel()
             self.compile_after = float("inf")    # numba missing: stay in plain Python
             self.python = None if self.kernel is not None else \
                 [v.tolist() for v in self.fixed + self.work]
@@ -273,11 +277,12 @@ class KernelRun:
             self.python = [v.tolist() for v in self.fixed + self.work]
         return self.python
 
-    def epochs(self, count: int, orders: IntArray, with_loss: bool = True,
+    def epochs(self, count: int, orders: IntArray, with_loss: int = 1,
                stop: tuple[float, int, int, float] = (-1.0, 1, 0, 0.0)
                ) -> tuple[list[float], int]:
         """Train ``count`` epochs in place: ``orders`` holds each epoch's row order (or one
-        order for every epoch), ``stop`` the ``tol`` rule's state (see
+        order for every epoch), ``with_loss`` the epoch's loss (0 none, 1 exact, 2 the
+        running mean of the batch losses), ``stop`` the ``tol`` rule's state (see
         :func:`nnmath.kernels.run_epochs`); returns ``(each epoch's loss, epochs run)``."""
         kernel, started = self._compiled(), time.perf_counter()
         values = np.concatenate([p.ravel() for layer in self.layers for p in (layer.W, layer.b)])
@@ -303,7 +308,7 @@ class KernelRun:
         ran, self.t, _ = kernel(
             X, T, rows, self.n, sizes, acts, w_at, b_at, n_at, theta, is_weight, grad, z, a, d,
             snapshot, self.codes[0], self.codes[1], hyper, state[0], state[1], state[2], self.t,
-            self.batch_size, count, with_loss, limits, losses)
+            self.batch_size, count, int(with_loss), limits, losses)
         self._write_back(np.asarray(theta, dtype=np.float64), state)
         if self.python is not None:
             self.spent += time.perf_counter() - started
@@ -401,6 +406,13 @@ class BatchLoop:
         rows_sum_to_one = loss == "cross_entropy" and bool(np.all(T.sum(axis=1) == 1))
         self.times_t_sum = loss == "cross_entropy" and not rows_sum_to_one
         self.mse, self.full_product = loss == "mse", loss in ("ssr", "mse")
+        # each batch's loss (for the running mean), as the readable engine computes it:
+        # the loss's own per-sample function, from the logits where the shortcut applies
+        loss_fn = get_loss(loss)
+        self.per_sample: Callable[[FloatArray, FloatArray], FloatArray] = loss_fn.per_sample
+        self.from_logits = uses_shortcut(net.layers[-1].activation, loss)
+        if self.from_logits:
+            self.per_sample = (BCE if loss == "bce" else CrossEntropy).per_sample_from_logits
 
     def _buffers(self, m: int) -> list[_Buffers]:
         """The layers' buffers for a batch of ``m`` rows (made once per batch size)."""
@@ -411,20 +423,23 @@ class BatchLoop:
                 for ell, (layer, arrays) in enumerate(zip(self.net.layers, self.arrays), start=1)]
         return self.views[m]
 
-    def epoch(self, order: IntArray | None = None) -> None:
-        """A step on each batch of rows (``order``: the epoch's row order, or None)."""
+    def epoch(self, order: IntArray | None = None, running: bool = False) -> float | None:
+        """A step on each batch of rows (``order``: the epoch's row order, or None);
+        with ``running``, return the mean of the batch losses (each before its update,
+        plus the L2 penalty, as the readable engine's batch loss), else None."""
         own = self.net.params()
         for name, p in own.items():                 # the layers' parameters in
             self.params[name][...] = p
         try:
-            self._steps(order)
+            return self._steps(order, running)
         finally:                                    # and back out (after a Ctrl-C too)
             for name, p in own.items():
                 p[...] = self.params[name]
 
-    def _steps(self, order: IntArray | None) -> None:
+    def _steps(self, order: IntArray | None, running: bool = False) -> float | None:
         n: int = self.X.shape[0]
         size = self.size
+        total, n_batches = 0.0, 0
         for start in range(0, n, size):
             m = min(size, n - start)
             if order is None:
@@ -442,8 +457,15 @@ class BatchLoop:
                 layer.z += layer.b
                 layer.activate(layer)
                 a = layer.a
+            if running:
+                out = layers[-1]
+                per_sample = self.per_sample(out.z if self.from_logits else out.a, Tb)
+                total += float(per_sample.sum() / per_sample.shape[0]) + \
+                    l2_penalty(self.params, self.alpha, m)
+                n_batches += 1
             self._backward(layers, Xb, Tb, m)
             self._update(m)
+        return total / n_batches if running else None
 
     def _backward(self, layers: list[_Buffers], Xb: FloatArray, Tb: FloatArray, m: int) -> None:
         """delta_L from the loss (the shortcut where it applies), then layer by layer."""

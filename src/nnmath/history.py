@@ -34,7 +34,13 @@ from .checks import is_json_number, is_whole
 from .errors import ModelFileError, got, must_be
 from .jsonsafe import json_safe
 
-__all__ = ["History", "MAX_RECORDED_EPOCHS", "MAX_KEPT_EPOCHS"]
+__all__ = ["History", "MAX_RECORDED_EPOCHS", "MAX_KEPT_EPOCHS", "LOSS_KINDS"]
+
+LOSS_KINDS = {
+    "exact": "the cost over all training rows after each epoch",
+    "running mean": "the running mean of the epoch's batch losses",
+}
+"""What ``History.loss`` holds (:attr:`History.loss_kind`), in words."""
 
 MAX_RECORDED_EPOCHS = 10_000   # a model file records at most this many epochs (thinned evenly)
 MAX_KEPT_EPOCHS = 100_000
@@ -50,11 +56,17 @@ class History:
     Attributes
     ----------
     loss : list of float
-        The training objective over all training rows after each epoch
-        (length = epochs run): the mean loss, plus the L2 penalty when
+        The training objective after each epoch (length = epochs run), as
+        :attr:`loss_kind` says: ``"exact"``, the mean loss over all training rows
+        with the parameters at the epoch's end; ``"running mean"``, the mean of the
+        epoch's batch losses, each computed by the step's own forward pass before its
+        update (no extra pass over the data). Either plus the L2 penalty when
         ``alpha > 0`` (see :mod:`nnmath.regularization`).
+    loss_kind : {"exact", "running mean"}
+        Which of the two ``loss`` holds (:data:`LOSS_KINDS`;
+        ``train(..., epoch_loss=...)`` chooses).
     initial_loss : float
-        The same before training.
+        The exact loss over all training rows before training (either kind).
     stop_reason : str
         ``"epochs"`` (all epochs ran), ``"converged"`` (``tol`` reached on the
         training loss), ``"early_stopping"`` (the validation loss stopped
@@ -85,6 +97,7 @@ class History:
     val_metrics: dict = field(default_factory=dict)
     best_epoch: int | None = None
     recorded_epochs: list = field(default_factory=list)
+    loss_kind: str = "exact"
     _stride: int = field(default=1, init=False, repr=False, compare=False)  # kept: its multiples
 
     def add_epoch(self, epoch: int, loss: float, metrics: Mapping[str, float] | None = None,
@@ -160,6 +173,14 @@ class History:
         at = bisect_left(self.recorded_epochs, self.kept_epoch)   # always kept (record())
         return self.loss[min(at, len(self.loss) - 1)]
 
+    def describe_loss(self) -> str:
+        """What ``loss`` holds, in words (:data:`LOSS_KINDS`).
+
+        >>> History(loss_kind="running mean").describe_loss()
+        "the running mean of the epoch's batch losses"
+        """
+        return LOSS_KINDS.get(self.loss_kind, self.loss_kind)
+
     def describe_stop(self) -> str:
         """Why training stopped, in words.
 
@@ -192,12 +213,16 @@ class History:
 
         >>> History(loss=[0.5, 0.25], initial_loss=1.0)
         History(epochs=2, loss 1 → 0.25, stop_reason='epochs')
+        >>> History(loss=[0.5, 0.25], initial_loss=1.0, loss_kind="running mean")
+        History(epochs=2, loss 1 → 0.25, loss_kind='running mean', stop_reason='epochs')
         """
         def num(value):
             return f"{value:.6g}"
 
         parts = [f"epochs={self.epochs}", f"loss {num(self.initial_loss)} → "
                  f"{num(self.kept_loss) if self.loss else '–'}"]
+        if self.loss_kind != "exact":
+            parts.append(f"loss_kind={self.loss_kind!r}")
         if self.val_loss:
             parts.append(f"val_loss → {num(self.val_loss[-1])}")
         parts.append(f"stop_reason={self.stop_reason!r}")
@@ -211,9 +236,14 @@ class History:
                 "settings": dict(self.settings), "val_loss": list(self.val_loss),
                 "metrics": {k: list(v) for k, v in self.metrics.items()},
                 "val_metrics": {k: list(v) for k, v in self.val_metrics.items()},
-                "best_epoch": self.best_epoch,
+                "best_epoch": self.best_epoch, **self._kind(),
                 **({"recorded_epochs": list(self.recorded_epochs)}
                    if self.recorded_epochs else {})}
+
+    def _kind(self) -> dict[str, str]:
+        """``{"loss_kind": ...}`` unless exact (a record without it is exact: the files
+        written before the running mean existed, and every exact run's, stay as they were)."""
+        return {} if self.loss_kind == "exact" else {"loss_kind": self.loss_kind}
 
     def record(self, max_epochs: int = MAX_RECORDED_EPOCHS,
                upto: int | None = None) -> dict[str, Any]:
@@ -248,7 +278,7 @@ class History:
                "metrics": {k: pick(v) for k, v in self.metrics.items()},
                "val_metrics": {k: pick(v) for k, v in self.val_metrics.items()},
                "best_epoch": self.best_epoch if self.best_epoch and self.best_epoch <= (
-                   numbers[-1] if numbers else 0) else None}
+                   numbers[-1] if numbers else 0) else None, **self._kind()}
         if len(keep) < len(numbers) or self.recorded_epochs:
             out["recorded_epochs"] = [int(numbers[i]) for i in keep]
         return out
@@ -297,13 +327,16 @@ class History:
         best = data.get("best_epoch")
         if best is not None and not (is_whole(best) and 1 <= best <= last):
             _fail("history.best_epoch", f"null or an epoch from 1 to {last}", best)
+        kind = data.get("loss_kind", "exact")   # files written before it: exact
+        if kind not in LOSS_KINDS:
+            _fail("history.loss_kind", f"one of {', '.join(map(repr, LOSS_KINDS))}", kind)
         if settings is None:
             settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
         return cls(loss=loss, initial_loss=float("nan") if initial is None else float(initial),
                    stop_reason=reason, settings=dict(settings), val_loss=val_loss,
                    metrics=metrics["metrics"], val_metrics=metrics["val_metrics"],
                    best_epoch=None if best is None else int(best),
-                   recorded_epochs=[int(e) for e in recorded])
+                   recorded_epochs=[int(e) for e in recorded], loss_kind=kind)
 
 
 def _fail(key, constraint, value):

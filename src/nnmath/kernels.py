@@ -243,34 +243,58 @@ def run_epochs(X: Floats, T: Floats, orders: Ints, n: int, sizes: Ints, acts: In
                b_at: Ints, n_at: Ints, theta: Floats, is_weight: Ints, grad: Floats, z: Floats,
                a: Floats, d: Floats, snapshot: Floats, loss: int, opt: int, hyper: Floats,
                v: Floats, m: Floats, s: Floats, t: int, batch_size: int, epochs: int,
-               with_loss: bool, stop: Floats, losses: Floats) -> tuple[int, int, int]:
+               with_loss: int, stop: Floats, losses: Floats) -> tuple[int, int, int]:
     """Train ``epochs`` epochs in place; return ``(epochs run, optimizer step count t,
     stalled epochs)``.
 
     ``orders`` holds each epoch's row order (``epochs * n`` row numbers; a single ``n``
     when the order never changes). ``with_loss`` computes each epoch's loss into
-    ``losses``; ``stop = (tol or -1, patience, stalled, previous loss)`` ends the run as
+    ``losses``: 1 the loss over all rows after the epoch, 2 the mean of its batch losses
+    (each row's loss from its own forward pass, before the batch's update, plus the L2
+    penalty then; NaN if a parameter ended the epoch non-finite), 0 none; ``stop = (tol or -1, patience, stalled, previous loss)`` ends the run as
     the ``tol`` rule does. Returns early after a non-finite loss, ``theta`` put back.
     """
     tol, patience, stalled, previous = stop[0], int(stop[1]), int(stop[2]), stop[3]
     shuffled = len(orders) > n
+    L = len(sizes) - 1
+    alpha = hyper[5]
     for epoch in range(epochs):
         for p in range(len(theta)):
             snapshot[p] = theta[p]
         base = epoch * n if shuffled else 0
+        running, n_batches = 0.0, 0
         for start in range(0, n, batch_size):
             n_rows = min(batch_size, n - start)
+            batch_total = 0.0
             for k in range(start, start + n_rows):
                 row = orders[base + k]
                 _forward(row, X, theta, sizes, acts, w_at, b_at, n_at, z, a)
+                if with_loss == 2:
+                    batch_total += _row_loss(row, T, loss, acts[L - 1], z, a, n_at[L], sizes[L])
                 _backward(row, T, n_rows, loss, theta, sizes, acts, w_at, b_at, n_at, z, a, d,
                           grad)
+            if with_loss == 2:                        # the batch loss, before the update
+                batch_loss = batch_total / n_rows
+                if alpha != 0.0:
+                    penalty = 0.0
+                    for p in range(len(theta)):
+                        if is_weight[p]:
+                            penalty += theta[p] * theta[p]
+                    batch_loss += alpha / (2 * n_rows) * penalty
+                running += batch_loss
+                n_batches += 1
             t += 1
             _update(theta, grad, is_weight, n_rows, opt, hyper, v, m, s, float(t))
         if not with_loss:
             continue
-        current = _epoch_loss(X, T, n, loss, theta, is_weight, hyper[5], sizes, acts, w_at,
-                              b_at, n_at, z, a)
+        if with_loss == 2:
+            current = running / n_batches
+            for p in range(len(theta)):
+                if not math.isfinite(theta[p]):
+                    current = math.nan
+        else:
+            current = _epoch_loss(X, T, n, loss, theta, is_weight, alpha, sizes, acts, w_at,
+                                  b_at, n_at, z, a)
         losses[epoch] = current
         if not math.isfinite(current):
             for p in range(len(theta)):

@@ -15,7 +15,13 @@ from contextlib import contextmanager
 
 @contextmanager
 def training_progress(epochs: int, label: str = "training", always: bool = False):
-    """Yields ``(epoch_callback, batch_callback)`` for :func:`nnmath.training.train`."""
+    """Yields ``(epoch_callback, batch_callback)`` for :func:`nnmath.training.train`.
+
+    ``nnmath train`` and ``fit(progress=True)`` pass the epoch callback only: the bar
+    moves once per epoch, read from the History of whichever engine runs. The batch
+    callback (a move per step) is for the readable engine, the only one that computes
+    each batch's loss: passing it makes ``engine="auto"`` choose that engine.
+    """
     import sys
 
     if not (always or sys.stderr.isatty()):

@@ -7,8 +7,12 @@ Words, as used everywhere in nnmath:
   its loss is the mean of its per-sample losses;
 - an **epoch** is one pass over all rows, batch after batch;
 - ``History.loss[e]`` is the loss over *all* training rows computed with the
-  parameters at the *end* of epoch ``e`` (after its updates);
-  ``History.initial_loss`` is the same before any update. With ``alpha > 0``
+  parameters at the *end* of epoch ``e`` (after its updates): the article's "cost over
+  all samples", an extra pass over the rows after each epoch. On large data
+  (``rows x parameters`` over :data:`EXACT_LOSS_MAX_WORK`, or ``epoch_loss="running"``)
+  it is instead the *running mean* of the epoch's batch losses, each from the step's
+  own forward pass before its update: no extra pass (``History.loss_kind`` says which).
+  ``History.initial_loss`` is the exact loss before any update. With ``alpha > 0``
   the loss is the regularised objective ``L + alpha/(2n) sum ||W||^2`` (the
   convention of :mod:`nnmath.regularization`, scikit-learn's);
 - **validation rows** (``validation_data``, or ``validation_fraction`` of the
@@ -37,9 +41,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._typing import ArrayLike, FloatArray, Params
-from .backprop import backprop, loss_and_output, mean_loss
+from .backprop import backprop, loss_and_output, mean_loss, outputs
 from .checks import check_bool, check_callbacks, check_int, check_number, check_seed
-from .errors import DataError, TrainingError
+from .errors import ConfigError, DataError, TrainingError, must_be
 from .fastpath import BatchLoop, KernelRun, choose_engine
 from .finite import too_large
 from .history import MAX_KEPT_EPOCHS, History
@@ -52,7 +56,8 @@ from .stopping import StoppingRule, copy_params, validation_split
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["History", "train", "EpochCallback", "BatchCallback"]
+__all__ = ["History", "train", "EpochCallback", "BatchCallback", "EPOCH_LOSSES",
+           "EXACT_LOSS_MAX_WORK", "epoch_loss_kind"]
 
 EpochCallback = Callable[[int, History], object]
 """``callback(epoch, history)`` after every epoch; a true value stops training."""
@@ -60,6 +65,30 @@ BatchCallback = Callable[[int, int, int, float], object]
 """``callback(epoch, batch, n_batches, batch_loss)`` after every step."""
 
 HUGE_LOSS = 1e100   # a starting loss this large comes from the data's size, not the step
+
+EPOCH_LOSSES = ("auto", "exact", "running")
+"""The choices of ``train(..., epoch_loss=...)``."""
+EXACT_LOSS_MAX_WORK = 10_000_000
+"""``epoch_loss="auto"`` records the exact loss after each epoch up to this many training
+``rows x parameters`` (the multiply-adds of the extra forward pass, about a third of an
+epoch's work, a few milliseconds here); beyond it, the running mean of the batch losses."""
+
+
+def epoch_loss_kind(epoch_loss: str, n_rows: int, n_params: int) -> str:
+    """What ``History.loss`` will hold: ``"exact"`` or ``"running mean"``.
+
+    >>> epoch_loss_kind("auto", 14, 7), epoch_loss_kind("auto", 60_000, 101_770)
+    ('exact', 'running mean')
+    >>> epoch_loss_kind("running", 14, 7)
+    'running mean'
+    """
+    if not isinstance(epoch_loss, str) or epoch_loss not in EPOCH_LOSSES:
+        raise ConfigError(must_be("epoch_loss", "one of " + ", ".join(map(repr, EPOCH_LOSSES)),
+                                  epoch_loss, 'For example epoch_loss="exact" for the cost over '
+                                  "all rows after each epoch."))
+    if epoch_loss == "auto":
+        epoch_loss = "exact" if n_rows * n_params <= EXACT_LOSS_MAX_WORK else "running"
+    return "exact" if epoch_loss == "exact" else "running mean"
 
 
 def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
@@ -71,7 +100,7 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
           validation_fraction: float | None = None, early_stopping: bool = False,
           metrics: Iterable[str] = (),
           batch_callbacks: BatchCallback | Iterable[BatchCallback] = (),
-          progress: bool = False, engine: str = "auto") -> History:
+          progress: bool = False, engine: str = "auto", epoch_loss: str = "auto") -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -118,10 +147,13 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
         ``History.val_metrics``).
     batch_callbacks : sequence of callables, or one callable
         Each is called as ``callback(epoch, batch, n_batches, batch_loss)``
-        after every step (``batch`` counts from 1), for progress bars.
+        after every step (``batch`` counts from 1). Only the readable engine computes
+        each batch's loss, so a batch callback makes ``engine="auto"`` choose it: for
+        progress, an epoch callback (``callbacks``) keeps the fast engines.
     progress : bool, default False
         Show a progress bar (epochs, loss, time left) on stderr
-        (:mod:`nnmath.progress`, in a terminal or in Jupyter).
+        (:mod:`nnmath.progress`, in a terminal or in Jupyter), moved after each epoch
+        (an epoch callback: the engine is the one ``fit`` takes without it).
     engine : {"auto", "readable", "numpy", "numba", "python"}, default "auto"
         Which code runs the steps (:mod:`nnmath.fastpath`): the same numbers from
         each. ``"readable"`` forces the engine as written (:mod:`nnmath.backprop`);
@@ -130,6 +162,15 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
         loss, optimizer, dtype) it implements; any other job, forced or not, falls back
         to the next path that does, at last to the readable engine, which runs any
         registered part.
+    epoch_loss : {"auto", "exact", "running"}, default "auto"
+        What ``History.loss`` records after each epoch (``History.loss_kind``):
+        ``"exact"``, the loss over all training rows with the epoch's final parameters
+        (one extra forward pass over the rows per epoch); ``"running"``, the mean of the
+        epoch's batch losses, each computed by the step's own forward pass before its
+        update (no extra pass; the usual PyTorch loop's number). ``"auto"``: exact up to
+        :data:`EXACT_LOSS_MAX_WORK` training ``rows x parameters``, else running. Either
+        way ``initial_loss`` is exact, and every engine records the same numbers.
+        ``metrics`` on the training rows still need their own pass.
 
     Raises
     ------
@@ -149,17 +190,20 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
     if check_bool(progress, "progress"):
         from .progress import training_progress
 
+        # the bar moves once per epoch (an epoch callback): a per-batch one would take
+        # every batch's loss, which only the readable engine computes
         with training_progress(epochs if isinstance(epochs, int) else 0,
-                               always=True) as (on_epoch, on_batch):
+                               always=True) as (on_epoch, _):
             return train(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed,
                          optimizer, tol, patience, (*callbacks, on_epoch), alpha=alpha,
                          validation_data=validation_data,
                          validation_fraction=validation_fraction,
                          early_stopping=early_stopping, metrics=metrics,
-                         batch_callbacks=(*batch_callbacks, on_batch), engine=engine)
+                         batch_callbacks=batch_callbacks, engine=engine,
+                         epoch_loss=epoch_loss)
     run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
-                    metrics, callbacks, batch_callbacks)
+                    metrics, callbacks, batch_callbacks, epoch_loss)
     history = _new_history(net, run)
     stopping = StoppingRule(run, history)
     _epochs(net, run, history, stopping, engine)
@@ -192,6 +236,12 @@ class _Run:
     batch_callbacks: tuple[BatchCallback, ...]
     params: Params
     rng: np.random.Generator
+    loss_kind: str = "exact"
+
+    @property
+    def running(self) -> bool:
+        """Whether the epoch's loss is the running mean of its batch losses."""
+        return self.loss_kind == "running mean"
 
     @property
     def n_batches(self) -> int:
@@ -205,7 +255,7 @@ def _settings(net: Network, X: ArrayLike, T: ArrayLike, loss: str, learning_rate
               validation_data: tuple[ArrayLike, ArrayLike] | None,
               validation_fraction: float | None, early_stopping: bool, metrics: Iterable[str],
               callbacks: tuple[EpochCallback, ...],
-              batch_callbacks: tuple[BatchCallback, ...]) -> _Run:
+              batch_callbacks: tuple[BatchCallback, ...], epoch_loss: str = "auto") -> _Run:
     """Every argument checked, in the order the messages are documented; the rows split."""
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
@@ -230,9 +280,10 @@ def _settings(net: Network, X: ArrayLike, T: ArrayLike, loss: str, learning_rate
     check_int(batch_size, "batch_size", minimum=1,
               constraint="a whole number of at least 1 (or None for full batch)")
     opt = get_optimizer(optimizer, learning_rate)
+    kind = epoch_loss_kind(epoch_loss, X.shape[0], net.n_params())
     return _Run(X, T, X_val, T_val, loss, epochs, min(int(batch_size), X.shape[0]), shuffle,
                 seed, opt, tol, patience, alpha, early_stopping, validation_fraction, metrics,
-                callbacks, batch_callbacks, net.params(), np.random.default_rng(seed))
+                callbacks, batch_callbacks, net.params(), np.random.default_rng(seed), kind)
 
 
 def _new_history(net: Network, run: _Run) -> History:
@@ -242,7 +293,8 @@ def _new_history(net: Network, run: _Run) -> History:
         batch_size=run.batch_size, shuffle=run.shuffle, seed=run.seed, optimizer=run.opt.name,
         tol=run.tol, patience=run.patience, alpha=run.alpha,
         validation_fraction=run.validation_fraction, early_stopping=run.early_stopping,
-        validation_rows=0 if run.X_val is None else int(run.X_val.shape[0])))
+        validation_rows=0 if run.X_val is None else int(run.X_val.shape[0])),
+        loss_kind=run.loss_kind)
     history.metrics = {name: [] for name in run.metrics}
     history.val_metrics = {name: [] for name in run.metrics} if run.X_val is not None else {}
     with np.errstate(over="ignore", invalid="ignore"):   # too large: an error just below
@@ -266,21 +318,23 @@ def _epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
         if not (run.metrics or run.X_val is not None or run.early_stopping):
             return _kernel_epochs(net, run, history, stopping, kernel)
 
-        def steps(epoch: int) -> None:
-            kernel.epochs(1, run.rng.permutation(n) if run.shuffle else np.arange(n), False)
+        def steps(epoch: int) -> float | None:
+            losses, _ = kernel.epochs(1, run.rng.permutation(n) if run.shuffle else
+                                      np.arange(n), RUNNING if run.running else NO_LOSS)
+            return losses[0] if run.running else None
     elif engine == "numpy":
         loop = BatchLoop(net, run.X, run.T, run.loss, run.opt, run.batch_size, run.alpha)
 
-        def steps(epoch: int) -> None:
-            loop.epoch(run.rng.permutation(n) if run.shuffle else None)
+        def steps(epoch: int) -> float | None:
+            return loop.epoch(run.rng.permutation(n) if run.shuffle else None, run.running)
     else:
-        def steps(epoch: int) -> None:
-            _batches(net, run, epoch)
+        def steps(epoch: int) -> float | None:
+            return _batches(net, run, epoch)
     for epoch in range(1, run.epochs + 1):
         snapshot = copy_params(run.params)
         with np.errstate(over="ignore", invalid="ignore"):   # caught after the epoch, by name
-            steps(epoch)
-        current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot)
+            running = steps(epoch)
+        current, val_loss = _end_of_epoch(net, run, history, epoch, snapshot, running)
         if any(cb(epoch, history) for cb in run.callbacks):
             history.stop_reason = "callback"
             return
@@ -289,6 +343,7 @@ def _epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
 
 
 KERNEL_CHUNK_WORK = 1_000_000   # rows x parameters per kernel call: Ctrl-C is seen between
+NO_LOSS, EXACT, RUNNING = 0, 1, 2   # the kernel's epoch loss: none, exact, running mean
 
 
 def _kernel_epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
@@ -305,7 +360,7 @@ def _kernel_epochs(net: Network, run: _Run, history: History, stopping: Stopping
         count = min(chunk, run.epochs - epoch)
         orders = (np.concatenate([run.rng.permutation(n) for _ in range(count)])
                   if run.shuffle else np.arange(n))
-        losses, _ = kernel.epochs(count, orders, True,
+        losses, _ = kernel.epochs(count, orders, RUNNING if run.running else EXACT,
                                   (tol, run.patience, stopping.stalled, stopping.previous))
         if not run.callbacks and _record_all(history, stopping, run, losses):
             epoch += len(losses)
@@ -336,32 +391,44 @@ def _record_all(history: History, stopping: StoppingRule, run: _Run,
     return True
 
 
-def _batches(net: Network, run: _Run, epoch: int) -> None:
-    """One epoch: a gradient-descent step on each batch of rows, in order (or shuffled)."""
+def _batches(net: Network, run: _Run, epoch: int) -> float | None:
+    """One epoch: a gradient-descent step on each batch of rows, in order (or shuffled);
+    the mean of the batch losses when ``run.running`` (else None)."""
     n, size, params = run.X.shape[0], run.batch_size, run.params
     order = run.rng.permutation(n) if run.shuffle else None
+    wanted = bool(run.batch_callbacks) or run.running
+    total = 0.0
     # A diverging run overflows on its way to inf; it is caught after the epoch, by name.
     with np.errstate(over="ignore", invalid="ignore"):
         for batch, start in enumerate(range(0, n, size), start=1):
             rows = slice(start, start + size) if order is None else order[start:start + size]
-            # the batch loss is computed only when a batch callback asks for it
-            step = backprop(net.layers, run.X[rows], run.T[rows], run.loss,
-                            record=bool(run.batch_callbacks))
+            # the batch loss is computed only when a batch callback or the running mean
+            # asks for it
+            step = backprop(net.layers, run.X[rows], run.T[rows], run.loss, record=wanted)
             n_rows = step.X.shape[0]
-            if run.batch_callbacks:
+            if wanted:
                 batch_loss = step.loss + l2_penalty(params, run.alpha, n_rows)  # before update
+                total += batch_loss
             run.opt.step(params, l2_gradients(step.gradients(), params, run.alpha, n_rows))
             for cb in run.batch_callbacks:
                 cb(epoch, batch, run.n_batches, batch_loss)
+    return total / run.n_batches if run.running else None
 
 
 def _end_of_epoch(net: Network, run: _Run, history: History, epoch: int,
-                  snapshot: Params) -> tuple[float, float | None]:
+                  snapshot: Params, running: float | None = None) -> tuple[float, float | None]:
     """The epoch's loss (and validation loss), recorded; a TrainingError, with the
-    parameters of the epoch before put back, if either is not finite."""
+    parameters of the epoch before put back, if either is not finite. ``running``: the
+    mean of the epoch's batch losses, the epoch's loss with ``run.running`` (no pass over
+    the rows then, but for the metrics' outputs)."""
     val_loss = y_hat_val = None
     with np.errstate(over="ignore", invalid="ignore"):
-        current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha, bool(run.metrics))
+        if running is None:
+            current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha,
+                                        bool(run.metrics))
+        else:   # the batch losses came before the updates: the parameters must be finite too
+            current = running if _finite(run.params) else math.nan
+            y_hat = outputs(net.layers, run.X) if run.metrics else None
         if run.X_val is not None and run.T_val is not None:
             val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0,
                                              bool(run.metrics))
@@ -374,6 +441,11 @@ def _end_of_epoch(net: Network, run: _Run, history: History, epoch: int,
         val_metrics=None if val_loss is None else {name: METRICS[name](run.T_val, y_hat_val)
                                                    for name in run.metrics})
     return current, val_loss
+
+
+def _finite(params: Params) -> bool:
+    """Whether every parameter is a finite number."""
+    return all(bool(np.isfinite(p).all()) for p in params.values())
 
 
 def _diverged(net: Network, run: _Run, history: History, epoch: int,

@@ -187,7 +187,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                 alpha=0.0, test_size=0.25, seed=0, scale=True, early_stopping=False,
                 validation_fraction=None, patience=10, threshold=None, callbacks=(),
                 batch_callbacks=(), on_start=None, scale_target=True,
-                init=None) -> FitResult:
+                init=None, epoch_loss="auto") -> FitResult:
     """Split, scale, build, train and evaluate (see the module docstring).
 
     ``hidden`` is a sequence of neuron counts (one whole number is one hidden
@@ -205,7 +205,8 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     ``threshold`` (two classes) is stored in the model file: ``predict`` and ``evaluate``
     use it. ``init`` (a Network, e.g. a loaded model file) starts from its weights
     instead of random ones, and from its preprocessing and scalings (checked against
-    the data's columns).
+    the data's columns). ``epoch_loss`` is ``train``'s (:func:`nnmath.training.train`):
+    what the History records after each epoch.
     """
     if not isinstance(data, Dataset):
         raise ConfigError(must_be("data", "a nnmath.datasets.Dataset", data, "For example "
@@ -251,7 +252,8 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                       optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
                       validation_fraction=validation_fraction, patience=patience,
                       metrics=("accuracy",) if data.task == "classification" else ("r2",),
-                      callbacks=callbacks, batch_callbacks=batch_callbacks)
+                      callbacks=callbacks, batch_callbacks=batch_callbacks,
+                      epoch_loss=epoch_loss)
     net.info["training"] = {**history.settings, **settings, "epochs_run": history.epochs,
                             "stop_reason": history.stop_reason}
     net.info["history"] = history.record()   # plot loss / report --model draw this record

@@ -65,6 +65,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--epochs", type=int, default=200, help="epochs (default 200)")
     parser.add_argument("--batch-size", type=int, default=32,
                         help="rows per step (default 32; 0 = all rows)")
+    parser.add_argument("--epoch-loss", choices=["auto", "exact", "running"], default="auto",
+                        help="the loss recorded after each epoch: exact (over all training "
+                        "rows, an extra pass), running (the mean of the epoch's batch losses, "
+                        "no extra pass); default auto: exact up to 10 million rows x "
+                        "parameters")
     parser.add_argument("--alpha", type=float, default=0.0,
                         help="L2 penalty alpha/(2n)·Σ||W||² (default 0)")
     parser.add_argument("--test-size", type=_test_size, default=0.25, metavar="SIZE",
@@ -163,7 +168,9 @@ def _fit(args, data, noticed, ckpt, init=None):
     from ..workflow import fit_dataset
 
     try:
-        with training_progress(args.epochs) as (on_epoch, on_batch):
+        # progress after each epoch, not each batch: a batch callback would force the
+        # readable engine; so the command trains on the engine Network.fit takes
+        with training_progress(args.epochs) as (on_epoch, _):
             return fit_dataset(
                 data, hidden=args.hidden, activation=args.activation,
                 output_activation=args.output_activation, loss=args.loss,
@@ -172,7 +179,7 @@ def _fit(args, data, noticed, ckpt, init=None):
                 test_size=args.test_size, seed=args.seed, scale=not args.no_scale,
                 early_stopping=args.early_stopping,
                 validation_fraction=args.validation_fraction, patience=args.patience,
-                threshold=args.threshold, batch_callbacks=(on_batch,),
+                threshold=args.threshold, epoch_loss=args.epoch_loss,
                 callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
                 on_start=ckpt.start if ckpt else None, init=init)
     except KeyboardInterrupt as exc:    # Ctrl-C, or SIGTERM (interrupt.Terminated)
@@ -208,7 +215,7 @@ def _report(args, data, result, plots) -> dict:
             "kept_epoch": h.kept_epoch, "kept_loss": h.kept_loss,
             "history": {"initial_loss": h.initial_loss, "loss": h.loss,
                         "val_loss": h.val_loss, "metrics": h.metrics,
-                        "val_metrics": h.val_metrics,
+                        "val_metrics": h.val_metrics, "loss_kind": h.loss_kind,
                         **({"recorded_epochs": h.recorded_epochs}   # a thinned run
                            if h.recorded_epochs else {})},
             "train": result.train_report, "validation": result.validation_report,
@@ -293,6 +300,10 @@ def _print(args, data, result):
               f"{h.describe_stop()}; loss {num(h.initial_loss)} → {num(h.kept_loss)}"
               + (f" at epoch {h.kept_epoch}, the model kept" if h.kept_epoch != h.epochs
                  else ""))
+    if h.loss_kind != "exact":   # the large-data choice (or --epoch-loss running)
+        out.print("the loss after each epoch is the running mean of its batch losses (each "
+                  "before its update: no extra pass over the rows); --epoch-loss exact for "
+                  "the cost over all rows", markup=False, highlight=False)
     out.print()
     out.print(metrics_table({"train": result.train_report,
                              "validation": result.validation_report,

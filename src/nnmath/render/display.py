@@ -110,7 +110,8 @@ def history_html(history) -> str:
     if len(history.val_loss) == len(history.loss) and history.val_loss:
         series.append(("val_loss", history.val_loss, "#d9822b"))
     rows = [("initial_loss", history.initial_loss),
-            ("loss after the last epoch", history.loss[-1] if history.loss else None)]
+            ("loss after the last epoch", history.loss[-1] if history.loss else None),
+            ("loss_kind", f"{history.loss_kind}: {history.describe_loss()}")]
     if history.best_epoch:
         rows.append(("best_epoch", history.best_epoch))
     if history.val_loss:
