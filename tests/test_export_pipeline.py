@@ -99,3 +99,60 @@ def test_a_regression_export_comes_back_with_its_target_scaling(cli, tmp_path):
     assert back.info["scaling"] == net.info["scaling"]
     for key, p in net.params().items():
         assert np.array_equal(back.params()[key], p)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_an_unseen_category_is_nan_in_the_graph_where_predict_refuses_it(cli, tmp_path, dtype):
+    """``--unknown error``: predict refuses a row with an unseen category (one line); a graph
+    cannot raise, so torch and onnxruntime give that row NaN outputs (the other rows are
+    predict's), and export says so in one line. ``--unknown ignore``: all zeros in the
+    graphs, as in predict."""
+    write(tmp_path / "train.csv", people(300, seed=1))
+    rows = people(12, seed=5, gaps=0.2)
+    rows[3]["city"] = "Madrid"                      # not seen in training
+    write(tmp_path / "new.csv", rows)
+    raw = _rows(tmp_path / "new.csv")
+    rest = [i for i in range(len(rows)) if i != 3]
+    write(tmp_path / "known.csv", [rows[i] for i in rest])
+    tolerance = 1e-12 if dtype == "float64" else 1e-5
+    for unknown in ("error", "ignore"):
+        model = tmp_path / f"{unknown}.json"
+        _json(cli("train", tmp_path / "train.csv", "--target", "bought", "--id", "id",
+                  "--impute", "median", "--unknown", unknown, "--epochs", "10", "--save",
+                  model, "--json"))
+        net = load(model)
+        refused = cli("predict", model, "--data", tmp_path / "new.csv")
+        if unknown == "error":
+            assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+            assert "'Madrid'" in refused.stderr and "--unknown ignore" in refused.stderr
+            predicted = _json(cli("predict", model, "--data", tmp_path / "known.csv",
+                                  "--json"))["predictions"]
+            expected = np.full((len(rows), 2), np.nan)
+            expected[rest] = [[p["probabilities"][c] for c in net.info["class_names"]]
+                              for p in predicted]
+        else:
+            predicted = _json(cli("predict", model, "--data", tmp_path / "new.csv",
+                                  "--json"))["predictions"]
+            expected = np.array([[p["probabilities"][c] for c in net.info["class_names"]]
+                                 for p in predicted])
+        for to in ("torch", "onnx"):
+            done = cli("export", model, "--to", to, "-o", tmp_path / f"{unknown}.{to}",
+                       "--dtype", dtype)
+            assert done.returncode == 0 and done.stderr == ""
+            note = done.stdout.splitlines()[-1]
+            assert note == ("note: a graph cannot raise an error: a row with a category not "
+                            "seen in training, which predict refuses (--unknown error), gives "
+                            "NaN outputs" if unknown == "error" else "note: a category not "
+                            "seen in training is all zeros in the graph, as predict does "
+                            "(--unknown ignore)")
+            said = _json(cli("export", model, "--to", to, "-o", tmp_path / f"j.{to}",
+                             "--dtype", dtype, "--json"))
+            assert said["unseen_category"] == ("nan" if unknown == "error" else "zeros")
+        program = torch.export.load(str(tmp_path / f"{unknown}.torch")).module()
+        got = program(torch.tensor(category_codes(net, raw),
+                                   dtype=getattr(torch, dtype))).detach().numpy()
+        np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
+        got = run_onnx(str(tmp_path / f"{unknown}.onnx"),
+                       onnx_inputs(net, raw, np.dtype(dtype)))
+        np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
+        assert np.isnan(got[3]).all() == (unknown == "error")

@@ -17,8 +17,12 @@ column, a number for a numeric one); else one input ``X`` of the raw numeric col
 missing number is NaN (``IsNaN``, ``Where``: the fill value); a categorical cell goes
 through ``ai.onnx.ml``'s ``LabelEncoder`` (each category to its index, the model's
 missing-value texts to the fill category's, any other text to -1) and ``Equal``
-against the indices (one-hot; -1 gives all zeros, ``unknown="ignore"``). Give the
-cells stripped of spaces, as nnmath reads them.
+against the indices (one-hot). A category not seen in training (-1) gives all zeros when
+the model was trained with ``unknown="ignore"``, as ``nnmath predict``; with ``"error"``,
+where ``predict`` refuses the row with one line, an ONNX graph cannot raise, so the
+row's one-hot block is divided by its largest entry (``ReduceMax``, ``Div``: 0/0) and
+the row's outputs are NaN, never a silent prediction. Give the cells stripped of spaces,
+as nnmath reads them.
 
 >>> from nnmath.article import network_b
 >>> model = to_onnx_model(network_b())
@@ -164,6 +168,13 @@ def _prepare(pre, dtype, nodes, weights) -> tuple:
                                    [f"{name}_is"]),
                   helper.make_node("Cast", [f"{name}_is"], [f"{name}_onehot"],
                                    to=_TYPES[dtype])]
+        if pre.unknown != "ignore":   # an unseen category: 0/0, NaN outputs (predict refuses)
+            nodes += [helper.make_node("ReduceMax", [f"{name}_onehot"], [f"{name}_seen"],
+                                       axes=[1], keepdims=1),
+                      helper.make_node("Div", [f"{name}_onehot", f"{name}_seen"],
+                                       [f"{name}_checked"])]
+            blocks.append(f"{name}_checked")
+            continue
         blocks.append(f"{name}_onehot")
     nodes.append(helper.make_node("Concat", blocks, ["x_prepared"], axis=1))
     return inputs, "x_prepared", True
