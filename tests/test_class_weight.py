@@ -294,3 +294,55 @@ def test_class_weights_of_a_regression_target_are_refused(cli, imbalanced):
                "--class-weight", "balanced")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "--class-weight must be given for a target of classes" in done.stderr
+
+
+@pytest.mark.slow
+def test_plot_animation_replays_the_recorded_class_weights(cli, imbalanced, tmp_path):
+    pytest.importorskip("matplotlib")
+    model = tmp_path / "w.json"
+    trained = _json(cli("train", imbalanced, "--target", "status", *FEATURES, "--epochs",
+                        "40", "--class-weight", "balanced", "--save", model, "--json"))
+    out = _json(cli("plot", "animation", "--model", model, "--data", imbalanced, "--epochs",
+                    "4", "--every", "2", "--output", tmp_path / "a.gif", "--json"))
+    assert out["replayed"]["class_weight"] == json.loads(model.read_text())["class_weight"]
+    # the replay starts at the weighted loss on every row of the file (train's was on 75 %)
+    assert out["initial_loss"] == pytest.approx(trained["history"]["loss"][-1], rel=0.15)
+
+
+def test_the_page_trains_and_explains_a_weighted_models_loss(imbalanced, tmp_path, cli):
+    """A model file with class weights on the page: its step is `nnmath explain --model`'s
+    (the weight a factor of the loss), and the page's loss is the weighted one."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from nnmath.web.app import create_app
+
+    model = tmp_path / "w.json"
+    _json(cli("train", imbalanced, "--target", "status", *FEATURES, "--hidden", "3",
+              "--epochs", "20", "--class-weight", "Cancer=4", "--save", model, "--json"))
+    net = Network.load(model)
+    with TestClient(create_app(), base_url="http://127.0.0.1",
+                    headers={"X-Requested-With": "tests"}) as client:
+        url = f"/api/sessions/{client.post('/api/sessions').json()['session']}"
+        assert client.post(f"{url}/csv", files={"file": (imbalanced.name,
+                                                         imbalanced.read_bytes())},
+                           data={"target": "status", "features": ",".join(FEATURES[1:])}
+                           ).status_code == 200
+        state = client.post(f"{url}/model", files={"file": ("w.json", model.read_bytes())})
+        assert state.status_code == 200, state.text
+        state = state.json()
+        step = client.post(f"{url}/step").json()
+    X = np.genfromtxt(imbalanced, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    inputs = np.c_[X["mean_texture"], X["mean_smoothness"]]
+    T = np.eye(2)[(X["status"] == "Cancer").astype(int)]
+    weighted = get_loss("cross_entropy").weighted([1.0, 4.0])
+    from nnmath.inference import scaling_of
+
+    assert state["loss"] == pytest.approx(net.loss(scaling_of(net).apply(inputs), T,
+                                                   weighted), rel=1e-12)
+    assert state["loss"] != pytest.approx(net.loss(scaling_of(net).apply(inputs), T,
+                                                   "cross_entropy"), rel=1e-3)
+    s = state["sample"]
+    w = 4.0 if T[s, 1] == 1 else 1.0
+    assert step["loss"] == pytest.approx(-w * np.log(step["output"][int(T[s, 1])]), rel=1e-12)
+    assert "Class weights [1, 4]" in step["html"]

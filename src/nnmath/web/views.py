@@ -122,6 +122,7 @@ def trace_of(session) -> Trace:
     upload_preprocessing`): one-hot, fill values, then the scaling, each with its numbers,
     as ``nnmath explain --model M --data F --row N`` shows them for a model that
     ``nnmath train`` wrote."""
+    from .heldout import class_weight_of
     from .uploads import upload_preprocessing
 
     s = session.sample
@@ -132,7 +133,8 @@ def trace_of(session) -> Trace:
         net.info = {**session.net.info, "preprocessing": pre.to_dict()}
         x = [list(cells[s])]
     return explain(net, x, session.T[s], loss=session.config["loss"],
-                   learning_rate=session.config["learning_rate"])
+                   learning_rate=session.config["learning_rate"],
+                   class_weight=class_weight_of(session))
 
 
 def step(trace: Trace) -> dict:
