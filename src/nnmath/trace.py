@@ -206,10 +206,7 @@ class Trace:
             scaled["output_units"] = rows(self.outputs)
         if self.input_names and self.preparation is not None:
             scaled["input_names"] = list(self.input_names)
-        if self.class_weight is not None and self.sample_weight is not None:
-            scaled["class_weight"] = self.class_weight.tolist()
-            scaled["sample_weight"] = self.sample_weight[0].item() if one else \
-                self.sample_weight.tolist()
+        scaled |= _weight_keys(self, one)
         return json_safe({   # inf/NaN: None; a warning in the trace says where
             "x": rows(self.X if self.X_raw is None else self.X_raw),
             **scaled,
@@ -249,6 +246,15 @@ class Trace:
             "n_params": self.n_params,
             "full_detail": self.full_detail,
         })
+
+
+def _weight_keys(trace: Trace, one: bool) -> dict:
+    """``class_weight`` and ``sample_weight`` of ``to_dict``, with class weights."""
+    if trace.class_weight is None or trace.sample_weight is None:
+        return {}
+    return {"class_weight": trace.class_weight.tolist(),
+            "sample_weight": trace.sample_weight[0].item() if one else
+            trace.sample_weight.tolist()}
 
 
 def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr",

@@ -207,10 +207,9 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     instead of random ones, and from its preprocessing and scalings (checked against
     the data's columns).
 
-    ``class_weight`` (classes): ``"balanced"`` (computed on the training rows), a dict
-    ``{class number: weight}`` or one weight per class, a factor of each row's loss
-    (:func:`nnmath.training.train`); the weights used are stored in the model file
-    (``"class_weight"``, one per class in the order of ``"class_names"``).
+    ``class_weight`` (classes): ``"balanced"`` (from the training rows), ``{class number:
+    weight}`` or one weight per class (:func:`nnmath.training.train`); the weights used are
+    stored in the model file (``"class_weight"``, in the order of ``"class_names"``).
     """
     if not isinstance(data, Dataset):
         raise ConfigError(must_be("data", "a nnmath.datasets.Dataset", data, "For example "
@@ -239,7 +238,6 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                              output_activation=output_activation, seed=seed)
     X_train = prepared.inputs(train)
     T_train = prepared.targets(train, n_outputs)
-    weights = _class_weight(class_weight, data, T_train)
     net.info = model_info(data, loss, prepared.scaling, prepared.preprocessing,
                           prepared.target_scaling, threshold)
     # The settings the training loop does not know: a save during training records them
@@ -249,9 +247,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
         settings = {"init": True, "hidden": [layer.n_out for layer in net.layers[:-1]],
                     "activation": net.layers[0].activation if len(net.layers) > 1 else
                     activation, "test_size": test_size or 0}
-    if weights is not None:
-        net.info["class_weight"] = weights.tolist()
-        settings["class_weight"] = class_weight if isinstance(class_weight, str) else "given"
+    weights = _record_weights(net, settings, class_weight, data, T_train)
     net.info["training"] = dict(settings)
     if on_start is not None:
         on_start(net)
@@ -287,6 +283,18 @@ def _class_weight(class_weight, data: Dataset, T: np.ndarray):
     from .losses import class_weights
 
     return class_weights(class_weight, T)
+
+
+def _record_weights(net: Network, settings: dict, class_weight, data: Dataset,
+                    T: np.ndarray) -> np.ndarray | None:
+    """The weights per class of ``class_weight`` on the training targets ``T`` (None
+    without), recorded in the model file: ``"class_weight"``, and how they were given
+    (``"balanced"`` or ``"given"``) in its ``"training"``."""
+    weights = _class_weight(class_weight, data, T)
+    if weights is not None:
+        net.info["class_weight"] = weights.tolist()
+        settings["class_weight"] = class_weight if isinstance(class_weight, str) else "given"
+    return weights
 
 
 def _validation_split(train: Dataset, history):

@@ -125,12 +125,13 @@ def class_weight_option(values, data):
                                       word, f"For example --class-weight {names[-1]}=3 "
                                       f"{names[0]}=1."))
         if name not in names:
-            from ..datasets.csvfile import _did_you_mean
+            import difflib
 
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
             raise ConfigError(must_be("the class of --class-weight", "one of the target's "
                                       f"classes: {', '.join(names)}", name,
-                                      _did_you_mean(name, names, "--class-weight CLASS=W")
-                                      .replace("the name of a column", "a class name")))
+                                      "Did you mean " + " or ".join(map(repr, close)) + "?"
+                                      if close else "Give a class name."))
         try:
             weight = float(text)
         except ValueError:
