@@ -156,3 +156,30 @@ def test_an_unseen_category_is_nan_in_the_graph_where_predict_refuses_it(cli, tm
                        onnx_inputs(net, raw, np.dtype(dtype)))
         np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
         assert np.isnan(got[3]).all() == (unknown == "error")
+
+
+@pytest.mark.parametrize("unknown", ["error", "ignore"])
+def test_a_missing_cell_without_a_fill_value_is_nan_in_the_graph(cli, tmp_path, unknown):
+    """Trained without gaps (no --impute, no fill values): predict refuses a missing cell;
+    the graphs give that row NaN outputs, whatever --unknown (not all zeros)."""
+    write(tmp_path / "train.csv", people(200, seed=1, gaps=0.0))
+    rows = people(6, seed=5, gaps=0.0)
+    rows[2]["city"], rows[4]["age"] = "", "NA"
+    write(tmp_path / "new.csv", rows)
+    model = tmp_path / "m.json"
+    _json(cli("train", tmp_path / "train.csv", "--target", "bought", "--id", "id",
+              "--unknown", unknown, "--epochs", "5", "--save", model, "--json"))
+    refused = cli("predict", model, "--data", tmp_path / "new.csv")
+    assert refused.returncode == 2 and "must be given" in refused.stderr
+    net = load(model)
+    raw = _rows(tmp_path / "new.csv")
+    for to in ("torch", "onnx"):
+        assert cli("export", model, "--to", to, "-o", tmp_path / f"m.{to}", "--dtype",
+                   "float64").returncode == 0
+    program = torch.export.load(str(tmp_path / "m.torch")).module()
+    outputs = {"torch": program(torch.tensor(category_codes(net, raw))).detach().numpy(),
+               "onnx": run_onnx(str(tmp_path / "m.onnx"), onnx_inputs(net, raw, np.float64))}
+    for got in outputs.values():
+        assert np.isnan(got[[2, 4]]).all() and np.isfinite(got[[0, 1, 3, 5]]).all()
+    np.testing.assert_allclose(outputs["torch"][[0, 1, 3, 5]], outputs["onnx"][[0, 1, 3, 5]],
+                               rtol=1e-12, atol=1e-12)

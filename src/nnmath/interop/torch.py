@@ -107,7 +107,9 @@ class Prepare(nn.Module):
     Any other number, e.g. -1, is a category not seen in training: all zeros when the model
     was trained with ``unknown="ignore"`` (as ``nnmath predict``); with ``"error"``, where
     ``predict`` refuses the row, a graph cannot raise, so the row's one-hot block is NaN
-    (``onehot / max(onehot)`` = 0/0) and so are its outputs, never a silent prediction.
+    (``onehot / max(onehot)`` = 0/0) and so are its outputs, never a silent prediction. A
+    missing cell of a column without a fill value (``predict`` refuses it too) gives NaN
+    outputs whatever ``unknown``.
     :func:`category_codes` turns text into these indices.
     """
 
@@ -139,6 +141,8 @@ class Prepare(nn.Module):
                 onehot = (column == levels).to(x.dtype)
                 if self.unseen_nan:   # an unseen category: 0/0, NaN outputs (predict refuses)
                     onehot = onehot / onehot.amax(dim=1, keepdim=True)
+                else:   # a missing cell without a fill value: NaN (predict refuses it)
+                    onehot = torch.where(torch.isnan(column), torch.nan, onehot)
                 blocks.append(onehot)
         return torch.cat(blocks, dim=1)
 
