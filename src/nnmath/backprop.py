@@ -156,7 +156,7 @@ def backprop(layers: Sequence[Dense], X: FloatArray, T: FloatArray, loss: str | 
     if record:
         per_sample = _per_sample_loss(layers, loss_fn, forwards[-1], T)
         value = float(per_sample.sum() / per_sample.shape[0])   # the mean over samples
-    backwards, dL_dy_hat = backward_pass(layers, forwards, T, loss_fn.name, record)
+    backwards, dL_dy_hat = backward_pass(layers, forwards, T, loss_fn, record)
     return BackpropRecord(X, T, loss_fn.name, per_sample, value, forwards, backwards, dL_dy_hat,
                           uses_shortcut(layers[-1].activation, loss_fn.name))
 
@@ -252,14 +252,17 @@ def _per_sample_loss(layers: Sequence[Dense], loss_fn: Loss, last: Forward | Flo
     """Each sample's loss; from the logits ``z_L`` where the shortcut applies (finite
     even where ``y_hat`` rounds to 0 or 1). ``last``: the output layer's Forward, or
     its ``z_L`` alone where the shortcut applies."""
+    w = loss_fn.sample_weight(T)   # class weights: w_s * l_s (None: every sample once)
     if uses_shortcut(layers[-1].activation, loss_fn.name):
         from_logits = BCE if loss_fn.name == "bce" else CrossEntropy
-        return from_logits.per_sample_from_logits(last.z if isinstance(last, Forward) else last,
-                                                  T)
-    if not isinstance(last, Forward):
+        per_sample = from_logits.per_sample_from_logits(
+            last.z if isinstance(last, Forward) else last, T)
+    elif not isinstance(last, Forward):
         raise TypeError(f"the loss {loss_fn.name!r} is computed from y_hat: give the output "
                         "layer's Forward, not z_L")
-    return loss_fn.per_sample(last.a, T)
+    else:
+        per_sample = loss_fn.per_sample(last.a, T)
+    return per_sample if w is None else w * per_sample
 
 
 def _shortcut_delta(loss_fn: Loss, y_hat: FloatArray, T: FloatArray) -> FloatArray:
@@ -269,5 +272,8 @@ def _shortcut_delta(loss_fn: Loss, y_hat: FloatArray, T: FloatArray) -> FloatArr
         # (y_hat * sum_j t_j - t) / n: exactly (y_hat - t) / n for rows summing to 1,
         # and still the true gradient for rows that miss 1 by rounding.
         t_sum: FloatArray = T.sum(axis=1, keepdims=True)
-        return (y_hat * t_sum - T) / n_samples
-    return (y_hat - T) / n_samples
+        delta: FloatArray = (y_hat * t_sum - T) / n_samples
+    else:
+        delta = (y_hat - T) / n_samples
+    w = loss_fn.sample_weight(T)   # class weights: w_s (y_hat - t) / n
+    return delta if w is None else w[:, None] * delta

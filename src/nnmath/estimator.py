@@ -22,6 +22,8 @@ Hyperparameters (the names checks outside the project rely on)::
     early_stopping      hold out validation_fraction of the rows; stop when their
                         loss has not improved for `patience` epochs; keep the best
     random_state        seeds initial weights, shuffling and the validation split
+    class_weight        NNClassifier only: None, "balanced" or {label: weight}, a factor
+                        of each row's loss (scikit-learn's convention)
 
 The defaults are scikit-learn's ``MLPClassifier``/``MLPRegressor``'s
 (hidden_layer_sizes=(100,), alpha=1e-4, learning_rate=0.001, one sigmoid output
@@ -148,7 +150,7 @@ class _NNBase(BaseEstimator):
     def _seed(self) -> int:
         return int(self._rng.randint(np.iinfo(np.int32).max))
 
-    def _train(self, X, T, epochs, early_stopping):
+    def _train(self, X, T, epochs, early_stopping, class_weight=None):
         n = X.shape[0]
         batch_size = min(200, n) if self.batch_size == "auto" else self.batch_size
         history = self.net_.fit(
@@ -156,7 +158,7 @@ class _NNBase(BaseEstimator):
             batch_size=batch_size, shuffle=self.shuffle, seed=self._seed(),
             optimizer=self._optimizer, alpha=self.alpha, early_stopping=early_stopping,
             validation_fraction=self.validation_fraction if early_stopping else None,
-            patience=self.patience)
+            patience=self.patience, class_weight=class_weight)
         self.history_ = history
         self.loss_curve_ = self.loss_curve_ + list(history.loss)
         self.validation_loss_curve_ = self.validation_loss_curve_ + list(history.val_loss)
@@ -183,10 +185,30 @@ class NNClassifier(ClassifierMixin, _NNBase):
     Learned attributes: ``classes_``, ``n_features_in_``, ``net_`` (the
     :class:`nnmath.Network`), ``history_``, ``loss_curve_``,
     ``validation_loss_curve_``, ``loss_``, ``n_iter_``, ``coefs_``,
-    ``intercepts_``, ``n_outputs_``, ``out_activation_``, ``loss_name_``.
+    ``intercepts_``, ``n_outputs_``, ``out_activation_``, ``loss_name_``,
+    ``class_weight_`` (one weight per class of ``classes_``, or None).
+
+    ``class_weight`` follows scikit-learn's convention: None (every class 1), a dict
+    ``{label: weight}`` (labels left out weigh 1) or ``"balanced"``
+    (``n_samples / (n_classes * np.bincount(y))``, from the rows given to ``fit``); each
+    row's loss and its gradient are multiplied by its class's weight and the loss stays
+    the mean over the rows (:mod:`nnmath.losses`). ``partial_fit`` takes a dict, not
+    ``"balanced"`` (one batch's counts are not the data's), as ``SGDClassifier``.
     """
 
     _task = "classification"
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", output_activation=None,
+                 loss=None, optimizer="adam", learning_rate=0.001, epochs=200,
+                 batch_size="auto", alpha=0.0001, early_stopping=False, random_state=None,
+                 shuffle=True, validation_fraction=0.1, patience=10, class_weight=None):
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+                         output_activation=output_activation, loss=loss, optimizer=optimizer,
+                         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
+                         alpha=alpha, early_stopping=early_stopping,
+                         random_state=random_state, shuffle=shuffle,
+                         validation_fraction=validation_fraction, patience=patience)
+        self.class_weight = class_weight
 
     def fit(self, X, y):
         """Train from scratch on X (n_samples, n_features), labels y (n_samples,)."""
@@ -196,7 +218,23 @@ class NNClassifier(ClassifierMixin, _NNBase):
         self._check_classes()
         self._start(X, len(self.classes_))
         self.n_iter_ = 0
-        return self._train(X, self._targets(y_index), self.epochs, self.early_stopping)
+        self.class_weight_ = self._class_weights(y)
+        return self._train(X, self._targets(y_index), self.epochs, self.early_stopping,
+                           self.class_weight_)
+
+    def _class_weights(self, y):
+        """One weight per class of ``classes_`` (scikit-learn's ``compute_class_weight``),
+        or None without ``class_weight``."""
+        if self.class_weight is None:
+            return None
+        if not (isinstance(self.class_weight, dict) or (isinstance(self.class_weight, str)
+                                                        and self.class_weight == "balanced")):
+            raise ValueError(parameter_message(type(self).__name__, "class_weight",
+                                               "None, 'balanced' or a dict {label: weight}",
+                                               self.class_weight))
+        from sklearn.utils.class_weight import compute_class_weight
+
+        return compute_class_weight(self.class_weight, classes=self.classes_, y=y)
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y), continuing from the current network (and optimizer state).
@@ -220,7 +258,13 @@ class NNClassifier(ClassifierMixin, _NNBase):
         if unknown.size:
             raise ValueError(f"y must only hold labels from classes {self.classes_!r}. "
                              f"Got {unknown!r}.")
-        return self._train(X, self._targets(np.searchsorted(self.classes_, y)), 1, False)
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError("class_weight 'balanced' is not supported by partial_fit (one "
+                             "batch's class counts are not the data's). Give a dict "
+                             "{label: weight}, or use fit.")
+        self.class_weight_ = self._class_weights(y)
+        return self._train(X, self._targets(np.searchsorted(self.classes_, y)), 1, False,
+                           self.class_weight_)
 
     def _check_classes(self):
         if len(self.classes_) < 2:

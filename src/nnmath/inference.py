@@ -39,7 +39,7 @@ __all__ = ["Evaluation", "Prediction", "task_of", "class_names_of", "n_classes_o
            "scaling_of", "outputs", "scaled_inputs", "scaling_transform", "probabilities",
            "predict", "evaluate", "check_threshold", "class_targets",
            "regression_scores", "preprocessing_of", "target_scaling_of", "threshold_of",
-           "network_inputs", "unscaled", "target_names_of", "unscaled_network"]
+           "network_inputs", "unscaled", "target_names_of", "unscaled_network", "model_loss"]
 
 
 def task_of(net) -> str:
@@ -371,7 +371,7 @@ def evaluate(net, X, y, threshold=None, texts=None, lines=None) -> Evaluation:
     Regression: ``r2``, ``mae``, ``rmse`` and ``mse``, in the target's units. Always
     ``n_samples`` and, when the model file names its loss, ``loss`` (the mean of that
     loss, on the targets as the network was trained on them: standardised, with a
-    ``"target_scaling"``).
+    ``"target_scaling"``; weighted by the model file's ``"class_weight"``, if any).
 
     Raises DataError when a metric overflows (outputs or targets near 1e200
     squared); the message says which of them is too large.
@@ -428,6 +428,18 @@ def _check_scores(scores: dict, T, y_hat) -> None:
         raise DataError(must_be(f"the {key}", "a finite number", float(value), why))
 
 
+def model_loss(net):
+    """The loss the model file names (``"loss"``), with its ``"class_weight"`` if any (the
+    loss training minimised); None without a ``"loss"``."""
+    name = net.info.get("loss")
+    if not name:
+        return None
+    from .losses import get_loss
+
+    weights = net.info.get("class_weight")
+    return get_loss(name).weighted(weights) if weights is not None else name
+
+
 def _evaluate(net, X, y, threshold, texts=None, lines=None) -> dict:
     p = predict(net, X, threshold, texts, lines)
     threshold = check_threshold(threshold, n_classes_of(net)) if threshold is not None \
@@ -438,7 +450,7 @@ def _evaluate(net, X, y, threshold, texts=None, lines=None) -> dict:
         raise ShapeError(must_be("y", f"{len(p.y_hat)} labels or targets, one per row of X",
                                  y.tolist() if y.ndim == 0 else f"shape {y.shape}"))
     report = {"task": p.task, "n_samples": int(len(y))}
-    loss = net.info.get("loss")
+    loss = model_loss(net)
     if p.task == "regression":
         T = y.reshape(len(y), -1).astype(np.float64)
         if T.shape[1] != p.y_hat.shape[1]:
@@ -466,6 +478,8 @@ def _evaluate(net, X, y, threshold, texts=None, lines=None) -> dict:
     report["balanced_accuracy"] = metrics.balanced_accuracy(y, p.classes)
     report["log_loss"] = metrics.log_loss(one_hot(y, k), proba)
     if loss:
+        if net.info.get("class_weight") is not None:
+            report["class_weighted"] = True   # the loss is the weighted one training minimised
         T = y[:, None].astype(float) if net.n_outputs == 1 else one_hot(y, k)
         with np.errstate(over="ignore", invalid="ignore"):
             report["loss"] = net.loss(inputs, T, loss)

@@ -17,6 +17,22 @@ Per-sample losses, with ``k`` outputs ``j``::
                                                           dl/dy_hat_j = (y_hat_j - t_j) / (y_hat_j (1 - y_hat_j))
     cross_entropy  l = -sum_j t_j log y_hat_j             dl/dy_hat_j = -t_j / y_hat_j
 
+**Class weights.** A loss may carry one weight per class, ``class_weight`` (see
+:meth:`Loss.weighted`, :func:`class_weights`): each sample's loss is multiplied by the
+weight of its class, ``w_s = sum_j t_j c_j`` (one output of two classes, the sigmoid's:
+``w_s = c_0 (1 - t) + c_1 t``), and the batch loss stays the mean over the ``n`` samples,
+
+.. math:: L = \frac{1}{n} \sum_{s=1}^{n} w_s\, \ell(\hat y_s, t_s), \qquad
+          \frac{\partial L}{\partial \hat y_s} = \frac{w_s}{n}
+          \frac{\partial \ell}{\partial \hat y_s},
+
+so the weight is one more factor in each sample's loss and in its derivative (and in the
+shortcuts: ``delta_L = w_s (y_hat - t) / n``). This is Keras's normalisation (divide by
+the number of samples); PyTorch's ``reduction="mean"`` with ``weight=`` divides by the
+sum of the weights instead, so nnmath's ``L`` is torch's ``reduction="sum"`` divided by
+``n``. With ``"balanced"`` weights (scikit-learn's ``n / (k * count_c)``) the weights of
+the rows they were computed on sum to ``n``, so on those rows both normalisations agree.
+
 PyTorch equivalents (checked in the tests): ``ssr`` is
 ``0.5 * MSELoss(reduction="sum") / n``; ``mse`` is ``MSELoss()``; ``bce`` is
 ``BCELoss(reduction="sum") / n`` (equal to ``BCELoss()`` for one output);
@@ -40,13 +56,17 @@ places the engine skips the full product; ``explain`` shows both.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._typing import FloatArray
+from ._typing import ArrayLike, FloatArray
+from .checks import is_number
 from .errors import ConfigError, must_be
 
 __all__ = ["Loss", "LOSSES", "get_loss", "check_pair", "check_targets", "check_loss",
-           "uses_shortcut", "loss_for", "head_for", "LOSS_OF_OUTPUT"]
+           "uses_shortcut", "loss_for", "head_for", "LOSS_OF_OUTPUT", "class_weights",
+           "row_weights"]
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -57,29 +77,146 @@ def _clip(p: FloatArray) -> FloatArray:
 
 
 class Loss:
-    """Base class. Subclasses give ``per_sample`` and ``sample_gradient``."""
+    """Base class. Subclasses give ``per_sample`` and ``sample_gradient`` (unweighted).
+
+    ``class_weight`` is None (every sample counts once) or one weight per class
+    (:meth:`weighted`); :meth:`value` and :meth:`gradient` apply it.
+    """
 
     name: str = ""
+    class_weight: FloatArray | None = None
 
     def per_sample(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
-        """``l_s`` for each sample: shape (n_samples,)."""
+        """``l_s`` for each sample, unweighted: shape (n_samples,)."""
         raise NotImplementedError
 
     def sample_gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
-        """``dl_s/dy_hat`` of each sample's own loss: shape (n_samples, n_out)."""
+        """``dl_s/dy_hat`` of each sample's own loss, unweighted: shape (n_samples, n_out)."""
         raise NotImplementedError
 
+    def weighted(self, class_weight: ArrayLike | None) -> Loss:
+        """This loss with one weight per class (None: unweighted), a new object.
+
+        >>> get_loss("bce").weighted([1.0, 3.0])
+        <loss bce, class weights [1.0, 3.0]>
+        """
+        out = type(self)()
+        out.class_weight = None if class_weight is None else _check_weights(class_weight)
+        return out
+
+    def sample_weight(self, T: FloatArray) -> FloatArray | None:
+        """``w_s`` of each sample (its class's weight), or None without class weights."""
+        return None if self.class_weight is None else row_weights(self.class_weight, T)
+
     def value(self, y_hat: FloatArray, T: FloatArray) -> float:
-        """The batch loss ``L``: the mean of the per-sample losses."""
-        return float(np.mean(self.per_sample(y_hat, T)))
+        """The batch loss ``L``: the mean of the (weighted) per-sample losses."""
+        per_sample = self.per_sample(y_hat, T)
+        w = self.sample_weight(T)
+        return float(np.mean(per_sample if w is None else w * per_sample))
 
     def gradient(self, y_hat: FloatArray, T: FloatArray) -> FloatArray:
         """``dL_dy_hat`` of the batch loss (the mean): shape (n_samples, n_out)."""
         n_samples: int = y_hat.shape[0]
-        return self.sample_gradient(y_hat, T) / n_samples
+        w = self.sample_weight(T)
+        grad = self.sample_gradient(y_hat, T)
+        return (grad if w is None else w[:, None] * grad) / n_samples
 
     def __repr__(self) -> str:
-        return f"<loss {self.name}>"
+        if self.class_weight is None:
+            return f"<loss {self.name}>"
+        return f"<loss {self.name}, class weights {self.class_weight.tolist()}>"
+
+
+def row_weights(class_weight: FloatArray, T: FloatArray) -> FloatArray:
+    """Each sample's weight ``w_s = sum_j t_j c_j`` (its class's weight for one-hot rows);
+    one target column of two classes (a sigmoid output): ``c_0 (1 - t) + c_1 t``.
+
+    >>> import numpy as np
+    >>> row_weights(np.array([1.0, 3.0]), np.array([[0.0], [1.0]])).tolist()
+    [1.0, 3.0]
+    >>> row_weights(np.array([1.0, 2.0, 5.0]), np.array([[0, 0, 1.0], [1.0, 0, 0]])).tolist()
+    [5.0, 1.0]
+    """
+    k = class_weight.shape[0]
+    if T.shape[1] == k:
+        weights: FloatArray = T @ class_weight
+        return weights
+    if T.shape[1] == 1 and k == 2:
+        column: FloatArray = class_weight[0] * (1 - T[:, 0]) + class_weight[1] * T[:, 0]
+        return column
+    raise ConfigError(must_be("class_weight", f"one weight per class: {T.shape[1]} (one per "
+                              "target column)" + (", or 2 for one column of two classes"
+                                                  if T.shape[1] == 1 else ""),
+                              f"{k} weights"))
+
+
+def _check_weights(class_weight: ArrayLike) -> FloatArray:
+    """One finite weight >= 0 per class, at least one of them > 0."""
+    try:
+        weights = np.array(class_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        weights = np.array([np.nan])
+    if weights.ndim != 1 or weights.size < 2 or not np.all(np.isfinite(weights)) \
+            or np.any(weights < 0) or not np.any(weights > 0):
+        raise ConfigError(must_be("class_weight", "one finite number >= 0 per class (at "
+                                  "least two, one of them > 0)", _shown(class_weight),
+                                  'For example class_weight="balanced" or [1.0, 3.0].'))
+    return weights
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def class_weights(class_weight: object, T: FloatArray) -> FloatArray | None:
+    """One weight per class from ``class_weight`` (None: no weights).
+
+    ``"balanced"`` is scikit-learn's ``n_samples / (n_classes * count_c)``, counted on the
+    rows of ``T`` (one-hot rows; one column of 0/1 for two classes with a sigmoid
+    output); a dict maps a class number to its weight (classes left out weigh 1, as in
+    scikit-learn); a sequence gives one weight per class, in order.
+
+    >>> import numpy as np
+    >>> T = np.array([[1.0, 0], [1.0, 0], [1.0, 0], [0, 1.0]])
+    >>> class_weights("balanced", T).tolist()         # 4 / (2 * 3), 4 / (2 * 1)
+    [0.6666666666666666, 2.0]
+    >>> class_weights({1: 5}, T).tolist()
+    [1.0, 5.0]
+    """
+    if class_weight is None:
+        return None
+    k = 2 if T.shape[1] == 1 else T.shape[1]
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ConfigError(must_be("class_weight", '"balanced", a dict {class: weight} or '
+                                      "one weight per class", class_weight))
+        counts = np.array([T.shape[0] - T[:, 0].sum(), T[:, 0].sum()]) if T.shape[1] == 1 \
+            else T.sum(axis=0)
+        if np.any(counts <= 0):
+            empty = int(np.flatnonzero(counts <= 0)[0])
+            raise ConfigError(must_be('class_weight="balanced"', "computed on rows of every "
+                                      "class", f"no row of class {empty}", "Give the weights "
+                                      "yourself, or rows of every class."))
+        return _check_weights(T.shape[0] / (k * counts))
+    if isinstance(class_weight, dict):
+        weights = np.ones(k)
+        for key, value in class_weight.items():
+            if isinstance(key, bool) or not isinstance(key, (int, np.integer)) \
+                    or not 0 <= key < k:
+                raise ConfigError(must_be("a class_weight key", f"a class number 0..{k - 1}",
+                                          key))
+            if not is_number(value) or not math.isfinite(value) or value < 0:
+                raise ConfigError(must_be(f"the class_weight of class {key}", "a finite "
+                                          "number >= 0", value))
+            weights[int(key)] = float(value)
+        return _check_weights(weights)
+    given = _check_weights(class_weight)   # type: ignore[arg-type]  # checked inside
+    if given.size != k:
+        raise ConfigError(must_be("class_weight", f"one weight per class ({k})",
+                                  f"{given.size} weights"))
+    return given
 
 
 class SSR(Loss):

@@ -28,6 +28,9 @@ bit-identical parameters. Optional keys (``loss``, ``class_names``,
     target_scaling regression: {"mean": [...], "std": [...]}, n_outputs each; the
                    network's outputs are standardised targets (y = y_hat * std + mean)
     threshold      two classes: the decision threshold training chose (P(class 1) >= it)
+    class_weight   classes: the weight of each class in the training loss, one number >= 0
+                   per class in the order of ``class_names`` (``--class-weight``;
+                   :mod:`nnmath.losses`); evaluate's and explain's loss carry it
     data           an object: the training file's name, its columns and rows (free-form)
     training       an object (the settings training ran with; free-form)
     history        the loss (and metrics) after each epoch, as ``nnmath train`` records
@@ -268,7 +271,7 @@ def _json_type(value: object) -> str:
 
 KNOWN_KEYS = ("task", "loss", "feature_names", "class_names", "positive_class", "target_name",
               "target_names", "preprocessing", "scaling", "target_scaling", "threshold",
-              "data", "training", "history")
+              "class_weight", "data", "training", "history")
 
 
 class _Fail(Protocol):
@@ -323,6 +326,8 @@ def check_info(info: dict[str, Any], net: Network, where: str = "") -> None:
         if task == "regression" or net.n_outputs > 2:
             fail("threshold", "given for a model with two classes only", value,
                  "Remove the key.")
+    if "class_weight" in info:
+        _check_class_weight(info, net, fail)
     for key in ("data", "training"):
         if key in info and not isinstance(info[key], dict):
             fail(key, "an object", info[key])
@@ -331,6 +336,18 @@ def check_info(info: dict[str, Any], net: Network, where: str = "") -> None:
             History.from_dict(info["history"])
         except NnmathError as exc:
             raise ModelFileError(where + str(exc)) from None
+
+
+def _check_class_weight(info: dict[str, Any], net: Network, fail: _Fail) -> None:
+    weights = info["class_weight"]
+    n = 2 if net.n_outputs == 1 else net.n_outputs
+    if info.get("task") == "regression":
+        fail("class_weight", "given for a model of classes only", weights, "Remove the key.")
+    if not isinstance(weights, list) or len(weights) != n or \
+            not all(is_json_number(w) and math.isfinite(w) and w >= 0 for w in weights) or \
+            not any(w > 0 for w in weights):
+        fail("class_weight", f"a list of {n} numbers >= 0 (one per class, at least one > 0)",
+             weights)
 
 
 def _check_positive(info: dict[str, Any], net: Network, fail: _Fail) -> None:

@@ -30,7 +30,7 @@ from .checks import check_dtype, check_path, check_seed, is_whole
 from .errors import ConfigError, ShapeError, must_be
 from .finite import check_finite, check_outputs
 from .layers import Dense, check_params, count_params
-from .losses import check_loss
+from .losses import Loss, check_loss
 
 if TYPE_CHECKING:
     from .history import History
@@ -264,14 +264,16 @@ class Network:
 
     predict_proba = forward
 
-    def loss(self, X: ArrayLike, T: ArrayLike, loss: str = "ssr") -> float:
-        """The batch loss: the mean over samples of the per-sample loss."""
+    def loss(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "ssr") -> float:
+        """The batch loss: the mean over samples of the per-sample loss (a
+        :class:`~nnmath.losses.Loss` with class weights: of the weighted ones)."""
         X = self.check_X(X)
         T = self.check_T(T, X.shape[0])
         check_loss(self.layers[-1].activation, loss, T)
         return mean_loss(self.layers, X, T, loss)
 
-    def gradients(self, X: ArrayLike, T: ArrayLike, loss: str = "ssr") -> tuple[float, Params]:
+    def gradients(self, X: ArrayLike, T: ArrayLike,
+                  loss: str | Loss = "ssr") -> tuple[float, Params]:
         """The loss and ``dL/dparameter`` for every parameter, by backpropagation.
 
         Parameters
@@ -280,7 +282,9 @@ class Network:
         T : array-like of shape (n_samples, n_outputs)
             Targets, one row per sample (a 1-D array is taken as one column when
             the network has one output).
-        loss : {"ssr", "mse", "bce", "cross_entropy"}
+        loss : {"ssr", "mse", "bce", "cross_entropy"} or Loss
+            A :class:`~nnmath.losses.Loss` may carry class weights
+            (``get_loss("bce").weighted([1, 3])``).
 
         Returns
         -------
@@ -305,7 +309,9 @@ class Network:
         descent in row order; ``batch_size=None`` is full-batch.
         ``progress=True`` shows a progress bar (epochs, loss, time left) on
         stderr, in a terminal or in Jupyter. See :func:`nnmath.training.train`
-        for the other options.
+        for the other options, among them ``class_weight`` (``"balanced"``, a dict
+        ``{class number: weight}`` or one weight per class: a weight per sample in the
+        loss and its gradient).
         """
         from .training import train
 

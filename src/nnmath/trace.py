@@ -29,7 +29,7 @@ from .datasets.scaling import Scaling
 from .errors import ConfigError, must_be
 from .gradcheck import GradCheck, gradient_check
 from .jsonsafe import json_safe
-from .losses import check_loss
+from .losses import Loss, check_loss, class_weights, get_loss
 from .network import Network
 from .optimizers import SGD
 from .trace_terms import (
@@ -106,6 +106,11 @@ class Trace:
     ``T_raw`` is the target as given and ``T = target_scaling.apply(T_raw)``; the
     network's outputs in the target's units are :attr:`outputs`.
     ``input_names`` names the network's inputs (the model file's ``feature_names``).
+
+    With class weights (the model file's ``"class_weight"``), ``class_weight`` holds one
+    weight per class and ``sample_weight`` each sample's (its class's): the per-sample
+    losses ``per_sample_loss`` and ``dL_dy_hat`` carry that factor (:mod:`nnmath.losses`);
+    both are None without.
     """
 
     X: np.ndarray
@@ -136,6 +141,8 @@ class Trace:
     T_raw: np.ndarray | None = None
     target_scaling: Scaling | None = None
     input_names: tuple = ()
+    class_weight: np.ndarray | None = None
+    sample_weight: np.ndarray | None = None
 
     @property
     def outputs(self) -> np.ndarray:
@@ -199,6 +206,7 @@ class Trace:
             scaled["output_units"] = rows(self.outputs)
         if self.input_names and self.preparation is not None:
             scaled["input_names"] = list(self.input_names)
+        scaled |= _weight_keys(self, one)
         return json_safe({   # inf/NaN: None; a warning in the trace says where
             "x": rows(self.X if self.X_raw is None else self.X_raw),
             **scaled,
@@ -240,9 +248,19 @@ class Trace:
         })
 
 
+def _weight_keys(trace: Trace, one: bool) -> dict:
+    """``class_weight`` and ``sample_weight`` of ``to_dict``, with class weights."""
+    if trace.class_weight is None or trace.sample_weight is None:
+        return {}
+    return {"class_weight": trace.class_weight.tolist(),
+            "sample_weight": trace.sample_weight[0].item() if one else
+            trace.sample_weight.tolist()}
+
+
 def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr",
             learning_rate: float = 0.1, check: bool = False,
-            scaling: Literal["model"] | Scaling | None = "model") -> Trace:
+            scaling: Literal["model"] | Scaling | None = "model",
+            class_weight: object = "model") -> Trace:
     r"""Record one gradient-descent step of ``network`` on ``x``; ``network`` is unchanged.
 
     Parameters
@@ -265,6 +283,10 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
         that one is applied. A target scaling the model file stores
         (``"target_scaling"``) is always applied to ``target``, given in the target's
         units.
+    class_weight : "model", None, "balanced", dict or sequence, default "model"
+        ``"model"``: the class weights the model file records (``network.info
+        ["class_weight"]``), if any; None: none; else as in :func:`nnmath.training.train`.
+        Each sample's loss and ``dL/dy_hat`` carry its class's weight as a factor.
 
         .. math:: x_\text{scaled} = (x - \text{mean}) / \text{std}
 
@@ -315,11 +337,12 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
     target_scaling = _target_scaling(network) if _model_scaled(network) else None
     if target_scaling is not None:
         T_raw, T = T, target_scaling.apply(T)
-    check_loss(network.layers[-1].activation, loss, T)
+    loss_fn = get_loss(check_loss(network.layers[-1].activation, loss, T)).weighted(
+        _class_weight(network, class_weight, T))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # warned in the trace
-        trace = _record(network, X, T, loss, learning_rate, X_raw, scaling)
+        trace = _record(network, X, T, loss_fn, learning_rate, X_raw, scaling)
         if check:
-            trace = replace(trace, check=gradient_check(network, X, T, trace.loss_name,
+            trace = replace(trace, check=gradient_check(network, X, T, loss_fn,
                                                          analytic=trace.gradients))
     names = network.info.get("feature_names") if isinstance(network.info, dict) else None
     trace = replace(trace, cells=cells, preparation=preparation, T_raw=T_raw,
@@ -327,6 +350,15 @@ def explain(network: Network, x: ArrayLike, target: ArrayLike, loss: str = "ssr"
                     input_names=tuple(str(n) for n in names) if names and
                     len(names) == network.n_inputs else ())
     return replace(trace, warnings=find_warnings(trace))
+
+
+def _class_weight(network: Network, class_weight: object, T: np.ndarray):
+    """The weights per class of the explained loss: the model file's (``"model"``), or
+    :func:`nnmath.losses.class_weights` of the ones given."""
+    if isinstance(class_weight, str) and class_weight == "model":
+        recorded = network.info.get("class_weight") if isinstance(network.info, dict) else None
+        return None if recorded is None else np.asarray(recorded, dtype=np.float64)
+    return class_weights(class_weight, T)
 
 
 def _preprocessing(network: Network):
@@ -376,11 +408,12 @@ def _recorded(value: np.ndarray | None) -> np.ndarray:
     return value
 
 
-def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=None) -> Trace:
+def _record(network: Network, X, T, loss: Loss, learning_rate, X_raw=None,
+            scaling=None) -> Trace:
     before = backprop(network.layers, X, T, loss)
     after_net = network.copy()
     SGD(learning_rate).step(after_net.params(), before.gradients())
-    after = loss_pass(after_net.layers, X, T, before.loss_name)
+    after = loss_pass(after_net.layers, X, T, loss)
 
     layers = []
     for ell, (layer, new, fwd, back) in enumerate(
@@ -404,7 +437,8 @@ def _record(network: Network, X, T, loss, learning_rate, X_raw=None, scaling=Non
         y_hat_after=after.y_hat, loss_after=after.loss,
         output_delta=output_delta(layers[-1].activation, layers[-1].z, layers[-1].a,
                                   before.dL_dy_hat, layers[-1].delta, before.shortcut),
-        X_raw=X_raw, scaling=scaling)
+        X_raw=X_raw, scaling=scaling, class_weight=loss.class_weight,
+        sample_weight=loss.sample_weight(T))
     if not trace.scalar:
         return trace
     if len(layers) > MAX_CHAIN_LAYERS:

@@ -47,7 +47,7 @@ from .errors import ConfigError, DataError, TrainingError, must_be
 from .fastpath import BatchLoop, KernelRun, choose_engine
 from .finite import too_large
 from .history import MAX_KEPT_EPOCHS, History
-from .losses import check_loss
+from .losses import Loss, check_loss, class_weights, get_loss
 from .metrics import METRICS, check_metrics
 from .optimizers import SGD, get_optimizer
 from .regularization import check_alpha, l2_gradients, l2_penalty
@@ -100,7 +100,8 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
           validation_fraction: float | None = None, early_stopping: bool = False,
           metrics: Iterable[str] = (),
           batch_callbacks: BatchCallback | Iterable[BatchCallback] = (),
-          progress: bool = False, engine: str = "auto", epoch_loss: str = "auto") -> History:
+          progress: bool = False, engine: str = "auto", epoch_loss: str = "auto",
+          class_weight: object = None) -> History:
     """Train ``net`` in place; return its :class:`History`.
 
     Parameters
@@ -171,6 +172,15 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
         :data:`EXACT_LOSS_MAX_WORK` training ``rows x parameters``, else running. Either
         way ``initial_loss`` is exact, and every engine records the same numbers.
         ``metrics`` on the training rows still need their own pass.
+    class_weight : None, "balanced", dict or sequence, default None
+        A weight per class in the loss (:func:`nnmath.losses.class_weights`): each
+        sample's loss and its gradient are multiplied by its class's weight, and the batch
+        loss stays the mean over the samples (:mod:`nnmath.losses`). ``"balanced"`` is
+        scikit-learn's ``n_samples / (n_classes * count_c)``, counted on the rows of ``T``
+        given here (validation rows included); a dict maps a class number (a column of
+        ``T``; 0 and 1 for one sigmoid output) to its weight, others weigh 1. The weights
+        used are in ``History.settings["class_weight"]``. A weighted loss always runs on
+        the readable engine.
 
     Raises
     ------
@@ -200,10 +210,10 @@ def train(net: Network, X: ArrayLike, T: ArrayLike, loss: str = "ssr",
                          validation_fraction=validation_fraction,
                          early_stopping=early_stopping, metrics=metrics,
                          batch_callbacks=batch_callbacks, engine=engine,
-                         epoch_loss=epoch_loss)
+                         epoch_loss=epoch_loss, class_weight=class_weight)
     run = _settings(net, X, T, loss, learning_rate, epochs, batch_size, shuffle, seed, optimizer,
                     tol, patience, alpha, validation_data, validation_fraction, early_stopping,
-                    metrics, callbacks, batch_callbacks, epoch_loss)
+                    metrics, callbacks, batch_callbacks, epoch_loss, class_weight)
     history = _new_history(net, run)
     stopping = StoppingRule(run, history)
     _epochs(net, run, history, stopping, engine)
@@ -236,6 +246,7 @@ class _Run:
     batch_callbacks: tuple[BatchCallback, ...]
     params: Params
     rng: np.random.Generator
+    loss_fn: Loss   # the loss with its class weights, if any (the engine's passes take it)
     loss_kind: str = "exact"
 
     @property
@@ -255,11 +266,13 @@ def _settings(net: Network, X: ArrayLike, T: ArrayLike, loss: str, learning_rate
               validation_data: tuple[ArrayLike, ArrayLike] | None,
               validation_fraction: float | None, early_stopping: bool, metrics: Iterable[str],
               callbacks: tuple[EpochCallback, ...],
-              batch_callbacks: tuple[BatchCallback, ...], epoch_loss: str = "auto") -> _Run:
+              batch_callbacks: tuple[BatchCallback, ...], epoch_loss: str = "auto",
+              class_weight: object = None) -> _Run:
     """Every argument checked, in the order the messages are documented; the rows split."""
     X = net.check_X(X)
     T = net.check_T(T, X.shape[0])
     loss = check_loss(net.layers[-1].activation, loss, T)
+    loss_fn = get_loss(loss).weighted(class_weights(class_weight, T))
     check_int(epochs, "epochs", minimum=1)
     check_int(patience, "patience", minimum=1)
     alpha = check_alpha(alpha)
@@ -283,7 +296,8 @@ def _settings(net: Network, X: ArrayLike, T: ArrayLike, loss: str, learning_rate
     kind = epoch_loss_kind(epoch_loss, X.shape[0], net.n_params())
     return _Run(X, T, X_val, T_val, loss, epochs, min(int(batch_size), X.shape[0]), shuffle,
                 seed, opt, tol, patience, alpha, early_stopping, validation_fraction, metrics,
-                callbacks, batch_callbacks, net.params(), np.random.default_rng(seed), kind)
+                callbacks, batch_callbacks, net.params(), np.random.default_rng(seed), loss_fn,
+                kind)
 
 
 def _new_history(net: Network, run: _Run) -> History:
@@ -295,10 +309,13 @@ def _new_history(net: Network, run: _Run) -> History:
         validation_fraction=run.validation_fraction, early_stopping=run.early_stopping,
         validation_rows=0 if run.X_val is None else int(run.X_val.shape[0])),
         loss_kind=run.loss_kind)
+    if run.loss_fn.class_weight is not None:
+        history.settings["class_weight"] = run.loss_fn.class_weight.tolist()
     history.metrics = {name: [] for name in run.metrics}
     history.val_metrics = {name: [] for name in run.metrics} if run.X_val is not None else {}
     with np.errstate(over="ignore", invalid="ignore"):   # too large: an error just below
-        history.initial_loss = _objective(net, run.X, run.T, run.loss, run.alpha, False)[0]
+        history.initial_loss = _objective(net, run.X, run.T, run.loss_fn, run.alpha,
+                                          False)[0]
     if not np.isfinite(history.initial_loss):
         raise DataError(f"the loss before training must be a finite number. Got "
                         f"{history.initial_loss}. {too_large(net, run.X, run.T)}")
@@ -309,6 +326,10 @@ def _epochs(net: Network, run: _Run, history: History, stopping: StoppingRule,
             engine: str) -> None:
     """Epoch after epoch until the last or the stopping rule: the steps on the engine
     :func:`nnmath.fastpath.choose_engine` picks, then the epoch's end (:func:`_end_of_epoch`)."""
+    if run.loss_fn.class_weight is not None:
+        # The fast paths (fastpath.py, kernels.py) know the unweighted losses only: a
+        # class-weighted loss runs on the readable engine, never silently unweighted.
+        engine = "readable"
     engine = choose_engine(net, run.loss, run.opt, run.X.shape[0], run.batch_size, run.epochs,
                            run.batch_callbacks, engine)
     n = run.X.shape[0]
@@ -404,7 +425,7 @@ def _batches(net: Network, run: _Run, epoch: int) -> float | None:
             rows = slice(start, start + size) if order is None else order[start:start + size]
             # the batch loss is computed only when a batch callback or the running mean
             # asks for it
-            step = backprop(net.layers, run.X[rows], run.T[rows], run.loss, record=wanted)
+            step = backprop(net.layers, run.X[rows], run.T[rows], run.loss_fn, record=wanted)
             n_rows = step.X.shape[0]
             if wanted:
                 batch_loss = step.loss + l2_penalty(params, run.alpha, n_rows)  # before update
@@ -424,13 +445,13 @@ def _end_of_epoch(net: Network, run: _Run, history: History, epoch: int,
     val_loss = y_hat_val = None
     with np.errstate(over="ignore", invalid="ignore"):
         if running is None:
-            current, y_hat = _objective(net, run.X, run.T, run.loss, run.alpha,
+            current, y_hat = _objective(net, run.X, run.T, run.loss_fn, run.alpha,
                                         bool(run.metrics))
         else:   # the batch losses came before the updates: the parameters must be finite too
             current = running if _finite(run.params) else math.nan
             y_hat = outputs(net.layers, run.X) if run.metrics else None
         if run.X_val is not None and run.T_val is not None:
-            val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss, 0.0,
+            val_loss, y_hat_val = _objective(net, run.X_val, run.T_val, run.loss_fn, 0.0,
                                              bool(run.metrics))
     if not np.isfinite(current) or (val_loss is not None and not np.isfinite(val_loss)):
         net.set_params(snapshot)
@@ -460,7 +481,7 @@ def _diverged(net: Network, run: _Run, history: History, epoch: int,
            f"Try a smaller learning rate than {run.opt.learning_rate}."))
 
 
-def _objective(net: Network, X: FloatArray, T: FloatArray, loss: str, alpha: float,
+def _objective(net: Network, X: FloatArray, T: FloatArray, loss: str | Loss, alpha: float,
                with_output: bool = True) -> tuple[float, FloatArray | None]:
     """The mean loss (plus the L2 penalty) over all of ``X``, and ``y_hat`` (None
     without ``with_output``: the loss alone, the same number, is a cheaper pass)."""

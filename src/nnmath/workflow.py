@@ -187,7 +187,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
                 alpha=0.0, test_size=0.25, seed=0, scale=True, early_stopping=False,
                 validation_fraction=None, patience=10, threshold=None, callbacks=(),
                 batch_callbacks=(), on_start=None, scale_target=True,
-                init=None, epoch_loss="auto") -> FitResult:
+                init=None, epoch_loss="auto", class_weight=None) -> FitResult:
     """Split, scale, build, train and evaluate (see the module docstring).
 
     ``hidden`` is a sequence of neuron counts (one whole number is one hidden
@@ -207,6 +207,10 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     instead of random ones, and from its preprocessing and scalings (checked against
     the data's columns). ``epoch_loss`` is ``train``'s (:func:`nnmath.training.train`):
     what the History records after each epoch.
+
+    ``class_weight`` (classes): ``"balanced"`` (from the training rows), ``{class number:
+    weight}`` or one weight per class (:func:`nnmath.training.train`); the weights used are
+    stored in the model file (``"class_weight"``, in the order of ``"class_names"``).
     """
     if not isinstance(data, Dataset):
         raise ConfigError(must_be("data", "a nnmath.datasets.Dataset", data, "For example "
@@ -234,6 +238,7 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
         net = Network.random([n_inputs, *hidden, n_outputs], activation=activation,
                              output_activation=output_activation, seed=seed)
     X_train = prepared.inputs(train)
+    T_train = prepared.targets(train, n_outputs)
     net.info = model_info(data, loss, prepared.scaling, prepared.preprocessing,
                           prepared.target_scaling, threshold)
     # The settings the training loop does not know: a save during training records them
@@ -243,10 +248,11 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
         settings = {"init": True, "hidden": [layer.n_out for layer in net.layers[:-1]],
                     "activation": net.layers[0].activation if len(net.layers) > 1 else
                     activation, "test_size": test_size or 0}
+    weights = _record_weights(net, settings, class_weight, data, T_train)
     net.info["training"] = dict(settings)
     if on_start is not None:
         on_start(net)
-    history = net.fit(X_train, prepared.targets(train, n_outputs), loss=loss,
+    history = net.fit(X_train, T_train, loss=loss, class_weight=weights,
                       learning_rate=learning_rate,
                       epochs=epochs, batch_size=batch_size, shuffle=True, seed=seed,
                       optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
@@ -267,6 +273,30 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     notes = tuple(_not_converged(history, data.task, train_report))
     return FitResult(net, history, train, test, train_report, test_report, notes, n_val,
                      validation_report)
+
+
+def _class_weight(class_weight, data: Dataset, T: np.ndarray):
+    """The weights per class of ``class_weight`` on the training targets ``T``, or None."""
+    if class_weight is None:
+        return None
+    if data.task != "classification":
+        raise ConfigError(must_be("class_weight", "given for a target of classes",
+                                  f"a {data.task} target", "Leave class_weight out."))
+    from .losses import class_weights
+
+    return class_weights(class_weight, T)
+
+
+def _record_weights(net: Network, settings: dict, class_weight, data: Dataset,
+                    T: np.ndarray) -> np.ndarray | None:
+    """The weights per class of ``class_weight`` on the training targets ``T`` (None
+    without), recorded in the model file: ``"class_weight"``, and how they were given
+    (``"balanced"`` or ``"given"``) in its ``"training"``."""
+    weights = _class_weight(class_weight, data, T)
+    if weights is not None:
+        net.info["class_weight"] = weights.tolist()
+        settings["class_weight"] = class_weight if isinstance(class_weight, str) else "given"
+    return weights
 
 
 def _validation_split(train: Dataset, history):

@@ -88,3 +88,61 @@ def table_options(args) -> dict:
     return {"na_values": args.na_values, "decimal": args.decimal, "impute": args.impute,
             "unknown": args.unknown, "categorical": args.categorical, "drop": args.drop,
             "ids": args.id}
+
+
+def add_class_weight(parser) -> None:
+    """``--class-weight balanced`` or ``--class-weight CLASS=W ...`` (``nnmath train``,
+    ``nnmath cv``)."""
+    parser.add_argument("--class-weight", nargs="+", metavar="W", default=None,
+                        help="weigh each class in the loss: 'balanced' (n_rows / (n_classes "
+                        "· rows of the class), from the training rows) or CLASS=WEIGHT pairs, "
+                        "e.g. Cancer=3 Healthy=1 (classes not named weigh 1); recorded in "
+                        "the model file")
+
+
+def class_weight_option(values, data):
+    """``--class-weight``'s words as ``fit_dataset``'s ``class_weight``: None,
+    ``"balanced"`` or ``{class number: weight}``; a ConfigError of one line for words that
+    are not that."""
+    import math
+
+    from ..errors import ConfigError, must_be
+
+    if not values:
+        return None
+    if data.task != "classification":
+        raise ConfigError(must_be("--class-weight", "given for a target of classes",
+                                  f"a {data.task} target", "Drop --class-weight: it weighs "
+                                  "the classes in the loss."))
+    if list(values) == ["balanced"]:
+        return "balanced"
+    names = [str(c) for c in data.class_names]
+    weights: dict[int, float] = {}
+    for word in values:
+        name, sep, text = str(word).rpartition("=")
+        if not sep or not name:
+            raise ConfigError(must_be("--class-weight", "balanced, or CLASS=WEIGHT pairs",
+                                      word, f"For example --class-weight {names[-1]}=3 "
+                                      f"{names[0]}=1."))
+        if name not in names:
+            import difflib
+
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+            raise ConfigError(must_be("the class of --class-weight", "one of the target's "
+                                      f"classes: {', '.join(names)}", name,
+                                      "Did you mean " + " or ".join(map(repr, close)) + "?"
+                                      if close else "Give a class name."))
+        try:
+            weight = float(text)
+        except ValueError:
+            weight = math.nan
+        if not math.isfinite(weight) or weight < 0:
+            raise ConfigError(must_be(f"the weight of class {name!r} in --class-weight",
+                                      "a finite number >= 0", text, f"For example {name}=3."))
+        if names.index(name) in weights:
+            raise ConfigError(must_be("--class-weight", "one weight per class", f"{name} "
+                                      "twice", "Give each class once."))
+        weights[names.index(name)] = weight
+    if not any(weights.values()) and len(weights) == len(names):
+        raise ConfigError(must_be("--class-weight", "at least one weight > 0", " ".join(values)))
+    return weights

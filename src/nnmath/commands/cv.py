@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import COMMANDS
-from ._args import add_json, add_table_arguments
+from ._args import add_class_weight, add_json, add_table_arguments
 from ._io import console, print_json
 
 NAME = "cv"
@@ -16,7 +16,8 @@ Each fold is held out once: a network is trained on the other folds, as 'nnmath 
 --test-size 0' trains it (the same options), and scored on the fold. Everything
 training learns is learned from the other folds only: the categories, the fill values,
 the scaling, the target scaling (no leakage). Classes: the folds are stratified (each
-keeps about its share of every class). The table shows each fold's metrics, then their
+keeps about its share of every class); --class-weight balanced computes the weights
+from the other folds too. The table shows each fold's metrics, then their
 mean ± standard deviation over the folds."""
 
 METRICS = {"classification": ("accuracy", "balanced_accuracy", "log_loss", "auc",
@@ -42,6 +43,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--alpha", type=float, default=0.0)
     parser.add_argument("--threshold", type=float, default=None)
+    add_class_weight(parser)
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds the folds, the weights and the shuffling (default 0)")
     add_json(parser)
@@ -56,11 +58,12 @@ def run(args) -> int:
     from ..errors import NnmathError
     from ..inference import evaluate
     from ..workflow import fit_dataset
-    from ._args import table_options
+    from ._args import class_weight_option, table_options
 
     check_seed(args.seed, "--seed")
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
                     classes=args.classes, positive=args.positive, **table_options(args))
+    class_weight = class_weight_option(args.class_weight, data)
     folds = fold_indices(data.y if data.task == "classification" else np.zeros(len(data)),
                          args.folds, args.seed, stratify=data.task == "classification")
     reports = []
@@ -74,7 +77,8 @@ def run(args) -> int:
                     output_activation=args.output_activation, loss=args.loss,
                     optimizer=args.optimizer, learning_rate=args.learning_rate,
                     epochs=args.epochs, batch_size=args.batch_size or None,
-                    alpha=args.alpha, test_size=0, seed=args.seed, threshold=args.threshold)
+                    alpha=args.alpha, test_size=0, seed=args.seed, threshold=args.threshold,
+                    class_weight=class_weight)
                 reports.append(evaluate(result.net, test.X, test.y, args.threshold,
                                         test.texts, test.lines))
             except NnmathError as exc:

@@ -57,11 +57,13 @@ def run(args) -> int:
         f"{'-'.join(map(str, net.sizes[:3]))}-…-{net.sizes[-1]} ({len(net.layers):,} layers)"
     steps = [name for name, key in (("preprocessing", "preprocessing"), ("scaling", "scaling"),
                                     ("target scaling", "target_scaling")) if net.info.get(key)]
+    unseen = _unseen(net)
     if args.json:
         print_json({"output": args.output, "to": args.to, "sizes": net.sizes,
                     "scaling": bool(net.info.get("scaling")),
                     "preprocessing": bool(net.info.get("preprocessing")),
-                    "target_scaling": bool(net.info.get("target_scaling"))})
+                    "target_scaling": bool(net.info.get("target_scaling")),
+                    **({"unseen_category": unseen} if unseen else {})})
     else:
         note = ""
         if steps == ["scaling"]:
@@ -70,4 +72,21 @@ def run(args) -> int:
             note = f" (the stored {', '.join(steps)} are in the graph)"
         say(f"wrote {args.output}: network {sizes} as "
             f"{'torch.export' if args.to == 'torch' else 'ONNX'}{note}")
+        if unseen == "nan":
+            say("note: a graph cannot raise an error: a row with a category not seen in "
+                "training, which predict refuses (--unknown error), gives NaN outputs")
+        elif unseen == "zeros":
+            say("note: a category not seen in training is all zeros in the graph, as predict "
+                "does (--unknown ignore)")
     return 0
+
+
+def _unseen(net) -> str | None:
+    """What the graph does with a category not seen in training: ``"nan"`` (the model
+    refuses it: --unknown error), ``"zeros"`` (--unknown ignore), None (no categories)."""
+    from ..inference import preprocessing_of
+
+    pre = preprocessing_of(net)
+    if pre is None or not pre.categorical:
+        return None
+    return "zeros" if pre.unknown == "ignore" else "nan"

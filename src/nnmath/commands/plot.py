@@ -205,6 +205,8 @@ def _replay(args, source, epochs: int, trained, data) -> dict:
                          ("alpha", 0.0), ("shuffle", False), ("seed", None)):
         value = settings.get(key, default)
         fit[key] = default if value is None and key != "seed" else value
+    if source.net.info.get("class_weight") is not None:   # the loss training minimised
+        fit["class_weight"] = source.net.info["class_weight"]
     if args.learning_rate is not None:
         if recorded and args.learning_rate != fit["learning_rate"]:
             notes.append(f"learning rate {args.learning_rate:g} (--learning-rate), not the "
@@ -230,7 +232,8 @@ def _replay(args, source, epochs: int, trained, data) -> dict:
     return {"initial_loss": history.initial_loss, "loss": history.loss[-1],
             "epochs": history.epochs,
             "replayed": {k: fit[k] for k in ("optimizer", "learning_rate", "batch_size",
-                                             "alpha", "shuffle", "seed")},
+                                             "alpha", "shuffle", "seed", "class_weight")
+                         if k in fit},
             "notes": notes}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import COMMANDS
-from ._args import add_json, add_table_arguments
+from ._args import add_class_weight, add_json, add_table_arguments
 from ._io import console, print_json
 
 NAME = "train"
@@ -12,6 +12,8 @@ EXAMPLE = """examples:
   nnmath train data.csv --target status --save model.json
   nnmath train people.csv --target income --id person_id --impute median --save m.json
   nnmath train linnerud.csv --target Weight Waist Pulse --save m.json  # three outputs
+  nnmath train cancer.csv --target status --class-weight balanced   # rare classes count more
+  nnmath train cancer.csv --target status --class-weight Cancer=5 Healthy=1
   cat data.csv | nnmath train - --target status
   nnmath train data.csv --target status --hidden 8 4 --activation relu \\
       --output-activation softmax --loss cross_entropy --optimizer adam \\
@@ -83,6 +85,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--patience", type=int, default=10,
                         help="epochs without improvement before early stopping (default 10)")
     parser.add_argument("--no-scale", action="store_true", help="do not standardise features")
+    add_class_weight(parser)
     parser.add_argument("--threshold", type=float, default=None,
                         help="two classes only: predicted positive when P(positive class) >= "
                              "threshold (default 0.5)")
@@ -123,13 +126,14 @@ def run(args) -> int:
 
 def _run(args, noticed) -> int:
     from ..datasets import load_csv
-    from ._args import table_options
+    from ._args import class_weight_option, table_options
 
     ckpt = _checks(args)   # before the data and the training: fail in a second, not an hour
     init = _init(args)
     data = load_csv(args.data, target=args.target, features=args.features, task=args.task,
                     classes=args.classes, positive=args.positive, **table_options(args))
-    result = _fit(args, data, noticed, ckpt, init)
+    class_weight = class_weight_option(args.class_weight, data)
+    result = _fit(args, data, noticed, ckpt, init, class_weight)
     if isinstance(result, int):   # Ctrl-C or SIGTERM: the last good epoch saved
         return result
     if args.save:
@@ -157,7 +161,7 @@ def _init(args):
     return load(args.init)
 
 
-def _fit(args, data, noticed, ckpt, init=None):
+def _fit(args, data, noticed, ckpt, init=None, class_weight=None):
     """The FitResult of training on ``data`` as the options say (a progress bar; Ctrl-C and
     --checkpoint-every saves); after Ctrl-C or SIGTERM the exit code (130, 143), with the
     last good epoch saved."""
@@ -181,7 +185,7 @@ def _fit(args, data, noticed, ckpt, init=None):
                 validation_fraction=args.validation_fraction, patience=args.patience,
                 threshold=args.threshold, epoch_loss=args.epoch_loss,
                 callbacks=(noticed,) + ((ckpt,) if ckpt else ()) + (on_epoch,),
-                on_start=ckpt.start if ckpt else None, init=init)
+                on_start=ckpt.start if ckpt else None, init=init, class_weight=class_weight)
     except KeyboardInterrupt as exc:    # Ctrl-C, or SIGTERM (interrupt.Terminated)
         if ckpt is None:
             raise
@@ -206,6 +210,7 @@ def _report(args, data, result, plots) -> dict:
             "feature_names": list(data.feature_names),
             "class_names": list(data.class_names),
             "positive_class": result.net.info.get("positive_class"),
+            "class_weight": result.net.info.get("class_weight"),
             "sizes": result.net.sizes,
             "n_train": len(result.train) - result.validation_rows,   # the rows trained on
             "n_validation": result.validation_rows,

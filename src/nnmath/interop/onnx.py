@@ -17,8 +17,13 @@ column, a number for a numeric one); else one input ``X`` of the raw numeric col
 missing number is NaN (``IsNaN``, ``Where``: the fill value); a categorical cell goes
 through ``ai.onnx.ml``'s ``LabelEncoder`` (each category to its index, the model's
 missing-value texts to the fill category's, any other text to -1) and ``Equal``
-against the indices (one-hot; -1 gives all zeros, ``unknown="ignore"``). Give the
-cells stripped of spaces, as nnmath reads them.
+against the indices (one-hot). A category not seen in training (-1) gives all zeros when
+the model was trained with ``unknown="ignore"``, as ``nnmath predict``; with ``"error"``,
+where ``predict`` refuses the row with one line, an ONNX graph cannot raise, so the
+row's one-hot block is divided by its largest entry (``ReduceMax``, ``Div``: 0/0) and
+the row's outputs are NaN, never a silent prediction. A missing cell of a column without a
+fill value (no ``--impute``; ``predict`` refuses it) gives NaN outputs too. Give the cells
+stripped of spaces, as nnmath reads them.
 
 >>> from nnmath.article import network_b
 >>> model = to_onnx_model(network_b())
@@ -151,10 +156,10 @@ def _prepare(pre, dtype, nodes, weights) -> tuple:
                                                     ["n_samples", 1]))
         keys = list(column.categories)
         values = list(range(len(keys)))
-        if column.fill is not None:
-            missing = [t for t in sorted(set(pre.na_values) | {""}) if t not in keys]
-            keys += missing
-            values += [column.categories.index(column.fill)] * len(missing)
+        missing = [t for t in sorted(set(pre.na_values) | {""}) if t not in keys]
+        keys += missing   # the fill category's code; -2 without one (NaN outputs, below)
+        values += [-2 if column.fill is None else column.categories.index(column.fill)] * \
+            len(missing)
         nodes.append(helper.make_node("LabelEncoder", [column.name], [f"{name}_code"],
                                       domain="ai.onnx.ml", keys_strings=keys,
                                       values_int64s=values, default_int64=-1))
@@ -164,6 +169,23 @@ def _prepare(pre, dtype, nodes, weights) -> tuple:
                                    [f"{name}_is"]),
                   helper.make_node("Cast", [f"{name}_is"], [f"{name}_onehot"],
                                    to=_TYPES[dtype])]
+        if pre.unknown != "ignore":   # an unseen category: 0/0, NaN outputs (predict refuses)
+            nodes += [helper.make_node("ReduceMax", [f"{name}_onehot"], [f"{name}_seen"],
+                                       axes=[1], keepdims=1),
+                      helper.make_node("Div", [f"{name}_onehot", f"{name}_seen"],
+                                       [f"{name}_checked"])]
+            blocks.append(f"{name}_checked")
+            continue
+        if column.fill is None:   # a missing cell without a fill value: NaN (predict refuses)
+            weights += [numpy_helper.from_array(np.array(-2, dtype=np.int64),
+                                                name=f"{name}_missing_code"),
+                        _tensor(f"{name}_nan", [np.nan], dtype, "NaN")]
+            nodes += [helper.make_node("Equal", [f"{name}_code", f"{name}_missing_code"],
+                                       [f"{name}_missing"]),
+                      helper.make_node("Where", [f"{name}_missing", f"{name}_nan",
+                                                 f"{name}_onehot"], [f"{name}_checked"])]
+            blocks.append(f"{name}_checked")
+            continue
         blocks.append(f"{name}_onehot")
     nodes.append(helper.make_node("Concat", blocks, ["x_prepared"], axis=1))
     return inputs, "x_prepared", True

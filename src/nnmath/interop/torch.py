@@ -102,15 +102,21 @@ class Prepare(nn.Module):
     scaling) out.
 
     The input ``x`` (n_samples, n_columns) holds, per column: a numeric column's value;
-    a categorical column's category as its index in the column's ``categories`` (any
-    other number, e.g. -1, is a category not seen in training: all zeros); NaN for a
-    missing cell, which takes the column's fill value (a column without one stays NaN).
+    a categorical column's category as its index in the column's ``categories``; NaN for
+    a missing cell, which takes the column's fill value (a column without one stays NaN).
+    Any other number, e.g. -1, is a category not seen in training: all zeros when the model
+    was trained with ``unknown="ignore"`` (as ``nnmath predict``); with ``"error"``, where
+    ``predict`` refuses the row, a graph cannot raise, so the row's one-hot block is NaN
+    (``onehot / max(onehot)`` = 0/0) and so are its outputs, never a silent prediction. A
+    missing cell of a column without a fill value (``predict`` refuses it too) gives NaN
+    outputs whatever ``unknown``.
     :func:`category_codes` turns text into these indices.
     """
 
     def __init__(self, preprocessing, dtype):
         super().__init__()
         self.kinds = [c.kind for c in preprocessing.columns]
+        self.unseen_nan = preprocessing.unknown != "ignore"
         self.widths = [c.width for c in preprocessing.columns]
         fills = []
         for c in preprocessing.columns:
@@ -132,7 +138,12 @@ class Prepare(nn.Module):
                 blocks.append(column)
             else:
                 levels = torch.arange(width, dtype=x.dtype)
-                blocks.append((column == levels).to(x.dtype))
+                onehot = (column == levels).to(x.dtype)
+                if self.unseen_nan:   # an unseen category: 0/0, NaN outputs (predict refuses)
+                    onehot = onehot / onehot.amax(dim=1, keepdim=True)
+                else:   # a missing cell without a fill value: NaN (predict refuses it)
+                    onehot = torch.where(torch.isnan(column), torch.nan, onehot)
+                blocks.append(onehot)
         return torch.cat(blocks, dim=1)
 
 

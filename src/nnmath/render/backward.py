@@ -75,6 +75,9 @@ def _dL_dy_hat(trace, ex, s, j) -> tuple:
                 [LP, yv, MINUS, tv, RP, Op("/"), LP, yv, LP, Num(1), MINUS, yv, RP, RP]),
         "cross_entropy": ([MINUS, t, Op("/"), y], [MINUS, tv, Op("/"), yv]),
     }[trace.loss_name]
+    if trace.sample_weight is not None:   # the class weight of the sample: one more factor
+        sym = [Sym("w", index=str(s) if n > 1 else ""), TIMES, LP, *sym, RP]
+        val = [Num(trace.sample_weight[s]), TIMES, LP, *val, RP]
     return (Deriv(Sym("L"), y), EQ, *sym, *per_n, EQ, *val, *per_n, EQ,
             Num(trace.dL_dy_hat[s, j]))
 
@@ -106,10 +109,13 @@ def _output_delta(trace, ex) -> list[Block]:
             if od.shortcut is None:
                 rows.append(full)
             else:
-                short = (d, EQ, LP, ex.node("a", L, s, i), MINUS, Sym("t", index=ex.idx(s, i)),
-                         RP, Op("/"), Sym("n"), EQ, LP, Num(trace.y_hat[s, i]), MINUS,
-                         Num(trace.T[s, i], paren=True), RP, Op("/"), Num(trace.n_samples), EQ,
-                         Num(od.shortcut[s, i]))
+                w_sym, w_val = ([], []) if trace.sample_weight is None else (
+                    [Sym("w", index=str(s) if ex.batch else ""), TIMES],
+                    [Num(trace.sample_weight[s]), TIMES])
+                short = (d, EQ, *w_sym, LP, ex.node("a", L, s, i), MINUS,
+                         Sym("t", index=ex.idx(s, i)), RP, Op("/"), Sym("n"), EQ, *w_val, LP,
+                         Num(trace.y_hat[s, i]), MINUS, Num(trace.T[s, i], paren=True), RP,
+                         Op("/"), Num(trace.n_samples), EQ, Num(od.shortcut[s, i]))
                 rows.append((full, short))
     if od.shortcut is None:
         blocks += [Para(f"delta{L} = dL/dy_hat · dy_hat/dz{L}"), Eqs(tuple(rows))]

@@ -126,6 +126,13 @@ def _overview(trace, ex) -> Section:
              f"One step of gradient descent with learning rate η = {num(trace.learning_rate)}."),
         _samples_table(trace),
     ]
+    if trace.sample_weight is not None and trace.class_weight is not None:
+        weights = ", ".join(num(w) for w in trace.class_weight)
+        blocks.insert(2, Para(
+            f"Class weights [{weights}] (one per class, recorded in the model file): each "
+            "sample's loss is multiplied by its class's weight w, so L = (1/n) Σ_s w_s ℓ_s "
+            "and dL/dy_hat carries the factor w_s too. Here w = "
+            + ", ".join(num(w) for w in trace.sample_weight) + "."))
     if trace.full_detail:
         label = (lambda name: f"{name} ({ex.param(name).base}{name[1:]})") if ex.scalar \
             else (lambda name: name)
@@ -323,8 +330,18 @@ def _loss(trace, ex) -> Section:
             sym = join([[ts, Fn("log"), ys] for ys, _, _, ts in y], PLUS)
             val = join([[tv, TIMES, Fn("log"), yv] for _, yv, tv, _ in y], PLUS)
             pre, post = [MINUS, Op("[")], [Op("]")]
-        lines += [(lhs, EQ, *pre, *sym, *post),
-                  (EQ, *pre, *val, *post, EQ, Num(trace.per_sample_loss[s]))]
+        if trace.sample_weight is not None:   # the class weight: a factor of the sample's loss
+            w_sym, w_val = [Sym("w", index=str(s) if ex.batch else ""), TIMES], \
+                [Num(trace.sample_weight[s]), TIMES]
+            if pre and pre[0] is MINUS:   # w · (−[...]) reads as −w · [...]
+                w_sym, w_val = [MINUS, *w_sym], [MINUS, *w_val]
+                pre = pre[1:]
+            if pre[:1] != [Op("[")] and post[-1:] != [Op("]")]:
+                pre, post = [Op("["), *pre], [*post, Op("]")]
+        else:
+            w_sym, w_val = [], []
+        lines += [(lhs, EQ, *w_sym, *pre, *sym, *post),
+                  (EQ, *w_val, *pre, *val, *post, EQ, Num(trace.per_sample_loss[s]))]
     if ex.batch:
         terms = join([[Sym("l", index=str(s))] for s in range(trace.n_samples)], PLUS)
         vals = join([[Num(v)] for v in trace.per_sample_loss], PLUS)

@@ -33,14 +33,16 @@ def metrics_table(reports: dict, title="metrics") -> Table:
     """One column per report (e.g. ``{"train": {...}, "test": {...}}``), one row per metric.
 
     The model's loss is its own (unclipped; on the standardised target when the model
-    scales its target); the log loss clips probabilities to [1e-15, 1 − 1e-15], as
+    scales its target; weighted by its class weights when it records them); the log loss clips probabilities to [1e-15, 1 − 1e-15], as
     scikit-learn's does."""
     reports = {name: r for name, r in reports.items() if r is not None}
     table = rich_table(title, "metric", *reports, justify="right")
     scaled = any(r.get("target_scaled") for r in reports.values())
+    weighted = any(r.get("class_weighted") for r in reports.values())
     for key, label in _ROWS:
         if key == "loss":
             label = "loss (model's, standardised target)" if scaled else \
+                "loss (model's, class-weighted)" if weighted else \
                 "loss (model's, unclipped)" if any("log_loss" in r for r in
                                                    reports.values()) else label
         if any(key in r for r in reports.values()):

@@ -15,7 +15,7 @@ from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
 from ..training import train
-from .heldout import held_out_rows, training_rows
+from .heldout import class_weight_of, held_out_rows, training_rows
 from .limits import LIMITS, check_limit, steps_per_epoch
 from .schemas import (
     CONFIG_KEYS,
@@ -183,7 +183,8 @@ def post_train(request: Request, sid: str, body: TrainIn | None = None):
                         learning_rate=c["learning_rate"], epochs=epochs,
                         batch_size=c["batch_size"], shuffle=c["shuffle"],
                         seed=c["seed"] + s.epoch, optimizer=optimizer, engine="numpy",
-                        alpha=c["alpha"], validation_data=held_out_rows(s))
+                        alpha=c["alpha"], validation_data=held_out_rows(s),
+                        class_weight=class_weight_of(s))
         s.net = net
         s.keep_optimizer(optimizer)
         s.add_history(history.loss, history.val_loss)

@@ -28,7 +28,7 @@ from ..datasets.split import split_indices
 from ..regularization import l2_penalty
 
 __all__ = ["split_rows", "training_rows", "held_out_rows", "objective", "held_out_loss",
-           "extra_state", "HELD_KEYS"]
+           "extra_state", "HELD_KEYS", "class_weight_of", "session_loss"]
 
 HELD_KEYS = ("test_share", "alpha")
 """Configuration keys that change what a loss is measured on (the history starts again)."""
@@ -61,13 +61,34 @@ def held_out_rows(session) -> tuple[np.ndarray, np.ndarray] | None:
     return (X, T) if len(X) else None
 
 
+def class_weight_of(session) -> list | None:
+    """The class weights the session's network records (a model file trained with
+    ``--class-weight``), when they fit its data's classes; else None. The page trains and
+    measures that weighted loss, as ``nnmath explain --model`` explains it."""
+    weights = session.net.info.get("class_weight") if isinstance(session.net.info, dict) \
+        else None
+    data = session.data
+    if weights is None or data.task == "regression" or len(weights) != data.n_classes:
+        return None
+    return list(weights)
+
+
+def session_loss(session):
+    """The configured loss, with the network's class weights (:func:`class_weight_of`)."""
+    from ..losses import get_loss
+
+    weights = class_weight_of(session)
+    name = session.config["loss"]
+    return name if weights is None else get_loss(name).weighted(weights)
+
+
 def objective(session, net=None) -> float:
     """The mean configured loss of ``net`` (the session's by default) over the training
     rows, plus the L2 penalty: the number ``train`` records as an epoch's loss."""
     net = session.net if net is None else net
     X, T = training_rows(session)
     with np.errstate(all="ignore"):
-        value = float(net.loss(X, T, loss=session.config["loss"]))
+        value = float(net.loss(X, T, loss=session_loss(session)))
     return value + l2_penalty(net.params(), float(session.config.get("alpha") or 0.0),
                               X.shape[0])
 
@@ -78,7 +99,7 @@ def held_out_loss(session) -> float | None:
     if rows is None:
         return None
     with np.errstate(all="ignore"):
-        return float(session.net.loss(*rows, loss=session.config["loss"]))
+        return float(session.net.loss(*rows, loss=session_loss(session)))
 
 
 def extra_state(session) -> dict[str, Any]:

@@ -266,6 +266,23 @@ class WarningOut(BaseModel):
     message: str
 
 
+class PreparedCell(BaseModel):
+    """What one raw cell became (:class:`nnmath.datasets.preprocess.Step`)."""
+
+    column: str
+    kind: str
+    raw: str | None
+    filled: float | str | None
+    values: list[float]
+    text: str
+    unknown: bool = False
+
+
+class ScalingOut(BaseModel):
+    mean: list[Number]
+    std: list[Number]
+
+
 class Step(BaseModel):
     x: list[float]
     target: list[float]
@@ -281,6 +298,12 @@ class Step(BaseModel):
     chains: dict[str, ChainOut]
     warnings: list[WarningOut]
     html: str
+    # before the network, when there are such steps: an uploaded table's raw cells and
+    # what each became (one-hot, fill value), then the scaling (nnmath explain's)
+    cells: list[Any] | None = None
+    preparation: list[PreparedCell] | None = None
+    x_scaled: list[Number] | None = None
+    scaling: ScalingOut | None = None
 
 
 class Derivation(BaseModel):

@@ -156,8 +156,21 @@ def make_network(config: dict, data: Dataset) -> Network:
     net = Network([Dense(n_in, n, act, rng=rng)
                    for n_in, n, act in zip(sizes[:-1], sizes[1:], acts)])
     if config["dataset"] == UPLOADED:   # as nnmath train: standardised inputs, names kept
-        net.info = model_info(data, config["loss"], datasets.standardize(data.X))
+        net.info = model_info(data, config["loss"], _scaling(data))
     return net
+
+
+def _scaling(data: Dataset) -> datasets.Scaling:
+    """The inputs' standardisation, as ``nnmath train`` learns it: a one-hot input of an
+    uploaded table's categories keeps its 0 and 1 (mean 0, std 1)."""
+    from .uploads import upload_preprocessing
+
+    scaling = datasets.standardize(data.X)
+    pre, _ = upload_preprocessing(data)
+    if pre is None or not pre.categorical:
+        return scaling
+    return datasets.Scaling(mean=np.where(pre.onehot, 0.0, scaling.mean),
+                            std=np.where(pre.onehot, 1.0, scaling.std))
 
 
 def fit_model(net: Network, config: dict, data: Dataset | None = None,

@@ -53,8 +53,12 @@ def post_csv(request: Request, sid: str, file: UploadFile = File(...),
                              "content": {"application/json": {"schema": {"type": "object"}}}},
                        **ERRORS})
 def get_model(request: Request, sid: str):
-    """The network as a model file, as ``net.save`` writes it (with the data's names)."""
+    """The network as a model file, as ``net.save`` writes it (with the data's names; on
+    an uploaded table with categories or gaps, with the preprocessing learned from it, so
+    ``nnmath predict --data`` takes the raw columns, as for a model ``nnmath train``
+    wrote)."""
     from ..modelfile import from_dict, to_dict
+    from .uploads import upload_preprocessing
 
     with store_of(request).use(sid) as s:
         data, net = s.data, s.net
@@ -63,6 +67,9 @@ def get_model(request: Request, sid: str):
         if data.task != "regression" and (net.n_outputs == data.n_classes or
                                           net.n_outputs == 1 and data.n_classes == 2):
             extra["class_names"] = list(data.class_names)
+        pre, _ = upload_preprocessing(data, net)
+        if pre is not None:
+            extra["preprocessing"] = pre.to_dict()
         # the model file's own keys (net.info, any names: "net" too) win over the data's
         content = to_dict(net, **{k: v for k, v in extra.items() if k not in net.info})
         from_dict(json.loads(json.dumps(content)), source="the model to download")

@@ -19,7 +19,7 @@ from .limits import CHUNK_BYTES, LIMITS, LimitError, check_limit
 from .scratch import SCRATCH
 
 __all__ = ["read_bounded", "load_csv_upload", "load_model_upload", "safe_name",
-           "UPLOAD_NAMES"]
+           "UPLOAD_NAMES", "upload_preprocessing", "raw_cells"]
 
 UPLOAD_NAMES = {"data": "upload.csv", "model": "upload.json"}
 """The names an upload is written under (whatever the browser calls it)."""
@@ -83,7 +83,11 @@ def load_csv_upload(stream, filename: str | None, target: str, features: str | N
     (:mod:`nnmath.datasets.preprocess`), learned from the file's rows, turns it into the
     network's numbers: a text column one-hot (its inputs named ``column=category``), a
     missing number the column's mean (``--impute mean``), a missing category the most
-    frequent one. The page trains and explains on those numbers."""
+    frequent one. The page trains on those numbers; the fitted preprocessing and each
+    row's raw cells are kept in ``data.reading`` (:func:`upload_preprocessing`), so the
+    page's step explanation starts from the row's raw cells (one-hot, fill values,
+    scaling: as ``nnmath explain``) and a downloaded model carries the preprocessing (as
+    ``nnmath train`` writes it)."""
     from ..datasets import load_csv
 
     name = safe_name(filename, "data.csv")
@@ -110,8 +114,41 @@ def _encoded(data):
         return data
     pre = fit_preprocessing(data)
     X = pre.encode(data.X, data.texts, data.lines)
+    cells = tuple(tuple(raw_cells(data, s)) for s in range(len(data)))
     return replace(data, X=X, feature_names=pre.input_names, texts=None,
-                   reading={**data.reading, "impute": None})
+                   reading={**data.reading, "impute": None, "preprocessing": pre,
+                            "cells": cells})
+
+
+def raw_cells(data, s: int) -> list:
+    """Row ``s`` of a table as read (before the preprocessing) as raw cells: numbers,
+    category texts, None for a missing cell (what ``nnmath explain --data --row`` reads)."""
+    import math
+
+    out: list = []
+    for c, v in enumerate(data.X[s].tolist()):
+        if math.isnan(v):
+            out.append(None)
+        elif data.texts is not None and data.texts[c] is not None:
+            out.append(data.texts[c][int(v)])
+        else:
+            out.append(v)
+    return out
+
+
+def upload_preprocessing(data, net=None):
+    """``(preprocessing, cells)`` an uploaded CSV file's data keeps (its raw cells per row),
+    or ``(None, None)`` for a clean numeric table, for data that is not such an upload, or
+    for a network ``net`` whose inputs are not that preprocessing's (e.g. a model file's
+    network that brings its own)."""
+    reading = getattr(data, "reading", None) or {}
+    pre, cells = reading.get("preprocessing"), reading.get("cells")
+    if pre is None or cells is None or len(cells) != len(data):
+        return None, None
+    if net is not None and (net.n_inputs != pre.n_inputs or
+                            (isinstance(net.info, dict) and net.info.get("preprocessing"))):
+        return None, None
+    return pre, cells
 
 
 def load_model_upload(stream, filename: str | None):

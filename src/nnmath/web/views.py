@@ -115,10 +115,26 @@ def view(session) -> dict:
 
 def trace_of(session) -> Trace:
     """The trace of one gradient step on the selected sample at the current network (its
-    raw input scaled first when the model file stores a scaling, as ``nnmath explain``)."""
+    raw input scaled first when the model file stores a scaling, as ``nnmath explain``).
+
+    On an uploaded CSV file with categories or gaps, the step starts from the row's raw
+    cells and the preprocessing learned from the file (:func:`~nnmath.web.uploads.
+    upload_preprocessing`): one-hot, fill values, then the scaling, each with its numbers,
+    as ``nnmath explain --model M --data F --row N`` shows them for a model that
+    ``nnmath train`` wrote."""
+    from .heldout import class_weight_of
+    from .uploads import upload_preprocessing
+
     s = session.sample
-    return explain(session.net, session.data.X[s], session.T[s], loss=session.config["loss"],
-                   learning_rate=session.config["learning_rate"])
+    net, x = session.net, session.data.X[s]
+    pre, cells = upload_preprocessing(session.data, net)
+    if pre is not None:   # the same network, its info with the upload's preprocessing
+        net = net.copy()
+        net.info = {**session.net.info, "preprocessing": pre.to_dict()}
+        x = [list(cells[s])]
+    return explain(net, x, session.T[s], loss=session.config["loss"],
+                   learning_rate=session.config["learning_rate"],
+                   class_weight=class_weight_of(session))
 
 
 def step(trace: Trace) -> dict:
@@ -133,4 +149,7 @@ def step(trace: Trace) -> dict:
     out = {key: full[key] for key in ("x", "target", "loss_name", "learning_rate", "output",
                                       "loss", "gradients", "updated", "output_after",
                                       "loss_after", "chains", "warnings")}
+    # the steps before the network (an uploaded table's one-hot and fill values; scaling)
+    out |= {key: full[key] for key in ("cells", "preparation", "x_scaled", "scaling")
+            if key in full}
     return json_safe({**out, "layers": layers, "html": trace_html_fragment(trace)})
