@@ -253,13 +253,12 @@ def fit_dataset(data: Dataset, hidden=(8,), activation="relu", output_activation
     if on_start is not None:
         on_start(net)
     history = net.fit(X_train, T_train, loss=loss, class_weight=weights,
-                      learning_rate=learning_rate,
-                      epochs=epochs, batch_size=batch_size, shuffle=True, seed=seed,
+                      learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
+                      shuffle=True, seed=seed,
                       optimizer=optimizer, alpha=alpha, early_stopping=early_stopping,
                       validation_fraction=validation_fraction, patience=patience,
                       metrics=("accuracy",) if data.task == "classification" else ("r2",),
-                      callbacks=callbacks, batch_callbacks=batch_callbacks,
-                      epoch_loss=epoch_loss)
+                      callbacks=callbacks, batch_callbacks=batch_callbacks, epoch_loss=epoch_loss)
     net.info["training"] = {**history.settings, **settings, "epochs_run": history.epochs,
                             "stop_reason": history.stop_reason}
     net.info["history"] = history.record()   # plot loss / report --model draw this record
