@@ -94,7 +94,8 @@ def test_the_five_buttons_step_through_the_article_with_the_engine_s_numbers(sho
     testid("param-W1-0-0").click()        # click a weight: its derivation
     kernel()
     assert w.selected == {"name": "W1", "index": [0, 0]}
-    assert testid("w-deriv").inner_text() == "∂L/∂w1 = -0.0280307"
+    assert testid("w-deriv").inner_text() == "∂L/∂w1 = -0.0280307 (at this step's weights)"
+    assert page.locator("[data-w=sample] option").nth(8).inner_text() == "row 9: [2]"
     assert "0.196612" in page.locator("[data-w=derivation]").inner_text()
     for action in ("update", "again"):
         testid(f"w-btn-{action}").click()
@@ -102,6 +103,7 @@ def test_the_five_buttons_step_through_the_article_with_the_engine_s_numbers(sho
     assert w.stage == 5 and page.locator("[data-stage='5']").count() == 1
     assert testid("param-W1-0-0").inner_text().startswith("w1 = 0.502803")
     assert testid("w-loss-after").inner_text() == "0.0519276"
+    assert testid("w-deriv").inner_text() == "∂L/∂w1 = -0.0277315 (at the updated weights)"
     png = page.screenshot(full_page=True)
     assert pixel_spread(png) > 10
     if os.environ.get("NNMATH_SHOTS"):

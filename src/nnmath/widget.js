@@ -87,7 +87,7 @@ async function render({ model, el }) {
     select.replaceChildren(...state.data.X.map((row, s) => {
       const option = document.createElement("option");
       option.value = String(s);
-      option.textContent = `row ${s}: ${fmtList(row)}`;
+      option.textContent = `row ${s + 1}: ${fmtList(row)}`;   // numbered as explain --row
       return option;
     }));
     select.value = String(state.sample);
@@ -110,7 +110,7 @@ async function render({ model, el }) {
       $("deriv-value").textContent = "";
       return;
     }
-    $("deriv-value").textContent = `∂L/∂${d.symbol} = ${fmt(d.value)}`;
+    $("deriv-value").textContent = `∂L/∂${d.symbol} = ${fmt(d.value)} (${d.where})`;
     $("derivation").innerHTML = d.html || "";
   }
 

@@ -263,7 +263,7 @@ class NetworkWidget(anywidget.AnyWidget):
         self.steps, self.stage, self._current = {"current": None, "fresh": None}, 0, None
         self._show()
         self._refresh_derivation()
-        self.message = f"Row {sample} selected: press Forward."
+        self.message = f"Row {sample + 1} selected: press Forward."   # numbered as --row
 
     def select(self, name: Any, index) -> None:
         """Show the derivation of ``dL/d name[index]`` (``("W1", (0, 0))``, ``("b2", (0,))``)
@@ -287,8 +287,9 @@ class NetworkWidget(anywidget.AnyWidget):
             self.set_trait("derivation", None)
             return
         d = derivation(self._trace(), sel["name"], tuple(sel["index"]))
+        where = "at the updated weights" if self.stage >= 4 else "at this step's weights"
         self.derivation = {"param": d.param, "index": list(d.index), "symbol": d.symbol,
-                           "value": d.value, "html": derivation_html(d),
+                           "value": d.value, "where": where, "html": derivation_html(d),
                            "factors": [{"name": f.name, "value": f.value, "meaning": f.meaning}
                                        for f in d.factors]}
 
