@@ -40,7 +40,7 @@ MIN_WIDTH, MAX_WIDTH = 0.7, 4.0   # points: the thinnest edge (w = 0) and the wi
 
 MAX_DRAWN_EDGES = 1_000
 """More weights than this: :func:`draw_network` draws the summary view (a heat map per layer)."""
-MAX_DRAWN_LAYERS = 50
+MAX_DRAWN_LAYERS = 12
 """More layers than this: the summary view too."""
 MAX_BLOCKS = 12
 """The most layers the summary view draws: the first 8 and the last 4 of a deeper network."""
