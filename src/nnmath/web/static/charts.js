@@ -108,32 +108,35 @@ function drawCurve(svg, view, data) {
   svg.dataset.points = String(view.x.length);
 }
 
+/** A cell's colour, [r, g, b]: its class's (more than two classes), else from orange
+ * (P = 0) to blue (P = 1). */
 function cellColour(value, classes) {
-  if (classes && classes.length > 2) return LIGHT_COLOURS[Math.round(value) % LIGHT_COLOURS.length];
-  const t = Math.min(1, Math.max(0, value));
+  if (classes && classes.length > 2) return LIGHT_RGB[Math.round(value) % LIGHT_RGB.length] || LIGHT_RGB[0];
+  const t = Math.min(1, Math.max(0, value)) || 0;
   const a = [240, 196, 150];
   const b = [150, 184, 226];
-  const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
+  return a.map((v, i) => Math.round(v + (b[i] - v) * t));
 }
 
-function drawMap(canvas, view, data) {
-  const ctx = canvas.getContext("2d");
+const LIGHT_RGB = LIGHT_COLOURS.map((hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)));
+
+/** Per map canvas: a canvas of one pixel per cell, and the data's dots drawn once. */
+const mapParts = new WeakMap();
+
+/** The data's dots on a transparent canvas the map's size (drawn again only when the data
+ * or the map's ranges change: Run changes neither). */
+function dotsLayer(parts, canvas, view, data) {
   const { width, height } = canvas;
+  const [nx, ny] = [view.x.length, view.y.length];
+  const key = [width, height, nx, ny, view.x[0], view.x[nx - 1], view.y[0], view.y[ny - 1]].join(",");
+  if (parts.dotsOf === data.X && parts.dotsKey === key && parts.dotsY === data.y) return parts.dots;
+  const layer = parts.dots || document.createElement("canvas");
+  [layer.width, layer.height] = [width, height];
+  const ctx = layer.getContext("2d");
   ctx.clearRect(0, 0, width, height);
-  const nx = view.x.length;
-  const ny = view.y.length;
-  const cw = width / nx;
-  const ch = height / ny;
-  for (let r = 0; r < ny; r += 1) {
-    for (let c = 0; c < nx; c += 1) {
-      ctx.fillStyle = cellColour(view.p[r][c], view.classes);
-      ctx.fillRect(Math.floor(c * cw), Math.floor(height - (r + 1) * ch), Math.ceil(cw) + 1, Math.ceil(ch) + 1);
-    }
-  }
+  const [cw, ch] = [width / nx, height / ny];
   const sx = scale(view.x[0], view.x[nx - 1], cw / 2, width - cw / 2);
   const sy = scale(view.y[0], view.y[ny - 1], height - ch / 2, ch / 2);
-  if (!data) return;
   data.X.forEach((row, i) => {
     ctx.beginPath();
     ctx.arc(sx(row[0]), sy(row[1]), 3, 0, 2 * Math.PI);
@@ -142,5 +145,42 @@ function drawMap(canvas, view, data) {
     ctx.fill();
     ctx.stroke();
   });
+  Object.assign(parts, { dots: layer, dotsOf: data.X, dotsY: data.y, dotsKey: key });
+  return layer;
+}
+
+/** The decision map: a pixel per cell (row 0 at the bottom), stretched over the canvas
+ * without smoothing (each cell a block of one colour), the data's dots on it. */
+function drawMap(canvas, view, data) {
+  const ctx = canvas.getContext("2d");
+  const { width, height } = canvas;
+  const nx = view.x.length;
+  const ny = view.y.length;
+  let parts = mapParts.get(canvas);
+  if (!parts) {
+    parts = { cells: document.createElement("canvas") };
+    mapParts.set(canvas, parts);
+  }
+  const { cells } = parts;
+  if (cells.width !== nx || cells.height !== ny) [cells.width, cells.height] = [nx, ny];
+  const cctx = cells.getContext("2d");
+  const image = cctx.createImageData(nx, ny);
+  for (let r = 0; r < ny; r += 1) {
+    const row = view.p[r];
+    for (let c = 0; c < nx; c += 1) {
+      const [red, green, blue] = cellColour(row[c], view.classes);
+      const at = 4 * ((ny - 1 - r) * nx + c);
+      image.data[at] = red;
+      image.data[at + 1] = green;
+      image.data[at + 2] = blue;
+      image.data[at + 3] = 255;
+    }
+  }
+  cctx.putImageData(image, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, 0, 0, width, height);
+  if (!data) return;
+  ctx.drawImage(dotsLayer(parts, canvas, view, data), 0, 0);
   canvas.dataset.cells = String(nx * ny);
 }
