@@ -93,11 +93,16 @@ function biasAt(geo, l, j) {
   return geo.dense ? [cx, cy + R + 10] : [cx, cy + R + 18];
 }
 
+/** A parameter's gradient after Backward and its value before Update (null before). */
+function stepValues(view, name, index, k) {
+  return { grad: view.backward ? pick(view.backward.gradients[name], index) : null,
+    old: view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null };
+}
+
 /** The lines of a wide label: its value, and its gradient and update once a step shows them. */
 function labelLines(view, name, index, value, k) {
   const symbol = symbolOf(view.state.network.sizes, name, index);
-  const grad = view.backward ? pick(view.backward.gradients[name], index) : null;
-  const old = view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null;
+  const { grad, old } = stepValues(view, name, index, k);
   return { symbol, grad, old,
     texts: [`${symbol} = ${fmt(value)}`, grad !== null ? `∂L/∂${symbol} = ${fmt(grad)}` : null,
       old !== null ? `${fmt(old)} → ${fmt(value)}` : null] };
@@ -287,57 +292,69 @@ function structureKey(view, geo) {
   return JSON.stringify([view.state.network.sizes, geo.width, geo.height, layerNames(view)]);
 }
 
-/** The elements of a drawn dense network that the numbers change, and where they belong. */
+/** The elements of a drawn dense network that the numbers change, where they belong, and
+ * the texts last set on them (read back from the drawing). */
 function partsOf(svg, key) {
   const [edgeGroup, neuronGroup] = svg.children;
-  const edges = Array.from(edgeGroup.children, (line) => {
-    const [, name, i, j] = line.getAttribute("data-testid").split("-");
-    return { line, title: line.firstChild, k: Number(name.slice(1)) - 1, i: Number(i), j: Number(j) };
-  });
+  const edges = new Map(Array.from(edgeGroup.children, (line) => [
+    line.getAttribute("data-testid").slice("edge-".length),
+    { line, title: textNode(line.firstChild), stroke: line.getAttribute("stroke"),
+      width: line.getAttribute("stroke-width") }]));
   const params = Array.from(svg.querySelectorAll("button[data-param]"), (button) => {
     const name = button.dataset.param;
-    return { button, name, index: button.dataset.index.split(",").map(Number), k: Number(name.slice(1)) - 1 };
+    const index = button.dataset.index.split(",").map(Number);
+    return { button, name, index, k: Number(name.slice(1)) - 1, edge: edges.get(keyOf(name, index)) || null,
+      aria: button.getAttribute("aria-label"), title: button.getAttribute("title") };
   });
   const neurons = Array.from(neuronGroup.querySelectorAll(":scope > g.neuron"), (g) => {
     const [text, title] = [g.children[1], g.children[2]];
     const at = text.getAttribute("data-testid").split("-").slice(1).map(Number);
-    return { text, title, l: at.length === 1 ? 0 : at[0], j: at[at.length - 1] };
+    return { text, title: textNode(title), cls: text.getAttribute("class"),
+      l: at.length === 1 ? 0 : at[0], j: at[at.length - 1] };
   });
-  return { key, first: edgeGroup, edges, params, neurons };
+  return { key, first: edgeGroup, params, neurons };
 }
 
-function setAttr(node, name, value) {
-  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+/** The one text node of an element (made if it has none), whose data is then set. */
+function textNode(node) {
+  if (node.childNodes.length !== 1 || node.firstChild.nodeType !== Node.TEXT_NODE) {
+    node.replaceChildren(document.createTextNode(node.textContent));
+  }
+  return node.firstChild;
 }
 
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
+function setData(text, value) {
+  if (text.data !== value) text.data = value;
 }
 
 /** Update a dense drawing's numbers in place; false if its elements are no longer all on
- * the page (the editor's input replaces a button while a weight is typed). */
+ * the page (the editor's input replaces a button while a weight is typed). Each value's
+ * text is written once, for its edge and its button. */
 function updateInPlace(svg, parts, view) {
   if (svg.firstElementChild !== parts.first || !parts.params.every((p) => p.button.isConnected)) return false;
   const { layers } = view.state.network;
   const largest = weightScale(view.state);
-  for (const { line, title, k, i, j } of parts.edges) {
-    const look = edgeLook(view, k, i, j, largest);
-    setAttr(line, "stroke", look.stroke);
-    setAttr(line, "stroke-width", look.width);
-    setText(title, look.title);
-  }
-  for (const { button, name, index, k } of parts.params) {
+  for (const part of parts.params) {
+    const { button, name, index, k, edge } = part;
     const value = name.startsWith("W") ? layers[k].W[index[0]][index[1]] : layers[k].b[index[0]];
-    const look = paramLook(view, name, index, value, k, true);
+    const valueText = fmt(value);
+    const look = paramLook(view, name, index, value, k, true, valueText);
+    if (edge) {
+      const line = edgeLook(view, k, index[0], index[1], largest, valueText);
+      if (edge.stroke !== line.stroke) edge.line.setAttribute("stroke", (edge.stroke = line.stroke));
+      if (edge.width !== line.width) edge.line.setAttribute("stroke-width", (edge.width = line.width));
+      setData(edge.title, line.title);
+    }
     if (button.className !== look.cls) button.className = look.cls;
-    setAttr(button, "aria-label", look.aria);
-    setAttr(button, "title", look.title);
+    if (part.aria !== look.aria) button.setAttribute("aria-label", (part.aria = look.aria));
+    if (part.title !== look.title) button.setAttribute("title", (part.title = look.title));
   }
-  for (const { text, title, l, j } of parts.neurons) {
-    const shown = neuronShown(view, l, j);
-    setText(text, shown.text);
-    setAttr(text, "class", shown.idle ? "idle" : "");
-    setText(title, shown.title);
+  for (const neuron of parts.neurons) {
+    const shown = neuronShown(view, neuron.l, neuron.j);
+    if (neuron.text.textContent !== shown.text) neuron.text.textContent = shown.text;
+    const cls = shown.idle ? "idle" : "";
+    if (neuron.cls !== cls) neuron.text.setAttribute("class", (neuron.cls = cls));
+    setData(neuron.title, shown.title);
   }
   return true;
 }
@@ -399,10 +416,10 @@ function weightScale(state) {
 }
 
 /** An edge's colour, width and title: its weight's sign and size (of the largest |w|). */
-function edgeLook(view, k, i, j, largest) {
+function edgeLook(view, k, i, j, largest, text = undefined) {
   const w = view.state.network.layers[k].W[i][j];
   return { stroke: w >= 0 ? POSITIVE : NEGATIVE, width: (0.8 + 7 * Math.abs(w) / largest).toFixed(2),
-    title: `${symbolOf(view.state.network.sizes, `W${k + 1}`, [i, j])} = ${fmt(w)}` };
+    title: `${symbolOf(view.state.network.sizes, `W${k + 1}`, [i, j])} = ${text === undefined ? fmt(w) : text}` };
 }
 
 function drawLayerEdges(edges, labels, view, geo, k, dense) {
@@ -430,9 +447,10 @@ function drawLayerEdges(edges, labels, view, geo, k, dense) {
 
 /** A parameter button's class, labels and text (its value; the gradient and update after a
  * step; whether it is the one selected). */
-function paramLook(view, name, index, value, k, dense) {
-  const { symbol, grad, old } = labelLines(view, name, index, value, k);
-  const shown = `${symbol} = ${fmt(value)}`;
+function paramLook(view, name, index, value, k, dense, text = fmt(value)) {
+  const symbol = symbolOf(view.state.network.sizes, name, index);
+  const { grad, old } = stepValues(view, name, index, k);
+  const shown = `${symbol} = ${text}`;
   const sel = view.selected;
   const selected = sel && sel.name === name && sel.index.join(",") === index.join(",");
   return {
