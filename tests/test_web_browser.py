@@ -200,7 +200,8 @@ def g6(value, digits=6):
 def test_run_redraws_the_drawing_with_the_engine_s_numbers(context, server):
     """While Run redraws the dense drawing in place, a weight focused with the keyboard keeps
     the focus (the same element), and after Pause every weight, bias, edge and neuron shows
-    the session's numbers as GET /api/sessions/{sid} gives them (to the page's rounding)."""
+    the session's numbers as GET /api/sessions/{sid} gives them (to the page's rounding),
+    the very drawing a full draw of that State makes."""
     page = open_page(context, server, DENSE)
     urls: list[str] = []
     page.on("request", lambda r: urls.append(r.url))
@@ -252,6 +253,18 @@ def test_run_redraws_the_drawing_with_the_engine_s_numbers(context, server):
         _, layer_at, j = testid.split("-")
         assert text == g6(state["activations"][int(layer_at) - 1][int(j)], 4), testid
     assert len(drawn["neurons"]) == 33
+    # the drawing updated in place is the drawing a full draw of the same State makes
+    same = page.evaluate("""async () => {
+      const root = `${location.origin}/static`;
+      const [{ page: shown }, { drawNetwork }] = await Promise.all(
+        [import(`${root}/page.js`), import(`${root}/netview.js`)]);
+      const net = document.getElementById("net");
+      net.querySelectorAll("[data-mark]").forEach((node) => node.removeAttribute("data-mark"));
+      const fresh = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      drawNetwork(fresh, { ...shown.view, state: shown.state });
+      return [fresh.innerHTML === net.innerHTML, net.children.length, fresh.innerHTML.length];
+    }""")
+    assert same[0] and same[1] == 3 and same[2] > 10_000, same
     assert page.errors == []
 
 
