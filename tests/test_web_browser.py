@@ -189,6 +189,85 @@ def test_fifty_epochs_the_loss_falls(context, server, shots):
     assert page.errors == []
 
 
+DENSE = "#dataset=circle&hidden=16,16&activations=tanh,tanh,sigmoid"
+
+
+def g6(value, digits=6):
+    """A number as the page writes it: Python's "%.6g" (its fmt's oracle)."""
+    return "–" if value is None else f"{value:.{digits}g}"
+
+
+def test_run_redraws_the_drawing_with_the_engine_s_numbers(context, server):
+    """While Run redraws the dense drawing in place, a weight focused with the keyboard keeps
+    the focus (the same element), and after Pause every weight, bias, edge and neuron shows
+    the session's numbers as GET /api/sessions/{sid} gives them (to the page's rounding),
+    the very drawing a full draw of that State makes."""
+    page = open_page(context, server, DENSE)
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    expect(page.locator("#net-meta")).to_contain_text("2-16-16-1 ·")
+    expect(tid(page, "net")).to_have_attribute("data-layout", "dense")
+    tid(page, "btn-run").click()
+    expect(tid(page, "btn-run")).to_have_attribute("aria-pressed", "true")
+    weight = tid(page, "param-W2-3-5")
+    weight.focus()                                       # the keyboard's focus, no click
+    weight.evaluate("(b) => { b.dataset.mark = 'kept'; }")
+    for _ in range(3):                                   # three more States drawn
+        shown = tid(page, "epoch").inner_text()
+        expect(tid(page, "epoch")).not_to_have_text(shown)
+    expect(page.locator("#net button:focus")).to_have_attribute("data-mark", "kept")
+    tid(page, "btn-run").evaluate("(b) => b.click()")     # Pause, the focus left where it is
+    expect(tid(page, "btn-run")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#net button:focus")).to_have_attribute("data-mark", "kept")
+    sid = next(m.group(1) for u in urls if (m := re.search(r"/api/sessions/([^/?]+)/train", u)))
+    # GET the session through the page's own queue of requests (api.js): after the train
+    # request under way at Pause, never beside it (the API answers a second request 409)
+    state = page.evaluate("""async (sid) => (await import(`${location.origin}/static/api.js`))
+      .call("GET", `/api/sessions/${sid}`)""", sid)
+    expect(tid(page, "epoch")).to_have_text(str(state["epoch"]))
+    layers, sizes = state["network"]["layers"], state["network"]["sizes"]
+    drawn = page.locator("#net").evaluate("""(svg) => ({
+      params: Array.from(svg.querySelectorAll("button[data-param]"), (b) =>
+        [b.dataset.param, b.dataset.index, b.getAttribute("aria-label"), b.className]),
+      edges: Array.from(svg.querySelectorAll("line"), (l) => [l.dataset.testid,
+        l.getAttribute("stroke"), l.getAttribute("stroke-width"), l.textContent]),
+      neurons: Array.from(svg.querySelectorAll("text[data-testid^='a-']"),
+        (t) => [t.dataset.testid, t.textContent]),
+    })""")
+    assert len(drawn["params"]) == sum(n * m + m for n, m in zip(sizes, sizes[1:])) == 337
+    largest = max(abs(w) for layer in layers for row in layer["W"] for w in row)
+    for name, index, label, cls in drawn["params"]:
+        at = [int(i) for i in index.split(",")]
+        layer = layers[int(name[1:]) - 1]
+        value = layer["W"][at[0]][at[1]] if name == "W" + name[1:] else layer["b"][at[0]]
+        assert label == f"{name}[{index}] = {g6(value)}: edit it and show its derivation"
+        assert cls.split()[:2] == ["param", "pos" if value >= 0 else "neg"], (name, index, cls)
+    for testid, stroke, width, title in drawn["edges"]:
+        _, name, i, j = testid.split("-")
+        w = layers[int(name[1:]) - 1]["W"][int(i)][int(j)]
+        assert title == f"{name}[{i},{j}] = {g6(w)}"
+        assert stroke == ("#2f6fb5" if w >= 0 else "#d9822b")
+        assert abs(float(width) - (0.8 + 7 * abs(w) / largest)) <= 0.005 + 1e-9, (testid, width)
+    assert len(drawn["edges"]) == 2 * 16 + 16 * 16 + 16
+    for testid, text in drawn["neurons"]:
+        _, layer_at, j = testid.split("-")
+        assert text == g6(state["activations"][int(layer_at) - 1][int(j)], 4), testid
+    assert len(drawn["neurons"]) == 33
+    # the drawing updated in place is the drawing a full draw of the same State makes
+    same = page.evaluate("""async () => {
+      const root = `${location.origin}/static`;
+      const [{ page: shown }, { drawNetwork }] = await Promise.all(
+        [import(`${root}/page.js`), import(`${root}/netview.js`)]);
+      const net = document.getElementById("net");
+      net.querySelectorAll("[data-mark]").forEach((node) => node.removeAttribute("data-mark"));
+      const fresh = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      drawNetwork(fresh, { ...shown.view, state: shown.state });
+      return [fresh.innerHTML === net.innerHTML, net.children.length, fresh.innerHTML.length];
+    }""")
+    assert same[0] and same[1] == 3 and same[2] > 10_000, same
+    assert page.errors == []
+
+
 def test_a_bad_csv_shows_the_cli_s_words(context, server, shots, tmp_path):
     from nnmath.datasets import load_csv
     from nnmath.errors import NnmathError

@@ -93,11 +93,16 @@ function biasAt(geo, l, j) {
   return geo.dense ? [cx, cy + R + 10] : [cx, cy + R + 18];
 }
 
+/** A parameter's gradient after Backward and its value before Update (null before). */
+function stepValues(view, name, index, k) {
+  return { grad: view.backward ? pick(view.backward.gradients[name], index) : null,
+    old: view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null };
+}
+
 /** The lines of a wide label: its value, and its gradient and update once a step shows them. */
 function labelLines(view, name, index, value, k) {
   const symbol = symbolOf(view.state.network.sizes, name, index);
-  const grad = view.backward ? pick(view.backward.gradients[name], index) : null;
-  const old = view.updated ? pick(view.updated.layers[k][name.startsWith("W") ? "W" : "b"], index) : null;
+  const { grad, old } = stepValues(view, name, index, k);
   return { symbol, grad, old,
     texts: [`${symbol} = ${fmt(value)}`, grad !== null ? `∂L/∂${symbol} = ${fmt(grad)}` : null,
       old !== null ? `${fmt(old)} → ${fmt(value)}` : null] };
@@ -245,11 +250,20 @@ export function labelBoxes(view) {
  *
  * view: {state, forward: Step|null, backward: Step|null, updated: Step|null,
  *        selected: {name, index}|null, animate: bool}.
+ *
+ * A dense drawing whose structure is the one drawn last (the same sizes, layer names and
+ * size: what Run redraws many times a second) is updated in place: each edge's colour and
+ * width, each parameter button's class and labels, each neuron's value, set from the new
+ * view where they changed, without building a drawing to compare (a focused button keeps
+ * the focus). Anything else is drawn anew and morphed into the page's drawing.
  */
 export function drawNetwork(svg, view) {
   // Numbers on the edges while they fit (the article's chains and forks); else a dot per
   // weight, its numbers on hover and in the derivation panel.
   const geo = layout(view);
+  const key = structureKey(view, geo);
+  const last = drawnParts.get(svg);
+  if (key !== null && last && last.key === key && updateInPlace(svg, last, view)) return;
   const { dense } = geo;
   svg.setAttribute("viewBox", `0 0 ${geo.width} ${geo.height}`);
   svg.style.maxWidth = `${geo.width}px`;
@@ -262,6 +276,87 @@ export function drawNetwork(svg, view) {
   });
   drawNeurons(neurons, labels, view, geo, dense);
   morphChildren(svg, [edges, neurons, labels]);
+  if (key === null) drawnParts.delete(svg);
+  else drawnParts.set(svg, partsOf(svg, key));
+}
+
+/* ---------- a redraw in place (dense drawings: their structure depends on the sizes only) ---------- */
+
+/** The drawing's elements that change with the numbers, per SVG, and the structure drawn. */
+const drawnParts = new WeakMap();
+
+/** What fixes a dense drawing's elements and places (null: a wide one, whose label boxes
+ * follow the lengths of the numbers' texts, is always drawn anew). */
+function structureKey(view, geo) {
+  if (!geo.dense) return null;
+  return JSON.stringify([view.state.network.sizes, geo.width, geo.height, layerNames(view)]);
+}
+
+/** The elements of a drawn dense network that the numbers change, where they belong, and
+ * the texts last set on them (read back from the drawing). */
+function partsOf(svg, key) {
+  const [edgeGroup, neuronGroup] = svg.children;
+  const edges = new Map(Array.from(edgeGroup.children, (line) => [
+    line.getAttribute("data-testid").slice("edge-".length),
+    { line, title: textNode(line.firstChild), stroke: line.getAttribute("stroke"),
+      width: line.getAttribute("stroke-width") }]));
+  const params = Array.from(svg.querySelectorAll("button[data-param]"), (button) => {
+    const name = button.dataset.param;
+    const index = button.dataset.index.split(",").map(Number);
+    return { button, name, index, k: Number(name.slice(1)) - 1, edge: edges.get(keyOf(name, index)) || null,
+      aria: button.getAttribute("aria-label"), title: button.getAttribute("title") };
+  });
+  const neurons = Array.from(neuronGroup.querySelectorAll(":scope > g.neuron"), (g) => {
+    const [text, title] = [g.children[1], g.children[2]];
+    const at = text.getAttribute("data-testid").split("-").slice(1).map(Number);
+    return { text, title: textNode(title), cls: text.getAttribute("class"),
+      l: at.length === 1 ? 0 : at[0], j: at[at.length - 1] };
+  });
+  return { key, first: edgeGroup, params, neurons };
+}
+
+/** The one text node of an element (made if it has none), whose data is then set. */
+function textNode(node) {
+  if (node.childNodes.length !== 1 || node.firstChild.nodeType !== Node.TEXT_NODE) {
+    node.replaceChildren(document.createTextNode(node.textContent));
+  }
+  return node.firstChild;
+}
+
+function setData(text, value) {
+  if (text.data !== value) text.data = value;
+}
+
+/** Update a dense drawing's numbers in place; false if its elements are no longer all on
+ * the page (the editor's input replaces a button while a weight is typed). Each value's
+ * text is written once, for its edge and its button. */
+function updateInPlace(svg, parts, view) {
+  if (svg.firstElementChild !== parts.first || !parts.params.every((p) => p.button.isConnected)) return false;
+  const { layers } = view.state.network;
+  const largest = weightScale(view.state);
+  for (const part of parts.params) {
+    const { button, name, index, k, edge } = part;
+    const value = name.startsWith("W") ? layers[k].W[index[0]][index[1]] : layers[k].b[index[0]];
+    const valueText = fmt(value);
+    const look = paramLook(view, name, index, value, k, true, valueText);
+    if (edge) {
+      const line = edgeLook(view, k, index[0], index[1], largest, valueText);
+      if (edge.stroke !== line.stroke) edge.line.setAttribute("stroke", (edge.stroke = line.stroke));
+      if (edge.width !== line.width) edge.line.setAttribute("stroke-width", (edge.width = line.width));
+      setData(edge.title, line.title);
+    }
+    if (button.className !== look.cls) button.className = look.cls;
+    if (part.aria !== look.aria) button.setAttribute("aria-label", (part.aria = look.aria));
+    if (part.title !== look.title) button.setAttribute("title", (part.title = look.title));
+  }
+  for (const neuron of parts.neurons) {
+    const shown = neuronShown(view, neuron.l, neuron.j);
+    if (neuron.text.textContent !== shown.text) neuron.text.textContent = shown.text;
+    const cls = shown.idle ? "idle" : "";
+    if (neuron.cls !== cls) neuron.text.setAttribute("class", (neuron.cls = cls));
+    setData(neuron.title, shown.title);
+  }
+  return true;
 }
 
 /**
@@ -320,6 +415,13 @@ function weightScale(state) {
   return largest || 1;
 }
 
+/** An edge's colour, width and title: its weight's sign and size (of the largest |w|). */
+function edgeLook(view, k, i, j, largest, text = undefined) {
+  const w = view.state.network.layers[k].W[i][j];
+  return { stroke: w >= 0 ? POSITIVE : NEGATIVE, width: (0.8 + 7 * Math.abs(w) / largest).toFixed(2),
+    title: `${symbolOf(view.state.network.sizes, `W${k + 1}`, [i, j])} = ${text === undefined ? fmt(w) : text}` };
+}
+
 function drawLayerEdges(edges, labels, view, geo, k, dense) {
   const { state } = view;
   const layer = state.network.layers[k];
@@ -331,38 +433,48 @@ function drawLayerEdges(edges, labels, view, geo, k, dense) {
     for (let j = 0; j < nOut; j += 1) {
       const w = layer.W[i][j];
       const [x1, y1, x2, y2] = [geo.xs[k], geo.ys[k][i], geo.xs[k + 1], geo.ys[k + 1][j]];
+      const look = edgeLook(view, k, i, j, largest);
       const line = svgEl("line", {
-        x1, y1, x2, y2, stroke: w >= 0 ? POSITIVE : NEGATIVE,
-        "stroke-width": (0.8 + 7 * Math.abs(w) / largest).toFixed(2),
+        x1, y1, x2, y2, stroke: look.stroke, "stroke-width": look.width,
         "stroke-opacity": 0.8, "data-testid": `edge-${keyOf(name, [i, j])}`,
       });
-      line.append(svgEl("title", {}, `${symbolOf(state.network.sizes, name, [i, j])} = ${fmt(w)}`));
+      line.append(svgEl("title", {}, look.title));
       edges.append(line);
       labels.append(paramLabel(view, name, [i, j], w, weightAt(geo, k, i, j, nOut), dense, k));
     }
   }
 }
 
+/** A parameter button's class, labels and text (its value; the gradient and update after a
+ * step; whether it is the one selected). */
+function paramLook(view, name, index, value, k, dense, text = fmt(value)) {
+  const symbol = symbolOf(view.state.network.sizes, name, index);
+  const { grad, old } = stepValues(view, name, index, k);
+  const shown = `${symbol} = ${text}`;
+  const sel = view.selected;
+  const selected = sel && sel.name === name && sel.index.join(",") === index.join(",");
+  return {
+    symbol, grad, old, text: dense ? "" : shown,
+    cls: `param ${value >= 0 ? "pos" : "neg"}${dense && grad !== null ? " has-grad" : ""}${selected ? " selected" : ""}`,
+    aria: `${shown}: edit it and show its derivation`,
+    title: shown + (grad !== null ? `\n∂L/∂${symbol} = ${fmt(grad)}` : "") +
+      (old !== null ? `\nupdate: ${fmt(old)} → ${fmt(value)}` : ""),
+  };
+}
+
 function paramLabel(view, name, index, value, [cx, cy, up = false], dense, k) {
-  const { state } = view;
-  const sizes = state.network.sizes;
+  const sizes = view.state.network.sizes;
   const key = keyOf(name, index);
-  const { symbol, grad, old } = labelLines(view, name, index, value, k);
+  const { symbol, grad, old, text, cls, aria, title } = paramLook(view, name, index, value, k, dense);
   const box = paramBox(view, name, index, value, [cx, cy, up], dense, k);
   const fo = svgEl("foreignObject", {
     x: box.x, y: box.y, width: box.width, height: box.height, class: "fo",
   });
   const label = htmlEl("div", { class: dense ? "plabel dense" : `plabel${up ? " up" : ""}` });
   const button = htmlEl("button", {
-    type: "button", class: `param ${value >= 0 ? "pos" : "neg"}`, "data-testid": `param-${key}`,
-    "data-param": name, "data-index": index.join(","),
-    "aria-label": `${symbol} = ${fmt(value)}: edit it and show its derivation`,
-    title: `${symbol} = ${fmt(value)}` + (grad !== null ? `\n∂L/∂${symbol} = ${fmt(grad)}` : "") +
-      (old !== null ? `\nupdate: ${fmt(old)} → ${fmt(value)}` : ""),
-  }, dense ? "" : `${symbol} = ${fmt(value)}`);
-  if (dense && grad !== null) button.classList.add("has-grad");
-  const sel = view.selected;
-  if (sel && sel.name === name && sel.index.join(",") === index.join(",")) button.classList.add("selected");
+    type: "button", class: cls, "data-testid": `param-${key}`,
+    "data-param": name, "data-index": index.join(","), "aria-label": aria, title,
+  }, text);
   label.append(button);
   if (!dense && grad !== null) {
     const g = htmlEl("span", { class: `grad${reveal(view, sizes.length - 2 - k)}` });
