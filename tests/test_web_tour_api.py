@@ -418,3 +418,21 @@ def test_an_overshooting_rate_that_ends_lowest_is_said_to():
     paths = [path(0.1, [0.40, 0.05]), path(10, [0.2, 0.35, 0.1])]
     _describe(paths, first=0.46)
     assert "ended lower" not in paths[1]["words"]
+
+
+def test_the_tours_forward_again_carries_the_hidden_activation_after_the_update():
+    """Section 6's last part draws network B after its step with every value: a1 after the
+    update is the engine's forward pass of the updated weights (sigmoid(0.502803 · 2 +
+    0.00140154) = 0.732369...), and ŷ after is the trace's."""
+    from nnmath.web.app import create_app
+
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+        step = client.get("/api/tour").json()["step"]
+    after = network_b()
+    after.set_params({k: np.atleast_2d(v) if k.startswith("W") else np.atleast_1d(v)
+                      for k, v in step["updated"].items()})
+    layers = forward_pass(after.layers, np.array([[2.0]]))
+    assert step["a1_after"] == float(layers[0].a[0, 0])
+    assert step["output_after"] == float(layers[1].a[0, 0])
+    w1, b1 = step["updated"]["W1"], step["updated"]["b1"]
+    assert abs(step["a1_after"] - 1 / (1 + np.exp(-(w1 * 2 + b1)))) < 1e-15

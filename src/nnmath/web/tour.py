@@ -104,6 +104,8 @@ def tour_numbers() -> dict:
                       "loss": float(per_row.per_sample_loss[i])} for i in range(len(data))],
             "mean": per_row.loss, "before": run.a_cost_ssr[0], "after": run.a_cost_ssr[1]}
     step = run.b_step
+    after = b.copy()                  # network B after the step: "forward again" shows a1 too
+    after.set_params({k: v.copy() for k, v in step.updated.items()})
     layers = step.layers
     b_out = {"activations": [layer.activation for layer in b.layers],
              **_lists(b.params()), "learning_rate": B_LEARNING_RATE,
@@ -116,6 +118,7 @@ def tour_numbers() -> dict:
             "params": {k: float(v.ravel()[0]) for k, v in step.params.items()},
             "updated": {k: float(v.ravel()[0]) for k, v in step.updated.items()},
             "learning_rate": step.learning_rate,
+            "a1_after": float(forward_pass(after.layers, step.X)[0].a[0, 0]),
             "output_after": float(step.y_hat_after[0, 0]), "loss_after": step.loss_after,
             "row": psa["test_row"]}
     factors: dict[str, dict] = {}

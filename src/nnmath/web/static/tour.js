@@ -281,7 +281,7 @@ function sectionStep(t) {
   const s = t.step;
   const hot = [{ x: true, h: true, o: true }, { o: true }, { w1: true, w2: true, h: true, o: true },
     { w1: true, w2: true }, { w1: true, w2: true }, { x: true, h: true, o: true }][part];
-  const values = part === 5 ? { params: s.updated, y: fmt(s.output_after, 4) } : { x: fmt(s.x), a1: fmt(s.a1, 4), y: fmt(s.y_hat, 4) };
+  const values = part === 5 ? { params: s.updated, x: fmt(s.x), a1: fmt(s.a1_after, 4), y: fmt(s.output_after, 4) } : { x: fmt(s.x), a1: fmt(s.a1, 4), y: fmt(s.y_hat, 4) };
   const parts = STEP_PARTS.map((title, k) => h("li", { class: k === part ? "current" : k < part ? "done" : "" },
     h("a", { href: `#tour/6/${k}`, "aria-current": k === part ? "step" : null }, `${k + 1}. ${title}`)));
   const out = [
