@@ -6,9 +6,9 @@ Every cell is one fresh process (``python benchmarks/bench_engines.py --child JO
 imports NumPy and nnmath, makes the job's data (seeded), and times one ``Network.fit`` with
 ``NNMATH_ENGINE`` set: what a script, ``nnmath demo`` or a test pays, the lazy imports of
 the training modules and numba's loading (from its on-disk cache, made warm first) included.
-The time of a cell is the best of ``processes`` fresh processes.
+The time of a cell is the best of ``processes`` fresh processes (5; 1 with --quick).
 
-    python benchmarks/bench_engines.py            # the grid, 3 processes a cell
+    python benchmarks/bench_engines.py            # the grid, 5 processes a cell
     python benchmarks/bench_engines.py --quick    # fewer jobs and 1 process a cell
 """
 
@@ -43,6 +43,7 @@ JOBS = {
 }
 QUICK = [0, 1, 2, 3, 5, 6, 8, 10]   # the jobs of --quick (by position)
 READABLE_WORK = 3e8    # rows x parameters x epochs above which the readable engine is skipped
+TIMEOUT_FACTOR = 6     # a cell stopped after this many times the job's fastest cell so far
 
 
 def data(job: str):
@@ -93,14 +94,19 @@ def child(job: str) -> dict:
             "numba_loaded": "numba" in sys.modules}
 
 
-def _cell(job: str, engine: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "NNMATH_ENGINE"}
-    env["NNMATH_ENGINE"] = engine
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent / "src"), str(HERE)])
+def _cell(job: str, engine: str, timeout: float | None = None) -> dict:
+    from isolated import environment  # PYTHONPATH, and the bytecode cache on
+
+    env = environment({"NNMATH_ENGINE": engine})
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
-    done = subprocess.run([sys.executable, str(HERE / "bench_engines.py"), "--child", job],
-                          env=env, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run([sys.executable, str(HERE / "bench_engines.py"), "--child", job],
+                              env=env, capture_output=True, text=True, check=False,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:     # far slower than the fastest: not timed further
+        return {"job": job, "engine": engine, "seconds": float("inf"), "loss": float("nan"),
+                "chosen": None, "timed_out": timeout}
     if done.returncode:
         raise RuntimeError(f"{job} on {engine} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -108,15 +114,18 @@ def _cell(job: str, engine: str) -> dict:
 
 def warm_numba_cache() -> None:
     """numba's on-disk cache of the kernel made (the state after a user's first run)."""
-    env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
+    from isolated import environment
+
+    env = environment()
     subprocess.run([sys.executable, "-c", "import nnmath.kernels as k; k.compiled()"],
                    env=env, check=False, capture_output=True)
 
 
 def grid(jobs=None, processes: int | None = None) -> dict:
     """Every job (all, or those at the positions ``jobs``) x engine (and auto), each cell
-    the best of ``processes`` fresh processes (3)."""
-    processes = processes or 3
+    the best of ``processes`` fresh processes (5); a cell slower than TIMEOUT_FACTOR times
+    the job's fastest so far is stopped (its engine is not the fastest)."""
+    processes = processes or 5
     jobs = [name for i, name in enumerate(JOBS) if jobs is None or i in jobs]
     warm_numba_cache()
     rows = {}
@@ -125,10 +134,18 @@ def grid(jobs=None, processes: int | None = None) -> dict:
         params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         engines = [e for e in ENGINES if e != "readable" or n * params * epochs <= READABLE_WORK]
         cells: dict = {engine: [] for engine in (*engines, "auto")}
+        best = float("inf")
         for _ in range(processes):
             for engine in cells:
-                cells[engine].append(_cell(job, engine))
+                if cells[engine] and cells[engine][-1]["seconds"] == float("inf"):
+                    continue                       # timed out once: not run again
+                cell = _cell(job, engine, max(2.0, TIMEOUT_FACTOR * best)
+                             if best < float("inf") else None)
+                cells[engine].append(cell)
+                best = min(best, cell["seconds"])
         times = {engine: min(c["seconds"] for c in runs) for engine, runs in cells.items()}
+        print(f"[engines] {job}: " + ", ".join(f"{e} {t:.3f}" for e, t in times.items()),
+              file=sys.stderr, flush=True)
         fastest = min((t, e) for e, t in times.items() if e != "auto")
         rows[job] = {"seconds": times, "fastest": fastest[1],
                      "auto_chose": cells["auto"][0]["chosen"],
@@ -137,6 +154,10 @@ def grid(jobs=None, processes: int | None = None) -> dict:
                      "losses": {e: runs[0]["loss"] for e, runs in cells.items()}}
     return {"processes": processes, "limit": LIMIT, "jobs": rows,
             "worst": max(r["auto_over_fastest"] for r in rows.values())}
+
+
+def _seconds(t: float) -> str:
+    return f"{t:.3f}" if t != float("inf") else f"> {TIMEOUT_FACTOR}× fastest"
 
 
 def table(res: dict) -> list:
@@ -149,7 +170,7 @@ def table(res: dict) -> list:
     for job, row in res["jobs"].items():
         t = row["seconds"]
         chose = row["auto_chose"]
-        cells = [job] + [f"{t[e]:.3f}" if e in t else "—" for e in ENGINES] + [
+        cells = [job] + [_seconds(t[e]) if e in t else "—" for e in ENGINES] + [
             f"{t['auto']:.3f}", (chose[0] if isinstance(chose, list) else chose) or "?",
             f"{row['auto_over_fastest']:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")

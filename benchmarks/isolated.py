@@ -119,8 +119,12 @@ class Job:
 
 
 def environment(extra: dict | None = None) -> dict:
-    """This checkout's ``src`` first on PYTHONPATH, ``NNMATH_ENGINE`` unset unless given."""
-    env = {k: v for k, v in os.environ.items() if k != "NNMATH_ENGINE"}
+    """This checkout's ``src`` first on PYTHONPATH, ``NNMATH_ENGINE`` unset unless given,
+    and Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE`` dropped): an installed
+    package has its ``.pyc`` files, so a user's fresh process does not compile nnmath's
+    sources; without them every child would (tens of milliseconds)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NNMATH_ENGINE", "PYTHONDONTWRITEBYTECODE")}
     src = str(HERE.parent / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, str(HERE)] + [
         p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])

@@ -50,7 +50,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "peers.json"
 SIZES = {   # epochs and sizes: full, --quick, --tiny (the smoke test)
     "full": dict(p1_epochs=2000, p2_epochs=50, p2_rows=None, p3_rows=60_000, p3_features=784,
                  p3_hidden=128, rounds=5, cli_rounds=5, growth_epochs=20, growth_rows=450,
-                 growth_hidden=32, growth_steps=4, warm=3, big_rounds=3, engine_jobs="all"),
+                 growth_hidden=32, growth_steps=4, warm=1, big_rounds=3, engine_jobs="all"),
     "quick": dict(p1_epochs=200, p2_epochs=5, p2_rows=None, p3_rows=6_000, p3_features=784,
                   p3_hidden=128, rounds=2, cli_rounds=1, growth_epochs=2, growth_rows=450,
                   growth_hidden=32, growth_steps=3, warm=2, big_rounds=1, engine_jobs="quick"),
@@ -125,6 +125,12 @@ def threads(n: int):
         yield
 
 
+def _wanted(name: str, size: dict) -> bool:
+    """Whether ``--contenders`` (name prefixes) keeps this contender (all by default)."""
+    prefixes = size.get("contenders")
+    return not prefixes or any(name.startswith(p) for p in prefixes)
+
+
 def _save(folder: str, name: str, **arrays) -> str:
     import numpy as np
 
@@ -138,10 +144,13 @@ def run_p1(size: dict, folder: str) -> dict:
     path = _save(folder, "p1", X=X, t=t)
     epochs = size["p1_epochs"]
     names, skipped = available(bench_p1.PEERS, bench_p1.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "pure Python"]
     args = ["--data", path, "--epochs", epochs]
     jobs = {name: isolated.Job("P1", name, args) for name in names}
     bench_engines.warm_numba_cache()      # as after a user's first run (untimed)
     for engine in P1_ENGINES:
+        if not _wanted(f"nnmath NNMATH_ENGINE={engine}", size):
+            continue
         jobs[f"nnmath NNMATH_ENGINE={engine}"] = isolated.Job(
             "P1", "nnmath Network.fit", args, {"NNMATH_ENGINE": engine})
     times = isolated.interleaved(jobs, size["rounds"], size["warm"], ONE_THREAD)
@@ -158,6 +167,7 @@ def run_p2(size: dict, folder: str) -> dict:
     path = _save(folder, "p2", X=X, y=y, T=T)
     epochs = size["p2_epochs"]
     names, skipped = available(bench_p2.PEERS, bench_p2.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "NumPy hand loop"]
     jobs = {name: isolated.Job("P2", name, ["--data", path, "--epochs", epochs,
                                             "--hidden", bench_p2.HIDDEN]) for name in names}
     times = isolated.interleaved(jobs, size["big_rounds"], size["warm"], ONE_THREAD)
@@ -171,6 +181,7 @@ def run_p2(size: dict, folder: str) -> dict:
 def run_p3(size: dict, n_threads: int) -> dict:
     rows_, features, hidden = size["p3_rows"], size["p3_features"], size["p3_hidden"]
     names, skipped = available(bench_p3.PEERS, bench_p3.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "NumPy hand loop"]
     jobs = {name: isolated.Job("P3", name, ["--rows", rows_, "--features", features,
                                             "--hidden", hidden]) for name in names}
     with threads(n_threads):
@@ -284,7 +295,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tiny", action="store_true", help="tiny sizes (the smoke test)")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {','.join(SECTIONS)}")
-    parser.add_argument("--rounds", type=int, help="timed rounds after the warm-up (>= 5)")
+    parser.add_argument("--rounds", type=int, help="fresh processes per contender (P1)")
+    parser.add_argument("--contenders", help="comma-separated name prefixes: only these "
+                        "contenders (and each section's reference) run")
     parser.add_argument("--threads", type=int, default=0,
                         help="BLAS and torch threads for P3 (0: the libraries' default)")
     parser.add_argument("--json", default=str(RESULTS), help="where to write the JSON")
@@ -307,6 +320,8 @@ def main(argv=None) -> int:
     size = dict(SIZES["tiny" if args.tiny else "quick" if args.quick else "full"])
     if args.rounds:
         size["rounds"] = size["cli_rounds"] = args.rounds
+    if args.contenders:
+        size["contenders"] = [c.strip() for c in args.contenders.split(",") if c.strip()]
     results = run(sections, size, args.threads)
     print(table(results))
     path = Path(args.json)
