@@ -75,7 +75,9 @@ def available(peers, needs: dict) -> tuple[list, dict]:
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                      "MKL_NUM_THREADS")}
 P1_ENGINES = ("python", "numba", "numpy", "readable")
-"""nnmath's P1 again with ``NNMATH_ENGINE`` set to each engine (``auto`` is the main row)."""
+"""nnmath's P1 again with ``NNMATH_ENGINE`` set to each engine (``auto`` is the main row),
+and once more with ``auto`` in a process where nnmath has loaded its compiled kernel
+before (a notebook or ``nnmath serve`` that trained something bigger first)."""
 
 
 def _threads_env(n: int) -> dict:
@@ -148,6 +150,9 @@ def run_p1(size: dict, folder: str) -> dict:
     args = ["--data", path, "--epochs", epochs]
     jobs = {name: isolated.Job("P1", name, args) for name in names}
     bench_engines.warm_numba_cache()      # as after a user's first run (untimed)
+    if _wanted("nnmath, numba loaded", size):
+        jobs["nnmath, numba loaded"] = isolated.Job(
+            "P1", "nnmath Network.fit", [*args, "--kernel-loaded"])
     for engine in P1_ENGINES:
         if not _wanted(f"nnmath NNMATH_ENGINE={engine}", size):
             continue

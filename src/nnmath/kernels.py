@@ -381,9 +381,9 @@ def _activate_lines(code: int, ell: int, n: int) -> list[str]:
         return lines + [f"{a[j]} = {a[j]} / sm_" for j in range(n)]
     lines = []
     for j in range(n):
-        if code == 0:
-            lines += [f"e_ = _exp(-abs({z[j]}))", "sg_ = 1.0 / (1.0 + e_)",
-                      f"{a[j]} = sg_ if {z[j]} >= 0 else e_ * sg_"]
+        if code == 0:                               # exp(-|z|): -z or z, no abs call
+            lines += [f"if {z[j]} >= 0:", f"    {a[j]} = 1.0 / (1.0 + _exp(-{z[j]}))",
+                      "else:", f"    e_ = _exp({z[j]})", f"    {a[j]} = e_ * (1.0 / (1.0 + e_))"]
         elif code == 1:
             lines.append(f"{a[j]} = _tanh({z[j]})")
         elif code == 2:
