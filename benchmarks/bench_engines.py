@@ -133,7 +133,9 @@ def grid(jobs=None, processes: int | None = None) -> dict:
         sizes, _, _, _, n, epochs, _, _ = JOBS[job]
         params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         engines = [e for e in ENGINES if e != "readable" or n * params * epochs <= READABLE_WORK]
-        cells: dict = {engine: [] for engine in (*engines, "auto")}
+        # auto first: its time bounds the others' (a cell past TIMEOUT_FACTOR x is stopped)
+        cells: dict = {engine: [] for engine in ("auto", "numpy", "numba", "python", "readable")
+                       if engine == "auto" or engine in engines}
         best = float("inf")
         for _ in range(processes):
             for engine in cells:
@@ -181,12 +183,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer jobs, 1 process a cell")
     parser.add_argument("--processes", type=int, help="fresh processes per cell (best of)")
+    parser.add_argument("--jobs", help="comma-separated positions in JOBS (0-based): only these")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(args.child)))
         return 0
-    res = grid(QUICK if args.quick else None, args.processes or (1 if args.quick else None))
+    jobs = [int(j) for j in args.jobs.split(",")] if args.jobs else QUICK if args.quick else None
+    res = grid(jobs, args.processes or (1 if args.quick else None))
     print("\n".join(table(res)))
     return 0
 

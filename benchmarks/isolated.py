@@ -57,7 +57,10 @@ def _call(problem: str, contender: str, args):
     if problem == "P3":
         import bench_p3
 
-        X, T = bench_p3.data(args.rows, args.features)
+        if args.data:      # the parent's data: the same bits in every process
+            X, T = np.load(f"{args.data}-X.npy"), np.load(f"{args.data}-T.npy")
+        else:
+            X, T = bench_p3.data(args.rows, args.features)
         return lambda: bench_p3.PEERS[contender](X, T, args.hidden)
     data = np.load(args.data)
     if problem == "P1":
@@ -76,7 +79,8 @@ def child(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("problem", choices=("P1", "P2", "P3"))
     parser.add_argument("contender")
-    parser.add_argument("--data", help="the .npz of the data (P1, P2)")
+    parser.add_argument("--data", help="the .npz of the data (P1, P2); P3: the stem of its "
+                        "-X.npy and -T.npy")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--rows", type=int, default=0)

@@ -183,12 +183,21 @@ def run_p2(size: dict, folder: str) -> dict:
             "loss_spread": max(losses) - min(losses)}
 
 
-def run_p3(size: dict, n_threads: int) -> dict:
+def run_p3(size: dict, n_threads: int, folder: str) -> dict:
+    import numpy as np
+
     rows_, features, hidden = size["p3_rows"], size["p3_features"], size["p3_hidden"]
     names, skipped = available(bench_p3.PEERS, bench_p3.NEEDS)
     names = [name for name in names if _wanted(name, size) or name == "NumPy hand loop"]
-    jobs = {name: isolated.Job("P3", name, ["--rows", rows_, "--features", features,
-                                            "--hidden", hidden]) for name in names}
+    # made once here: the labels are an argmax of float32 products, which a process
+    # with other BLAS threads could round otherwise (another data set, another loss)
+    X, T = bench_p3.data(rows_, features)
+    stem = str(Path(folder) / "p3")
+    np.save(f"{stem}-X.npy", X)
+    np.save(f"{stem}-T.npy", T)
+    del X, T
+    jobs = {name: isolated.Job("P3", name, ["--data", stem, "--hidden", hidden])
+            for name in names}
     with threads(n_threads):
         peak = bench_p3.gemm_peak(2048 if features >= 784 else 256)
     times = isolated.interleaved(jobs, size["big_rounds"], size["warm"],
@@ -280,7 +289,7 @@ def run(sections, size: dict, n_threads: int) -> dict:
     results = {"machine": machine(), "sizes": size}
     folder = tempfile.mkdtemp(prefix="nnmath-bench-")
     steps = {"P1": lambda: run_p1(size, folder), "P2": lambda: run_p2(size, folder),
-             "P3": lambda: run_p3(size, n_threads), "memory": lambda: run_memory(size),
+             "P3": lambda: run_p3(size, n_threads, folder), "memory": lambda: run_memory(size),
              "cli": lambda: run_cli(size), "growth": lambda: run_growth(size, folder),
              "engines": lambda: run_engines(size)}
     for section in sections:

@@ -281,13 +281,24 @@ def engine_costs(net: Network, n_rows: int, batch_size: int, epochs: int) -> dic
     values = n_rows * (net.layers[0].n_in + net.layers[-1].n_out)
     if values > PYTHON_MAX_VALUES:
         del costs["python"]                    # as Python floats: too much memory
-    load = _numba_load()
+    # numba's load is at least NUMBA_CACHED unless the kernel is compiled here already: a
+    # job another engine finishes sooner than that never looks for numba (no file system
+    # look-up in a tiny job)
+    quick = min(costs.values()) < NUMBA_CACHED and _SPENT_PLAIN[0] < NUMBA_CACHED
+    load = 0.0 if _compiled_here() else None if quick else _numba_load()
     if load is not None:
         if _SPENT_PLAIN[0] >= load:
             load = 0.0                         # the session has paid for it in plain Python
         per_param = NUMBA_PARAM if batch_size == 1 else NUMBA_PARAM_BATCHED
         costs["numba"] = load + work * (NUMBA_ROW + per_param * n_params)
     return costs
+
+
+def _compiled_here() -> bool:
+    """Whether nnmath's compiled kernel is loaded in this process already."""
+    from . import kernels
+
+    return bool(kernels._COMPILED) and kernels._COMPILED[0] is not None
 
 
 def _numba_load() -> float | None:
