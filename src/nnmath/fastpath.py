@@ -219,10 +219,11 @@ job: less than a fresh process's first fit spends importing the training modules
 
 # The cost model (seconds; measured on the machines of benchmarks/bench_engines.py, a
 # 2-core AMD EPYC; only the ratios matter, and the grid there checks the choice).
-NUMBA_IMPORT = 1.0
+NUMBA_IMPORT = 0.6
 """Loading numba and nnmath's compiled kernel from a warm on-disk cache, in a fresh process
-(importing numba, then LLVM's start and the machine code's linking at the first call)."""
-NUMBA_CACHED = 0.5
+(importing numba, then LLVM's start and the machine code's linking at the first call:
+0.4 s on a quiet 2-core machine, up to 2 s under load)."""
+NUMBA_CACHED = 0.3
 """The kernel from the on-disk cache when numba is imported already."""
 NUMBA_COMPILE = 6.0
 """Compiling the kernel with an empty (or stale) cache."""
