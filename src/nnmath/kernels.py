@@ -328,6 +328,9 @@ SPECIALISE_MAX_PARAMS = 512
 """Networks of at most this many parameters get the written-out plain-Python kernel (a
 larger one would be thousands of lines of Python; it runs :func:`run_epochs` on lists)."""
 
+SPECIALISED_KEPT = 64
+"""The written-out kernels kept (one per network shape), the oldest dropped first."""
+
 _SPECIALISED: dict[tuple[Any, ...], RunEpochs] = {}
 
 
@@ -353,6 +356,8 @@ def specialised(sizes: list[int], acts: list[int], loss: int, opt: int, alpha: f
                                      "_log1p": math.log1p, "_sqrt": math.sqrt,
                                      "_isfinite": math.isfinite}
         exec(compile(source, f"<nnmath kernel {key}>", "exec"), namespace)   # noqa: S102
+        if len(_SPECIALISED) >= SPECIALISED_KEPT:     # a server seeing many shapes: bounded
+            _SPECIALISED.pop(next(iter(_SPECIALISED)))
         _SPECIALISED[key] = namespace["run_epochs"]
     return _SPECIALISED[key]
 
