@@ -48,7 +48,8 @@ lint: setup-dev
 docs: setup-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
 
-# nnmath beside its peers (issue 12): prints the tables, writes benchmarks/results/peers.json.
+# nnmath beside its peers (issues 12, 21), each contender in fresh processes (first call and
+# warm), with the engine-choice grid: prints the tables, writes benchmarks/results/peers.json.
 # BENCH_ARGS=--quick for a smoke run; --only P1,P2 for some sections (see --help).
 BENCH_ARGS ?=
 bench: setup-dev

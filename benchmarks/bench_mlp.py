@@ -86,10 +86,15 @@ def numpy_fit(X, T, params, learning_rate, epochs, batch_size, shuffle=False, se
     return params, curve
 
 
-def torch_fit(X, T, params, learning_rate, epochs, batch_size, shuffle=False, seed=0):
+def torch_fit(X, T, params, learning_rate, epochs, batch_size, shuffle=False, seed=0,
+              usual=False):
     """PyTorch, as its users write it: nn.Sequential of Linear + ReLU, CrossEntropyLoss on the
     logits, torch.optim.SGD; the data shared with NumPy (``torch.from_numpy``, no copy).
-    Returns the outputs (softmax) for all of X after training, and the loss curve."""
+    Returns the outputs (softmax) for all of X after training, and the loss curve.
+
+    ``usual``: the loop as PyTorch's tutorials write it: the epoch's loss is the running
+    mean of the batch losses (each weighted by its rows), no pass over all rows after an
+    epoch; the outputs returned are then None."""
     import torch
 
     layers = []
@@ -103,17 +108,24 @@ def torch_fit(X, T, params, learning_rate, epochs, batch_size, shuffle=False, se
     opt = torch.optim.SGD(model.parameters(), lr=learning_rate)
     loss_fn = torch.nn.CrossEntropyLoss()
     X_t, y_t = torch.from_numpy(X), torch.from_numpy(np.argmax(T, axis=1))
-    rng, n, curve = np.random.default_rng(seed), X.shape[0], []
+    rng, n, curve, running = np.random.default_rng(seed), X.shape[0], [], 0.0
     for _ in range(epochs):
         order = torch.from_numpy(rng.permutation(n)) if shuffle else None
         for start in range(0, n, batch_size):
             rows = slice(start, start + batch_size) if order is None else \
                 order[start:start + batch_size]
             opt.zero_grad()
-            loss_fn(model(X_t[rows]), y_t[rows]).backward()
+            loss = loss_fn(model(X_t[rows]), y_t[rows])
+            loss.backward()
             opt.step()
+            if usual:
+                running += loss.item() * min(batch_size, n - start)
+        if usual:
+            curve.append(running / n)
+            running = 0.0
+            continue
         with torch.no_grad():
             outputs = torch.cat([torch.softmax(model(X_t[s:s + CHUNK]), dim=1)
                                  for s in range(0, n, CHUNK)])
         curve.append(cross_entropy(outputs.numpy(), T))
-    return outputs.numpy(), curve
+    return (None if usual else outputs.numpy()), curve

@@ -68,8 +68,20 @@ def torch_loop(X, T, hidden=HIDDEN):
     return Outcome(curve[-1], accuracy(A, T))
 
 
-PEERS = {"nnmath float32": nnmath_fit, "NumPy hand loop": numpy_loop, "PyTorch f32": torch_loop}
-NEEDS = {"PyTorch f32": "torch"}
+def torch_usual(X, T, hidden=HIDDEN):
+    """PyTorch's usual loop: the epoch's loss is the running mean of the batch losses (no
+    pass over all rows); its loss is that mean, its accuracy not computed (NaN)."""
+    _, curve = torch_fit(X, T, _start(X, hidden), LEARNING_RATE, EPOCHS, BATCH, shuffle=True,
+                         seed=SEED, usual=True)
+    return Outcome(curve[-1], float("nan"))
+
+
+PEERS = {"nnmath float32": nnmath_fit, "NumPy hand loop": numpy_loop, "PyTorch f32": torch_loop,
+         "PyTorch f32 usual loop": torch_usual}
+SAME_PASSES = ["nnmath float32", "NumPy hand loop", "PyTorch f32"]
+"""The peers that make nnmath's passes (the loss over all rows after the epoch): the same
+final loss. The usual loop's loss is a running mean, another number."""
+NEEDS = {"PyTorch f32": "torch", "PyTorch f32 usual loop": "torch"}
 
 
 def gemm_peak(n=2048, repeat=5) -> float:

@@ -7,12 +7,17 @@ whole processes, peak memory and growth. ``make bench`` runs it.
     python benchmarks/peers.py --only P1,P2     # some sections: P1 P2 P3 memory cli growth
     python benchmarks/peers.py --threads 1      # BLAS and torch threads for P3 (default: theirs)
 
-Timings: one process, every peer once as a warm-up (its final loss and accuracy
-are the ones printed), then interleaved rounds; the time is the median of the
-rounds and ``nnmath ÷ peer`` the median of the per-round ratios (< 1: nnmath is
-faster). P1, P2 and growth run with one BLAS and one torch thread (their steps
-are small: threads only add overhead, and on a loaded machine much of it).
-nnmath is measured through its public API only (``Network.fit``, ``NNClassifier``).
+Timings (issue 21): every contender runs alone in fresh processes
+(``benchmarks/isolated.py``), importing only what its user imports (nnmath's: NumPy and
+nnmath), so no peer's import changes what nnmath does. Each process times a **first
+call** (one fit in a fresh process: a script, ``nnmath demo``, a test) and then warm
+calls (the same process again: a notebook, ``nnmath serve``); the processes run in
+interleaved rounds (rotated order), and a time is the best over processes (first call)
+or over all warm calls. The printed loss and accuracy are the first process's. P1, P2
+and growth run with one BLAS and one torch thread (their steps are small: threads only
+add overhead, and on a loaded machine much of it). nnmath is measured through its
+public API only (``Network.fit``, ``NNClassifier``). ``engines`` is the engine-choice
+grid of ``bench_engines.py``.
 """
 
 from __future__ import annotations
@@ -21,126 +26,192 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_engines  # noqa: E402
 import bench_p1  # noqa: E402
 import bench_p2  # noqa: E402
 import bench_p3  # noqa: E402
 import bench_process  # noqa: E402
+import isolated  # noqa: E402
 from bench_table import table  # noqa: E402
 from bench_targets import targets  # noqa: E402
-from bench_timing import interleaved, median, ratios  # noqa: E402
+from bench_timing import median  # noqa: E402
 
-SECTIONS = ("P1", "P2", "P3", "memory", "cli", "growth")
+SECTIONS = ("P1", "engines", "P2", "P3", "memory", "cli", "growth")
 RESULTS = Path(__file__).resolve().parent / "results" / "peers.json"
 SIZES = {   # epochs and sizes: full, --quick, --tiny (the smoke test)
     "full": dict(p1_epochs=2000, p2_epochs=50, p2_rows=None, p3_rows=60_000, p3_features=784,
                  p3_hidden=128, rounds=5, cli_rounds=5, growth_epochs=20, growth_rows=450,
-                 growth_hidden=32, growth_steps=4),
+                 growth_hidden=32, growth_steps=4, warm=1, big_rounds=3, engine_jobs="all"),
     "quick": dict(p1_epochs=200, p2_epochs=5, p2_rows=None, p3_rows=6_000, p3_features=784,
                   p3_hidden=128, rounds=2, cli_rounds=1, growth_epochs=2, growth_rows=450,
-                  growth_hidden=32, growth_steps=3),
+                  growth_hidden=32, growth_steps=3, warm=2, big_rounds=1, engine_jobs="quick"),
     "tiny": dict(p1_epochs=5, p2_epochs=2, p2_rows=200, p3_rows=300, p3_features=20,
                  p3_hidden=8, rounds=1, cli_rounds=1, growth_epochs=1, growth_rows=50,
-                 growth_hidden=4, growth_steps=2),
+                 growth_hidden=4, growth_steps=2, warm=1, big_rounds=1, engine_jobs="tiny"),
 }
 
 
-def available(peers: dict, needs: dict) -> tuple[dict, dict]:
+def available(peers, needs: dict) -> tuple[list, dict]:
     """The peers whose package is installed, and {name: reason} for the others."""
-    keep, skipped = {}, {}
-    for name, fn in peers.items():
+    keep, skipped = [], {}
+    for name in peers:
         package = needs.get(name)
         if package and importlib.util.find_spec(package) is None:
             skipped[name] = f"{package} is not installed"
         else:
-            keep[name] = fn
+            keep.append(name)
     return keep, skipped
 
 
-def _rows(times: dict, reference: str, per_unit: float, unit: str) -> dict:
-    ratio = ratios(times, reference)
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                     "MKL_NUM_THREADS")}
+P1_ENGINES = ("python", "numba", "numpy", "readable")
+"""nnmath's P1 again with ``NNMATH_ENGINE`` set to each engine (``auto`` is the main row),
+and once more with ``auto`` in a process where nnmath has loaded its compiled kernel
+before (a notebook or ``nnmath serve`` that trained something bigger first)."""
+
+
+def _threads_env(n: int) -> dict:
+    return {} if not n else {name: str(n) for name in ONE_THREAD}
+
+
+def _summary(times: dict, reference: str, per_unit: float, unit: str) -> dict:
+    """Per contender: its first call and warm times (best of the processes / calls), the
+    outcome of its first process, and its time over the reference's (same call)."""
     out = {}
     for name, row in times.items():
-        t = median(row["seconds"])
-        out[name] = {"loss": row["outcome"].loss, "accuracy": row["outcome"].accuracy,
-                     "extra": {k: float(v) for k, v in row["outcome"].extra.items()},
-                     "seconds": row["seconds"], "median_s": t,
-                     unit: (t / per_unit * 1e6) if unit == "us_per_update" else per_unit / t,
-                     "nnmath_over_peer": ratio[name]}
+        first, warm = min(row["first_s"]), min(row["warm_s"] or row["first_s"])
+        result = row["runs"][0]
+        per = {"first": first, "warm": warm}
+        out[name] = {"loss": result["loss"], "accuracy": result["accuracy"],
+                     "extra": result["extra"], "first_s": row["first_s"],
+                     "seconds": row["warm_s"], "median_s": median(row["warm_s"] or
+                                                                  row["first_s"]),
+                     "best_first_s": first, "best_s": warm,
+                     "import_s": min(r["import_s"] for r in row["runs"]),
+                     "peers_loaded": sorted({p for r in row["runs"] for p in r["peers_before"]}),
+                     "engine": result["engine"]}
+        for call, t in per.items():
+            out[name][f"{call}_{unit}"] = (t / per_unit * 1e6) if unit == "us_per_update" \
+                else per_unit / t
+        out[name][unit] = out[name][f"warm_{unit}"]
+    ref = out[reference]
+    for row in out.values():
+        row["over_reference_first"] = row["best_first_s"] / ref["best_first_s"]
+        row["over_reference_warm"] = row["best_s"] / ref["best_s"]
+    nn = out[next(iter(out))]
+    for row in out.values():
+        row["nnmath_over_peer"] = nn["best_s"] / row["best_s"]
     return out
 
 
 @contextmanager
 def threads(n: int):
-    """At most ``n`` BLAS threads and ``n`` torch threads inside (0: the libraries' own)."""
+    """At most ``n`` BLAS threads in this process inside (0: the library's own); the
+    contenders' processes get theirs from the environment (:func:`_threads_env`)."""
     if not n:
         yield
         return
     from threadpoolctl import threadpool_limits
 
-    torch = None
-    if importlib.util.find_spec("torch"):
-        import torch
-    before = torch.get_num_threads() if torch else None
-    if torch:
-        torch.set_num_threads(n)
-    try:
-        with threadpool_limits(limits=n):
-            yield
-    finally:
-        if torch:
-            torch.set_num_threads(before)
+    with threadpool_limits(limits=n):
+        yield
 
 
-def run_p1(size: dict) -> dict:
+def _wanted(name: str, size: dict) -> bool:
+    """Whether ``--contenders`` (name prefixes) keeps this contender (all by default)."""
+    prefixes = size.get("contenders")
+    return not prefixes or any(name.startswith(p) for p in prefixes)
+
+
+def _save(folder: str, name: str, **arrays) -> str:
+    import numpy as np
+
+    path = str(Path(folder) / f"{name}.npz")
+    np.savez(path, **arrays)
+    return path
+
+
+def run_p1(size: dict, folder: str) -> dict:
     X, t = bench_p1.data()
+    path = _save(folder, "p1", X=X, t=t)
     epochs = size["p1_epochs"]
-    peers, skipped = available(bench_p1.PEERS, bench_p1.NEEDS)
-    with threads(1):
-        times = interleaved({n: (lambda f=f: f(X, t, epochs)) for n, f in peers.items()},
-                            size["rounds"])
-    rows = _rows(times, "nnmath Network.fit", epochs * X.shape[0], "us_per_update")
-    same = [rows[n]["loss"] for n in bench_p1.SAME_ALGORITHM if n in rows]
+    names, skipped = available(bench_p1.PEERS, bench_p1.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "pure Python"]
+    args = ["--data", path, "--epochs", epochs]
+    jobs = {name: isolated.Job("P1", name, args) for name in names}
+    bench_engines.warm_numba_cache()      # as after a user's first run (untimed)
+    if _wanted("nnmath, numba loaded", size):
+        jobs["nnmath, numba loaded"] = isolated.Job(
+            "P1", "nnmath Network.fit", [*args, "--kernel-loaded"])
+    for engine in P1_ENGINES:
+        if not _wanted(f"nnmath NNMATH_ENGINE={engine}", size):
+            continue
+        jobs[f"nnmath NNMATH_ENGINE={engine}"] = isolated.Job(
+            "P1", "nnmath Network.fit", args, {"NNMATH_ENGINE": engine})
+    times = isolated.interleaved(jobs, size["rounds"], size["warm"], ONE_THREAD)
+    rows = _summary(times, "pure Python", epochs * X.shape[0], "us_per_update")
+    same = [rows[n]["loss"] for n in rows if n != "scikit-learn"]
     return {"epochs": epochs, "updates": epochs * X.shape[0], "peers": rows, "skipped": skipped,
-            "same_algorithm": [n for n in bench_p1.SAME_ALGORITHM if n in rows],
+            "processes": size["rounds"], "warm_calls": size["warm"],
+            "same_algorithm": [n for n in rows if n != "scikit-learn"],
             "loss_spread": max(same) - min(same)}
 
 
-def run_p2(size: dict) -> dict:
+def run_p2(size: dict, folder: str) -> dict:
     X, y, T = bench_p2.data(size["p2_rows"])
+    path = _save(folder, "p2", X=X, y=y, T=T)
     epochs = size["p2_epochs"]
-    peers, skipped = available(bench_p2.PEERS, bench_p2.NEEDS)
-    with threads(1):
-        times = interleaved({n: (lambda f=f: f(X, y, T, epochs)) for n, f in peers.items()},
-                            size["rounds"])
-    rows = _rows(times, "nnmath Network.fit", X.shape[0] * epochs, "samples_per_s")
+    names, skipped = available(bench_p2.PEERS, bench_p2.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "NumPy hand loop"]
+    jobs = {name: isolated.Job("P2", name, ["--data", path, "--epochs", epochs,
+                                            "--hidden", bench_p2.HIDDEN]) for name in names}
+    times = isolated.interleaved(jobs, size["big_rounds"], size["warm"], ONE_THREAD)
+    rows = _summary(times, "NumPy hand loop", X.shape[0] * epochs, "samples_per_s")
     losses = [row["loss"] for row in rows.values()]
     return {"epochs": epochs, "rows": X.shape[0], "peers": rows, "skipped": skipped,
+            "processes": size["big_rounds"], "warm_calls": size["warm"],
             "loss_spread": max(losses) - min(losses)}
 
 
-def run_p3(size: dict, n_threads: int) -> dict:
-    X, T = bench_p3.data(size["p3_rows"], size["p3_features"])
-    hidden = size["p3_hidden"]
-    peers, skipped = available(bench_p3.PEERS, bench_p3.NEEDS)
+def run_p3(size: dict, n_threads: int, folder: str) -> dict:
+    import numpy as np
+
+    rows_, features, hidden = size["p3_rows"], size["p3_features"], size["p3_hidden"]
+    names, skipped = available(bench_p3.PEERS, bench_p3.NEEDS)
+    names = [name for name in names if _wanted(name, size) or name == "NumPy hand loop"]
+    # made once here: the labels are an argmax of float32 products, which a process
+    # with other BLAS threads could round otherwise (another data set, another loss)
+    X, T = bench_p3.data(rows_, features)
+    stem = str(Path(folder) / "p3")
+    np.save(f"{stem}-X.npy", X)
+    np.save(f"{stem}-T.npy", T)
+    del X, T
+    jobs = {name: isolated.Job("P3", name, ["--data", stem, "--hidden", hidden])
+            for name in names}
     with threads(n_threads):
-        peak = bench_p3.gemm_peak(2048 if X.shape[1] >= 784 else 256)
-        times = interleaved({n: (lambda f=f: f(X, T, hidden)) for n, f in peers.items()},
-                            size["rounds"])
-        peak = max(peak, bench_p3.gemm_peak(2048 if X.shape[1] >= 784 else 256))
-    rows = _rows(times, "nnmath float32", X.shape[0] * bench_p3.EPOCHS, "samples_per_s")
-    flops = bench_p3.flops_per_row(X.shape[1], hidden)
+        peak = bench_p3.gemm_peak(2048 if features >= 784 else 256)
+    times = isolated.interleaved(jobs, size["big_rounds"], size["warm"],
+                                 _threads_env(n_threads))
+    with threads(n_threads):
+        peak = max(peak, bench_p3.gemm_peak(2048 if features >= 784 else 256))
+    rows = _summary(times, "NumPy hand loop", rows_ * bench_p3.EPOCHS, "samples_per_s")
+    flops = bench_p3.flops_per_row(features, hidden)
     for row in rows.values():
         row["gemm_share"] = row["samples_per_s"] * flops / peak
-    return {"rows": X.shape[0], "features": X.shape[1], "hidden": hidden, "peers": rows,
+    return {"rows": rows_, "features": features, "hidden": hidden, "peers": rows,
             "skipped": skipped, "gemm_peak_gflops": peak / 1e9, "flops_per_row": flops,
-            "threads": n_threads or "library default", "data_mb": X.nbytes / 1e6}
+            "threads": n_threads or "library default", "data_mb": rows_ * features * 4 / 1e6,
+            "processes": size["big_rounds"], "warm_calls": size["warm"]}
 
 
 def run_memory(size: dict) -> dict:
@@ -149,25 +220,28 @@ def run_memory(size: dict) -> dict:
                                          size["p3_hidden"])
 
 
-def run_growth(size: dict) -> dict:
-    """P2-style time (nnmath Network.fit, the NumPy hand loop) as rows, then widths, double."""
+def run_growth(size: dict, folder: str) -> dict:
+    """P2-style time (nnmath Network.fit, the NumPy hand loop) as rows, then widths, double;
+    each job in a fresh process, its best warm call."""
     epochs, base_rows, base_hidden = size["growth_epochs"], size["growth_rows"], size["growth_hidden"]
     jobs = {}
     for k in range(size["growth_steps"]):
         rows, hidden = base_rows * 2 ** k, base_hidden * 2 ** k
-        for impl, fn in (("nnmath", bench_p2.nnmath_fit), ("numpy", bench_p2.numpy_loop)):
-            Xr, yr, Tr = bench_p2.data(rows, repeat=1 + rows // 1797)
-            jobs[f"{impl} rows={rows}"] = lambda fn=fn, d=(Xr, yr, Tr): fn(*d, epochs)
-            Xw, yw, Tw = bench_p2.data(size["p2_rows"])
-            jobs[f"{impl} hidden={hidden}"] = lambda fn=fn, d=(Xw, yw, Tw), h=hidden: \
-                fn(*d, epochs, hidden=h)
-    with threads(1):
-        times = interleaved(jobs, max(1, size["rounds"] - 2))
+        Xr, yr, Tr = bench_p2.data(rows, repeat=1 + rows // 1797)
+        by_rows = _save(folder, f"growth-rows-{rows}", X=Xr, y=yr, T=Tr)
+        Xw, yw, Tw = bench_p2.data(size["p2_rows"])
+        by_width = _save(folder, "growth-width", X=Xw, y=yw, T=Tw)
+        for impl, name in (("nnmath", "nnmath Network.fit"), ("numpy", "NumPy hand loop")):
+            jobs[f"{impl} rows={rows}"] = isolated.Job(
+                "P2", name, ["--data", by_rows, "--epochs", epochs, "--hidden", base_hidden])
+            jobs[f"{impl} hidden={hidden}"] = isolated.Job(
+                "P2", name, ["--data", by_width, "--epochs", epochs, "--hidden", hidden])
+    times = isolated.interleaved(jobs, 1, max(1, size["rounds"] - 2), ONE_THREAD)
     out = {}
     for name, row in times.items():
         impl, key = name.split(" ")
         axis, value = key.split("=")
-        out.setdefault(impl, {}).setdefault(axis, {})[int(value)] = median(row["seconds"])
+        out.setdefault(impl, {}).setdefault(axis, {})[int(value)] = min(row["warm_s"])
     for impl, axes in out.items():
         for axis, series in axes.items():
             sizes = sorted(series)
@@ -175,6 +249,13 @@ def run_growth(size: dict) -> dict:
             axes[axis] = {"sizes": sizes, "seconds": seconds,
                           "per_doubling": [b / a for a, b in zip(seconds, seconds[1:])]}
     return {"epochs": epochs, "series": out}
+
+
+def run_engines(size: dict) -> dict:
+    """The engine-choice grid (bench_engines.py): each cell a fresh process."""
+    which = size["engine_jobs"]
+    jobs = None if which == "all" else bench_engines.QUICK if which == "quick" else [0]
+    return bench_engines.grid(jobs=jobs, processes=1 if which != "all" else None)
 
 
 def run_cli(size: dict) -> dict:
@@ -206,14 +287,17 @@ def machine() -> dict:
 
 def run(sections, size: dict, n_threads: int) -> dict:
     results = {"machine": machine(), "sizes": size}
-    steps = {"P1": lambda: run_p1(size), "P2": lambda: run_p2(size),
-             "P3": lambda: run_p3(size, n_threads), "memory": lambda: run_memory(size),
-             "cli": lambda: run_cli(size), "growth": lambda: run_growth(size)}
+    folder = tempfile.mkdtemp(prefix="nnmath-bench-")
+    steps = {"P1": lambda: run_p1(size, folder), "P2": lambda: run_p2(size, folder),
+             "P3": lambda: run_p3(size, n_threads, folder), "memory": lambda: run_memory(size),
+             "cli": lambda: run_cli(size), "growth": lambda: run_growth(size, folder),
+             "engines": lambda: run_engines(size)}
     for section in sections:
         start = time.perf_counter()
         print(f"[{section}] ...", file=sys.stderr, flush=True)
         results[section] = steps[section]()
         print(f"[{section}] {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
     results["machine"]["load_average_end"] = list(os.getloadavg())
     results["targets"] = targets(results)
     return results
@@ -225,7 +309,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tiny", action="store_true", help="tiny sizes (the smoke test)")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {','.join(SECTIONS)}")
-    parser.add_argument("--rounds", type=int, help="timed rounds after the warm-up (>= 5)")
+    parser.add_argument("--rounds", type=int, help="fresh processes per contender (P1)")
+    parser.add_argument("--contenders", help="comma-separated name prefixes: only these "
+                        "contenders (and each section's reference) run")
     parser.add_argument("--threads", type=int, default=0,
                         help="BLAS and torch threads for P3 (0: the libraries' default)")
     parser.add_argument("--json", default=str(RESULTS), help="where to write the JSON")
@@ -248,6 +334,8 @@ def main(argv=None) -> int:
     size = dict(SIZES["tiny" if args.tiny else "quick" if args.quick else "full"])
     if args.rounds:
         size["rounds"] = size["cli_rounds"] = args.rounds
+    if args.contenders:
+        size["contenders"] = [c.strip() for c in args.contenders.split(",") if c.strip()]
     results = run(sections, size, args.threads)
     print(table(results))
     path = Path(args.json)

@@ -76,7 +76,7 @@ def test_p2_peer_takes_nnmaths_steps(name):
     assert mine.accuracy == reference.accuracy
 
 
-@pytest.mark.parametrize("name", list(bench_p3.PEERS))
+@pytest.mark.parametrize("name", bench_p3.SAME_PASSES)
 def test_p3_peer_takes_nnmaths_steps(name):
     _need(name, bench_p3.NEEDS)
     X, T = bench_p3.data(rows=300, features=20)
@@ -85,15 +85,41 @@ def test_p3_peer_takes_nnmaths_steps(name):
     assert mine.loss == pytest.approx(reference.loss, abs=1e-5), (name, mine.loss, reference.loss)
 
 
+def test_p3_pytorchs_usual_loop_takes_the_same_steps():
+    # its loss is the running mean of the batch losses (no pass over all rows); its steps
+    # are nnmath's: the same weights after the epoch as the same-passes PyTorch loop
+    _need("PyTorch f32", bench_p3.NEEDS)
+    from bench_mlp import torch_fit
+
+    X, T = bench_p3.data(rows=300, features=20)
+    start = bench_p3._start(X, 8)
+    A, curve = torch_fit(X, T, start, 0.1, 2, 128, shuffle=True, seed=0)
+    none, running = torch_fit(X, T, start, 0.1, 2, 128, shuffle=True, seed=0, usual=True)
+    assert none is None and len(running) == 2
+    out = bench_p3.torch_usual(X, T, hidden=8)
+    assert 0 < out.loss < 10 and out.accuracy != out.accuracy    # accuracy: not computed
+
+
 def test_the_suite_runs_and_writes_its_json(tmp_path, capsys):
     path = tmp_path / "peers.json"
-    assert peers.main(["--tiny", "--only", "P1,P2,P3,memory,growth", "--json", str(path)]) == 0
+    assert peers.main(["--tiny", "--only", "P1,engines,P2,P3,memory,growth", "--json",
+                       str(path)]) == 0
     results = json.loads(path.read_text(encoding="utf-8"))
     assert results["P1"]["loss_spread"] < 1e-9
+    p1 = results["P1"]["peers"]
+    for engine in ("python", "numba", "numpy", "readable"):    # every engine, same numbers
+        assert p1[f"nnmath NNMATH_ENGINE={engine}"]["loss"] == pytest.approx(
+            p1["nnmath Network.fit"]["loss"], abs=1e-12)
+    assert {"first_us_per_update", "warm_us_per_update"} <= set(p1["nnmath Network.fit"])
+    (job, row), = results["engines"]["jobs"].items()      # --tiny: the first job only
+    assert set(row["seconds"]) == {"python", "numba", "numpy", "readable", "auto"}
+    losses = list(row["losses"].values())
+    assert max(losses) - min(losses) < 1e-12
     assert results["P2"]["loss_spread"] < 1e-9
     assert {"data only", "nnmath float32"} <= set(results["memory"])
     assert results["growth"]["series"]["nnmath"]["rows"]["sizes"] == [50, 100]
     printed = capsys.readouterr().out
+    assert "first call" in printed and "warm" in printed and "auto chose" in printed
     for row in results["targets"]:
         assert row["target"] in printed
         assert isinstance(row["met"], bool)

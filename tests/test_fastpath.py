@@ -201,8 +201,24 @@ def test_the_article_run_on_every_path(engine):
     assert isinstance(history.loss[0], float) and len(history.loss) == 2000
 
 
-def test_which_path_a_job_takes(monkeypatch):
+@pytest.fixture
+def numba_state(monkeypatch):
+    """Set what loading the compiled kernel costs here: "fresh" (numba installed, not
+    loaded, warm cache), "cold" (empty cache), "compiled" (in this process), "missing"."""
+    from nnmath import fastpath
+
+    def set_state(state):
+        loads = {"fresh": fastpath.NUMBA_IMPORT, "cold": fastpath.NUMBA_IMPORT +
+                 fastpath.NUMBA_COMPILE, "compiled": 0.0, "missing": None}
+        monkeypatch.setattr(fastpath, "_numba_load", lambda: loads[state])
+        monkeypatch.setattr(fastpath, "_compiled_here", lambda: state == "compiled")
+        monkeypatch.setattr(fastpath, "_SPENT_PLAIN", [0.0])
     monkeypatch.delenv("NNMATH_ENGINE", raising=False)
+    set_state("fresh")
+    return set_state
+
+
+def test_which_path_a_job_takes(monkeypatch, numba_state):
     tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
     wide = _net(np.random.default_rng(0), [64, 32, 10], "relu", "softmax")
     opt = SGD(0.1)
@@ -210,8 +226,7 @@ def test_which_path_a_job_takes(monkeypatch):
     assert choose_engine(wide, "cross_entropy", opt, 1797, 32, 50) == "numpy"
     assert 32 * wide.n_params() > KERNEL_STEP_WORK
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="readable") == "readable"
-    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "kernel"
-    assert choose_engine(tiny, "ssr", opt, 14, 1, 20) == "numpy"     # tiny: the same bits
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "python"   # P1: never the compiler
     monkeypatch.setenv("NNMATH_ENGINE", "readable")
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "readable"
     assert choose_engine(tiny, "ssr", opt, 14, 1, 2000, engine="numpy") == "numpy"
@@ -226,7 +241,8 @@ def test_a_wrong_engine_is_a_clear_error(monkeypatch):
 
 
 def test_the_kernel_compiled_mid_run_gives_the_same_bits():
-    # "auto" starts in plain Python and compiles after COMPILE_AFTER seconds: no number moves
+    # KernelRun(mode="kernel") starts in plain Python and compiles after COMPILE_AFTER
+    # seconds: no number moves
     rng = np.random.default_rng(4)
     net = _net(rng, [2, 3, 2], "sigmoid", "softmax")
     X, T = _data(rng, 6, 2, 2, "softmax", "cross_entropy")
@@ -380,7 +396,7 @@ def test_a_fast_path_refuses_what_it_does_not_implement(monkeypatch, path, parts
         path(net, X, T, "mse", SGD(0.1), 2, 0.0)
 
 
-def test_a_users_own_part_is_not_a_registered_one(monkeypatch):
+def test_a_users_own_part_is_not_a_registered_one(monkeypatch, numba_state):
     # a user's Activation object, or a subclass of a built-in optimizer under its name, is
     # not the registry's part, whatever its name: readable
     monkeypatch.delenv("NNMATH_ENGINE", raising=False)
@@ -394,13 +410,14 @@ def test_a_users_own_part_is_not_a_registered_one(monkeypatch):
     rng = np.random.default_rng(0)
     own = Network([Dense(1, 1, MySigmoid(), rng=rng), Dense(1, 1, "sigmoid", rng=rng)])
     plain = _net(rng, [1, 1, 1], "sigmoid", "sigmoid")
-    assert choose_engine(plain, "ssr", SGD(0.1), 14, 1, 2000) == "kernel"
+    assert choose_engine(plain, "ssr", SGD(0.1), 14, 1, 2000) == "python"
     for engine in FAST:
         assert choose_engine(own, "ssr", SGD(0.1), 14, 1, 2000, engine=engine) == "readable"
         assert choose_engine(plain, "ssr", MySGD(0.1), 14, 1, 2000, engine=engine) == "readable"
 
 
-def test_a_forced_engine_falls_back_to_the_next_path_that_knows_the_job(monkeypatch):
+def test_a_forced_engine_falls_back_to_the_next_path_that_knows_the_job(monkeypatch,
+                                                                       numba_state):
     monkeypatch.delenv("NNMATH_ENGINE", raising=False)
     tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
     f32 = tiny.astype("float32")
@@ -413,5 +430,100 @@ def test_a_forced_engine_falls_back_to_the_next_path_that_knows_the_job(monkeypa
         NUMPY_PARTS.optimizers, NUMPY_PARTS.dtypes))
     assert choose_engine(f32, "ssr", SGD(0.1), 14, 1, 2000, engine="numba") == "readable"
     assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000, engine="numpy") == "readable"
-    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000) == "kernel"
-    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 20) == "readable"   # tiny: not numpy
+    assert choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000) == "python"
+    f32_job = choose_engine(f32, "ssr", SGD(0.1), 14, 1, 20)
+    assert f32_job == "readable"    # float32: only NumPy knows it, and NumPy lacks sigmoid
+
+
+# -- auto's cost model: which engine each kind of job gets (no timing) --------------------
+
+def test_auto_chooses_from_the_jobs_size_and_the_process_state(numba_state):
+    from nnmath.fastpath import engine_costs, last_choice
+
+    tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
+    small = _net(np.random.default_rng(0), [5, 8, 1], "relu", "sigmoid")
+    opt = SGD(0.1)
+    # the article (P1): the written-out plain kernel, numba never loaded for it
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "python"
+    assert last_choice()[0] == "python" and "python" in last_choice()[1]
+    # a long per-sample job repays loading numba from its cache
+    assert choose_engine(small, "bce", opt, 5000, 1, 500) == "numba"
+    costs = engine_costs(small, 5000, 1, 500)
+    assert costs["numba"] < costs["python"] < costs["numpy"]
+    # ... but not compiling it from an empty cache, nor without numba
+    numba_state("cold")
+    assert choose_engine(small, "bce", opt, 5000, 1, 50) == "python"
+    numba_state("missing")
+    assert "numba" not in engine_costs(small, 5000, 1, 500)
+    assert choose_engine(small, "bce", opt, 5000, 1, 500) == "python"
+    # compiled in this process already (a notebook, nnmath serve): even the article
+    numba_state("compiled")
+    assert choose_engine(tiny, "ssr", opt, 14, 1, 2000) == "numba"
+    # too many values for Python floats: not the plain kernel
+    numba_state("missing")
+    assert choose_engine(small, "bce", opt, 200_000, 1, 1) == "numpy"
+
+
+def test_tiny_jobs_keep_the_readable_bits_where_it_costs_nothing(numba_state):
+    # full-batch jobs of a few rows: NumPy (the readable engine's operations) when it is
+    # expected within SAME_BITS_SLACK or SAME_BITS_SECONDS of the fastest; else the fastest
+    from nnmath.fastpath import SAME_BITS_SECONDS, SAME_BITS_SLACK, engine_costs
+
+    net = _net(np.random.default_rng(0), [3, 4, 2], "tanh", "softmax")
+    opt = SGD(0.1)
+    for rows, batch, epochs in [(14, 14, 1), (200, 200, 3), (14, 1, 2000), (40, 8, 10)]:
+        costs = engine_costs(net, rows, batch, epochs)
+        chosen = choose_engine(net, "cross_entropy", opt, rows, batch, epochs)
+        best = min(costs.values())
+        if costs["numpy"] <= max(best * SAME_BITS_SLACK, best + SAME_BITS_SECONDS):
+            assert chosen == "numpy"
+        else:
+            assert chosen == min(costs, key=costs.get)
+    assert choose_engine(net, "cross_entropy", opt, 14, 1, 2000) == "python"
+    assert choose_engine(net, "cross_entropy", opt, 14, 14, 1) == "numpy"
+    assert choose_engine(net, "cross_entropy", opt, 14, 14, 100) == "numpy"
+
+
+def test_a_session_that_trains_again_and_again_loads_numba_once_it_has_paid_for_it(numba_state):
+    # each P1 job alone is cheaper in plain Python than loading numba; a process that has
+    # spent that much in plain Python (a notebook, a server) loads it for the next job
+    from nnmath import fastpath
+
+    tiny = _net(np.random.default_rng(0), [1, 1, 1], "sigmoid", "sigmoid")
+    chosen = [choose_engine(tiny, "ssr", SGD(0.1), 14, 1, 2000) for _ in range(200)]
+    first_numba = chosen.index("numba")
+    assert set(chosen[:first_numba]) == {"python"}
+    per_job = fastpath.engine_costs(tiny, 14, 1, 2000)["python"]
+    assert first_numba * per_job >= fastpath.NUMBA_IMPORT > (first_numba - 1) * per_job
+
+
+def test_the_written_out_kernel_is_the_general_kernels_arithmetic():
+    # kernels.specialised against kernels.run_epochs, both on lists, every activation,
+    # loss and optimizer, batch 1 and bigger, L2 and tol: the same numbers (the same
+    # bits but for the sign of a zero sum)
+    from nnmath.kernels import run_epochs
+
+    rng = np.random.default_rng(17)
+    for (output, loss), hidden, (optimizer, lr) in itertools.product(HEADS, HIDDEN, OPTIMIZERS):
+        sizes = [2, 3, 2] if output == "softmax" or loss == "cross_entropy" else [2, 3, 1]
+        net = _net(rng, sizes, hidden, output)
+        X, T = _data(rng, 9, sizes[0], sizes[-1], output, loss)
+        for batch, alpha in [(1, 0.0), (4, 0.01)]:
+            order = np.concatenate([rng.permutation(9) for _ in range(3)])
+            results = []
+            for which in ("general", "written out"):
+                copy = net.copy()
+                run = KernelRun(copy, X, T, loss, OPTIMIZER_CLASSES[optimizer](lr), batch, alpha,
+                                mode="python")
+                if which == "general":
+                    run._plain_kernel = lambda: run_epochs   # type: ignore[method-assign]
+                else:
+                    assert run._plain_kernel() is not run_epochs
+                losses, ran = run.epochs(3, order, True, (1e-9, 2, 0, np.inf))
+                results.append((losses, ran, copy.params()))
+            (l1, r1, p1), (l2, r2, p2) = results
+            assert r1 == r2
+            np.testing.assert_allclose(l2, l1, rtol=1e-15, atol=1e-300)
+            for name in p1:
+                np.testing.assert_allclose(p2[name], p1[name], rtol=1e-15, atol=1e-300)
+            rng = np.random.default_rng(int(rng.integers(1 << 30)))

@@ -13,10 +13,14 @@ r"""The fast paths of the batch loop: the same numbers as the readable engine, l
   parameters as views of one vector (plain SGD: two calls a step for all of them);
 - ``"numba"`` - :class:`KernelRun` with :func:`nnmath.kernels.run_epochs` compiled by numba:
   whole epochs of a small network, one row at a time, a few nanoseconds per multiply-add;
-- ``"python"`` - the same kernel, not compiled, on Python floats (the same bits as
-  ``"numba"``): for jobs too small to repay loading numba (the article's networks in
-  ``nnmath demo``). ``"auto"`` starts here and compiles once the job has run
-  :data:`COMPILE_AFTER` seconds (at once when numba is loaded already).
+- ``"python"`` - the same kernel, not compiled, on Python floats: written out for a small
+  network (:func:`nnmath.kernels.specialised`: each parameter a local float, as fast as a
+  hand-written float loop), for jobs too small to repay loading numba (the article's
+  networks in ``nnmath demo``).
+
+``"auto"`` chooses before the job starts, from :func:`engine_costs`: the seconds each
+engine is expected to take for this job's rows, parameters, epochs and batch size in this
+process (is numba installed, loaded, its kernel compiled, its on-disk cache warm).
 
 All four give the same parameters and History (``tests/test_fastpath.py``: 1e-12 in
 float64); they differ in the order of a few floating-point sums only.
@@ -52,7 +56,15 @@ from ._typing import FloatArray, IntArray, Params
 from .activations import ACTIVATIONS
 from .errors import ConfigError, must_be
 from .kernelcache import compiled_kernel
-from .kernels import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES, RunEpochs, run_epochs
+from .kernels import (
+    ACTIVATION_CODES,
+    LOSS_CODES,
+    OPTIMIZER_CODES,
+    SPECIALISE_MAX_PARAMS,
+    RunEpochs,
+    run_epochs,
+    specialised,
+)
 from .losses import BCE, CrossEntropy, get_loss, uses_shortcut
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum
 from .regularization import l2_penalty
@@ -62,25 +74,19 @@ if TYPE_CHECKING:
     from .layers import Dense
     from .network import Network
 
-__all__ = ["ENGINES", "check_engine", "choose_engine", "KernelRun", "BatchLoop", "Parts",
-           "KERNEL_PARTS", "NUMPY_PARTS", "KERNEL_STEP_WORK", "COMPILE_AFTER"]
+__all__ = ["ENGINES", "check_engine", "choose_engine", "engine_costs", "last_choice",
+           "KernelRun", "BatchLoop", "Parts", "KERNEL_PARTS", "NUMPY_PARTS", "KERNEL_STEP_WORK",
+           "COMPILE_AFTER"]
 
 ENGINES = ("auto", "readable", "numpy", "numba", "python")
 
-KERNEL_STEP_WORK = 8192
-"""The kernel takes a step of at most this many ``rows x parameters``; a larger batch goes
-to NumPy, whose matrix products are faster than scalar loops once a step is this big."""
-COMPILE_AFTER = 0.5
-"""Seconds the plain-Python kernel runs before the kernel is compiled (loading numba and
-its cached machine code costs about that much)."""
 KERNEL_MIN_WORK = 50_000
-"""A job of fewer ``epochs x rows x parameters`` runs on NumPy: the readable engine's very
-operations (the same bits), in well under 0.1 s. The kernel sums in its own order (the same
-numbers to about 1e-15), and pays off from about this size."""
+"""Kept for compatibility (the old rule's threshold for NumPy; ``auto`` now compares
+:func:`engine_costs`)."""
 PYTHON_MAX_VALUES = 1_000_000
 """A data set of more values than this (``X`` and ``T``) goes to the compiled kernel at once."""
 PYTHON_STEP_WORK = 256
-"""Without numba installed, the plain-Python kernel takes steps up to this size (else NumPy)."""
+"""Kept for compatibility (the old rule's step limit for the plain kernel without numba)."""
 
 
 def check_engine(engine: object) -> str:
@@ -152,36 +158,189 @@ KERNEL_PARTS = Parts("kernel", frozenset(ACTIVATION_CODES), frozenset(LOSS_CODES
 def choose_engine(net: Network, loss: str, opt: SGD, n_rows: int, batch_size: int, epochs: int,
                   batch_callbacks: Iterable[object] = (), engine: str = "auto") -> str:
     """The engine for a run (see the module's docstring): ``"readable"``, ``"numpy"``,
-    ``"numba"``, ``"python"``, or ``"kernel"`` (the kernel, compiled once the job has shown
-    it is long enough: :class:`KernelRun`).
+    ``"numba"`` or ``"python"``.
 
     Only a path that implements every part of the job (:data:`KERNEL_PARTS`,
     :data:`NUMPY_PARTS`) is chosen. ``auto``: the readable engine when a per-batch
-    callback wants each batch's loss or no fast path knows every part; NumPy for float32,
-    for big steps (``batch_size x parameters`` over :data:`KERNEL_STEP_WORK`) and for tiny
-    jobs (under :data:`KERNEL_MIN_WORK`); the kernel for the rest (small steps, many of
-    them). A forced engine runs if it knows every part, else falls back: ``"numba"`` and
-    ``"python"`` to NumPy, NumPy to the readable engine. The choice depends on the job only
-    (and on whether numba is installed), so a run is the same bit for bit each time.
+    callback wants each batch's loss or no fast path knows every part; NumPy for float32
+    and for big steps (``batch_size x parameters`` over :data:`KERNEL_STEP_WORK`); else
+    the engine :func:`engine_costs` expects to finish first, this process's state
+    included (is numba loaded, its kernel compiled, its on-disk cache warm), with NumPy
+    (the readable engine's bits) kept whenever it is expected within
+    :data:`SAME_BITS_SLACK` or :data:`SAME_BITS_SECONDS` of the fastest. A forced engine runs if it knows every part,
+    else falls back: ``"numba"`` and ``"python"`` to NumPy, NumPy to the readable engine.
+    :func:`last_choice` tells which engine the last call chose, and why.
     """
     engine = check_engine(engine)
+    choice, why = _choose(net, loss, opt, n_rows, batch_size, epochs, batch_callbacks, engine)
+    _LAST[:] = [choice, why]
+    return choice
+
+
+def _choose(net: Network, loss: str, opt: SGD, n_rows: int, batch_size: int, epochs: int,
+            batch_callbacks: Iterable[object], engine: str) -> tuple[str, str]:
     if engine == "readable":
-        return "readable"
+        return "readable", "forced"
     kernel_knows = KERNEL_PARTS.unknown(net, loss, opt) is None
     fallback = "numpy" if NUMPY_PARTS.unknown(net, loss, opt) is None else "readable"
     if engine in ("numba", "python"):
-        return engine if kernel_knows else fallback
+        return (engine, "forced") if kernel_knows else (fallback, "the kernel lacks a part")
     if engine == "numpy" or (fallback == "readable" and not kernel_knows):
-        return fallback
+        return fallback, "forced" if engine == "numpy" else "no fast path knows every part"
     if batch_callbacks:
-        return "readable"
-    n_params = net.n_params()
-    step = batch_size * n_params
-    if (not kernel_knows or step > KERNEL_STEP_WORK
-            or epochs * n_rows * n_params < KERNEL_MIN_WORK
-            or (step > PYTHON_STEP_WORK and not _has_numba())):
-        return fallback
-    return "kernel"
+        return "readable", "a per-batch callback wants each batch's loss"
+    if not kernel_knows:
+        return fallback, "the kernel lacks a part"
+    if batch_size * net.n_params() > KERNEL_STEP_WORK:
+        return fallback, "big steps: matrix products"
+    costs = engine_costs(net, n_rows, batch_size, epochs)
+    best = min(costs.values())
+    if fallback == "numpy" and (costs["numpy"] <= best * SAME_BITS_SLACK
+                                or costs["numpy"] <= best + SAME_BITS_SECONDS):
+        choice = "numpy"
+    else:
+        choice = min(costs, key=lambda name: costs[name])
+    if choice == "python":
+        _SPENT_PLAIN[0] += costs["python"]
+    elif choice == "numba":
+        _SPENT_PLAIN[0] = 0.0
+    why = ", ".join(f"{name} {seconds:.2g} s" for name, seconds in costs.items())
+    return choice, f"expected {why}"
+
+
+KERNEL_STEP_WORK = 8192
+"""The kernel takes a step of at most this many ``rows x parameters``; a larger batch goes
+to NumPy, whose matrix products are faster than scalar loops once a step is this big."""
+COMPILE_AFTER = 0.5
+"""Kept for compatibility: ``KernelRun(mode="kernel")`` still compiles after this many
+seconds of the plain kernel; ``auto`` now chooses from :func:`engine_costs` instead."""
+SAME_BITS_SLACK, SAME_BITS_SECONDS = 1.05, 0.002
+"""``auto`` keeps NumPy (the readable engine's very operations: the same bits) when it is
+expected within this factor of the fastest engine, or this many seconds of it (a tiny
+job: less than a fresh process's first fit spends importing the training modules)."""
+
+# The cost model (seconds; measured on the machines of benchmarks/bench_engines.py, a
+# 2-core AMD EPYC; only the ratios matter, and the grid there checks the choice).
+NUMBA_IMPORT = 0.6
+"""Loading numba and nnmath's compiled kernel from a warm on-disk cache, in a fresh process
+(importing numba, then LLVM's start and the machine code's linking at the first call:
+0.4 s on a quiet 2-core machine, up to 2 s under load)."""
+NUMBA_CACHED = 0.3
+"""The kernel from the on-disk cache when numba is imported already."""
+NUMBA_COMPILE = 6.0
+"""Compiling the kernel with an empty (or stale) cache."""
+PYTHON_ROW, PYTHON_PARAM = 3e-7, 1.1e-7
+"""The written-out plain-Python kernel: per row per epoch, and per row per parameter (the
+step and the epoch's loss pass)."""
+PYTHON_COMPILE = 6e-5
+"""Writing out and compiling that kernel, per parameter (once per network shape)."""
+GENERIC_PARAM = 1.2e-6
+"""The general plain-Python kernel (networks over SPECIALISE_MAX_PARAMS), per row-parameter."""
+NUMBA_ROW, NUMBA_PARAM, NUMBA_PARAM_BATCHED = 1.5e-7, 1.2e-8, 4e-9
+"""The compiled kernel: per row, and per row-parameter with batch 1 (an update per row)
+and with bigger batches."""
+NUMPY_STEP, NUMPY_PARAM = 1.2e-5, 3e-9
+"""The NumPy loop: per step per layer, and per row-parameter (the matrix products)."""
+
+_LAST: list[str] = ["", ""]
+_SPENT_PLAIN = [0.0]     # seconds this process is expected to have spent in the plain kernel
+
+
+def last_choice() -> tuple[str, str]:
+    """The engine the last :func:`choose_engine` call chose, and why (``("", "")`` before).
+
+    >>> from nnmath import Network
+    >>> net = Network.random([1, 1, 1], seed=0)
+    >>> choose_engine(net, "ssr", SGD(0.1), 14, 1, 2000, engine="readable")
+    'readable'
+    >>> last_choice()
+    ('readable', 'forced')
+    """
+    return _LAST[0], _LAST[1]
+
+
+def engine_costs(net: Network, n_rows: int, batch_size: int, epochs: int) -> dict[str, float]:
+    """The seconds each fast engine is expected to take for the job, in this process.
+
+    ``python``: the plain-Python kernel (written out for a small network); ``numba``: the
+    compiled kernel, with what loading it still costs here (nothing once compiled in this
+    process; importing numba and reading the cache; compiling with an empty cache), left
+    out when numba is not installed; ``numpy``: the NumPy loop. Work is ``rows x
+    parameters`` per epoch; the kernels pay per row and per row-parameter, NumPy per step
+    and layer and per row-parameter. A process that has already spent, in the plain
+    kernel, what loading numba costs counts that load as paid (a notebook or a server that
+    trains again and again loads it then: at most about twice the best over the session).
+    A data set of over :data:`PYTHON_MAX_VALUES` values leaves ``python`` out.
+    """
+    n_params, layers = net.n_params(), len(net.layers)
+    work = float(n_rows) * epochs
+    steps = -(-n_rows // max(1, batch_size)) * epochs
+    specialise = n_params <= SPECIALISE_MAX_PARAMS
+    python = (work * (PYTHON_ROW + PYTHON_PARAM * n_params) + PYTHON_COMPILE * n_params
+              if specialise else work * GENERIC_PARAM * n_params)
+    costs = {"python": python,
+             "numpy": steps * NUMPY_STEP * layers + work * NUMPY_PARAM * n_params
+             + epochs * NUMPY_STEP * layers}
+    values = n_rows * (net.layers[0].n_in + net.layers[-1].n_out)
+    if values > PYTHON_MAX_VALUES:
+        del costs["python"]                    # as Python floats: too much memory
+    # numba's load is at least NUMBA_CACHED unless the kernel is compiled here already: a
+    # job another engine finishes sooner than that never looks for numba (no file system
+    # look-up in a tiny job)
+    quick = min(costs.values()) < NUMBA_CACHED and _SPENT_PLAIN[0] < NUMBA_CACHED
+    load = 0.0 if _compiled_here() else None if quick else _numba_load()
+    if load is not None:
+        if _SPENT_PLAIN[0] >= load:
+            load = 0.0                         # the session has paid for it in plain Python
+        per_param = NUMBA_PARAM if batch_size == 1 else NUMBA_PARAM_BATCHED
+        costs["numba"] = load + work * (NUMBA_ROW + per_param * n_params)
+    return costs
+
+
+def _compiled_here() -> bool:
+    """Whether nnmath's compiled kernel is loaded in this process already."""
+    from . import kernels
+
+    return bool(kernels._COMPILED) and kernels._COMPILED[0] is not None
+
+
+def _numba_load() -> float | None:
+    """What getting the compiled kernel still costs in this process (None: no numba)."""
+    from . import kernels
+
+    if kernels._COMPILED:
+        return None if kernels._COMPILED[0] is None else 0.0
+    if "numba" not in sys.modules and importlib.util.find_spec("numba") is None:
+        return None
+    warm = _numba_cache_warm()
+    base = NUMBA_CACHED if "numba" in sys.modules else NUMBA_IMPORT
+    return base if warm else base + NUMBA_COMPILE
+
+
+def _numba_cache_warm() -> bool:
+    """Whether numba's on-disk cache holds the kernel of this ``kernels.py`` (looked up
+    where numba writes it: ``NUMBA_CACHE_DIR``, else ``__pycache__`` beside the source; an
+    index newer than the source). Unknown places count as cold."""
+    from pathlib import Path
+
+    from . import kernels
+
+    source = Path(kernels.__file__)
+    try:
+        stamp = source.stat().st_mtime
+    except OSError:
+        return False
+    places = [source.parent / "__pycache__"]
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        root = Path(os.environ["NUMBA_CACHE_DIR"])
+        places += [root / source.parent.relative_to(source.anchor), root]
+    for place in places:
+        try:
+            if any(f.stat().st_mtime >= stamp for f in place.glob("kernels.run_epochs-*.nbi")):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _has_numba() -> bool:
@@ -270,6 +429,16 @@ class KernelRun:
                 [v.tolist() for v in self.fixed + self.work]
         return self.kernel
 
+    def _plain_kernel(self) -> RunEpochs:
+        """The plain-Python kernel: written out for this network when it is small
+        (:func:`nnmath.kernels.specialised`), else :func:`nnmath.kernels.run_epochs`."""
+        if self.n_params > SPECIALISE_MAX_PARAMS:
+            return run_epochs
+        sizes = [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+        return specialised(sizes, [ACTIVATION_CODES[layer.activation] for layer in self.layers],
+                           self.codes[0], self.codes[1], float(self.fixed[-1][5]),
+                           self.batch_size)
+
     def _python_lists(self) -> list[list[Any]]:
         """The fixed vectors and work buffers as lists, for the plain kernel (made once:
         there whenever the kernel is not compiled)."""
@@ -298,7 +467,10 @@ class KernelRun:
             python = self._python_lists()
             theta, state = values.tolist(), [v.tolist() for v in self.state]
             fixed, work = python[:len(self.fixed)], python[len(self.fixed):]
-            rows, losses, limits, kernel = orders.tolist(), [0.0] * count, list(stop), run_epochs
+            # the written-out kernel computes the exact epoch loss only: the running mean
+            # (with_loss 2) takes the general plain kernel, the same arithmetic
+            rows, losses, limits, kernel = orders.tolist(), [0.0] * count, list(stop), \
+                self._plain_kernel() if with_loss != 2 else run_epochs
         else:
             theta, state, fixed, work = values.astype(np.float64), [*self.state], self.fixed, \
                 self.work

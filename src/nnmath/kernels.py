@@ -335,3 +335,258 @@ def _compile(numba: ModuleType) -> RunEpochs:
             types.FunctionType(globals()[name].__code__, namespace, name))
     kernel: RunEpochs = namespace["run_epochs"]
     return kernel
+
+
+# -- the plain-Python kernel, written out for one network ---------------------------------
+#
+# For a small network, run_epochs on lists pays for its generality: every multiply-add is
+# an indexed load from a list, every activation a call and a branch on its code. The
+# kernel below is the same arithmetic written out as straight-line Python for one shape
+# (sizes, activations, loss, optimizer): each parameter, z, a and delta is a local float,
+# so that one update of the article's network costs what a hand-written float loop costs.
+# The text is made from whole numbers and fixed templates only (nothing a user typed), and
+# compiled once per shape. The order of every operation is run_epochs's, so the numbers are
+# its numbers (the same bits but for the sign of a zero sum).
+
+SPECIALISE_MAX_PARAMS = 512
+"""Networks of at most this many parameters get the written-out plain-Python kernel (a
+larger one would be thousands of lines of Python; it runs :func:`run_epochs` on lists)."""
+
+SPECIALISED_KEPT = 64
+"""The written-out kernels kept (one per network shape), the oldest dropped first."""
+
+_SPECIALISED: dict[tuple[Any, ...], RunEpochs] = {}
+
+
+def specialised(sizes: list[int], acts: list[int], loss: int, opt: int, alpha: float,
+                batch_size: int) -> RunEpochs:
+    """:func:`run_epochs`, written out for this network (same signature, on lists).
+
+    Parameters
+    ----------
+    sizes, acts : list of int
+        The layer sizes (inputs first) and each layer's activation code.
+    loss, opt : int
+        The loss's and the optimizer's codes.
+    alpha : float
+        The L2 coefficient (only whether it is 0 shapes the code).
+    batch_size : int
+        The batch size (1 has code of its own: no accumulation).
+    """
+    key = (tuple(sizes), tuple(acts), loss, opt, alpha != 0.0, batch_size == 1)
+    if key not in _SPECIALISED:
+        source = _source(list(sizes), list(acts), loss, opt, alpha != 0.0, batch_size == 1)
+        namespace: dict[str, Any] = {"_exp": math.exp, "_tanh": math.tanh, "_log": math.log,
+                                     "_log1p": math.log1p, "_sqrt": math.sqrt,
+                                     "_isfinite": math.isfinite}
+        exec(compile(source, f"<nnmath kernel {key}>", "exec"), namespace)   # noqa: S102
+        if len(_SPECIALISED) >= SPECIALISED_KEPT:     # a server seeing many shapes: bounded
+            _SPECIALISED.pop(next(iter(_SPECIALISED)))
+        _SPECIALISED[key] = namespace["run_epochs"]
+    return _SPECIALISED[key]
+
+
+def _names(sizes: list[int]) -> tuple[list[str], list[bool]]:
+    """The parameters' local names in theta's order, and which are weights."""
+    names, weight = [], []
+    for ell in range(1, len(sizes)):
+        n_in, n_out = sizes[ell - 1], sizes[ell]
+        names += [f"w{ell}_{i}_{j}" for i in range(n_in) for j in range(n_out)]
+        weight += [True] * (n_in * n_out)
+        names += [f"b{ell}_{j}" for j in range(n_out)]
+        weight += [False] * n_out
+    return names, weight
+
+
+def _activate_lines(code: int, ell: int, n: int) -> list[str]:
+    """``a{ell}_j = g(z{ell}_j)``: run_epochs's _activate, written out."""
+    z = [f"z{ell}_{j}" for j in range(n)]
+    a = [f"a{ell}_{j}" for j in range(n)]
+    if code == 4:
+        top = f"max({', '.join(z)})" if n > 1 else z[0]
+        lines = [f"top = {top}"]
+        lines += [f"{a[j]} = _exp({z[j]} - top)" for j in range(n)]
+        lines.append("sm_ = 0.0 + " + " + ".join(a))
+        return lines + [f"{a[j]} = {a[j]} / sm_" for j in range(n)]
+    lines = []
+    for j in range(n):
+        if code == 0:                               # exp(-|z|): -z or z, no abs call
+            lines += [f"if {z[j]} >= 0:", f"    {a[j]} = 1.0 / (1.0 + _exp(-{z[j]}))",
+                      "else:", f"    e_ = _exp({z[j]})", f"    {a[j]} = e_ * (1.0 / (1.0 + e_))"]
+        elif code == 1:
+            lines.append(f"{a[j]} = _tanh({z[j]})")
+        elif code == 2:
+            lines.append(f"{a[j]} = {z[j]} if ({z[j]} > 0 or {z[j]} != {z[j]}) else 0.0")
+        else:
+            lines.append(f"{a[j]} = {z[j]}")
+    return lines
+
+
+def _slope_text(code: int, z: str, a: str) -> str:
+    """``g'(z)`` of an elementwise activation, as an expression (None-like "" for 1)."""
+    if code == 0:
+        return f"({a} * (1.0 - {a}))"
+    if code == 1:
+        return f"(1.0 - {a} * {a})"
+    if code == 2:
+        return f"(1.0 if {z} > 0 else 0.0)"
+    return ""
+
+
+def _forward_lines(sizes: list[int], acts: list[int]) -> list[str]:
+    lines = []
+    for ell in range(1, len(sizes)):
+        n_in, n_out = sizes[ell - 1], sizes[ell]
+        prev = "x" if ell == 1 else f"a{ell - 1}"
+        for j in range(n_out):
+            terms = " + ".join(f"{prev}_{i} * w{ell}_{i}_{j}" for i in range(n_in))
+            lines.append(f"z{ell}_{j} = {terms} + b{ell}_{j}")
+        lines += _activate_lines(acts[ell - 1], ell, n_out)
+    return lines
+
+
+def _row_loss_lines(sizes: list[int], loss: int) -> list[str]:
+    """``row = l`` for the row just forwarded: run_epochs's _row_loss, written out."""
+    L, k = len(sizes) - 1, sizes[-1]
+    z = [f"z{L}_{j}" for j in range(k)]
+    if loss == 3:
+        top = f"max({', '.join(z)})" if k > 1 else z[0]
+        lines = [f"top = {top}",
+                 "lse = _log(0.0 + " + " + ".join(f"_exp({zj} - top)" for zj in z) + ")"]
+        return lines + ["row = 0.0 - " + " - ".join(
+            f"t_{j} * (({z[j]} - top) - lse)" for j in range(k))]
+    if loss == 2:
+        return ["row = 0.0 + " + " + ".join(
+            f"(max({z[j]}, 0.0) - {z[j]} * t_{j} + _log1p(_exp(-abs({z[j]}))))"
+            for j in range(k))]
+    total = "0.0 + " + " + ".join(f"(a{L}_{j} - t_{j}) * (a{L}_{j} - t_{j})" for j in range(k))
+    return [f"row = 0.5 * ({total})" if loss == 0 else f"row = ({total}) / {k}"]
+
+
+def _backward_lines(sizes: list[int], acts: list[int], loss: int, one: bool) -> list[str]:
+    """delta of every layer (``d{ell}_j``) and the gradient terms (``g_name``; added up
+    over the batch unless ``one``): run_epochs's _backward, written out."""
+    L, k = len(sizes) - 1, sizes[-1]
+    per = "" if one else " / nr"
+    lines = []
+    if loss == 3:
+        lines.append("t_sum = 0.0 + " + " + ".join(f"t_{j}" for j in range(k)))
+    for j in range(k):
+        y = f"a{L}_{j}"
+        if loss == 3:
+            lines.append(f"d{L}_{j} = ({y} * t_sum - t_{j}){per}")
+        elif loss == 1:
+            lines.append(f"d{L}_{j} = 2.0 * ({y} - t_{j}) / {k}{per}")
+        else:
+            lines.append(f"d{L}_{j} = ({y} - t_{j}){per}")
+    if loss < 2:
+        if acts[L - 1] == 4:
+            lines.append("sd_ = 0.0 + " + " + ".join(f"d{L}_{j} * a{L}_{j}" for j in range(k)))
+            lines += [f"d{L}_{j} = a{L}_{j} * (d{L}_{j} - sd_)" for j in range(k)]
+        else:
+            for j in range(k):
+                slope = _slope_text(acts[L - 1], f"z{L}_{j}", f"a{L}_{j}")
+                if slope:
+                    lines.append(f"d{L}_{j} = d{L}_{j} * {slope}")
+    op = "=" if one else "+="
+    for ell in range(L, 0, -1):
+        n_in, n_out = sizes[ell - 1], sizes[ell]
+        prev = "x" if ell == 1 else f"a{ell - 1}"
+        for i in range(n_in):
+            for j in range(n_out):
+                lines.append(f"g_w{ell}_{i}_{j} {op} {prev}_{i} * d{ell}_{j}")
+        for j in range(n_out):
+            lines.append(f"g_b{ell}_{j} {op} d{ell}_{j}")
+        if ell > 1:
+            for i in range(n_in):
+                terms = " + ".join(f"d{ell}_{j} * w{ell}_{i}_{j}" for j in range(n_out))
+                slope = _slope_text(acts[ell - 2], f"z{ell - 1}_{i}", f"a{ell - 1}_{i}")
+                lines.append(f"d{ell - 1}_{i} = (0.0 + {terms})" + (f" * {slope}" if slope else ""))
+    return lines
+
+
+def _update_lines(names: list[str], weight: list[bool], opt: int, alpha: bool) -> list[str]:
+    """One optimizer step on every parameter: run_epochs's _update, written out."""
+    lines = ["t += 1"]
+    if alpha:
+        lines.append("decay = alpha / nr")
+    if opt == 2:
+        lines += ["c1 = 1.0 - beta1 ** float(t)", "c2 = 1.0 - beta2 ** float(t)"]
+    for p, (name, is_w) in enumerate(zip(names, weight)):
+        g = f"g_{name}"
+        if alpha and is_w:
+            lines.append(f"{g} = {g} + decay * {name}")
+        if opt == 0:
+            lines.append(f"{name} -= lr * {g}")
+        elif opt == 1:
+            lines += [f"v_{p} = mu * v_{p} + {g}", f"{name} -= lr * v_{p}"]
+        else:
+            lines += [f"m_{p} = beta1 * m_{p} + (1.0 - beta1) * {g}",
+                      f"s_{p} = beta2 * s_{p} + (1.0 - beta2) * {g} * {g}",
+                      f"{name} -= lr * (m_{p} / c1) / (_sqrt(s_{p} / c2) + eps)"]
+    return lines
+
+
+def _source(sizes: list[int], acts: list[int], loss: int, opt: int, alpha: bool,
+            one: bool) -> str:
+    """The text of ``run_epochs`` for one network (see :func:`specialised`)."""
+    names, weight = _names(sizes)
+    n0, k = sizes[0], sizes[-1]
+    row = ", ".join([f"x_{i}" for i in range(n0)] + [f"t_{j}" for j in range(k)]) + ","
+    params = ", ".join(names) + ","
+    state = {1: ["v"], 2: ["m", "s"]}.get(opt, [])
+    out = ["def run_epochs(X, T, orders, n, sizes, acts, w_at, b_at, n_at, theta, is_weight,",
+           "               grad, z, a, d, snapshot, loss, opt, hyper, v, m, s, t, batch_size,",
+           "               epochs, with_loss, stop, losses):",
+           "    lr, mu, beta1, beta2, eps, alpha = hyper",
+           "    tol, patience, stalled, previous = stop[0], int(stop[1]), int(stop[2]), stop[3]",
+           f"    rows = [tuple(X[r * {n0}:(r + 1) * {n0}]) + tuple(T[r * {k}:(r + 1) * {k}])"
+           " for r in range(n)]",
+           "    shuffled = len(orders) > n",
+           "    if not shuffled:",
+           "        ordered = [rows[r] for r in orders]",
+           f"    {params} = theta"]
+    for vec in state:
+        out.append(f"    {', '.join(f'{vec}_{p}' for p in range(len(names)))}, = {vec}")
+    out += ["    ran = epochs",
+            "    for epoch in range(epochs):",
+            f"        kept = ({params})",
+            "        if shuffled:",
+            "            ordered = [rows[r] for r in orders[epoch * n:(epoch + 1) * n]]"]
+    body = [f"{row} = item", *_forward_lines(sizes, acts), *_backward_lines(sizes, acts, loss,
+                                                                            one)]
+    update = _update_lines(names, weight, opt, alpha)
+    if one:
+        out += ["        nr = 1", "        for item in ordered:"]
+        out += ["            " + line for line in body + update]
+    else:
+        out += ["        for start in range(0, n, batch_size):",
+                "            nr = min(batch_size, n - start)"]
+        out += [f"            g_{name} = 0.0" for name in names]
+        out += ["            for item in ordered[start:start + nr]:"]
+        out += ["                " + line for line in body]
+        out += ["            " + line for line in update]
+    out += ["        if not with_loss:", "            continue", "        total = 0.0",
+            "        for item in rows:"]
+    out += ["            " + line for line in [f"{row} = item", *_forward_lines(sizes, acts),
+                                               *_row_loss_lines(sizes, loss), "total += row"]]
+    out.append("        current = total / n")
+    if alpha:
+        squares = " + ".join(f"{name} * {name}" for name, w in zip(names, weight) if w)
+        out.append(f"        current += alpha / (2 * n) * (0.0 + {squares})")
+    out += ["        losses[epoch] = current",
+            "        if not _isfinite(current):",
+            f"            {params} = kept",
+            "            ran = epoch + 1",
+            "            break",
+            "        if tol >= 0:",
+            "            stalled = stalled + 1 if previous - current < tol else 0",
+            "            previous = current",
+            "            if stalled >= patience:",
+            "                ran = epoch + 1",
+            "                break",
+            f"    theta[:] = [{params}]"]
+    for vec in state:
+        out.append(f"    {vec}[:] = [{', '.join(f'{vec}_{p}' for p in range(len(names)))}]")
+    out.append("    return ran, t, stalled")
+    return "\n".join(out) + "\n"
