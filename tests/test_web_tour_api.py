@@ -174,6 +174,7 @@ def test_descent_paths_are_trainings_and_say_overshoot_and_crawl(client, session
         net = network_b()
         points = []
         net.fit(PSA.X, T_PSA, loss="ssr", learning_rate=rate, epochs=30, batch_size=1,
+                engine="numpy",   # the page's engine: the readable engine's bits
                 callbacks=lambda epoch, h: points.append(
                     (epoch, net.params()["W1"][0, 0], net.params()["W2"][0, 0], h.loss[-1])))
         assert [(p["epoch"], p["x"], p["y"], p["loss"]) for p in path["points"]] == points
@@ -213,7 +214,7 @@ def test_ssr_beside_bce_is_explains_deltas_and_fits_runs(client, session):
     for run in out["runs"]:
         net = network_b()
         history = net.fit(PSA.X, T_PSA, loss=run["loss"], learning_rate=0.1, epochs=20,
-                          batch_size=1)
+                          batch_size=1, engine="numpy")   # the page's engine
         assert [p["loss"] for p in run["history"]] == [history.initial_loss, *history.loss]
     words = " ".join(out["sentences"])
     assert "0.0712844" in words and "0.324962" in words
@@ -295,7 +296,7 @@ def test_held_out_rows_and_l2_train_as_train_does(client, session):
                                                                    T_PSA[test_rows], "ssr")}]
     state = client.post(f"{session}/train", json={"epochs": 5}).json()
     history = train(net, X, T, loss="ssr", learning_rate=0.1, epochs=5, batch_size=1,
-                    seed=0, alpha=0.1, validation_data=(PSA.X[test_rows], T_PSA[test_rows]))
+                    seed=0, alpha=0.1, engine="numpy", validation_data=(PSA.X[test_rows], T_PSA[test_rows]))
     assert [p["loss"] for p in state["history"][1:]] == history.loss
     assert [p["loss"] for p in state["test_history"][1:]] == history.val_loss
     assert state["test_loss"] == history.val_loss[-1]
