@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..datasets.preprocess import raw_cells
 from ..errors import ConfigError, must_be
 
 __all__ = ["Sample", "add_sample_arguments", "read_sample", "raw_row", "cell", "Text"]
@@ -209,24 +210,9 @@ def _from_data(args, net) -> Sample:
     else:
         T = np.asarray(data.y[at], dtype=np.float64).reshape(1, -1)
     if pre:
-        X = [_cells(data, at)]
+        X = [raw_cells(data, at)]
         return Sample(X=X, T=T, where=f"row {row} of {args.data}")
     return Sample(X=data.X[at:at + 1], T=T, where=f"row {row} of {args.data}")
-
-
-def _cells(data, s: int) -> list:
-    """Row ``s`` of ``data`` as raw cells: numbers, category texts, None if missing."""
-    import math
-
-    out: list = []
-    for c, v in enumerate(data.X[s].tolist()):
-        if math.isnan(v):
-            out.append(None)
-        elif data.texts is not None and data.texts[c] is not None:
-            out.append(data.texts[c][int(v)])
-        else:
-            out.append(v)
-    return out
 
 
 def _floats(values):

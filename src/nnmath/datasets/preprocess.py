@@ -45,7 +45,7 @@ import numpy as np
 from ..errors import DataError, ModelFileError, must_be
 from .csvtable import NA_VALUES, Cells, category_text, to_float
 
-__all__ = ["Column", "Preprocessing", "Step", "fit_preprocessing", "read_preprocessing",
+__all__ = ["raw_cells", "Column", "Preprocessing", "Step", "fit_preprocessing", "read_preprocessing",
            "IMPUTE_WORDS"]
 
 IMPUTE_WORDS = {"mean": "the training mean", "median": "the training median",
@@ -450,3 +450,23 @@ def read_preprocessing(data, n_inputs: int | None = None, where: str = "") -> Pr
         fail("columns", f"columns that make the network's {n_inputs} inputs (a numeric "
              "column one, a categorical column one per category)", f"{pre.n_inputs} inputs")
     return pre
+
+
+def raw_cells(data, s: int) -> list:
+    """Row ``s`` of a data set as read, before any preprocessing: numbers, category texts,
+    None for a missing cell (what ``nnmath explain --data --row`` and the page's step show).
+
+    >>> from nnmath.datasets import psa
+    >>> raw_cells(psa(), 8)
+    [2.0]
+    """
+    out: list = []
+    texts = getattr(data, "texts", None)
+    for c, v in enumerate(np.asarray(data.X[s], dtype=float).tolist()):
+        if math.isnan(v):
+            out.append(None)
+        elif texts is not None and texts[c] is not None:
+            out.append(texts[c][int(v)])
+        else:
+            out.append(v)
+    return out

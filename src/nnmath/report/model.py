@@ -15,6 +15,7 @@ import json
 import numpy as np
 
 from .. import metrics
+from ..datasets.preprocess import raw_cells
 from ..render.document import Block, Para, Section, Table, array_text
 from ..render.explanation import worked_sections
 from ..render.mathexpr import num
@@ -62,7 +63,7 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     )))
 
     n = len(data)
-    rows = tuple((str(i + 1), *(_shown(v) for v in _cells(data, i)),
+    rows = tuple((str(i + 1), *(_shown(v) for v in raw_cells(data, i)),
                   data.class_names[int(data.y[i])] if classify else array_text(data.y[i]))
                  for i in range(min(n, MAX_ROWS)))
     sections.append(Section("The data", (
@@ -79,10 +80,10 @@ def model_sections(net, data, figures: Figures, loss: str, learning_rate: float,
     )))
 
     # The raw row: with the stored preprocessing and scaling the step starts with them.
-    first = _cells(data, 0) if net.info.get("preprocessing") else data.X[0]
+    first = raw_cells(data, 0) if net.info.get("preprocessing") else data.X[0]
     step = explain(net, first, T[0], loss=loss, learning_rate=learning_rate,
                    scaling=None if transform is None else "model")
-    shown_x = "[" + ", ".join(_shown(v) for v in _cells(data, 0)) + "]"
+    shown_x = "[" + ", ".join(_shown(v) for v in raw_cells(data, 0)) + "]"
     sections += worked_sections(step, after={"The step": (
         Para(f"One step on row 1 (x = {shown_x}, target {array_text(T[0])}): "
              + ("preparing the input, " if step.preparation is not None else "")
@@ -178,20 +179,6 @@ def _data_section(net, data, figures: Figures, transform) -> Section:
     blocks += [figures.add(name, drawing, caption)
                for name, drawing, caption in data_pictures(net, data, transform)]
     return Section("The model on the data", tuple(blocks))
-
-
-def _cells(data, s: int) -> list:
-    """Row ``s`` of ``data`` as read: numbers, category texts, None for a missing cell."""
-    out: list = []
-    texts = getattr(data, "texts", None)
-    for c, v in enumerate(np.asarray(data.X[s], dtype=float).tolist()):
-        if v != v:
-            out.append(None)
-        elif texts is not None and texts[c] is not None:
-            out.append(texts[c][int(v)])
-        else:
-            out.append(v)
-    return out
 
 
 def _shown(value) -> str:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from ..datasets.preprocess import raw_cells
 from ..errors import DataError, must_be
 from .limits import CHUNK_BYTES, LIMITS, LimitError, check_limit
 from .scratch import SCRATCH
@@ -118,22 +119,6 @@ def _encoded(data):
     return replace(data, X=X, feature_names=pre.input_names, texts=None,
                    reading={**data.reading, "impute": None, "preprocessing": pre,
                             "cells": cells})
-
-
-def raw_cells(data, s: int) -> list:
-    """Row ``s`` of a table as read (before the preprocessing) as raw cells: numbers,
-    category texts, None for a missing cell (what ``nnmath explain --data --row`` reads)."""
-    import math
-
-    out: list = []
-    for c, v in enumerate(data.X[s].tolist()):
-        if math.isnan(v):
-            out.append(None)
-        elif data.texts is not None and data.texts[c] is not None:
-            out.append(data.texts[c][int(v)])
-        else:
-            out.append(v)
-    return out
 
 
 def upload_preprocessing(data, net=None):
